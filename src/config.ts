@@ -1,0 +1,90 @@
+// The one configuration module. Every setting comes from the environment, is validated here
+// at start-up, and a bad one stops the process with a single line naming the variable.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(0, 65535).default(4000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    /** PostgreSQL URL. Unset: the embedded PGlite database in DATA_DIR. */
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected postgresql://…' }).optional(),
+    /** Redis URL for pub/sub and shared rate limits. Unset: in-memory (single process only). */
+    REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected redis://…' }).optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    DB_POOL_SIZE: int(1, 200).default(10),
+    MIGRATE_ON_START: bool.default(true),
+
+    /** HMAC key for access tokens (≥ 32 chars). Unset outside production: generated once into DATA_DIR. */
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: int(30, 3600).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: int(300, 365 * 24 * 3600).default(30 * 24 * 3600),
+    /** How long a process may trust a session it checked without asking the database again. */
+    SESSION_CACHE_SECONDS: int(0, 300).default(30),
+
+    BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+    BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+
+    INTROSPECTION: bool.optional(),
+    ALLOW_BATCHING: bool.default(false),
+    TRUST_PROXY: bool.default(false),
+    MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    MAX_QUERY_DEPTH: int(2, 100).default(12),
+    MAX_QUERY_ALIASES: int(0, 1000).default(15),
+    MAX_QUERY_TOKENS: int(100, 100_000).default(2000),
+    MAX_QUERY_DIRECTIVES: int(0, 1000).default(20),
+    MAX_QUERY_COST: int(100, 1_000_000).default(5000),
+    SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+
+    /** Failed sign-ins per email (and per IP) within SIGNIN_WINDOW_SECONDS before RATE_LIMITED. */
+    SIGNIN_MAX_FAILURES_PER_EMAIL: int(1, 1_000_000).default(10),
+    SIGNIN_MAX_FAILURES_PER_IP: int(1, 1_000_000).default(100),
+    SIGNIN_WINDOW_SECONDS: int(1, 86_400).default(900),
+    /** Failures after which each further attempt is slowed (before the hard limit). */
+    SIGNIN_SLOWDOWN_AFTER: int(0, 1_000_000).default(3),
+    SIGNIN_SLOWDOWN_MS: int(0, 10_000).default(500),
+    SIGNUP_MAX_PER_IP: int(1, 1_000_000).default(20),
+    SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (Boolean(c.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(c.BOOTSTRAP_ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.BOOTSTRAP_ADMIN_EMAIL ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_EMAIL'],
+        message: 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
+      });
+    }
+  })
+  .transform((c) => ({ ...c, INTROSPECTION: c.INTROSPECTION ?? c.NODE_ENV !== 'production' }));
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses settings from an environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" (as docker-compose and shells often pass them).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'config');
+    const value = cleaned[name];
+    const shown = value === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${value}")`;
+    return `Invalid configuration: ${name} ${issue.message}${shown}`;
+  });
+  throw new ConfigError(lines.join('\n'));
+}

@@ -1,0 +1,62 @@
+// The signed-in user's own account: me, profile edits, sessions.
+import { builder } from '../schema/builder.js';
+import { RevokeSessionInput, RevokeSessionPayload, UpdateProfileInput, UpdateProfilePayload } from '../schema/auth.js';
+import { SessionRef, UserRef } from '../schema/user.js';
+import { notFound } from '../services/errors.js';
+import { pageRequest, toConnection } from './pagination.js';
+import { payload } from './payload.js';
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'The signed-in user.',
+    authScopes: { authenticated: true },
+    resolve: async (_root, _args, ctx) => {
+      const user = await ctx.loaders.user.load(ctx.viewer!.userId);
+      if (!user) throw notFound('User');
+      return user;
+    },
+  }),
+);
+
+builder.objectField(UserRef, 'sessions', (t) =>
+  t.connection({
+    type: SessionRef,
+    description: 'Signed-in devices, newest first. Only on your own user.',
+    args: { includeRevoked: t.arg.boolean({ required: false, defaultValue: false }) },
+    authScopes: (user, _args, ctx) => ctx.viewer?.userId === user.id,
+    resolve: async (user, args, ctx) =>
+      toConnection(
+        await ctx.services.sessions.list(user.id, pageRequest(args), { includeRevoked: args.includeRevoked ?? false }),
+      ),
+  }),
+);
+
+builder.mutationField('updateProfile', (t) =>
+  t.field({
+    type: UpdateProfilePayload,
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.accounts.updateProfile(ctx.viewer!.userId, input), (user) => ({ user })),
+  }),
+);
+
+builder.mutationField('revokeSession', (t) =>
+  t.field({
+    type: RevokeSessionPayload,
+    description: 'Signs one of your devices out.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: RevokeSessionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const userId = ctx.viewer!.userId;
+      const revoked = await ctx.services.sessions.revoke(userId, input.sessionId.id, 'REVOKED_BY_USER');
+      const session = await ctx.services.sessions.get(userId, input.sessionId.id);
+      if (!session) {
+        return { userErrors: [{ field: ['input', 'sessionId'], code: 'NOT_FOUND' as const, message: 'No such session.' }] };
+      }
+      void revoked;
+      return { session, userErrors: [] };
+    },
+  }),
+);

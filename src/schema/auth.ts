@@ -1,0 +1,107 @@
+// Inputs and payloads of the account mutations.
+import type { UserRecord } from '../services/accounts/accounts.js';
+import type { SessionRecord, SessionTokens } from '../services/auth/sessions.js';
+import type { UserError } from '../services/errors.js';
+import { builder } from './builder.js';
+import { SessionRef, UserRef } from './user.js';
+import { UserErrorRef } from './userErrors.js';
+
+export const AuthTokensRef = builder.objectRef<SessionTokens>('AuthTokens').implement({
+  description:
+    'Send `accessToken` as "Authorization: Bearer <token>" (HTTP) or connectionParams.authorization (WebSocket). ' +
+    'Trade `refreshToken` for new tokens with refreshSession before the access token expires; each refresh token works once.',
+  fields: (t) => ({
+    tokenType: t.string({ resolve: () => 'Bearer' }),
+    accessToken: t.exposeString('accessToken'),
+    accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime' }),
+    refreshToken: t.exposeString('refreshToken'),
+    refreshTokenExpiresAt: t.expose('refreshTokenExpiresAt', { type: 'DateTime' }),
+  }),
+});
+
+const userErrors = { type: [UserErrorRef] as [typeof UserErrorRef] };
+
+interface AuthPayloadShape {
+  user?: UserRecord | null;
+  tokens?: SessionTokens | null;
+  userErrors: UserError[];
+}
+
+function authPayload(name: string, description: string) {
+  return builder.objectRef<AuthPayloadShape>(name).implement({
+    description,
+    fields: (t) => ({
+      user: t.field({ type: UserRef, nullable: true, resolve: (p) => p.user ?? null }),
+      tokens: t.field({ type: AuthTokensRef, nullable: true, resolve: (p) => p.tokens ?? null }),
+      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+    }),
+  });
+}
+
+export const SignUpPayload = authPayload('SignUpPayload', 'The new account and its first session, or why not.');
+export const SignInPayload = authPayload('SignInPayload', 'The account and a new session, or INVALID_CREDENTIALS.');
+export const RefreshSessionPayload = authPayload('RefreshSessionPayload', 'New tokens; the refresh token sent is now used up.');
+
+export const SignUpInput = builder.inputType('SignUpInput', {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    password: t.string({ required: true, description: 'At least 10 characters, not a commonly used password.' }),
+    displayName: t.string({ required: true }),
+    phone: t.string({ required: false, description: 'International format with country code, e.g. "+14155550123".' }),
+  }),
+});
+
+export const SignInInput = builder.inputType('SignInInput', {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+  }),
+});
+
+export const RefreshSessionInput = builder.inputType('RefreshSessionInput', {
+  fields: (t) => ({ refreshToken: t.string({ required: true }) }),
+});
+
+export const SignOutInput = builder.inputType('SignOutInput', {
+  fields: (t) => ({
+    allSessions: t.boolean({ required: false, defaultValue: false, description: 'Sign out every device, not only this one.' }),
+  }),
+});
+
+export const SignOutPayload = builder
+  .objectRef<{ revokedSessionCount: number; userErrors: UserError[] }>('SignOutPayload')
+  .implement({
+    fields: (t) => ({
+      revokedSessionCount: t.exposeInt('revokedSessionCount'),
+      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+    }),
+  });
+
+export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
+  fields: (t) => ({
+    displayName: t.string({ required: false }),
+    phone: t.string({ required: false, description: 'E.164 phone; null removes it.' }),
+  }),
+});
+
+export const UpdateProfilePayload = builder
+  .objectRef<{ user?: UserRecord | null; userErrors: UserError[] }>('UpdateProfilePayload')
+  .implement({
+    fields: (t) => ({
+      user: t.field({ type: UserRef, nullable: true, resolve: (p) => p.user ?? null }),
+      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+    }),
+  });
+
+export const RevokeSessionInput = builder.inputType('RevokeSessionInput', {
+  fields: (t) => ({ sessionId: t.globalID({ required: true, for: SessionRef }) }),
+});
+
+export const RevokeSessionPayload = builder
+  .objectRef<{ session?: SessionRecord | null; userErrors: UserError[] }>('RevokeSessionPayload')
+  .implement({
+    fields: (t) => ({
+      session: t.field({ type: SessionRef, nullable: true, resolve: (p) => p.session ?? null }),
+      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+    }),
+  });

@@ -1,0 +1,31 @@
+// What every resolver receives. Built per HTTP request or per WebSocket operation by src/server.
+import type DataLoader from 'dataloader';
+import type { Logger } from '../logger.js';
+import type { UserRecord } from '../services/accounts/accounts.js';
+import type { Role } from '../services/auth/accessTokens.js';
+import type { ClientInfo } from '../services/auth/sessions.js';
+import type { Services } from '../services/index.js';
+
+/** The signed-in caller, from a verified access token of a live session. */
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+  roles: Role[];
+  /** Access-token expiry, seconds since the epoch (long WebSocket connections re-check it). */
+  tokenExpiresAt: number;
+}
+
+export interface Loaders {
+  user: DataLoader<string, UserRecord | null>;
+}
+
+export interface GraphQLContext {
+  requestId: string;
+  log: Logger;
+  viewer: Viewer | null;
+  /** Why a credential that was sent was not accepted (shown in UNAUTHENTICATED errors). */
+  authProblem?: string;
+  client: ClientInfo;
+  services: Services;
+  loaders: Loaders;
+}

@@ -1,0 +1,48 @@
+// Apollo Server: schema, limits, error masking, landing page and error logging.
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from '../config.js';
+import type { GraphQLContext } from '../schema/context.js';
+import { formatError, isInternalError } from './formatError.js';
+import type { OperationLimits } from './operationLimits.js';
+
+/** Logs each failed operation once: internal errors at error level with their cause, the rest at debug. */
+const errorLogging: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue, errors, operationName }) {
+        for (const error of errors) {
+          if (isInternalError(error)) {
+            contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');
+          } else {
+            contextValue.log.debug({ message: error.message, code: error.extensions?.code, operationName }, 'request error');
+          }
+        }
+      },
+    };
+  },
+};
+
+export function createApollo(schema: GraphQLSchema, config: Config, limits: OperationLimits) {
+  return new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: config.INTROSPECTION,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: config.ALLOW_BATCHING,
+    // Credentials travel in the Authorization header, which browsers never attach to a
+    // cross-site request, and POST requires application/json: see docs/decisions.md.
+    csrfPrevention: false,
+    stopOnTerminationSignals: false,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
+    formatError,
+    plugins: [
+      errorLogging,
+      config.NODE_ENV === 'production'
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+    ],
+  });
+}

@@ -1,0 +1,127 @@
+// Wires the whole server: database, pub/sub, services, Apollo, HTTP and WebSocket on one port,
+// and the graceful shutdown that undoes it in reverse order.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import { openDatabase, withTimeout, type Database } from '../db/database.js';
+import { connectRedis, type RedisConnections } from '../db/redis.js';
+import type { Logger } from '../logger.js';
+import { schema } from '../resolvers/index.js';
+import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../services/events/pubsub.js';
+import { createServices, type Services } from '../services/index.js';
+import { createApollo } from './apollo.js';
+import { createRequestListener, type Readiness } from './http.js';
+import { resolveJwtSecret } from './jwtSecret.js';
+import { operationLimits } from './operationLimits.js';
+import { attachWebSocketServer } from './websocket.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  services: Services;
+  db: Database;
+  pubsub: PubSub;
+  /** Graceful stop: refuse new work, finish in-flight requests, close sockets (1001), DB and Redis. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DB_POOL_SIZE,
+    migrateOnStart: config.MIGRATE_ON_START,
+    log,
+  });
+  let redis: RedisConnections | undefined;
+  try {
+    redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : undefined;
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber) : createMemoryPubSub();
+  const services = createServices({
+    config,
+    jwtSecret: resolveJwtSecret(config),
+    prisma: db.prisma,
+    pubsub,
+    redis: redis?.client,
+    log,
+  });
+
+  if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
+    const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
+    log.info({ userId: admin.id }, 'bootstrap admin ready');
+  }
+
+  const limits = operationLimits(config);
+  const apollo = createApollo(schema, config, limits);
+  await apollo.start();
+
+  let draining = false;
+  const readiness: Readiness = {
+    async check() {
+      const [database, pubsubState] = await Promise.allSettled([db.ping(2000), withTimeout(pubsub.ping(), 2000, 'pub/sub ping')]);
+      const checks = {
+        database: database.status === 'fulfilled' ? 'ok' : `unreachable: ${database.reason?.message ?? database.reason}`,
+        pubsub: pubsubState.status === 'fulfilled' ? 'ok' : `unreachable: ${pubsubState.reason?.message ?? pubsubState.reason}`,
+      };
+      return { ready: database.status === 'fulfilled' && pubsubState.status === 'fulfilled', checks };
+    },
+  };
+
+  const httpServer = createServer(
+    { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
+    createRequestListener({ apollo, services, config, log, readiness, isDraining: () => draining }),
+  );
+  const ws = attachWebSocketServer({ httpServer, schema, services, config, log, limits });
+  // A client error on the socket (malformed HTTP) gets a 400 and a warn line, never a crash.
+  httpServer.on('clientError', (err, socket) => {
+    log.warn({ err: err.message }, 'malformed HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const url = `http://${host}:${port}/graphql`;
+  log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
+
+  let stopping: Promise<void> | undefined;
+  async function shutdown() {
+    draining = true;
+    log.info('shutting down: finishing in-flight requests');
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    await ws.close();
+    const forced = setTimeout(() => {
+      log.warn('shutdown timeout: closing remaining connections');
+      httpServer.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    // Keep-alive connections become idle after their last response; close them as they do.
+    const sweep = setInterval(() => httpServer.closeIdleConnections(), 100);
+    await closed;
+    clearTimeout(forced);
+    clearInterval(sweep);
+    await apollo.stop();
+    await pubsub.close();
+    await redis?.close();
+    await db.close();
+    log.info('shutdown complete');
+  }
+
+  return {
+    url,
+    port,
+    httpServer,
+    services,
+    db,
+    pubsub,
+    stop: () => (stopping ??= shutdown()),
+  };
+}

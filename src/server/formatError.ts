@@ -1,0 +1,49 @@
+// What clients see of an error. Typed errors keep their code and message; anything unexpected
+// becomes INTERNAL with a fixed message (no stack, no SQL) and is logged with the request id.
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError } from '../services/errors.js';
+
+/** Codes that graphql-js, Apollo Server or our scalars raise for the client's own mistakes. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+]);
+
+export const INTERNAL_MESSAGE = 'Internal server error. The request id in the x-request-id header identifies it in the logs.';
+
+/** True when the error is a bug or an outage rather than the client's doing. */
+export function isInternalError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return original.code === 'INTERNAL';
+  if (original instanceof GraphQLError) {
+    const code = original.extensions?.code;
+    if (typeof code === 'string' && CLIENT_CODES.has(code)) return false;
+    // A GraphQLError without an original error and without a code is graphql-js's own
+    // validation/execution message about the request (e.g. a non-null variable missing).
+    return original.originalError !== undefined && !(original.originalError instanceof GraphQLError);
+  }
+  return true;
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const { path, locations } = formatted;
+  if (original instanceof AppError) {
+    return { message: original.message, path, locations, extensions: { code: original.code, ...original.extensions } };
+  }
+  if (isInternalError(error)) {
+    return { message: INTERNAL_MESSAGE, path, locations, extensions: { code: 'INTERNAL' } };
+  }
+  const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  return { ...formatted, extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT' } };
+}

@@ -1,0 +1,186 @@
+// The HTTP front door: health checks, CORS, and GraphQL over HTTP handed to Apollo Server.
+// Bodies are read here (not by a framework) so that size, content type and malformed JSON each
+// get their proper status (413, 415, 400) with a clear message, and the process never logs a
+// stack trace for a client's mistake.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { GraphQLContext } from '../schema/context.js';
+import type { Services } from '../services/index.js';
+import { authenticate } from './authenticate.js';
+import { createContext } from './context.js';
+
+export interface Readiness {
+  /** Resolves with each dependency's state; never throws. */
+  check(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+}
+
+export interface HttpDeps {
+  apollo: ApolloServer<GraphQLContext>;
+  services: Services;
+  config: Config;
+  log: Logger;
+  readiness: Readiness;
+  /** True once shutdown has begun: readiness fails and connections are not kept alive. */
+  isDraining(): boolean;
+}
+
+const GRAPHQL_PATH = '/graphql';
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first.slice(0, 64);
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+function sendProblem(res: ServerResponse, problem: HttpProblem) {
+  sendJson(res, problem.status, { errors: [{ message: problem.message, extensions: { code: problem.code } }] });
+}
+
+/** Reads a JSON body up to the limit. */
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpProblem(
+      415,
+      `Unsupported Content-Type "${type || '(none)'}": send GraphQL requests as application/json.`,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const tooLarge = () =>
+    new HttpProblem(413, `Request body is larger than the ${maxBytes}-byte limit (MAX_BODY_BYTES).`, 'PAYLOAD_TOO_LARGE');
+  if (declared > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw new HttpProblem(400, 'Request body is empty: send {"query": "..."} as JSON.', 'BAD_REQUEST');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpProblem(400, `Malformed JSON body: ${(err as Error).message}`, 'BAD_REQUEST');
+  }
+}
+
+export function createRequestListener(deps: HttpDeps) {
+  const { apollo, services, config, log } = deps;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
+    const body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
+      context: async () =>
+        createContext({
+          services,
+          auth: await authenticate(services, req.headers.authorization),
+          requestId,
+          log: reqLog,
+          ip: clientIp(req, config.TRUST_PROXY),
+          userAgent: req.headers['user-agent'],
+        }),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  return async function onRequest(req: IncomingMessage, res: ServerResponse) {
+    const started = process.hrtime.bigint();
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const reqLog = log.child({ reqId: requestId });
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'x-request-id');
+    if (deps.isDraining()) res.setHeader('connection', 'close');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendProblem(res, new HttpProblem(400, 'Malformed request URL.', 'BAD_REQUEST'));
+      return;
+    }
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+
+    try {
+      if (url.pathname === '/healthz') {
+        sendJson(res, 200, { status: 'ok' });
+      } else if (url.pathname === '/readyz') {
+        const state = deps.isDraining()
+          ? { ready: false, checks: { server: 'shutting down' } }
+          : await deps.readiness.check();
+        sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state.checks });
+      } else if (url.pathname === GRAPHQL_PATH) {
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, {
+            'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-allow-headers': 'authorization, content-type, x-request-id, apollo-require-preflight',
+            'access-control-max-age': '600',
+          });
+          res.end();
+        } else if (req.method === 'GET' || req.method === 'POST') {
+          await handleGraphQL(req, res, url, requestId, reqLog);
+        } else {
+          res.setHeader('allow', 'GET, POST, OPTIONS');
+          sendProblem(res, new HttpProblem(405, `Method ${req.method} is not allowed on ${GRAPHQL_PATH}: use GET or POST.`, 'METHOD_NOT_ALLOWED'));
+        }
+      } else {
+        sendProblem(res, new HttpProblem(404, `Nothing at ${url.pathname}. The API is at ${GRAPHQL_PATH}.`, 'NOT_FOUND'));
+      }
+    } catch (err) {
+      if (err instanceof HttpProblem) {
+        reqLog.warn({ status: err.status, problem: err.message.slice(0, 200) }, 'bad request');
+        if (err.status === 413) res.setHeader('connection', 'close');
+        if (!res.headersSent) sendProblem(res, err);
+        // Stop reading an oversized body: the response is sent, the rest is not wanted.
+        if (err.status === 413) res.once('finish', () => req.destroy());
+        return;
+      }
+      reqLog.error({ err }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) {
+        sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL' } }] });
+      } else {
+        res.destroy();
+      }
+    }
+  };
+}

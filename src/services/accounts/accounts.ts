@@ -1,0 +1,194 @@
+// Accounts: sign-up, sign-in, profile. Returns plain records; never the password hash.
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import type { Role } from '../auth/accessTokens.js';
+import { hashPassword, passwordWeakness, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
+import type { ClientInfo, SessionService, SessionTokens } from '../auth/sessions.js';
+import type { SignInThrottle } from '../auth/signInThrottle.js';
+import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
+import type { PubSub } from '../events/pubsub.js';
+import { topics, type ProfileChanged } from '../events/topics.js';
+import { keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
+import { tryConsume, type LimiterFactory } from '../ratelimit/limiters.js';
+import { displayNameField, emailField, normaliseEmail, passwordField, phoneField } from './accountInput.js';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  displayName: string;
+  phone: string | null;
+  roles: Role[];
+  createdAt: Date;
+}
+
+export const userSelect = { id: true, email: true, displayName: true, phone: true, roles: true, createdAt: true } as const;
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  displayName: string;
+  phone?: string | null;
+}
+
+export interface SignedIn {
+  user: UserRecord;
+  tokens: SessionTokens;
+}
+
+export interface AccountService {
+  signUp(input: SignUpInput, client: ClientInfo): Promise<Outcome<SignedIn>>;
+  signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn>>;
+  updateProfile(userId: string, input: { displayName?: string | null; phone?: string | null }): Promise<Outcome<UserRecord>>;
+  getUsers(ids: readonly string[]): Promise<(UserRecord | null)[]>;
+  listUsers(page: PageRequest, filter?: { emailPrefix?: string }): Promise<Page<UserRecord>>;
+  /** Creates the admin if missing, or grants ADMIN to an existing account with that email. */
+  ensureAdmin(email: string, password: string): Promise<UserRecord>;
+}
+
+export interface AccountServiceDeps {
+  prisma: PrismaClient;
+  sessions: SessionService;
+  throttle: SignInThrottle;
+  limiters: LimiterFactory;
+  signUpLimit: { points: number; durationSeconds: number };
+  pubsub: PubSub;
+  log: Logger;
+}
+
+const signUpSchema = z.object({
+  email: emailField,
+  password: passwordField,
+  displayName: displayNameField,
+  phone: phoneField.nullish(),
+});
+
+const profileSchema = z.object({
+  displayName: displayNameField.nullish(),
+  phone: phoneField.nullish(),
+});
+
+/** Maps a unique-constraint violation to the field it is about. */
+function uniqueViolation(err: unknown): UserError | null {
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return null;
+  const text = JSON.stringify(err.meta ?? {}) + err.message;
+  if (text.includes('phone')) {
+    return { field: ['input', 'phone'], code: 'PHONE_TAKEN', message: 'This phone number belongs to another account.' };
+  }
+  return { field: ['input', 'email'], code: 'EMAIL_TAKEN', message: 'An account with this email already exists.' };
+}
+
+export function createAccountService(deps: AccountServiceDeps): AccountService {
+  const { prisma, sessions, throttle, log } = deps;
+  const signUpLimiter = deps.limiters({ keyPrefix: 'signup-ip', ...deps.signUpLimit });
+
+  return {
+    async signUp(input, client) {
+      const parsed = parseInput(signUpSchema, input);
+      if (!parsed.ok) return parsed;
+      const { email, password, displayName, phone } = parsed.value;
+      const weakness = passwordWeakness(password, email);
+      if (weakness) return failure('WEAK_PASSWORD', `password ${weakness}.`, 'password');
+      const wait = await tryConsume(signUpLimiter, client.ip);
+      if (wait !== null) throw rateLimited(`Too many sign-ups from this address. Try again in ${wait} seconds.`, wait);
+
+      const passwordHash = await hashPassword(password);
+      let user: UserRecord;
+      try {
+        user = await prisma.user.create({
+          data: { email, passwordHash, displayName, phone: phone ?? null },
+          select: userSelect,
+        });
+      } catch (err) {
+        const taken = uniqueViolation(err);
+        if (taken) return { ok: false, errors: [taken] };
+        throw err;
+      }
+      log.info({ userId: user.id }, 'user signed up');
+      return success({ user, tokens: await sessions.start(user, client) });
+    },
+
+    async signIn(input, client) {
+      // One answer for unknown email and wrong password, so accounts cannot be discovered.
+      const invalid = failure('INVALID_CREDENTIALS', 'Email or password is incorrect.');
+      if (input.email.length > 300 || input.password.length > 1024) return invalid;
+      const email = normaliseEmail(input.email);
+      await throttle.beforeAttempt(email, client.ip);
+      const row = await prisma.user.findUnique({ where: { email }, select: { ...userSelect, passwordHash: true } });
+      const ok = row ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+      if (!row || !ok) {
+        await throttle.recordFailure(email, client.ip);
+        return invalid;
+      }
+      await throttle.recordSuccess(email);
+      const { passwordHash: _hash, ...user } = row;
+      return success({ user, tokens: await sessions.start(user, client) });
+    },
+
+    async updateProfile(userId, input) {
+      const parsed = parseInput(profileSchema, input);
+      if (!parsed.ok) return parsed;
+      const { displayName, phone } = parsed.value;
+      try {
+        const user = await prisma.user.update({
+          where: { id: userId },
+          data: {
+            ...(displayName ? { displayName } : {}),
+            // null clears the phone; undefined leaves it as it is
+            ...(phone !== undefined ? { phone } : {}),
+          },
+          select: userSelect,
+        });
+        await deps.pubsub.publish(topics.profile(userId), { userId } satisfies ProfileChanged);
+        return success(user);
+      } catch (err) {
+        const taken = uniqueViolation(err);
+        if (taken) return { ok: false, errors: [taken] };
+        throw err;
+      }
+    },
+
+    async getUsers(ids) {
+      const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: userSelect });
+      const byId = new Map(rows.map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+
+    async listUsers(page, filter = {}) {
+      const prefix = filter.emailPrefix ? normaliseEmail(filter.emailPrefix).slice(0, 254) : undefined;
+      const rows = await prisma.user.findMany({
+        where: { ...(prefix ? { email: { startsWith: prefix } } : {}), ...keysetWhere(page) },
+        orderBy: keysetOrder(page),
+        take: page.limit + 1,
+        select: userSelect,
+      });
+      return toPage(rows, page, (u) => ({ at: u.createdAt, id: u.id }));
+    },
+
+    async ensureAdmin(rawEmail, password) {
+      const email = emailField.parse(rawEmail);
+      const existing = await prisma.user.findUnique({ where: { email }, select: userSelect });
+      if (existing) {
+        if (existing.roles.includes('ADMIN')) return existing;
+        return prisma.user.update({
+          where: { id: existing.id },
+          data: { roles: { set: [...new Set<Role>([...existing.roles, 'ADMIN'])] } },
+          select: userSelect,
+        });
+      }
+      const weakness = passwordWeakness(password, email);
+      if (weakness) throw new Error(`BOOTSTRAP_ADMIN_PASSWORD ${weakness}`);
+      try {
+        return await prisma.user.create({
+          data: { email, passwordHash: await hashPassword(password), displayName: 'Administrator', roles: ['USER', 'ADMIN'] },
+          select: userSelect,
+        });
+      } catch (err) {
+        // Another process created it at the same moment.
+        if (uniqueViolation(err)) return (await prisma.user.findUniqueOrThrow({ where: { email }, select: userSelect }));
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The error catalogue. Two kinds, kept apart on purpose:
+// - AppError: a request that cannot be served (not signed in, not allowed, rate limited...).
+//   Thrown; the API reports it in `errors[]` with `extensions.code`.
+// - UserError: an expected domain outcome of a mutation (email taken, weak password...).
+//   Returned as a value; the API puts it in the payload's `userErrors`, nothing is thrown.
+import type { z } from 'zod';
+
+export type AppErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const unauthenticated = (message = 'Sign in required: send a valid access token as "Authorization: Bearer <token>".') =>
+  new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError('FORBIDDEN', message);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found.`);
+export const badUserInput = (message: string, argument?: string) =>
+  new AppError('BAD_USER_INPUT', message, argument ? { argument } : {});
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', message, { retryAfterSeconds });
+
+export type UserErrorCode =
+  | 'INVALID_INPUT'
+  | 'INVALID_EMAIL'
+  | 'INVALID_PHONE'
+  | 'WEAK_PASSWORD'
+  | 'EMAIL_TAKEN'
+  | 'PHONE_TAKEN'
+  | 'INVALID_CREDENTIALS'
+  | 'INVALID_REFRESH_TOKEN'
+  | 'NOT_FOUND';
+
+export interface UserError {
+  /** Path to the offending input field, e.g. ["input", "email"]; null when not about one field. */
+  field: string[] | null;
+  code: UserErrorCode;
+  message: string;
+}
+
+/** Result of an operation whose expected failures are values. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+
+export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
+export const failure = (code: UserErrorCode, message: string, field?: string): Outcome<never> => ({
+  ok: false,
+  errors: [{ code, message, field: field ? ['input', ...field.split('.')] : null }],
+});
+
+/**
+ * Validates input with a zod schema; every issue becomes a UserError naming its field.
+ * Issues may carry their own code via `params: { code }` (e.g. WEAK_PASSWORD).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): Outcome<z.output<S>> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return success(parsed.data);
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((issue) => {
+      const params = (issue as { params?: { code?: UserErrorCode } }).params;
+      return {
+        field: ['input', ...issue.path.map(String)],
+        code: params?.code ?? 'INVALID_INPUT',
+        message: `${issue.path.join('.') || 'input'}: ${issue.message}`,
+      };
+    }),
+  };
+}

@@ -1,0 +1,64 @@
+// The one money module: amounts are bigint minor units; decimal strings exist only at the edges.
+// A currency's exponent (USD 2, JPY 0, KWD 3) comes from ISO 4217 as shipped in Node's ICU data.
+
+export interface Money {
+  amount: bigint;
+  currency: string;
+}
+
+const KNOWN = new Set(Intl.supportedValuesOf('currency'));
+const exponents = new Map<string, number>();
+
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && KNOWN.has(code);
+}
+
+/** Minor-unit exponent of an ISO 4217 currency. Throws for an unknown code (a programming error). */
+export function currencyExponent(currency: string): number {
+  let exp = exponents.get(currency);
+  if (exp === undefined) {
+    if (!isCurrencyCode(currency)) throw new RangeError(`Unknown currency ${currency}`);
+    exp = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    exponents.set(currency, exp);
+  }
+  return exp;
+}
+
+/** Matches a plain decimal: optional minus, digits, optional fraction. No exponents, no spaces. */
+const DECIMAL = /^(-)?(\d{1,30})(?:\.(\d{1,30}))?$/;
+
+export type AmountProblem = 'FORMAT' | 'PRECISION' | 'UNKNOWN_CURRENCY';
+
+/** Parses a decimal string ("12.50") into minor units for the currency. */
+export function parseAmount(
+  text: string,
+  currency: string,
+): { ok: true; amount: bigint } | { ok: false; problem: AmountProblem; message: string } {
+  if (!isCurrencyCode(currency)) {
+    return { ok: false, problem: 'UNKNOWN_CURRENCY', message: `${currency} is not an ISO 4217 currency code` };
+  }
+  const m = DECIMAL.exec(text);
+  if (!m) return { ok: false, problem: 'FORMAT', message: `"${text}" is not a decimal amount like "12.50"` };
+  const [, minus, whole, fraction = ''] = m;
+  const exp = currencyExponent(currency);
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length > exp) {
+    return {
+      ok: false,
+      problem: 'PRECISION',
+      message: `${currency} allows ${exp} decimal place${exp === 1 ? '' : 's'}, got "${text}"`,
+    };
+  }
+  const minor = BigInt(whole! + significant.padEnd(exp, '0'));
+  return { ok: true, amount: minus ? -minor : minor };
+}
+
+/** Formats minor units as a decimal string with exactly the currency's decimals ("12.50"). */
+export function formatAmount(amount: bigint, currency: string): string {
+  const exp = currencyExponent(currency);
+  const negative = amount < 0n;
+  const digits = (negative ? -amount : amount).toString().padStart(exp + 1, '0');
+  const whole = digits.slice(0, digits.length - exp);
+  const fraction = exp ? `.${digits.slice(digits.length - exp)}` : '';
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
