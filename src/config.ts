@@ -19,6 +19,8 @@ const schema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected postgresql://…' }).optional(),
     /** Redis URL for pub/sub and shared rate limits. Unset: in-memory (single process only). */
     REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected redis://…' }).optional(),
+    /** Prefix for every Redis key and channel, so several deployments can share one Redis. */
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, 'may use letters, digits, ":", "_" and "-" (at most 40)').default('wallet:'),
     DATA_DIR: z.string().min(1).default('./.data'),
     DB_POOL_SIZE: int(1, 200).default(10),
     MIGRATE_ON_START: bool.default(true),

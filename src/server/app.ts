@@ -41,7 +41,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await db.close();
     throw err;
   }
-  const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber) : createMemoryPubSub();
+  const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber, config.REDIS_PREFIX) : createMemoryPubSub();
   const services = createServices({
     config,
     jwtSecret: resolveJwtSecret(config),

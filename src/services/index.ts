@@ -27,7 +27,7 @@ export interface ServiceDeps {
 }
 
 export function createServices({ config, jwtSecret, prisma, pubsub, redis, log }: ServiceDeps): Services {
-  const limiters = createLimiterFactory(redis);
+  const limiters = createLimiterFactory(redis, config.REDIS_PREFIX);
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
     prisma,

@@ -16,13 +16,14 @@ export interface PubSub {
   close(): Promise<void>;
 }
 
-export function createRedisPubSub(publisher: Redis, subscriber: Redis): PubSub {
+export function createRedisPubSub(publisher: Redis, subscriber: Redis, prefix = ''): PubSub {
   const pubsub = new RedisPubSub({ publisher, subscriber });
   let active = 0;
   return {
     kind: 'redis',
-    publish: (topic, payload) => pubsub.publish(topic, payload),
-    subscribe: <T>(topic: string) => countActive(pubsub.asyncIterableIterator(topic) as AsyncIterableIterator<T>, (d) => (active += d)),
+    publish: (topic, payload) => pubsub.publish(prefix + topic, payload),
+    subscribe: <T>(topic: string) =>
+      countActive(pubsub.asyncIterableIterator(prefix + topic) as AsyncIterableIterator<T>, (d) => (active += d)),
     subscriptionCount: () => active,
     async ping() {
       await publisher.ping();

@@ -11,10 +11,10 @@ export interface LimiterSpec {
 
 export type LimiterFactory = (spec: LimiterSpec) => RateLimiterAbstract;
 
-export function createLimiterFactory(redis?: Redis): LimiterFactory {
+export function createLimiterFactory(redis?: Redis, prefix = ''): LimiterFactory {
   return ({ keyPrefix, points, durationSeconds }) =>
     redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `rl:${keyPrefix}`, points, duration: durationSeconds })
+      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl:${keyPrefix}`, points, duration: durationSeconds })
       : new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
 }
 
