@@ -48,15 +48,7 @@ builder.mutationField('revokeSession', (t) =>
     description: 'Signs one of your devices out.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RevokeSessionInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const userId = ctx.viewer!.userId;
-      const revoked = await ctx.services.sessions.revoke(userId, input.sessionId.id, 'REVOKED_BY_USER');
-      const session = await ctx.services.sessions.get(userId, input.sessionId.id);
-      if (!session) {
-        return { userErrors: [{ field: ['input', 'sessionId'], code: 'NOT_FOUND' as const, message: 'No such session.' }] };
-      }
-      void revoked;
-      return { session, userErrors: [] };
-    },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.sessions.revokeOwn(ctx.viewer!.userId, input.sessionId.id), (session) => ({ session })),
   }),
 );

@@ -29,11 +29,13 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // Every id in this API is "<Type>:<uuid>" in base64; anything else is the client's mistake,
+    // refused here before it can reach the database as a malformed uuid.
     decodeGlobalID: (globalID) => {
       const decoded = globalID.length <= 200 ? Buffer.from(globalID, 'base64').toString('utf8') : '';
-      const sep = decoded.indexOf(':');
-      if (sep < 1 || !/^[A-Za-z]+$/.test(decoded.slice(0, sep))) throw badUserInput(`"${globalID.slice(0, 60)}" is not a valid ID.`, 'id');
-      return { typename: decoded.slice(0, sep), id: decoded.slice(sep + 1) };
+      const match = /^([A-Za-z]+):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(decoded);
+      if (!match) throw badUserInput(`"${globalID.slice(0, 60)}" is not a valid ID.`, 'id');
+      return { typename: match[1]!, id: match[2]! };
     },
   },
 });

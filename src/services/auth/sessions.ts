@@ -38,6 +38,8 @@ export interface SessionService {
   refresh(refreshToken: string, client: ClientInfo): Promise<Outcome<{ userId: string; tokens: SessionTokens }>>;
   /** Revokes one session of the user; false if it is not theirs or already revoked. */
   revoke(userId: string, sessionId: string, reason: string): Promise<boolean>;
+  /** Revokes one of the user's sessions and returns it; NOT_FOUND when it is not theirs. */
+  revokeOwn(userId: string, sessionId: string): Promise<Outcome<SessionRecord>>;
   revokeAll(userId: string, reason: string): Promise<number>;
   /** Whether a session may still be used; cached for SESSION_CACHE_SECONDS per process. */
   isActive(sessionId: string): Promise<boolean>;
@@ -92,7 +94,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   const clip = (s: string | undefined, n: number) => (s ? s.slice(0, n) : null);
 
-  return {
+  const service: SessionService = {
     async start(user, client) {
       const refreshToken = newRefreshToken();
       const expiresAt = new Date(Date.now() + refreshTtlSeconds * 1000);
@@ -162,6 +164,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       return count === 1;
     },
 
+    async revokeOwn(userId, sessionId) {
+      await service.revoke(userId, sessionId, 'REVOKED_BY_USER');
+      // Another user's session looks exactly like a missing one.
+      const session = await service.get(userId, sessionId);
+      return session ? success(session) : failure('NOT_FOUND', 'No such session.', 'sessionId');
+    },
+
     async revokeAll(userId, reason) {
       const active = await prisma.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
       const { count } = await prisma.session.updateMany({
@@ -195,4 +204,5 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       return toPage(rows, page, (s) => ({ at: s.createdAt, id: s.id }));
     },
   };
+  return service;
 }
