@@ -1,6 +1,6 @@
 // Structured JSON logs. Secrets are redacted by path so that no code path can log them by
 // accident: passwords, tokens, authorization headers, card and account numbers.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -36,13 +36,14 @@ export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [
   `req.headers["${key}"]`,
 ]).concat(['req.headers["x-api-key"]', 'connectionParams.authorization']);
 
-export function createLogger(options: { level: string; name?: string }): Logger {
-  return pino({
+export function createLogger(options: { level: string; name?: string; destination?: DestinationStream }): Logger {
+  const settings = {
     name: options.name ?? 'wallet',
     level: options.level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

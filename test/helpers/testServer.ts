@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type ExecutionResult } from 'graphql';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
@@ -45,10 +45,13 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
   };
 }
 
-export async function startTestServer(overrides: Record<string, string | undefined> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string | undefined> = {},
+  options: { log?: Logger } = {},
+): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = loadConfig(testEnv({ ...db.env, ...overrides }));
-  const log = createLogger({ level: config.LOG_LEVEL });
+  const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
   let server: RunningServer;
   try {
     server = await startServer(config, log);
