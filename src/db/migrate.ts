@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 /** Arbitrary but fixed: the advisory lock key shared by every process of this app. */
-const MIGRATION_LOCK_KEY = 72_616_001;
+export const MIGRATION_LOCK_KEY = 72_616_001;
 
 export interface MigrationFile {
   name: string;

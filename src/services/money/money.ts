@@ -1,5 +1,6 @@
 // The one money module: amounts are bigint minor units; decimal strings exist only at the edges.
-// A currency's exponent (USD 2, JPY 0, KWD 3) comes from ISO 4217 as shipped in Node's ICU data.
+// The currency codes are those Node's ICU data knows; a currency's exponent (USD 2, JPY 0, KWD 3)
+// is its ISO 4217 minor unit, from the table below.
 
 export interface Money {
   amount: bigint;
@@ -7,7 +8,18 @@ export interface Money {
 }
 
 const KNOWN = new Set(Intl.supportedValuesOf('currency'));
-const exponents = new Map<string, number>();
+
+/**
+ * ISO 4217 minor units that are not 2. Not taken from Intl: ICU reports CLDR's display digits,
+ * which differ from ISO 4217 for 17 currencies (HUF, IDR, COP, PKR, IQD …: 0 instead of 2 or 3)
+ * and may change with a Node upgrade, while stored minor units must never change meaning.
+ */
+const MINOR_UNITS: Readonly<Record<string, number>> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0,
+  RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  CLF: 4, UYW: 4,
+};
 
 export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && KNOWN.has(code);
@@ -15,13 +27,8 @@ export function isCurrencyCode(code: string): boolean {
 
 /** Minor-unit exponent of an ISO 4217 currency. Throws for an unknown code (a programming error). */
 export function currencyExponent(currency: string): number {
-  let exp = exponents.get(currency);
-  if (exp === undefined) {
-    if (!isCurrencyCode(currency)) throw new RangeError(`Unknown currency ${currency}`);
-    exp = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    exponents.set(currency, exp);
-  }
-  return exp;
+  if (!isCurrencyCode(currency)) throw new RangeError(`Unknown currency ${currency}`);
+  return MINOR_UNITS[currency] ?? 2;
 }
 
 /** Matches a plain decimal: optional minus, digits, optional fraction. No exponents, no spaces. */

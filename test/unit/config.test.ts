@@ -1,0 +1,148 @@
+// Proves loadConfig (src/config.ts): the defaults, that each bad setting stops start-up with
+// exactly one line naming the variable, that secrets are never echoed in that line, that empty
+// strings count as unset, and that INTROSPECTION defaults to off in production only.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const SECRET = 'a-perfectly-good-secret-of-40-characters!';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      HOST: '0.0.0.0',
+      PORT: 4000,
+      LOG_LEVEL: 'info',
+      DATA_DIR: './.data',
+      DB_POOL_SIZE: 10,
+      MIGRATE_ON_START: true,
+      REDIS_PREFIX: 'wallet:',
+      INTROSPECTION: true,
+      ALLOW_BATCHING: false,
+      TRUST_PROXY: false,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      REFRESH_TOKEN_TTL_SECONDS: 30 * 24 * 3600,
+    });
+    // Unset means: embedded database, in-memory pub/sub, generated JWT secret, no bootstrap admin.
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.JWT_SECRET).toBeUndefined();
+    expect(config.BOOTSTRAP_ADMIN_EMAIL).toBeUndefined();
+    expect(config.BOOTSTRAP_ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it('parses good values into their types', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://wallet:pw@db:5432/wallet',
+      REDIS_URL: 'rediss://cache:6380',
+      MIGRATE_ON_START: 'no',
+      TRUST_PROXY: '1',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://wallet:pw@db:5432/wallet',
+      REDIS_URL: 'rediss://cache:6380',
+      MIGRATE_ON_START: false,
+      TRUST_PROXY: true,
+      LOG_LEVEL: 'debug',
+    });
+  });
+
+  it.each([
+    { env: { PORT: 'abc' }, variable: 'PORT' },
+    { env: { PORT: '70000' }, variable: 'PORT' },
+    { env: { PORT: '-1' }, variable: 'PORT' },
+    { env: { DATABASE_URL: 'mysql://x' }, variable: 'DATABASE_URL' },
+    { env: { REDIS_URL: 'http://x' }, variable: 'REDIS_URL' },
+    { env: { LOG_LEVEL: 'loud' }, variable: 'LOG_LEVEL' },
+    { env: { MIGRATE_ON_START: 'maybe' }, variable: 'MIGRATE_ON_START' },
+    { env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
+    { env: { NODE_ENV: 'production' }, variable: 'JWT_SECRET' },
+    { env: { JWT_SECRET: 'too-short' }, variable: 'JWT_SECRET' },
+    { env: { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }, variable: 'BOOTSTRAP_ADMIN_PASSWORD' },
+    { env: { BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password' }, variable: 'BOOTSTRAP_ADMIN_EMAIL' },
+  ])('rejects $env with one line naming $variable', ({ env, variable }) => {
+    const { message } = configError(env);
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(new RegExp(`^Invalid configuration: ${variable} \\S`));
+  });
+
+  it('says what is wrong and shows a harmless bad value', () => {
+    expect(configError({ PORT: '70000' }).message).toContain('(got "70000")');
+    expect(configError({ MIGRATE_ON_START: 'maybe' }).message).toBe(
+      'Invalid configuration: MIGRATE_ON_START expected true or false (got "maybe")',
+    );
+    expect(configError({ NODE_ENV: 'production' }).message).toBe(
+      'Invalid configuration: JWT_SECRET is required when NODE_ENV=production',
+    );
+    expect(configError({ JWT_SECRET: 'too-short' }).message).toContain('at least 32 characters');
+    expect(configError({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }).message).toContain(
+      'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
+    );
+  });
+
+  it('reports every bad variable, one line each', () => {
+    const lines = configError({ PORT: 'abc', LOG_LEVEL: 'loud' }).message.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => l.split(' ')[2]).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+
+  it.each([
+    { name: 'DATABASE_URL', env: { DATABASE_URL: 'mysql://wallet:hunter2@db.example/wallet' }, secret: 'hunter2' },
+    { name: 'REDIS_URL', env: { REDIS_URL: 'http://:hunter2@cache.example' }, secret: 'hunter2' },
+    { name: 'JWT_SECRET', env: { JWT_SECRET: 'hunter2-but-short' }, secret: 'hunter2' },
+    {
+      name: 'BOOTSTRAP_ADMIN_PASSWORD',
+      env: { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', BOOTSTRAP_ADMIN_PASSWORD: 'hunter2' },
+      secret: 'hunter2',
+    },
+  ])('does not echo the value of $name', ({ name, env, secret }) => {
+    const { message } = configError(env);
+    expect(message).toContain(name);
+    expect(message).not.toContain(secret);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = loadConfig({ PORT: '', DATABASE_URL: '', REDIS_URL: '', JWT_SECRET: '', LOG_LEVEL: '', BOOTSTRAP_ADMIN_EMAIL: '' });
+    expect(config.PORT).toBe(4000);
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.JWT_SECRET).toBeUndefined();
+    // An empty secret is a missing secret, not a short one.
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: '' }).message).toBe(
+      'Invalid configuration: JWT_SECRET is required when NODE_ENV=production',
+    );
+  });
+
+  it('turns INTROSPECTION off by default in production only', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).INTROSPECTION).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).INTROSPECTION).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).INTROSPECTION).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, INTROSPECTION: 'true' }).INTROSPECTION).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', INTROSPECTION: 'false' }).INTROSPECTION).toBe(false);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com',
+      BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password',
+    });
+    expect(config).toMatchObject({ NODE_ENV: 'production', JWT_SECRET: SECRET, BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' });
+  });
+});
