@@ -5,6 +5,9 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { badUserInput, forbidden, unauthenticated } from '../services/errors.js';
 import type { GraphQLContext } from './context.js';
 
+/** Most IDs one nodes(ids:) call may look up (inputs are bounded like pages). */
+const MAX_NODES = 100;
+
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   AuthScopes: { authenticated: boolean; admin: boolean };
@@ -29,6 +32,13 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    nodesQueryOptions: {
+      description: `Up to ${MAX_NODES} objects by ID; null for each one you may not see.`,
+      resolve: (_root, { ids }, _ctx, _info, resolveNodes) => {
+        if (ids.length > MAX_NODES) throw badUserInput(`ids may hold at most ${MAX_NODES} IDs, got ${ids.length}.`, 'ids');
+        return resolveNodes(ids);
+      },
+    },
     // Every id in this API is "<Type>:<uuid>" in base64; anything else is the client's mistake,
     // refused here before it can reach the database as a malformed uuid.
     decodeGlobalID: (globalID) => {

@@ -76,17 +76,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
     createRequestListener({ apollo, services, config, log, readiness, isDraining: () => draining }),
   );
-  const ws = attachWebSocketServer({ httpServer, schema, services, config, log, limits });
   // A client error on the socket (malformed HTTP) gets a 400 and a warn line, never a crash.
   httpServer.on('clientError', (err, socket) => {
     log.warn({ err: err.message }, 'malformed HTTP request');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, () => resolve());
+    });
+  } catch (err) {
+    await apollo.stop();
+    await redis?.close();
+    await db.close();
+    throw new Error(`Cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}. Set PORT (or HOST) to a free one.`);
+  }
+  // Attached once listening, so a failed listen is reported once, by us.
+  const ws = attachWebSocketServer({ httpServer, schema, services, config, log, limits });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}/graphql`;

@@ -45,5 +45,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: INTERNAL_MESSAGE, path, locations, extensions: { code: 'INTERNAL' } };
   }
   const { stacktrace: _drop, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-  return { ...formatted, extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT' } };
+  // Apollo's own wording tells clients how to configure the server; they only need the fact.
+  const message = formatted.message.startsWith('GraphQL introspection is not allowed')
+    ? 'Introspection is disabled on this server (INTROSPECTION=false). Use the published schema.graphql.'
+    : formatted.message;
+  return { ...formatted, message, extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT' } };
 }

@@ -1,6 +1,7 @@
 // Publish/subscribe for live updates: Redis (graphql-redis-subscriptions) when REDIS_URL is set,
 // so every server process sees every event; in memory otherwise. Payloads are JSON in both
 // modes (the in-memory one round-trips through JSON too), so subscribers see the same shapes.
+import { EventEmitter } from 'node:events';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub as MemoryPubSub } from 'graphql-subscriptions';
 import type { Redis } from 'ioredis';
@@ -34,7 +35,11 @@ export function createRedisPubSub(publisher: Redis, subscriber: Redis, prefix = 
 }
 
 export function createMemoryPubSub(): PubSub {
-  const pubsub = new MemoryPubSub();
+  // Every subscriber is one listener on its topic; many per topic is normal, not a leak
+  // (subscriptionCount() is the leak check).
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  const pubsub = new MemoryPubSub({ eventEmitter: emitter });
   let active = 0;
   return {
     kind: 'memory',
