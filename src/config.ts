@@ -32,6 +32,21 @@ const schema = z
     /** How long a process may trust a session it checked without asking the database again. */
     SESSION_CACHE_SECONDS: int(0, 300).default(30),
 
+    /** Currency of the wallet every user gets at sign-up. */
+    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),
+    /** Largest single transfer, in major units, for every currency without its own entry below. */
+    MAX_TRANSFER_AMOUNT: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like 10000').default('10000'),
+    /** Per-currency overrides of MAX_TRANSFER_AMOUNT, e.g. "JPY:1500000,KWD:3000". */
+    MAX_TRANSFER_AMOUNTS: z
+      .string()
+      .regex(/^([A-Z]{3}:\d{1,15}(\.\d{1,4})?)(,[A-Z]{3}:\d{1,15}(\.\d{1,4})?)*$/, 'must look like "JPY:1500000,KWD:3000"')
+      .optional(),
+    /** How long an idempotency key's answer is kept (at least 24 h). */
+    IDEMPOTENCY_TTL_HOURS: int(24, 24 * 365).default(168),
+    /** The outbox relay republishes events not published this long after commit (a crashed publisher). */
+    OUTBOX_RELAY_INTERVAL_MS: int(50, 60_000).default(1000),
+    OUTBOX_RELAY_DELAY_MS: int(0, 600_000).default(2000),
+
     BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 

@@ -11,5 +11,5 @@ builder.queryField('users', (t) =>
     args: { emailPrefix: t.arg.string({ required: false, description: 'Only emails starting with this.' }) },
     resolve: async (_root, args, ctx) =>
       toConnection(await ctx.services.accounts.listUsers(pageRequest(args), { emailPrefix: args.emailPrefix ?? undefined })),
-  }),
+  }, { name: 'UserConnection' }, { name: 'UserEdge' }),
 );

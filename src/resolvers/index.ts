@@ -1,9 +1,13 @@
 // Registers every field on the builder, then prints the schema.
 import '../schema/scalars.js';
 import '../schema/money.js';
+import '../schema/wallet.js';
+import '../schema/transfers.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
+import './wallets.js';
+import './transfers.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

@@ -12,7 +12,8 @@ export interface ConnectionArgs {
   before?: string | null;
 }
 
-export function pageRequest(args: ConnectionArgs): PageRequest {
+/** `isCursor` says whether a cursor belongs to the list (time/id cursors by default). */
+export function pageRequest(args: ConnectionArgs, isCursor: (c: string) => boolean = (c) => decodeCursor(c) !== null): PageRequest {
   const { first, last, after, before } = args;
   if (first != null && last != null) throw badUserInput('Pass either first or last, not both.', 'first');
   for (const [name, value] of [['first', first], ['last', last]] as const) {
@@ -21,7 +22,7 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
     }
   }
   for (const [name, value] of [['after', after], ['before', before]] as const) {
-    if (value != null && !decodeCursor(value)) throw badUserInput(`${name} is not a cursor from this list.`, name);
+    if (value != null && !isCursor(value)) throw badUserInput(`${name} is not a cursor from this list.`, name);
   }
   const backward = last != null || (before != null && first == null);
   if (backward && after != null) throw badUserInput('after goes with first; use before with last.', 'after');

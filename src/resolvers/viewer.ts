@@ -29,7 +29,7 @@ builder.objectField(UserRef, 'sessions', (t) =>
       toConnection(
         await ctx.services.sessions.list(user.id, pageRequest(args), { includeRevoked: args.includeRevoked ?? false }),
       ),
-  }),
+  }, { name: 'SessionConnection' }, { name: 'SessionEdge' }),
 );
 
 builder.mutationField('updateProfile', (t) =>

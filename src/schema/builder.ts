@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     Decimal: { Input: string; Output: string };
     CurrencyCode: { Input: string; Output: string };
+    BigInt: { Input: bigint; Output: bigint | string };
   };
   DefaultFieldNullability: false;
 }>({

@@ -5,6 +5,7 @@ import type { UserRecord } from '../services/accounts/accounts.js';
 import type { Role } from '../services/auth/accessTokens.js';
 import type { ClientInfo } from '../services/auth/sessions.js';
 import type { Services } from '../services/index.js';
+import type { WalletRecord } from '../services/wallets/wallets.js';
 
 /** The signed-in caller, from a verified access token of a live session. */
 export interface Viewer {
@@ -17,6 +18,8 @@ export interface Viewer {
 
 export interface Loaders {
   user: DataLoader<string, UserRecord | null>;
+  /** Wallets by id, unscoped: only load ids the viewer was already allowed to see. */
+  wallet: DataLoader<string, WalletRecord | null>;
 }
 
 export interface GraphQLContext {

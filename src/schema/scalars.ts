@@ -40,3 +40,14 @@ builder.scalarType('CurrencyCode', {
   },
 });
 // Inline literals go through parseValue too (GraphQLScalarType's default parseLiteral).
+
+builder.scalarType('BigInt', {
+  description: 'A whole number that may exceed 2^53, as a string of digits (e.g. a ledger sequence number "1234567890123").',
+  serialize: (value) => String(value),
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !/^-?\d{1,19}$/.test(value)) throw invalid('BigInt must be a string of digits like "42".');
+    const n = BigInt(value);
+    if (n > 9223372036854775807n || n < -9223372036854775808n) throw invalid('BigInt is out of range.');
+    return n;
+  },
+});

@@ -1,22 +1,10 @@
 // `userErrors` in mutation payloads: expected failures as data, Shopify-style.
-import type { UserError, UserErrorCode } from '../services/errors.js';
+import { USER_ERROR_CODES, type UserError } from '../services/errors.js';
 import { builder } from './builder.js';
-
-const codes: UserErrorCode[] = [
-  'INVALID_INPUT',
-  'INVALID_EMAIL',
-  'INVALID_PHONE',
-  'WEAK_PASSWORD',
-  'EMAIL_TAKEN',
-  'PHONE_TAKEN',
-  'INVALID_CREDENTIALS',
-  'INVALID_REFRESH_TOKEN',
-  'NOT_FOUND',
-];
 
 export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
   description: 'Why a mutation did not do what was asked.',
-  values: codes,
+  values: USER_ERROR_CODES,
 });
 
 export const UserErrorRef = builder.objectRef<UserError>('UserError').implement({

@@ -42,23 +42,30 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber, config.REDIS_PREFIX) : createMemoryPubSub();
-  const services = createServices({
-    config,
-    jwtSecret: resolveJwtSecret(config),
-    prisma: db.prisma,
-    pubsub,
-    redis: redis?.client,
-    log,
-  });
-
-  if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
-    const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
-    log.info({ userId: admin.id }, 'bootstrap admin ready');
-  }
-
+  let services: Services;
+  let apollo: ReturnType<typeof createApollo>;
   const limits = operationLimits(config);
-  const apollo = createApollo(schema, config, limits);
-  await apollo.start();
+  try {
+    services = await createServices({
+      config,
+      jwtSecret: resolveJwtSecret(config),
+      prisma: db.prisma,
+      pubsub,
+      redis: redis?.client,
+      log,
+    });
+    if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
+      const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
+      log.info({ userId: admin.id }, 'bootstrap admin ready');
+    }
+    apollo = createApollo(schema, config, limits);
+    await apollo.start();
+  } catch (err) {
+    await redis?.close();
+    await db.close();
+    throw err;
+  }
+  const stopRelay = services.outbox.startRelay();
 
   let draining = false;
   const readiness: Readiness = {
@@ -88,6 +95,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       httpServer.listen(config.PORT, config.HOST, () => resolve());
     });
   } catch (err) {
+    await stopRelay();
     await apollo.stop();
     await redis?.close();
     await db.close();
@@ -117,6 +125,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     clearTimeout(forced);
     clearInterval(sweep);
     await apollo.stop();
+    await stopRelay();
     await pubsub.close();
     await redis?.close();
     await db.close();

@@ -8,6 +8,7 @@ import type { Authentication } from './authenticate.js';
 export function createLoaders(services: Services): Loaders {
   return {
     user: new DataLoader((ids) => services.accounts.getUsers(ids), { maxBatchSize: 500 }),
+    wallet: new DataLoader((ids) => services.wallets.getMany(ids), { maxBatchSize: 500 }),
   };
 }
 

@@ -33,16 +33,32 @@ export const badUserInput = (message: string, argument?: string) =>
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', message, { retryAfterSeconds });
 
-export type UserErrorCode =
-  | 'INVALID_INPUT'
-  | 'INVALID_EMAIL'
-  | 'INVALID_PHONE'
-  | 'WEAK_PASSWORD'
-  | 'EMAIL_TAKEN'
-  | 'PHONE_TAKEN'
-  | 'INVALID_CREDENTIALS'
-  | 'INVALID_REFRESH_TOKEN'
-  | 'NOT_FOUND';
+/** Every code a userError can carry (the API's UserErrorCode enum is built from this list). */
+export const USER_ERROR_CODES = [
+  'INVALID_INPUT',
+  'INVALID_EMAIL',
+  'INVALID_PHONE',
+  'WEAK_PASSWORD',
+  'EMAIL_TAKEN',
+  'PHONE_TAKEN',
+  'INVALID_CREDENTIALS',
+  'INVALID_REFRESH_TOKEN',
+  'NOT_FOUND',
+  'UNSUPPORTED_CURRENCY',
+  'WALLET_EXISTS',
+  'INVALID_AMOUNT',
+  'INSUFFICIENT_FUNDS',
+  'RECIPIENT_NOT_FOUND',
+  'RECIPIENT_HAS_NO_WALLET_IN_CURRENCY',
+  'NO_WALLET_IN_CURRENCY',
+  'SELF_TRANSFER',
+  'CURRENCY_MISMATCH',
+  'WALLET_FROZEN',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_IN_PROGRESS',
+] as const;
+
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 
 export interface UserError {
   /** Path to the offending input field, e.g. ["input", "email"]; null when not about one field. */

@@ -7,14 +7,26 @@ import { createAccountService, type AccountService } from './accounts/accounts.j
 import { createAccessTokens, type AccessTokens } from './auth/accessTokens.js';
 import { createSessionService, type SessionService } from './auth/sessions.js';
 import { createSignInThrottle } from './auth/signInThrottle.js';
+import { createOutboxPublisher, type OutboxPublisher } from './events/outbox.js';
 import type { PubSub } from './events/pubsub.js';
+import { createHistoryService, type HistoryService } from './history/transactions.js';
+import { createLedger, type Ledger } from './ledger/postTransfers.js';
+import { loadCurrencies, type Currencies } from './money/currencies.js';
 import { createLimiterFactory } from './ratelimit/limiters.js';
+import { createTransferService, type TransferService } from './transfers/transfers.js';
+import { createWalletService, type WalletService } from './wallets/wallets.js';
 
 export interface Services {
   accessTokens: AccessTokens;
   sessions: SessionService;
   accounts: AccountService;
   pubsub: PubSub;
+  currencies: Currencies;
+  outbox: OutboxPublisher;
+  ledger: Ledger;
+  wallets: WalletService;
+  history: HistoryService;
+  transfers: TransferService;
 }
 
 export interface ServiceDeps {
@@ -26,7 +38,13 @@ export interface ServiceDeps {
   log: Logger;
 }
 
-export function createServices({ config, jwtSecret, prisma, pubsub, redis, log }: ServiceDeps): Services {
+export async function createServices({ config, jwtSecret, prisma, pubsub, redis, log }: ServiceDeps): Promise<Services> {
+  const currencies = await loadCurrencies(prisma, { defaultMax: config.MAX_TRANSFER_AMOUNT, overrides: config.MAX_TRANSFER_AMOUNTS });
+  if (!currencies.get(config.DEFAULT_CURRENCY)) {
+    throw new Error(
+      `DEFAULT_CURRENCY ${config.DEFAULT_CURRENCY} is not a supported currency (${currencies.list().map((c) => c.code).join(', ')}).`,
+    );
+  }
   const limiters = createLimiterFactory(redis, config.REDIS_PREFIX);
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
@@ -50,7 +68,22 @@ export function createServices({ config, jwtSecret, prisma, pubsub, redis, log }
     limiters,
     signUpLimit: { points: config.SIGNUP_MAX_PER_IP, durationSeconds: config.SIGNUP_WINDOW_SECONDS },
     pubsub,
+    defaultCurrency: config.DEFAULT_CURRENCY,
     log,
   });
-  return { accessTokens, sessions, accounts, pubsub };
+  const outbox = createOutboxPublisher({
+    prisma,
+    pubsub,
+    log,
+    settings: {
+      relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+      relayDelayMs: config.OUTBOX_RELAY_DELAY_MS,
+      retentionHours: 24,
+    },
+  });
+  const ledger = createLedger({ prisma, outbox, log });
+  const wallets = createWalletService({ prisma, currencies });
+  const history = createHistoryService({ prisma });
+  const transfers = createTransferService({ ledger, currencies, history, wallets });
+  return { accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers };
 }

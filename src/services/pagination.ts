@@ -69,3 +69,14 @@ export function keysetOrder(req: PageRequest) {
   const dir = req.backward ? ('asc' as const) : ('desc' as const);
   return [{ createdAt: dir }, { id: dir }];
 }
+
+/** Cursors for lists keyed by a per-wallet sequence number (ledger history). */
+export function encodeSequenceCursor(sequence: bigint): string {
+  return Buffer.from(`s:${sequence}`, 'utf8').toString('base64url');
+}
+
+export function decodeSequenceCursor(cursor: string): bigint | null {
+  if (cursor.length > 40) return null;
+  const m = /^s:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return m ? BigInt(m[1]!) : null;
+}

@@ -54,6 +54,8 @@ export interface AccountServiceDeps {
   limiters: LimiterFactory;
   signUpLimit: { points: number; durationSeconds: number };
   pubsub: PubSub;
+  /** Every new account gets a wallet in this currency. */
+  defaultCurrency: string;
   log: Logger;
 }
 
@@ -97,7 +99,14 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       let user: UserRecord;
       try {
         user = await prisma.user.create({
-          data: { email, passwordHash, displayName, phone: phone ?? null },
+          // The user and their first wallet are created together, or neither is.
+          data: {
+            email,
+            passwordHash,
+            displayName,
+            phone: phone ?? null,
+            wallets: { create: { kind: 'USER', currency: deps.defaultCurrency } },
+          },
           select: userSelect,
         });
       } catch (err) {
@@ -181,7 +190,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       if (weakness) throw new Error(`BOOTSTRAP_ADMIN_PASSWORD ${weakness}`);
       try {
         return await prisma.user.create({
-          data: { email, passwordHash: await hashPassword(password), displayName: 'Administrator', roles: ['USER', 'ADMIN'] },
+          data: {
+            email,
+            passwordHash: await hashPassword(password),
+            displayName: 'Administrator',
+            roles: ['USER', 'ADMIN'],
+            wallets: { create: { kind: 'USER', currency: deps.defaultCurrency } },
+          },
           select: userSelect,
         });
       } catch (err) {

@@ -9,29 +9,94 @@ import type { Redis } from 'ioredis';
 export interface PubSub {
   readonly kind: 'redis' | 'memory';
   publish(topic: string, payload: unknown): Promise<void>;
-  /** An async iterator of a topic's payloads; `return()` unsubscribes. */
-  subscribe<T>(topic: string): AsyncIterableIterator<T>;
+  /**
+   * Listens to a topic. Resolves once the subscription is in place (for Redis: acknowledged), so
+   * anything published after that is delivered; `return()` on the iterator unsubscribes.
+   */
+  subscribe<T>(topic: string): Promise<AsyncIterableIterator<T>>;
   /** Active subscriptions in this process (to catch listener leaks). */
   subscriptionCount(): number;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createRedisPubSub(publisher: Redis, subscriber: Redis, prefix = ''): PubSub {
-  const pubsub = new RedisPubSub({ publisher, subscriber });
+interface Engine {
+  publish(topic: string, payload: unknown): Promise<void>;
+  subscribe(topic: string, onMessage: (message: unknown) => void): Promise<number>;
+  unsubscribe(id: number): void;
+}
+
+/** A subscriber that falls this far behind is cut off rather than buffering without bound. */
+const MAX_BUFFERED = 10_000;
+
+function createPubSub(kind: PubSub['kind'], engine: Engine, extra: { ping(): Promise<void>; prefix: string; encode: (p: unknown) => unknown }): PubSub {
   let active = 0;
   return {
-    kind: 'redis',
-    publish: (topic, payload) => pubsub.publish(prefix + topic, payload),
-    subscribe: <T>(topic: string) =>
-      countActive(pubsub.asyncIterableIterator(prefix + topic) as AsyncIterableIterator<T>, (d) => (active += d)),
-    subscriptionCount: () => active,
-    async ping() {
-      await publisher.ping();
+    kind,
+    publish: (topic, payload) => engine.publish(extra.prefix + topic, extra.encode(payload)),
+    async subscribe<T>(topic: string) {
+      const buffer: T[] = [];
+      let waiting: ((r: IteratorResult<T>) => void) | null = null;
+      let failure: Error | null = null;
+      let open = true;
+      const id = await engine.subscribe(extra.prefix + topic, (message) => {
+        if (!open) return;
+        if (waiting) {
+          const resolve = waiting;
+          waiting = null;
+          resolve({ value: message as T, done: false });
+        } else if (buffer.length >= MAX_BUFFERED) {
+          failure = new Error(`Subscriber too slow: more than ${MAX_BUFFERED} events waiting. Resubscribe with afterSequence.`);
+          close();
+        } else buffer.push(message as T);
+      });
+      active += 1;
+      const close = () => {
+        if (!open) return;
+        open = false;
+        active -= 1;
+        engine.unsubscribe(id);
+        waiting?.({ value: undefined, done: true });
+        waiting = null;
+      };
+      const iterator: AsyncIterableIterator<T> = {
+        next() {
+          if (buffer.length) return Promise.resolve({ value: buffer.shift()!, done: false });
+          if (failure) return Promise.reject(failure);
+          if (!open) return Promise.resolve({ value: undefined, done: true });
+          return new Promise((resolve) => (waiting = resolve));
+        },
+        async return() {
+          close();
+          buffer.length = 0;
+          return { value: undefined, done: true };
+        },
+        async throw(err?: unknown) {
+          close();
+          throw err;
+        },
+        [Symbol.asyncIterator]() {
+          return iterator;
+        },
+      };
+      return iterator;
     },
+    subscriptionCount: () => active,
+    ping: () => extra.ping(),
     // The Redis connections belong to the app, which closes them after the server stops.
     async close() {},
   };
+}
+
+export function createRedisPubSub(publisher: Redis, subscriber: Redis, prefix = ''): PubSub {
+  const engine = new RedisPubSub({ publisher, subscriber });
+  return createPubSub('redis', engine, {
+    prefix,
+    encode: (p) => p,
+    ping: async () => {
+      await publisher.ping();
+    },
+  });
 }
 
 export function createMemoryPubSub(): PubSub {
@@ -39,40 +104,10 @@ export function createMemoryPubSub(): PubSub {
   // (subscriptionCount() is the leak check).
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  const pubsub = new MemoryPubSub({ eventEmitter: emitter });
-  let active = 0;
-  return {
-    kind: 'memory',
-    publish: (topic, payload) => pubsub.publish(topic, JSON.parse(JSON.stringify(payload))),
-    subscribe: <T>(topic: string) => countActive(pubsub.asyncIterableIterator<T>(topic), (d) => (active += d)),
-    subscriptionCount: () => active,
-    async ping() {},
-    async close() {},
-  };
-}
-
-/** Wraps an iterator so the count of live subscriptions drops exactly once when it ends. */
-function countActive<T>(inner: AsyncIterableIterator<T>, add: (delta: number) => void): AsyncIterableIterator<T> {
-  add(1);
-  let open = true;
-  const done = () => {
-    if (open) {
-      open = false;
-      add(-1);
-    }
-  };
-  return {
-    next: () => inner.next(),
-    async return(value?: unknown) {
-      done();
-      return (await inner.return?.(value)) ?? { done: true, value: undefined };
-    },
-    async throw(err?: unknown) {
-      done();
-      return (await inner.throw?.(err)) ?? { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  const engine = new MemoryPubSub({ eventEmitter: emitter });
+  return createPubSub('memory', engine, {
+    prefix: '',
+    encode: (p) => JSON.parse(JSON.stringify(p)),
+    ping: async () => {},
+  });
 }

@@ -1,9 +1,29 @@
-// Topic names in one place, so publishers and subscribers cannot drift apart.
+// Topic names in one place, so publishers (including SQL: wallet_post_transfers writes these
+// names into the outbox) and subscribers cannot drift apart.
 export const topics = {
   /** The user's own profile changed. Payload: ProfileChanged. */
   profile: (userId: string) => `user.${userId}.profile`,
+  /** A committed change to a wallet. Payload: WalletChanged. */
+  wallet: (walletId: string) => `wallet.${walletId}`,
+  /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
+  transactions: (userId: string) => `user.${userId}.transactions`,
 };
 
 export interface ProfileChanged {
   userId: string;
+}
+
+export interface WalletChanged {
+  walletId: string;
+  sequence: number | string;
+  transactionId: string;
+  postedBalance: string;
+  heldAmount: string;
+  currency: string;
+}
+
+export interface TransactionChanged {
+  transactionId: string;
+  walletId: string;
+  status: string;
 }

@@ -1,0 +1,241 @@
+// Reading the ledger as a user sees it: a wallet's transactions newest first (keyset on the
+// wallet's entry sequence, so page cost does not grow with depth), and one transaction seen
+// from one of the viewer's wallets. The counterparty shows a display name; the email or phone a
+// sender typed is shown back only to that sender.
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { TransactionType } from '../ledger/postTransfers.js';
+import { badUserInput } from '../errors.js';
+import { parseAmount } from '../money/money.js';
+import { decodeSequenceCursor, encodeSequenceCursor, type Page, type PageRequest } from '../pagination.js';
+
+export type TransactionStatus = 'PENDING' | 'POSTED' | 'FAILED' | 'VOIDED' | 'REVERSED';
+export type Direction = 'IN' | 'OUT';
+
+export interface Counterparty {
+  kind: 'USER' | 'SYSTEM';
+  displayName: string;
+  walletId: string | null;
+  /** Only for the sender, and only the identifier they used. */
+  email: string | null;
+  phone: string | null;
+}
+
+export interface TransactionView {
+  id: string;
+  /** The viewer's wallet this view is from. */
+  walletId: string;
+  type: TransactionType;
+  status: TransactionStatus;
+  currency: string;
+  /** Positive minor units; `direction` says which way. */
+  amount: bigint;
+  direction: Direction;
+  counterparty: Counterparty;
+  note: string | null;
+  createdAt: Date;
+  /** The wallet's entry for this transaction (null while pending). */
+  sequence: bigint | null;
+  balanceAfter: bigint | null;
+}
+
+export interface TransactionFilter {
+  types?: TransactionType[];
+  statuses?: TransactionStatus[];
+  direction?: Direction;
+  from?: Date;
+  to?: Date;
+  minAmount?: bigint;
+  maxAmount?: bigint;
+  /** Part of the counterparty's display name, case-insensitive. */
+  counterparty?: string;
+}
+
+export interface RawTransactionFilter {
+  types?: TransactionType[] | null;
+  statuses?: TransactionStatus[] | null;
+  direction?: Direction | null;
+  from?: Date | null;
+  to?: Date | null;
+  minAmount?: string | null;
+  maxAmount?: string | null;
+  counterparty?: string | null;
+}
+
+/** Validates an API filter against the wallet's currency; throws BAD_USER_INPUT naming the field. */
+export function parseTransactionFilter(raw: RawTransactionFilter | null | undefined, currency: string): TransactionFilter {
+  if (!raw) return {};
+  const amount = (name: 'minAmount' | 'maxAmount') => {
+    const text = raw[name];
+    if (text == null) return undefined;
+    const parsed = parseAmount(text, currency);
+    if (!parsed.ok || parsed.amount < 0n) {
+      throw badUserInput(`filter.${name}: ${parsed.ok ? 'must not be negative' : parsed.message}.`, `filter.${name}`);
+    }
+    return parsed.amount;
+  };
+  const counterparty = raw.counterparty?.trim();
+  if (counterparty && counterparty.length > 80) throw badUserInput('filter.counterparty must be at most 80 characters.', 'filter.counterparty');
+  if ((raw.types?.length ?? 0) > 20 || (raw.statuses?.length ?? 0) > 20) throw badUserInput('filter lists are limited to 20 values.', 'filter');
+  return {
+    types: raw.types ?? undefined,
+    statuses: raw.statuses ?? undefined,
+    direction: raw.direction ?? undefined,
+    from: raw.from ?? undefined,
+    to: raw.to ?? undefined,
+    minAmount: amount('minAmount'),
+    maxAmount: amount('maxAmount'),
+    counterparty: counterparty || undefined,
+  };
+}
+
+export interface HistoryService {
+  list(walletId: string, viewerId: string, page: PageRequest, filter?: TransactionFilter): Promise<Page<TransactionView>>;
+  /** The transaction as seen from the given wallet; null if that wallet is not a party to it. */
+  view(walletId: string, transactionId: string, viewerId: string): Promise<TransactionView | null>;
+  /** The transaction as seen from the viewer's own wallet in it; null if they are not a party. */
+  viewForUser(transactionId: string, viewerId: string): Promise<TransactionView | null>;
+  /** Entries of a wallet after a sequence number, oldest first (subscription catch-up). */
+  entriesAfter(walletId: string, afterSequence: bigint, limit: number): Promise<WalletEntry[]>;
+}
+
+export interface WalletEntry {
+  walletId: string;
+  sequence: bigint;
+  transactionId: string;
+  balanceAfter: bigint;
+}
+
+const SYSTEM_NAMES: Record<string, string> = {
+  SETTLEMENT_CARD: 'Card top-up',
+  SETTLEMENT_BANK: 'Bank transfer',
+  FEES: 'Fees',
+  PROMOTIONS: 'Promotion',
+  SUSPENSE: 'Wallet',
+  ADJUSTMENTS: 'Balance adjustment',
+};
+
+interface Row {
+  id: string;
+  wallet_id: string;
+  type: TransactionType;
+  status: TransactionStatus;
+  currency: string;
+  amount: bigint;
+  outgoing: boolean;
+  note: string | null;
+  metadata: { recipient?: { email?: string; phone?: string } } | null;
+  initiated_by: string | null;
+  created_at: Date;
+  sequence: bigint | null;
+  balance_after: bigint | null;
+  cp_wallet_id: string;
+  cp_kind: 'USER' | 'SYSTEM';
+  cp_system: string | null;
+  cp_name: string | null;
+}
+
+function toView(row: Row, viewerId: string): TransactionView {
+  const sentByViewer = row.outgoing && row.initiated_by === viewerId;
+  const recipient = sentByViewer ? row.metadata?.recipient : undefined;
+  return {
+    id: row.id,
+    walletId: row.wallet_id,
+    type: row.type,
+    status: row.status,
+    currency: row.currency.trim(),
+    amount: BigInt(row.amount),
+    direction: row.outgoing ? 'OUT' : 'IN',
+    counterparty: {
+      kind: row.cp_kind,
+      displayName: row.cp_kind === 'USER' ? (row.cp_name ?? 'Unknown') : (SYSTEM_NAMES[row.cp_system ?? ''] ?? 'Wallet'),
+      walletId: row.cp_kind === 'USER' ? row.cp_wallet_id : null,
+      email: recipient?.email ?? null,
+      phone: recipient?.phone ?? null,
+    },
+    note: row.note,
+    createdAt: row.created_at,
+    sequence: row.sequence === null ? null : BigInt(row.sequence),
+    balanceAfter: row.balance_after === null ? null : BigInt(row.balance_after),
+  };
+}
+
+const COLUMNS = Prisma.sql`
+  t.id::text AS id, t.type::text AS type, t.status::text AS status, t.currency, t.amount, t.note, t.metadata,
+  t.initiated_by::text AS initiated_by, t.created_at,
+  cw.id::text AS cp_wallet_id, cw.kind::text AS cp_kind, cw.system_code AS cp_system, cu.display_name AS cp_name`;
+
+export function createHistoryService(deps: { prisma: PrismaClient }): HistoryService {
+  const { prisma } = deps;
+  const service: HistoryService = {
+    async list(walletId, viewerId, page, filter = {}) {
+      const conditions: Prisma.Sql[] = [Prisma.sql`e.wallet_id = ${walletId}::uuid`];
+      const after = page.after ? decodeSequenceCursor(page.after) : null;
+      const before = page.before ? decodeSequenceCursor(page.before) : null;
+      if (!page.backward && after !== null) conditions.push(Prisma.sql`e.sequence < ${after}`);
+      if (page.backward && before !== null) conditions.push(Prisma.sql`e.sequence > ${before}`);
+      if (filter.types?.length) conditions.push(Prisma.sql`t.type::text = ANY(${filter.types})`);
+      if (filter.statuses?.length) conditions.push(Prisma.sql`t.status::text = ANY(${filter.statuses})`);
+      if (filter.direction === 'IN') conditions.push(Prisma.sql`e.amount > 0`);
+      if (filter.direction === 'OUT') conditions.push(Prisma.sql`e.amount < 0`);
+      if (filter.from) conditions.push(Prisma.sql`e.created_at >= ${filter.from}`);
+      if (filter.to) conditions.push(Prisma.sql`e.created_at < ${filter.to}`);
+      if (filter.minAmount !== undefined) conditions.push(Prisma.sql`abs(e.amount) >= ${filter.minAmount}`);
+      if (filter.maxAmount !== undefined) conditions.push(Prisma.sql`abs(e.amount) <= ${filter.maxAmount}`);
+      if (filter.counterparty) {
+        const pattern = `%${filter.counterparty.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conditions.push(Prisma.sql`cu.display_name ILIKE ${pattern}`);
+      }
+      const order = page.backward ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+      const rows = await prisma.$queryRaw<Row[]>`
+        SELECT ${COLUMNS}, e.wallet_id::text AS wallet_id, (e.amount < 0) AS outgoing, e.sequence, e.balance_after
+        FROM ledger_entries e
+        JOIN ledger_transactions t ON t.id = e.transaction_id
+        JOIN wallets cw ON cw.id = CASE WHEN e.amount < 0 THEN t.to_wallet_id ELSE t.from_wallet_id END
+        LEFT JOIN users cu ON cu.id = cw.user_id
+        WHERE ${Prisma.join(conditions, ' AND ')}
+        ORDER BY e.sequence ${order}
+        LIMIT ${page.limit + 1}`;
+      const extra = rows.length > page.limit;
+      const kept = extra ? rows.slice(0, page.limit) : rows;
+      if (page.backward) kept.reverse();
+      return {
+        items: kept.map((row) => ({ node: toView(row, viewerId), cursor: encodeSequenceCursor(BigInt(row.sequence!)) })),
+        hasNextPage: page.backward ? Boolean(page.before) : extra,
+        hasPreviousPage: page.backward ? extra : Boolean(page.after),
+      };
+    },
+
+    async view(walletId, transactionId, viewerId) {
+      const rows = await prisma.$queryRaw<Row[]>`
+        SELECT ${COLUMNS}, ${walletId}::text AS wallet_id, (t.from_wallet_id = ${walletId}::uuid) AS outgoing,
+               e.sequence, e.balance_after
+        FROM ledger_transactions t
+        LEFT JOIN ledger_entries e ON e.transaction_id = t.id AND e.wallet_id = ${walletId}::uuid
+        JOIN wallets cw ON cw.id = CASE WHEN t.from_wallet_id = ${walletId}::uuid THEN t.to_wallet_id ELSE t.from_wallet_id END
+        LEFT JOIN users cu ON cu.id = cw.user_id
+        WHERE t.id = ${transactionId}::uuid AND (t.from_wallet_id = ${walletId}::uuid OR t.to_wallet_id = ${walletId}::uuid)`;
+      return rows[0] ? toView(rows[0], viewerId) : null;
+    },
+
+    async viewForUser(transactionId, viewerId) {
+      const rows = await prisma.$queryRaw<{ id: string }[]>`
+        SELECT w.id::text AS id FROM ledger_transactions t
+        JOIN wallets w ON w.id = t.from_wallet_id OR w.id = t.to_wallet_id
+        WHERE t.id = ${transactionId}::uuid AND w.user_id = ${viewerId}::uuid
+        ORDER BY (w.id = t.from_wallet_id) DESC LIMIT 1`;
+      return rows[0] ? service.view(rows[0].id, transactionId, viewerId) : null;
+    },
+
+    async entriesAfter(walletId, afterSequence, limit) {
+      const rows = await prisma.ledgerEntry.findMany({
+        where: { walletId, sequence: { gt: afterSequence } },
+        orderBy: { sequence: 'asc' },
+        take: limit,
+        select: { walletId: true, sequence: true, transactionId: true, balanceAfter: true },
+      });
+      return rows;
+    },
+  };
+  return service;
+}

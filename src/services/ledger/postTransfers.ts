@@ -1,0 +1,112 @@
+// The Node side of the one posting path: sends transfer requests to wallet_post_transfers (one
+// round trip, one commit for the whole list), retries serialization failures and deadlocks,
+// and hands the committed events to the outbox publisher.
+import type { PrismaClient } from '../../db/database.js';
+import { isRetryableTransactionError } from '../../db/sqlErrors.js';
+import type { Logger } from '../../logger.js';
+import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
+
+/** Who holds the money on one side of a transfer. */
+export type Party =
+  | { walletId: string }
+  | { userId: string }
+  | { email: string }
+  | { phone: string }
+  | { system: SystemWallet };
+
+export type SystemWallet = 'SETTLEMENT_CARD' | 'SETTLEMENT_BANK' | 'FEES' | 'PROMOTIONS' | 'SUSPENSE' | 'ADJUSTMENTS';
+
+export type TransactionType = 'P2P_TRANSFER' | 'ADJUSTMENT' | 'DEPOSIT' | 'WITHDRAWAL' | 'PAYMENT' | 'REFUND' | 'FEE' | 'REVERSAL';
+
+export interface TransferRequest {
+  /** Idempotency scope: the user on whose behalf the request is made. */
+  userId: string;
+  key: string;
+  operation: string;
+  /** Fingerprint of the request; the same key with another fingerprint is refused. */
+  hash: string;
+  type: TransactionType;
+  currency: string;
+  /** Positive minor units. */
+  amount: bigint;
+  from: Party;
+  to: Party;
+  note?: string | null;
+  metadata?: Record<string, unknown>;
+  initiatedBy?: string | null;
+}
+
+export type TransferRefusalCode =
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'CURRENCY_MISMATCH'
+  | 'NO_WALLET_IN_CURRENCY'
+  | 'RECIPIENT_HAS_NO_WALLET_IN_CURRENCY'
+  | 'RECIPIENT_NOT_FOUND'
+  | 'SELF_TRANSFER'
+  | 'WALLET_FROZEN'
+  | 'INSUFFICIENT_FUNDS';
+
+export type TransferResult =
+  | { ok: true; transactionId: string; fromWalletId: string; toWalletId: string; replayed: boolean }
+  | { ok: false; code: TransferRefusalCode; message: string; field: string | null; replayed: boolean };
+
+export interface Ledger {
+  /** Posts each transfer or refuses it on its own; results are in request order. */
+  postTransfers(requests: TransferRequest[]): Promise<TransferResult[]>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+export function createLedger(deps: { prisma: PrismaClient; outbox: OutboxPublisher; log: Logger }): Ledger {
+  const { prisma, outbox, log } = deps;
+
+  async function call(json: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await prisma.$queryRaw<{ result: { results: RawResult[]; events: OutboxEvent[] } }[]>`
+          SELECT wallet_post_transfers(${json}::jsonb) AS result`;
+        return rows[0]!.result;
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
+        // Nothing was committed: back off with jitter and try again.
+        const delay = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+        log.debug({ attempt, delay }, 'posting retried after serialization failure or deadlock');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  return {
+    async postTransfers(requests) {
+      if (requests.length === 0) return [];
+      const json = JSON.stringify(
+        requests.map((r) => ({
+          ...r,
+          amount: r.amount.toString(),
+          note: r.note ?? null,
+          metadata: r.metadata ?? {},
+          initiatedBy: r.initiatedBy ?? null,
+        })),
+      );
+      const { results, events } = await call(json);
+      if (events.length) outbox.publishCommitted(events);
+      return results.map((r) =>
+        r.ok
+          ? { ok: true as const, transactionId: r.transactionId!, fromWalletId: r.fromWalletId!, toWalletId: r.toWalletId!, replayed: r.replayed === true }
+          : { ok: false as const, code: r.code!, message: r.message!, field: r.field ?? null, replayed: r.replayed === true },
+      );
+    },
+  };
+}
+
+interface RawResult {
+  ok: boolean;
+  transactionId?: string;
+  fromWalletId?: string;
+  toWalletId?: string;
+  code?: TransferRefusalCode;
+  message?: string;
+  field?: string | null;
+  replayed?: boolean;
+}

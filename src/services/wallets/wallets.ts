@@ -1,0 +1,98 @@
+// Wallets: opening one per currency, reading them (owner or admin only), and their balance at a
+// past moment. Balances change only through the ledger (services/ledger), never here.
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Currencies } from '../money/currencies.js';
+import { failure, success, type Outcome } from '../errors.js';
+
+export type WalletStatus = 'ACTIVE' | 'FROZEN' | 'CLOSED';
+
+export interface WalletRecord {
+  id: string;
+  userId: string | null;
+  currency: string;
+  status: WalletStatus;
+  /** Minor units. */
+  postedBalance: bigint;
+  heldAmount: bigint;
+  sequence: bigint;
+  createdAt: Date;
+}
+
+export const walletSelect = {
+  id: true,
+  userId: true,
+  currency: true,
+  status: true,
+  postedBalance: true,
+  heldAmount: true,
+  sequence: true,
+  createdAt: true,
+} as const;
+
+export interface Viewer {
+  userId: string;
+  isAdmin: boolean;
+}
+
+export interface WalletService {
+  open(userId: string, currency: string): Promise<Outcome<WalletRecord>>;
+  listForUser(userId: string): Promise<WalletRecord[]>;
+  /** The wallet if the viewer owns it (or is an admin); null otherwise, indistinguishable from missing. */
+  getVisible(viewer: Viewer, walletId: string): Promise<WalletRecord | null>;
+  getMany(ids: readonly string[]): Promise<(WalletRecord | null)[]>;
+  /** Posted balance right after the last entry at or before `at` (0 before the first). */
+  balanceAt(walletId: string, at: Date): Promise<bigint>;
+  setStatus(walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
+}
+
+export function createWalletService(deps: { prisma: PrismaClient; currencies: Currencies }): WalletService {
+  const { prisma, currencies } = deps;
+  return {
+    async open(userId, currency) {
+      if (!currencies.get(currency)) {
+        const supported = currencies.list().map((c) => c.code).join(', ');
+        return failure('UNSUPPORTED_CURRENCY', `${currency} is not supported. Supported: ${supported}.`, 'currency');
+      }
+      try {
+        return success(await prisma.wallet.create({ data: { kind: 'USER', userId, currency }, select: walletSelect }));
+      } catch (err) {
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+          return failure('WALLET_EXISTS', `You already have a ${currency} wallet.`, 'currency');
+        }
+        throw err;
+      }
+    },
+
+    listForUser(userId) {
+      return prisma.wallet.findMany({ where: { userId, kind: 'USER' }, orderBy: { createdAt: 'asc' }, select: walletSelect });
+    },
+
+    async getVisible(viewer, walletId) {
+      const wallet = await prisma.wallet.findFirst({ where: { id: walletId, kind: 'USER' }, select: walletSelect });
+      if (!wallet || (wallet.userId !== viewer.userId && !viewer.isAdmin)) return null;
+      return wallet;
+    },
+
+    async getMany(ids) {
+      const rows = await prisma.wallet.findMany({ where: { id: { in: [...ids] } }, select: walletSelect });
+      const byId = new Map(rows.map((w) => [w.id, w]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+
+    async balanceAt(walletId, at) {
+      const entry = await prisma.ledgerEntry.findFirst({
+        where: { walletId, createdAt: { lte: at } },
+        orderBy: [{ createdAt: 'desc' }, { sequence: 'desc' }],
+        select: { balanceAfter: true },
+      });
+      return entry?.balanceAfter ?? 0n;
+    },
+
+    async setStatus(walletId, status) {
+      const updated = await prisma.wallet.updateMany({ where: { id: walletId, kind: 'USER' }, data: { status, updatedAt: new Date() } });
+      if (!updated.count) return null;
+      return prisma.wallet.findUnique({ where: { id: walletId }, select: walletSelect });
+    },
+  };
+}
