@@ -126,6 +126,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     clearInterval(sweep);
     await apollo.stop();
     await stopRelay();
+    await services.outbox.drain();
     await pubsub.close();
     await redis?.close();
     await db.close();

@@ -18,6 +18,8 @@ export interface OutboxPublisher {
   publishCommitted(events: OutboxEvent[]): void;
   /** One relay pass: publishes what is overdue; returns how many. */
   relayOnce(): Promise<number>;
+  /** Waits for publishes already started (before the database closes at shutdown). */
+  drain(): Promise<void>;
   /** Starts the periodic relay and housekeeping; returns a stop function that waits for a running pass. */
   startRelay(): () => Promise<void>;
 }
@@ -67,11 +69,18 @@ export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubS
     await prisma.$executeRaw`DELETE FROM idempotency_keys WHERE expires_at < now()`;
   }
 
+  const inFlight = new Set<Promise<void>>();
+
   return {
     publishCommitted(events) {
-      publishAll(events)
+      const done: Promise<void> = publishAll(events)
         .then(() => markPublished(events.map((e) => e.id)))
-        .catch((err) => log.warn({ err: (err as Error).message }, 'publishing committed events failed; the relay will retry'));
+        .catch((err) => log.warn({ err: (err as Error).message }, 'publishing committed events failed; the relay will retry'))
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
+    },
+    async drain() {
+      await Promise.all([...inFlight]);
     },
     relayOnce,
     startRelay() {

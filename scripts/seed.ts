@@ -1,0 +1,73 @@
+// `npm run seed [-- --users N]`: demo accounts with funded wallets on the configured database,
+// printed with their credentials. Safe to run again: existing accounts are kept and not re-funded
+// (the funding uses an idempotency key per account).
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { createLogger } from '../src/logger.js';
+import { createMemoryPubSub } from '../src/services/events/pubsub.js';
+import { createServices } from '../src/services/index.js';
+import { resolveJwtSecret } from '../src/server/jwtSecret.js';
+
+const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+const PASSWORD = 'demo-Wallet-2026!';
+const FUNDING = 50_000n; // 500.00 in the default currency
+
+const { values } = parseArgs({ options: { users: { type: 'string', default: '5' } } });
+const count = Number(values.users);
+
+try {
+  const config = loadConfig();
+  if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new Error('--users must be a whole number from 1 to 100000');
+  const log = createLogger({ level: 'warn' });
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: 4,
+    migrateOnStart: true,
+    log,
+  });
+  try {
+    // Pub/sub is in memory here: a running server picks the events up through its outbox relay.
+    const services = await createServices({ config, jwtSecret: resolveJwtSecret(config), prisma: db.prisma, pubsub: createMemoryPubSub(), log });
+    const currency = config.DEFAULT_CURRENCY;
+    const rows: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = i < NAMES.length ? NAMES[i]! : `user${i + 1}`;
+      const email = `${name}@demo.wallet`;
+      const signUp = await services.accounts.signUp(
+        { email, password: PASSWORD, displayName: name[0]!.toUpperCase() + name.slice(1) },
+        { ip: 'seed' },
+      );
+      const created = signUp.ok;
+      const user = signUp.ok ? signUp.value.user : (await db.prisma.user.findUniqueOrThrow({ where: { email } }));
+      const [funded] = await services.ledger.postTransfers([
+        {
+          userId: user.id,
+          key: `seed-funding-${currency}`,
+          operation: 'seedFunding',
+          hash: `seed-${currency}-${FUNDING}`,
+          type: 'ADJUSTMENT',
+          currency,
+          amount: FUNDING,
+          from: { system: 'PROMOTIONS' },
+          to: { userId: user.id },
+          note: 'Welcome credit (demo data)',
+          metadata: { reason: 'seed' },
+        },
+      ]);
+      if (!funded!.ok) throw new Error(`funding ${email} failed: ${funded!.message}`);
+      if (count <= 20) rows.push(`  ${email.padEnd(24)} ${PASSWORD}   ${created ? 'created' : 'existing'}`);
+      if ((i + 1) % 50 === 0 || i + 1 === count) process.stdout.write(`\rseeded ${i + 1}/${count} users`);
+    }
+    await services.outbox.drain();
+    process.stdout.write('\n');
+    if (rows.length) console.log(`Demo accounts (each funded with ${Number(FUNDING) / 100} ${currency}):\n${rows.join('\n')}`);
+    else console.log(`Accounts are user1@demo.wallet … user${count}@demo.wallet (first ten use names), password ${PASSWORD}`);
+  } finally {
+    await db.close();
+  }
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = err instanceof ConfigError ? 78 : 1;
+}

@@ -1,0 +1,91 @@
+// Recomputes the ledger from its entries and compares it with what the tables claim. Any
+// difference is a bug (or tampering): the tests run this after every concurrency test, and
+// operators run it with `npm run ledger:audit`.
+import type { PrismaClient } from '../../db/database.js';
+
+export interface AuditReport {
+  ok: boolean;
+  problems: string[];
+  counts: { wallets: number; transactions: number; entries: number };
+}
+
+const MAX_LISTED = 20;
+
+export async function auditLedger(prisma: PrismaClient): Promise<AuditReport> {
+  const problems: string[] = [];
+  const check = async (title: string, rows: Promise<Record<string, unknown>[]>) => {
+    const found = await rows;
+    for (const row of found.slice(0, MAX_LISTED)) problems.push(`${title}: ${JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    if (found.length > MAX_LISTED) problems.push(`${title}: …and ${found.length - MAX_LISTED} more`);
+  };
+
+  await check(
+    'wallet balance differs from the sum of its entries',
+    prisma.$queryRaw`
+      SELECT w.id, w.posted_balance, coalesce(sum(e.amount), 0) AS entries_sum, w.sequence, count(e.id) AS entry_count, coalesce(max(e.sequence), 0) AS max_sequence
+      FROM wallets w LEFT JOIN ledger_entries e ON e.wallet_id = w.id
+      GROUP BY w.id
+      HAVING w.posted_balance <> coalesce(sum(e.amount), 0) OR w.sequence <> count(e.id) OR w.sequence <> coalesce(max(e.sequence), 0)`,
+  );
+  await check(
+    'entry balance_after does not follow from the previous entry',
+    prisma.$queryRaw`
+      SELECT wallet_id, sequence, balance_after, running FROM (
+        SELECT wallet_id, sequence, balance_after, sum(amount) OVER (PARTITION BY wallet_id ORDER BY sequence) AS running
+        FROM ledger_entries) x
+      WHERE balance_after <> running`,
+  );
+  await check(
+    'ledger transaction entries do not sum to zero',
+    prisma.$queryRaw`
+      SELECT transaction_id, currency, sum(amount) AS total FROM ledger_entries
+      GROUP BY transaction_id, currency HAVING sum(amount) <> 0`,
+  );
+  await check(
+    'posted transaction without exactly two balanced entries of its amount',
+    prisma.$queryRaw`
+      SELECT t.id, t.amount, count(e.id) AS entries FROM ledger_transactions t
+      LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+      WHERE t.status = 'POSTED'
+      GROUP BY t.id, t.amount
+      HAVING count(e.id) <> 2 OR max(e.amount) <> t.amount OR min(e.amount) <> -t.amount`,
+  );
+  await check(
+    'entry currency differs from its transaction',
+    prisma.$queryRaw`
+      SELECT e.id, e.currency, t.currency AS transaction_currency FROM ledger_entries e
+      JOIN ledger_transactions t ON t.id = e.transaction_id WHERE e.currency <> t.currency`,
+  );
+  await check(
+    'money created or destroyed: wallet balances of a currency do not sum to zero',
+    prisma.$queryRaw`SELECT currency, sum(posted_balance) AS total FROM wallets GROUP BY currency HAVING sum(posted_balance) <> 0`,
+  );
+  await check(
+    'user wallet below zero',
+    prisma.$queryRaw`
+      SELECT id, posted_balance, held_amount FROM wallets
+      WHERE kind = 'USER' AND (posted_balance < 0 OR posted_balance - held_amount < 0)`,
+  );
+  await check(
+    'held amount differs from the active holds',
+    prisma.$queryRaw`
+      SELECT w.id, w.held_amount, coalesce(sum(h.amount), 0) AS holds FROM wallets w
+      LEFT JOIN holds h ON h.wallet_id = w.id AND h.status = 'ACTIVE'
+      GROUP BY w.id HAVING w.held_amount <> coalesce(sum(h.amount), 0)`,
+  );
+  await check(
+    'idempotency key answered with a transaction that does not exist',
+    prisma.$queryRaw`
+      SELECT k.user_id, k.key FROM idempotency_keys k
+      WHERE (k.response->>'ok')::boolean AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = (k.response->>'transactionId')::uuid)`,
+  );
+
+  const [counts] = await prisma.$queryRaw<{ wallets: bigint; transactions: bigint; entries: bigint }[]>`
+    SELECT (SELECT count(*) FROM wallets) AS wallets, (SELECT count(*) FROM ledger_transactions) AS transactions,
+           (SELECT count(*) FROM ledger_entries) AS entries`;
+  return {
+    ok: problems.length === 0,
+    problems,
+    counts: { wallets: Number(counts!.wallets), transactions: Number(counts!.transactions), entries: Number(counts!.entries) },
+  };
+}
