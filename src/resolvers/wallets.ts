@@ -22,7 +22,7 @@ builder.objectField(UserRef, 'wallets', (t) =>
   t.field({
     type: [WalletRef],
     description: 'One wallet per currency, oldest first.',
-    resolve: (user, _args, ctx) => ctx.services.wallets.listForUser(user.id),
+    resolve: (user, _args, ctx) => ctx.loaders.walletsOfUser.load(user.id),
   }),
 );
 

@@ -20,6 +20,7 @@ export interface Loaders {
   user: DataLoader<string, UserRecord | null>;
   /** Wallets by id, unscoped: only load ids the viewer was already allowed to see. */
   wallet: DataLoader<string, WalletRecord | null>;
+  walletsOfUser: DataLoader<string, WalletRecord[]>;
 }
 
 export interface GraphQLContext {

@@ -9,6 +9,7 @@ export function createLoaders(services: Services): Loaders {
   return {
     user: new DataLoader((ids) => services.accounts.getUsers(ids), { maxBatchSize: 500 }),
     wallet: new DataLoader((ids) => services.wallets.getMany(ids), { maxBatchSize: 500 }),
+    walletsOfUser: new DataLoader((ids) => services.wallets.listForUsers(ids), { maxBatchSize: 100 }),
   };
 }
 

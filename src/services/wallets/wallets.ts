@@ -37,7 +37,8 @@ export interface Viewer {
 
 export interface WalletService {
   open(userId: string, currency: string): Promise<Outcome<WalletRecord>>;
-  listForUser(userId: string): Promise<WalletRecord[]>;
+  /** Each user's wallets (for DataLoader batching). */
+  listForUsers(userIds: readonly string[]): Promise<WalletRecord[][]>;
   /** The wallet if the viewer owns it (or is an admin); null otherwise, indistinguishable from missing. */
   getVisible(viewer: Viewer, walletId: string): Promise<WalletRecord | null>;
   getMany(ids: readonly string[]): Promise<(WalletRecord | null)[]>;
@@ -64,8 +65,13 @@ export function createWalletService(deps: { prisma: PrismaClient; currencies: Cu
       }
     },
 
-    listForUser(userId) {
-      return prisma.wallet.findMany({ where: { userId, kind: 'USER' }, orderBy: { createdAt: 'asc' }, select: walletSelect });
+    async listForUsers(userIds) {
+      const rows = await prisma.wallet.findMany({
+        where: { userId: { in: [...userIds] }, kind: 'USER' },
+        orderBy: { createdAt: 'asc' },
+        select: walletSelect,
+      });
+      return userIds.map((id) => rows.filter((w) => w.userId === id));
     },
 
     async getVisible(viewer, walletId) {
