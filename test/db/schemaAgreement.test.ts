@@ -2,8 +2,10 @@
 // database really is) agree. On a freshly migrated database, for every model in the schema's DMMF:
 // its table, columns (type, nullability), enums, indexes and foreign keys exist as declared; a row
 // with every field set, and a row with only the required ones, are written through Prisma and read
-// back unchanged. Generic over models, so a model or field added to schema.prisma without a
-// migration fails here. Also checks that the database enforces its own CHECK constraints.
+// back unchanged (inside a transaction that is rolled back; CHECK constraints that rule out one of
+// those shapes are listed, with the field they exempt, in SHAPE_EXCEPTIONS). Generic over models, so
+// a model or field added to schema.prisma without a migration fails here. Also checks that the
+// database enforces its own CHECK constraints and the ledger's invariants.
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -16,14 +18,69 @@ import { openScratchDatabase, type ScratchDatabase } from '../helpers/scratchDat
 type Model = Datamodel['models'][number];
 type Field = Model['fields'][number];
 
+type Row = Record<string, unknown>;
+type Shape = 'full' | 'minimal';
+
+const letter = (i: number) => String.fromCharCode(65 + i);
+
 /**
  * Values for fields whose database CHECK constraint a generic sample would violate
- * ("Model.field" → value for the n-th sample). Add one here when a new CHECK needs it.
+ * ("Model.field" → value for the n-th sample; `row` holds the row's foreign keys, which are set
+ * first, and the fields sampled before this one). Add one here when a new CHECK needs it.
+ *
+ * CHECKs the generic samples and parent rows already satisfy (keep it so): ledger_transactions
+ * amount > 0, ledger_entries sequence > 0, holds amount > 0 (BigInt samples are 2^62 + n);
+ * ledger_transactions_distinct_wallets (every relation gets a parent row of its own); the composite
+ * foreign key ledger_entries (wallet_id, currency) → wallets (id, currency) (both values are copied
+ * from the one parent wallet).
  */
-const SAMPLES: Record<string, (n: number) => unknown> = {
+const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'User.email': (n) => `round.trip.${n}@example.com`,
   'User.phone': (n) => `+1555${String(n).padStart(7, '0')}`,
+  // currencies: code ~ '^[A-Z]{3}$'. Q[M-Z]x: ISO 3166 leaves QM-QZ to private use, so no real
+  // (or seeded) currency has such a code.
+  'Currency.code': (n) => `Q${letter(12 + (n % 14))}${letter(Math.floor(n / 14) % 26)}`,
+  // currencies: exponent BETWEEN 0 AND 4 (a smallint).
+  'Currency.exponent': (n) => n % 5,
+  // wallets_owner: a wallet with a user (the full row) is a USER wallet; one without (the minimal
+  // row, parent rows) a SYSTEM wallet, which must then have a system_code (see SHAPE_EXCEPTIONS).
+  'Wallet.kind': (_n, row) => (row.userId == null ? 'SYSTEM' : 'USER'),
+  // wallets_user_available_not_negative: posted_balance (2^62 + n) - held_amount >= 0 for a USER
+  // wallet. Still beyond 2^53.
+  'Wallet.heldAmount': (n) => 2n ** 53n + BigInt(n),
+  // ledger_entries: amount <> 0. Negative (a debit) and beyond -2^53: the column is signed bigint.
+  'LedgerEntry.amount': (n) => -(2n ** 62n + BigInt(n)),
+  // ledger_transactions: length(note) <= 280. Exactly 280 multi-byte characters: the limit counts
+  // characters, not bytes.
+  'LedgerTransaction.note': (n) => `${n} `.padEnd(280, 'ü'),
+  // idempotency_keys: length(key) BETWEEN 1 AND 255. The longest, in multi-byte characters.
+  'IdempotencyKey.key': (n) => `${n} `.padEnd(255, 'ķ'),
 };
+
+/**
+ * Fields a CHECK constraint exempts from "the full row sets every field, the minimal row only the
+ * ones Prisma requires": `unsetInFull` leaves the field out of the full row (it reads back as NULL
+ * or its default), `setInMinimal` adds it to the minimal one. `check` names the constraint; the
+ * suite fails when that constraint no longer exists, so a stale exception cannot linger.
+ */
+const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true; check: string }> = {
+  // (kind = 'USER' AND user_id IS NOT NULL AND system_code IS NULL) OR
+  // (kind = 'SYSTEM' AND user_id IS NULL AND system_code IS NOT NULL):
+  // the full wallet has a user, so it may not have a system_code; the minimal one has no user
+  // (user_id is optional), so it must have one.
+  'Wallet.systemCode': { unsetInFull: true, setInMinimal: true, check: 'wallets_owner' },
+};
+
+/**
+ * Deferred constraints the round trip leaves deferred, and so never checks (it rolls back instead of
+ * committing): ones a single sample row cannot satisfy. Every other deferrable constraint is made
+ * IMMEDIATE for the round trip, so it is still checked as each row is written.
+ */
+const LEFT_DEFERRED = [
+  // The constraint trigger on ledger_entries: each ledger transaction's entries sum to zero per
+  // currency. One sample entry never does.
+  'ledger_entries_balanced',
+];
 
 let db: ScratchDatabase;
 let pool: pg.Pool;
@@ -107,10 +164,10 @@ function expectedType(field: Field): string {
 // ---- sample rows ----
 
 let serial = 0;
-function sample(model: Model, field: Field): unknown {
+function sample(model: Model, field: Field, row: Row): unknown {
   serial += 1;
   const special = SAMPLES[`${model.name}.${field.name}`];
-  if (special) return special(serial);
+  if (special) return special(serial, row);
   if (field.kind === 'enum') {
     // Every value for a list; otherwise the last value, which is the least likely to be the default.
     const values = enumOf(field.type).values.map((v) => v.name);
@@ -128,6 +185,7 @@ function scalarSample(field: Field, n: number): unknown {
     case 'Boolean':
       return field.default !== true;
     case 'Int':
+      if (native === 'SmallInt') return 32_000 + (n % 767); // near the top of its range
       return 100_000 + n;
     case 'BigInt':
       return 2n ** 62n + BigInt(n); // far beyond 2^53: a float or int4 column would not round-trip
@@ -148,6 +206,30 @@ function scalarSample(field: Field, n: number): unknown {
   throw new Error(`no sample value for ${field.type}: add one in test/db/schemaAgreement.test.ts scalarSample()`);
 }
 
+/** A field's literal @default (not a function) as the client returns it: DMMF prints BigInt, Decimal and Json ones as strings. */
+function literalDefault(field: Field): unknown {
+  const convert = (value: unknown): unknown => {
+    if (typeof value !== 'string' && typeof value !== 'number') return value;
+    switch (field.type) {
+      case 'BigInt':
+        return BigInt(value);
+      case 'Decimal':
+        return new Prisma.Decimal(value);
+      case 'Int':
+      case 'Float':
+        return Number(value);
+      case 'Json':
+        return typeof value === 'string' ? JSON.parse(value) : value;
+      case 'DateTime':
+        return new Date(value);
+    }
+    return value;
+  };
+  return Array.isArray(field.default) ? field.default.map(convert) : convert(field.default);
+}
+const hasLiteralDefault = (field: Field) =>
+  field.hasDefaultValue && (typeof field.default !== 'object' || Array.isArray(field.default));
+
 /** A form that compares equal only when the values are the same (type included). */
 function comparable(value: unknown): unknown {
   if (value instanceof Date) return `Date ${value.toISOString()}`;
@@ -158,51 +240,80 @@ function comparable(value: unknown): unknown {
   return value;
 }
 
-/** Models ordered so that each comes after the models its foreign keys point at (users → sessions → refresh_tokens). */
-function creationOrder(models: readonly Model[]): Model[] {
-  const parents = (m: Model) => m.fields.filter((f) => f.kind === 'object' && f.relationFromFields?.length && f.type !== m.name);
-  const ordered: Model[] = [];
-  while (ordered.length < models.length) {
-    const next = models.find((m) => !ordered.includes(m) && parents(m).every((f) => ordered.some((o) => o.name === f.type)));
-    if (!next) throw new Error('foreign keys form a cycle; teach creationOrder() to break it');
-    ordered.push(next);
+type Client = PrismaClient | Prisma.TransactionClient;
+const modelNamed = (name: string) => datamodel.models.find((m) => m.name === name)!;
+/** Relation fields whose foreign key is in this model's table. */
+const foreignKeysOf = (model: Model) => model.fields.filter((f) => f.kind === 'object' && f.relationFromFields?.length);
+const isAutoincrement = (field: Field) => ['autoincrement', 'sequence'].includes((field.default as { name?: string } | undefined)?.name ?? '');
+/** What Prisma's create requires (a foreign key is required through its relation). */
+const isRequiredOnCreate = (field: Field) =>
+  field.isRequired && !field.hasDefaultValue && !field.isUpdatedAt && !field.isList && !field.isReadOnly;
+
+/** Whether a `shape` row sets this field (a scalar, or the foreign key fields of a relation). */
+function setsField(model: Model, field: Field, shape: Shape): boolean {
+  const exception = (name: string) => SHAPE_EXCEPTIONS[`${model.name}.${name}`];
+  if (field.kind === 'object') {
+    const from = field.relationFromFields!;
+    if (shape === 'full') return !from.some((f) => exception(f)?.unsetInFull);
+    return field.isRequired || from.some((f) => exception(f)?.setInMinimal);
   }
-  return ordered;
+  if (shape === 'full') return !field.isGenerated && !isAutoincrement(field) && !exception(field.name)?.unsetInFull;
+  return isRequiredOnCreate(field) || Boolean(exception(field.name)?.setInMinimal);
 }
 
 /**
- * Data for one row: foreign keys point at the rows already made for the parent models; `full`
- * sets every field (optional ones, ones with defaults), otherwise only what Prisma requires.
+ * Data for one row of `model`, writing its parent rows first through `client`. `full` sets every
+ * field (optional ones, ones with defaults), `minimal` only what Prisma requires, both but for
+ * SHAPE_EXCEPTIONS. Every relation gets a parent row of its own, a minimal one: two relations to
+ * one model (LedgerTransaction.fromWallet/toWallet) point at two rows, and an optional
+ * self-relation (LedgerTransaction.reverses) ends there. `fixed` are values already chosen by the
+ * caller; a foreign key field shared by two relations takes its value from the first, and the
+ * second relation's parent is made to match it.
  */
-function rowData(model: Model, parents: Map<string, Record<string, unknown>>, full: boolean): Record<string, unknown> {
-  const foreignKeys = new Map<string, unknown>();
-  for (const relation of model.fields.filter((f) => f.kind === 'object' && f.relationFromFields?.length)) {
-    if (!full && !relation.isRequired) continue;
-    const parent = parents.get(relation.type);
-    if (!parent) throw new Error(`${model.name}.${relation.name}: no ${relation.type} row to point at`);
-    relation.relationFromFields!.forEach((from, i) => foreignKeys.set(from, parent[relation.relationToFields![i]!]));
-  }
-  const data: Record<string, unknown> = {};
-  for (const field of columnsOf(model)) {
-    if (foreignKeys.has(field.name)) data[field.name] = foreignKeys.get(field.name);
-    else if (full) {
-      const dflt = field.default as { name?: string } | undefined;
-      if (!field.isGenerated && dflt?.name !== 'autoincrement' && dflt?.name !== 'sequence') data[field.name] = sample(model, field);
-    } else if (field.isRequired && !field.hasDefaultValue && !field.isUpdatedAt && !field.isList && !field.isReadOnly) {
-      data[field.name] = sample(model, field);
+async function rowData(client: Client, model: Model, shape: Shape, fixed: Row = {}, chain: string[] = []): Promise<Row> {
+  // Only minimal rows recurse (parents are minimal), so only their required foreign keys can loop.
+  const minimalChain = shape === 'minimal' ? [...chain, model.name] : chain;
+  const data: Row = { ...fixed };
+  for (const relation of foreignKeysOf(model).filter((r) => setsField(model, r, shape))) {
+    const from = relation.relationFromFields!;
+    const to = relation.relationToFields!;
+    if (from.every((f) => f in data)) continue;
+    if (minimalChain.includes(relation.type)) {
+      throw new Error(`required foreign keys form a cycle (${[...minimalChain, relation.type].join(' → ')}): teach rowData() to break it`);
     }
+    const parentFixed = Object.fromEntries(from.flatMap((f, i) => (f in data ? [[to[i]!, data[f]]] : [])));
+    const parent = await createRow(client, modelNamed(relation.type), 'minimal', parentFixed, minimalChain);
+    from.forEach((f, i) => (data[f] = parent[to[i]!]));
+  }
+  for (const field of columnsOf(model)) {
+    if (!(field.name in data) && setsField(model, field, shape)) data[field.name] = sample(model, field, data);
   }
   return data;
 }
 
-interface Delegate {
-  create(args: { data: Record<string, unknown> }): Promise<Record<string, unknown>>;
-  findUniqueOrThrow(args: { where: Record<string, unknown> }): Promise<Record<string, unknown>>;
+async function createRow(client: Client, model: Model, shape: Shape, fixed: Row = {}, chain: string[] = []): Promise<Row> {
+  return delegateOf(client, model).create({ data: await rowData(client, model, shape, fixed, chain) });
 }
-const delegateOf = (model: Model) =>
-  (prisma as unknown as Record<string, Delegate>)[model.name.charAt(0).toLowerCase() + model.name.slice(1)]!;
 
-function uniqueWhere(model: Model, row: Record<string, unknown>): Record<string, unknown> {
+/** Checks one column of a row written with `data` and read back as `read`. */
+function expectStored(model: Model, field: Field, shape: Shape, data: Row, read: Row): void {
+  const label = `${model.name}.${field.name} (${shape} row)`;
+  const value = read[field.name];
+  if (field.name in data) expect(comparable(value), label).toEqual(comparable(data[field.name]));
+  else if (hasLiteralDefault(field)) expect(comparable(value), `${label}, not set: @default`).toEqual(comparable(literalDefault(field)));
+  else if (field.hasDefaultValue || field.isUpdatedAt) expect(value, `${label}, not set: @default`).not.toBeNull();
+  else if (field.isList) expect(value, `${label}, not set`).toEqual([]);
+  else expect(value, `${label}, not set`).toBeNull();
+}
+
+interface Delegate {
+  create(args: { data: Row }): Promise<Row>;
+  findUniqueOrThrow(args: { where: Row }): Promise<Row>;
+}
+const delegateOf = (client: Client, model: Model) =>
+  (client as unknown as Record<string, Delegate>)[model.name.charAt(0).toLowerCase() + model.name.slice(1)]!;
+
+function uniqueWhere(model: Model, row: Row): Row {
   const ids = model.fields.filter((f) => f.isId).map((f) => f.name);
   if (ids.length === 1) return { [ids[0]!]: row[ids[0]!] };
   const pk = model.primaryKey;
@@ -256,8 +367,8 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
   it('every @default the database must supply is a column default with the same value', async () => {
     // Prisma sends uuid()/cuid() values and literal defaults itself, so a round trip through Prisma
     // cannot see a missing DEFAULT; raw SQL, other tools and later migrations would.
-    const defaults = await sql<{ table: string; column: string; expr: string | null }>(
-      `SELECT c.relname AS table, a.attname AS column, pg_get_expr(d.adbin, d.adrelid) AS expr
+    const defaults = await sql<{ table: string; column: string; expr: string | null; identity: string }>(
+      `SELECT c.relname AS table, a.attname AS column, pg_get_expr(d.adbin, d.adrelid) AS expr, a.attidentity AS identity
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`,
@@ -266,16 +377,29 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
     for (const model of datamodel.models) {
       for (const field of columnsOf(model).filter((f) => f.hasDefaultValue)) {
         const dflt = field.default as unknown;
-        const fn = typeof dflt === 'object' && dflt !== null && !Array.isArray(dflt) ? (dflt as { name: string }).name : undefined;
-        if (fn && CLIENT_SIDE.includes(fn)) continue;
-        const label = `${model.name}.${field.name} @default(${fn ? `${fn}()` : JSON.stringify(dflt)})`;
-        const expr = defaults.find((d) => d.table === tableOf(model) && d.column === columnOf(field))?.expr;
+        const fn = typeof dflt === 'object' && dflt !== null && !Array.isArray(dflt) ? (dflt as { name: string; args: unknown[] }) : undefined;
+        if (fn && CLIENT_SIDE.includes(fn.name)) continue;
+        const label = `${model.name}.${field.name} @default(${fn ? `${fn.name}(${fn.args.map((a) => JSON.stringify(a)).join(', ')})` : JSON.stringify(dflt)})`;
+        const column = defaults.find((d) => d.table === tableOf(model) && d.column === columnOf(field));
+        if (fn?.name === 'autoincrement') {
+          // A serial column's DEFAULT nextval(...), or an identity column (GENERATED ... AS IDENTITY), which has no DEFAULT.
+          const identity = column?.identity === 'a' || column?.identity === 'd';
+          expect(identity || /^nextval\(/.test(column?.expr ?? ''), `${label}: the column is neither an identity column nor has DEFAULT nextval()`).toBe(true);
+          continue;
+        }
+        const expr = column?.expr;
         expect(expr, `${label}: the column has no DEFAULT`).toBeTruthy();
-        if (fn === 'now') expect(expr, label).toMatch(/now\(\)|CURRENT_TIMESTAMP/i);
+        if (fn?.name === 'now') expect(expr, label).toMatch(/now\(\)|CURRENT_TIMESTAMP/i);
+        // PostgreSQL prints a DEFAULT in canonical form: dbgenerated() must be written the same way.
+        if (fn?.name === 'dbgenerated') expect(expr, label).toBe(fn.args[0]);
         if (fn === undefined && (field.kind === 'enum' || ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean'].includes(field.type))) {
           const asText = Array.isArray(dflt) ? `{${dflt.join(',')}}` : String(dflt);
           const [{ value }] = (await sql<{ value: string }>(`SELECT (${expr})::text AS value`)) as [{ value: string }];
           expect(value, label).toBe(asText);
+        }
+        if (fn === undefined && field.type === 'Json' && !field.isList) {
+          const [{ same }] = (await sql<{ same: boolean }>(`SELECT (${expr})::jsonb = $1::jsonb AS same`, [dflt])) as [{ same: boolean }];
+          expect(same, `${label}: the column DEFAULT is ${expr}`).toBe(true);
         }
       }
     }
@@ -354,34 +478,64 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
   });
 
   it('a row with every field set, and one with only the required fields, round-trip through Prisma for every model', async () => {
-    const order = creationOrder(datamodel.models);
-    const parents = new Map<string, Record<string, unknown>>();
-    for (const model of order) {
-      const delegate = delegateOf(model);
-
-      const full = rowData(model, parents, true);
-      const created = await delegate.create({ data: full });
-      const read = await delegate.findUniqueOrThrow({ where: uniqueWhere(model, created) });
-      for (const field of columnsOf(model)) {
-        if (field.name in full) expect(comparable(read[field.name]), `${model.name}.${field.name}`).toEqual(comparable(full[field.name]));
-        else expect(read[field.name], `${model.name}.${field.name} (generated)`).not.toBeNull();
-      }
-      parents.set(model.name, read);
-
-      const minimal = rowData(model, parents, false);
-      const createdMinimal = await delegate.create({ data: minimal });
-      const readMinimal = await delegate.findUniqueOrThrow({ where: uniqueWhere(model, createdMinimal) });
-      for (const field of columnsOf(model)) {
-        const label = `${model.name}.${field.name} (not set on create)`;
-        const value = readMinimal[field.name];
-        if (field.name in minimal) expect(comparable(value), `${model.name}.${field.name}`).toEqual(comparable(minimal[field.name]));
-        else if (field.hasDefaultValue && (typeof field.default !== 'object' || Array.isArray(field.default))) {
-          expect(comparable(value), `${label}: @default`).toEqual(comparable(field.default));
-        } else if (field.hasDefaultValue || field.isUpdatedAt) expect(value, `${label}: @default`).not.toBeNull();
-        else if (field.isList) expect(value, label).toEqual([]);
-        else expect(value, label).toBeNull();
-      }
+    // Each model's rows (and the parent rows they point at) are written and read back inside a
+    // transaction that is then rolled back (ROLLBACK is thrown after the reads and caught), never
+    // committed: ledger_entries carries a DEFERRED constraint trigger (each ledger transaction's
+    // entries sum to zero per currency, checked at COMMIT) that one sample entry cannot satisfy, and
+    // the entries are append-only, so they could not be cleaned up either. Rolling back skips only
+    // the checks left deferred (LEFT_DEFERRED; every other deferrable constraint is made IMMEDIATE):
+    // CHECK constraints, NOT NULL, unique indexes and foreign keys are checked as each row is
+    // written, and must still be satisfied.
+    const ROLLBACK = new Error('roll back the round trip');
+    const countRows = async () =>
+      Promise.all(
+        datamodel.models.map(async (m) => {
+          const [{ n }] = (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(tableOf(m))}`)) as [{ n: number }];
+          return `${tableOf(m)}: ${n} rows`;
+        }),
+      );
+    const before = await countRows();
+    for (const model of datamodel.models) {
+      const outcome = await prisma
+        .$transaction(
+          async (tx) => {
+            await tx.$executeRawUnsafe('SET CONSTRAINTS ALL IMMEDIATE');
+            if (LEFT_DEFERRED.length) await tx.$executeRawUnsafe(`SET CONSTRAINTS ${LEFT_DEFERRED.map(quoteIdent).join(', ')} DEFERRED`);
+            for (const shape of ['full', 'minimal'] as const) {
+              const data = await rowData(tx, model, shape);
+              const created = await delegateOf(tx, model).create({ data });
+              const read = await delegateOf(tx, model).findUniqueOrThrow({ where: uniqueWhere(model, created) });
+              for (const field of columnsOf(model)) expectStored(model, field, shape, data, read);
+            }
+            throw ROLLBACK;
+          },
+          { maxWait: 10_000, timeout: 20_000 },
+        )
+        .catch((err: unknown) => (err === ROLLBACK ? 'rolled back' : Promise.reject(err)));
+      expect(outcome, model.name).toBe('rolled back');
     }
+    expect(await countRows(), 'the round trips left no rows behind').toEqual(before);
+  });
+
+  it('every SAMPLES and SHAPE_EXCEPTIONS entry names a field of the schema, every exception a CHECK and every LEFT_DEFERRED a deferrable constraint of the database', async () => {
+    for (const key of [...Object.keys(SAMPLES), ...Object.keys(SHAPE_EXCEPTIONS)]) {
+      const [modelName, fieldName] = key.split('.');
+      const model = datamodel.models.find((m) => m.name === modelName);
+      expect(model && columnsOf(model).some((f) => f.name === fieldName), `${key} is not a column field of schema.prisma`).toBe(true);
+    }
+    const checks = await sql<{ table: string; name: string }>(
+      `SELECT c.relname AS table, con.conname AS name FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.contype = 'c' AND n.nspname = current_schema()`,
+    );
+    for (const [key, { check }] of Object.entries(SHAPE_EXCEPTIONS)) {
+      const table = tableOf(modelNamed(key.split('.')[0]!));
+      expect(checks, `SHAPE_EXCEPTIONS['${key}']: no CHECK ${check} on ${table}`).toContainEqual({ table, name: check });
+    }
+    const deferrable = await sql<{ name: string }>(
+      `SELECT con.conname AS name FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
+       WHERE con.condeferrable AND n.nspname = current_schema()`,
+    );
+    for (const name of LEFT_DEFERRED) expect(deferrable.map((c) => c.name), `LEFT_DEFERRED: no deferrable ${name}`).toContain(name);
   });
 });
 
@@ -391,5 +545,44 @@ describe('CHECK constraints', () => {
       pool.query(`INSERT INTO users (email, password_hash, display_name) VALUES ($1, 'hash', 'Check')`, [email]);
     await expect(insert('Upper.Case@Example.com')).rejects.toMatchObject({ code: '23514' });
     await expect(insert('upper.case@example.com')).resolves.toMatchObject({ rowCount: 1 });
+  });
+
+  it('ledger entries must sum to zero per transaction at COMMIT (WL002), not before, and are append-only (WL001)', async () => {
+    // Why the round trip above rolls its rows back instead of committing them.
+    const client = await pool.connect();
+    try {
+      const wallets = await client.query<{ id: string }>(
+        `SELECT id FROM wallets WHERE kind = 'SYSTEM' AND currency = 'USD' AND system_code IN ('FEES', 'SUSPENSE') ORDER BY system_code`,
+      );
+      const [from, to] = wallets.rows.map((w) => w.id) as [string, string];
+      let sequence = 0;
+      /** Begins a transaction and writes a ledger transaction with these legs, one by one. */
+      const writeLegs = async (amounts: number[]) => {
+        await client.query('BEGIN');
+        const tx = await client.query<{ id: string }>(
+          `INSERT INTO ledger_transactions (type, status, currency, amount, from_wallet_id, to_wallet_id)
+           VALUES ('ADJUSTMENT', 'POSTED', 'USD', 100, $1, $2) RETURNING id`,
+          [from, to],
+        );
+        for (const [i, amount] of amounts.entries()) {
+          sequence += 1;
+          await client.query(
+            `INSERT INTO ledger_entries (transaction_id, wallet_id, currency, amount, balance_after, sequence) VALUES ($1, $2, 'USD', $3, 0, $4)`,
+            [tx.rows[0]!.id, i % 2 ? to : from, amount, sequence],
+          );
+        }
+      };
+      await writeLegs([-100]); // accepted while the transaction is open...
+      await expect(client.query('COMMIT'), 'one leg').rejects.toMatchObject({ code: 'WL002' }); // ...refused at COMMIT
+      await writeLegs([-100, 100]);
+      await expect(client.query('COMMIT'), 'two legs that balance').resolves.toBeDefined();
+      await expect(client.query('UPDATE ledger_entries SET balance_after = 1')).rejects.toMatchObject({ code: 'WL001' });
+      await expect(client.query('DELETE FROM ledger_entries')).rejects.toMatchObject({ code: 'WL001' });
+      const { rows } = await client.query<{ amount: string }>('SELECT amount FROM ledger_entries ORDER BY sequence');
+      expect(rows.map((r) => r.amount)).toEqual(['-100', '100']);
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+    }
   });
 });

@@ -20,8 +20,14 @@ export async function loadDatamodel(schemaFile = PRISMA_SCHEMA): Promise<Datamod
   const dir = mkdtempSync(path.join(tmpdir(), 'wallet-dmmf-'));
   try {
     const output = path.join(dir, 'datamodel.json');
-    const schema = readFileSync(schemaFile, 'utf8').replace(/^generator\s+\w+\s*\{[^}]*\}/gm, '');
-    const generator = `generator dmmf {\n  provider = ${JSON.stringify(`node ${JSON.stringify(GENERATOR)}`)}\n  output   = ${JSON.stringify(output)}\n}\n`;
+    const original = readFileSync(schemaFile, 'utf8');
+    const schema = original.replace(/^generator\s+\w+\s*\{[^}]*\}/gm, '');
+    // Preview features change what the schema may say (partialIndexes...): keep the generators' ones.
+    const previewFeatures = [...original.matchAll(/^\s*previewFeatures\s*=\s*\[([^\]]*)\]/gm)]
+      .flatMap((m) => [...m[1]!.matchAll(/"([^"]+)"/g)].map((f) => f[1]!));
+    const generator =
+      `generator dmmf {\n  provider = ${JSON.stringify(`node ${JSON.stringify(GENERATOR)}`)}\n  output   = ${JSON.stringify(output)}\n` +
+      `  previewFeatures = ${JSON.stringify([...new Set(previewFeatures)])}\n}\n`;
     writeFileSync(path.join(dir, 'schema.prisma'), `${schema}\n${generator}`);
     await promisify(execFile)(process.execPath, [PRISMA_CLI, 'generate', '--schema', path.join(dir, 'schema.prisma')], {
       cwd: ROOT,

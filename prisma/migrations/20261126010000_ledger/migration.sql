@@ -31,7 +31,7 @@ CREATE TABLE wallets (
   user_id        UUID REFERENCES users (id) ON DELETE RESTRICT ON UPDATE CASCADE,
   -- System wallets are named by purpose: SETTLEMENT_CARD, SETTLEMENT_BANK, FEES, PROMOTIONS, SUSPENSE, ADJUSTMENTS.
   system_code    TEXT,
-  currency       CHAR(3) NOT NULL REFERENCES currencies (code) ON DELETE RESTRICT ON UPDATE CASCADE,
+  currency       CHAR(3) NOT NULL REFERENCES currencies (code),
   status         "WalletStatus" NOT NULL DEFAULT 'ACTIVE',
   posted_balance BIGINT NOT NULL DEFAULT 0,
   held_amount    BIGINT NOT NULL DEFAULT 0,
@@ -66,8 +66,8 @@ CREATE TABLE ledger_transactions (
   status          "TransactionStatus" NOT NULL,
   currency        CHAR(3) NOT NULL REFERENCES currencies (code),
   amount          BIGINT NOT NULL CHECK (amount > 0),
-  from_wallet_id  UUID NOT NULL REFERENCES wallets (id),
-  to_wallet_id    UUID NOT NULL REFERENCES wallets (id),
+  from_wallet_id  UUID NOT NULL,
+  to_wallet_id    UUID NOT NULL,
   initiated_by    UUID REFERENCES users (id),
   idempotency_key TEXT,
   note            TEXT CHECK (note IS NULL OR length(note) <= 280),
@@ -75,8 +75,13 @@ CREATE TABLE ledger_transactions (
   reverses_id     UUID REFERENCES ledger_transactions (id),
   created_at      TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
   updated_at      TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
-  CONSTRAINT ledger_transactions_distinct_wallets CHECK (from_wallet_id <> to_wallet_id)
+  CONSTRAINT ledger_transactions_distinct_wallets CHECK (from_wallet_id <> to_wallet_id),
+  -- Both wallets hold the transaction's currency.
+  CONSTRAINT ledger_transactions_from_wallet_currency_fkey FOREIGN KEY (from_wallet_id, currency) REFERENCES wallets (id, currency),
+  CONSTRAINT ledger_transactions_to_wallet_currency_fkey FOREIGN KEY (to_wallet_id, currency) REFERENCES wallets (id, currency)
 );
+-- A transaction is reversed at most once.
+CREATE UNIQUE INDEX ledger_transactions_reverses_id_key ON ledger_transactions (reverses_id);
 CREATE INDEX ledger_transactions_from_wallet_id_idx ON ledger_transactions (from_wallet_id);
 CREATE INDEX ledger_transactions_to_wallet_id_idx ON ledger_transactions (to_wallet_id);
 

@@ -104,14 +104,19 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- 2. Resolve both parties of each claimed transfer to wallets.
+  -- 2. Resolve both parties of each claimed transfer to wallets. Malformed requests are refused
+  --    here, one by one, rather than failing the whole call on a constraint.
   FOR i IN 1..n LOOP
     CONTINUE WHEN NOT claimed[i];
     r := requests->(i - 1);
     cur := r->>'currency';
     SELECT * INTO src FROM wallet_resolve_party(r->'from', cur);
     SELECT * INTO dst FROM wallet_resolve_party(r->'to', cur);
-    IF src.problem = 'CURRENCY_MISMATCH' OR dst.problem = 'CURRENCY_MISMATCH' THEN
+    IF coalesce((r->>'amount')::numeric, 0) <= 0 OR (r->>'amount')::numeric > 9223372036854775807 THEN
+      results[i] := wallet_refusal('INVALID_AMOUNT', 'The amount must be a positive whole number of minor units.', 'amount');
+    ELSIF length(r->>'note') > 280 THEN
+      results[i] := wallet_refusal('INVALID_INPUT', 'The note must be at most 280 characters.', 'note');
+    ELSIF src.problem = 'CURRENCY_MISMATCH' OR dst.problem = 'CURRENCY_MISMATCH' THEN
       results[i] := wallet_refusal('CURRENCY_MISMATCH', 'That wallet holds another currency than the amount.', 'amount.currency');
     ELSIF src.problem IS NOT NULL THEN
       results[i] := wallet_refusal('NO_WALLET_IN_CURRENCY', format('You have no %s wallet. Open one first.', cur), 'amount.currency');
