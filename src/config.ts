@@ -59,6 +59,8 @@ const schema = z
     MAX_QUERY_TOKENS: int(100, 100_000).default(2000),
     MAX_QUERY_DIRECTIVES: int(0, 1000).default(20),
     MAX_QUERY_COST: int(100, 1_000_000).default(5000),
+    /** Concurrent subscriptions one WebSocket connection may hold. */
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(100),
     SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
 
     /** Failed sign-ins per email (and per IP) within SIGNIN_WINDOW_SECONDS before RATE_LIMITED. */

@@ -36,7 +36,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       const applied = await migrate(url, { log: options.log });
       if (applied.length) options.log.info({ applied }, 'migrations applied');
     }
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize, idleTimeoutMillis: 30_000 });
+    // One connection to the embedded database: PGlite runs one statement at a time anyway, and
+    // pglite-socket interleaves the extended-protocol messages (Parse/Bind/Execute/Sync) of
+    // concurrent connections in its one session, so one query could bind another's statement and
+    // get its rows (electric-sql/pglite#1046). A single connection keeps every query whole.
+    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : options.poolSize, idleTimeoutMillis: 30_000 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => options.log.warn({ err: err.message }, 'idle database connection lost'));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

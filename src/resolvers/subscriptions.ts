@@ -37,6 +37,11 @@ builder.subscriptionField('walletUpdated', (t) =>
       const wallet = await ctx.services.wallets.getVisible(viewerOf(ctx.viewer!), args.walletId.id);
       if (!wallet || wallet.userId !== ctx.viewer!.userId) throw notFound('Wallet');
       if (args.afterSequence != null && args.afterSequence < 0n) throw badUserInput('afterSequence must not be negative.', 'afterSequence');
+      // A sequence the wallet has not reached yet (another wallet's, a typo) would silently skip
+      // every change up to it.
+      if (args.afterSequence != null && args.afterSequence > wallet.sequence) {
+        throw badUserInput(`afterSequence is ahead of the wallet's latest change (${wallet.sequence}).`, 'afterSequence');
+      }
       try {
         return await openWalletFeed(ctx.services, wallet, args.afterSequence ?? null);
       } catch (err) {

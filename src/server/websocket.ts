@@ -51,6 +51,13 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
       },
       onSubscribe: async (ctx, _id, payload) => {
         const viewer = ctx.extra.viewer!;
+        // graphql-ws has already registered this operation in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return fail(
+            `This connection already has ${config.MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION). Close some or open another connection.`,
+            'RATE_LIMITED',
+          );
+        }
         if (viewer.tokenExpiresAt * 1000 <= Date.now()) {
           return fail('The access token has expired. Reconnect with a fresh token.', 'UNAUTHENTICATED');
         }

@@ -241,3 +241,33 @@ describe('pub/sub listeners', () => {
     }
   });
 });
+
+describe('subscriptions per connection', () => {
+  it('refuses one more than MAX_SUBSCRIPTIONS_PER_CONNECTION on a connection, and not on another', async () => {
+    const limited = await startTestServer({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '3' });
+    try {
+      const { signUp: created } = await limited.query(SignUp, {
+        input: { email: uniqueEmail('ws-limit'), password: STRONG_PASSWORD, displayName: 'Limited' },
+      });
+      const auth = `Bearer ${created.tokens!.accessToken}`;
+      const client = connectWs(limited.wsUrl, auth);
+      const other = connectWs(limited.wsUrl, auth);
+      open.push(client, other);
+      const held = Array.from({ length: 3 }, () => client.subscribe(MeUpdated));
+      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 3, '3 subscriptions');
+      const refused = await client.subscribe(MeUpdated).errors();
+      expect(refused[0]?.extensions?.code).toBe('RATE_LIMITED');
+      expect(refused[0]?.message).toContain('MAX_SUBSCRIPTIONS_PER_CONNECTION');
+      // Another connection has its own allowance; freeing one makes room again.
+      other.subscribe(MeUpdated);
+      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 4, 'a subscription on the other connection');
+      held[0]!.unsubscribe();
+      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 3, 'one released');
+      client.subscribe(MeUpdated);
+      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 4, 'room again');
+    } finally {
+      await Promise.all(open.splice(0).map((c) => c.dispose()));
+      await limited.stop();
+    }
+  });
+});

@@ -160,9 +160,12 @@ function toView(row: Row, viewerId: string): TransactionView {
   };
 }
 
+// createdAt is when the viewer's wallet entry was written, not the start of the posting
+// transaction (milliseconds earlier): the clock the from/to filters and balanceAt use, so a
+// transaction shown at T counts in balanceAt(T), is kept by `from: T` and left out by `to: T`.
 const COLUMNS = Prisma.sql`
   t.id::text AS id, t.type::text AS type, t.status::text AS status, t.currency, t.amount, t.note, t.metadata,
-  t.initiated_by::text AS initiated_by, t.created_at,
+  t.initiated_by::text AS initiated_by, coalesce(e.created_at, t.created_at) AS created_at,
   cw.id::text AS cp_wallet_id, cw.kind::text AS cp_kind, cw.system_code AS cp_system, cu.display_name AS cp_name`;
 
 export function createHistoryService(deps: { prisma: PrismaClient }): HistoryService {
