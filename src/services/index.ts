@@ -81,7 +81,7 @@ export async function createServices({ config, jwtSecret, prisma, pubsub, redis,
       retentionHours: 24,
     },
   });
-  const ledger = createLedger({ prisma, outbox, log });
+  const ledger = createLedger({ prisma, outbox, log, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS });
   const wallets = createWalletService({ prisma, currencies });
   const history = createHistoryService({ prisma });
   const transfers = createTransferService({ ledger, currencies, history, wallets });

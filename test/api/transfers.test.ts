@@ -713,9 +713,12 @@ describe('idempotency', () => {
     expect(retry).toEqual(first);
     expect(await snapshot([a, b])).toEqual(before);
     expect(await ledgerCount({ key })).toBe(0);
-    const [stored] = await t.server.db.prisma.$queryRaw<{ response: { ok: boolean; code: string } }[]>`
-      SELECT response FROM idempotency_keys WHERE user_id = ${uuidOf(a.id)}::uuid AND key = ${key}`;
+    const [stored] = await t.server.db.prisma.$queryRaw<{ response: { ok: boolean; code: string }; kept_hours: number }[]>`
+      SELECT response, extract(epoch FROM expires_at - created_at)::float8 / 3600 AS kept_hours
+      FROM idempotency_keys WHERE user_id = ${uuidOf(a.id)}::uuid AND key = ${key}`;
     expect(stored!.response).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS' });
+    // Kept for IDEMPOTENCY_TTL_HOURS (default 168), at least the 24 h clients may rely on.
+    expect(stored!.kept_hours).toBeCloseTo(168, 3);
 
     const fresh = await sendOk(a, { ...input, idempotencyKey: randomUUID() });
     expect(fresh.balanceAfter?.amount).toBe('15.00');

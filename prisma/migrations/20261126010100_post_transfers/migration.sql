@@ -11,6 +11,7 @@
 --   from, to                       a party: {"walletId"} (user wallets only), {"userId"}, {"email"},
 --                                  {"phone"} (the user's wallet in the currency), or {"system": code}
 --   note, metadata, initiatedBy    optional
+--   ttlHours                       how long the idempotency answer is kept (default 168)
 -- Returns {"results": [one per request, in order], "events": [outbox rows written]}.
 -- A result is {"ok": true, "transactionId", "fromWalletId", "toWalletId"} or
 -- {"ok": false, "code", "message", "field"}; "replayed": true marks an answer from an earlier call.
@@ -84,8 +85,9 @@ BEGIN
   LOOP
     i := item.idx;
     r := item.req;
-    INSERT INTO idempotency_keys (user_id, key, operation, request_hash)
-    VALUES ((r->>'userId')::uuid, r->>'key', r->>'operation', r->>'hash')
+    INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at)
+    VALUES ((r->>'userId')::uuid, r->>'key', r->>'operation', r->>'hash',
+            now() + make_interval(hours => coalesce((r->>'ttlHours')::int, 168)))
     ON CONFLICT DO NOTHING;
     IF FOUND THEN
       claimed[i] := true;

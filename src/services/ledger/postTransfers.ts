@@ -58,7 +58,13 @@ export interface Ledger {
 
 const MAX_ATTEMPTS = 5;
 
-export function createLedger(deps: { prisma: PrismaClient; outbox: OutboxPublisher; log: Logger }): Ledger {
+export function createLedger(deps: {
+  prisma: PrismaClient;
+  outbox: OutboxPublisher;
+  log: Logger;
+  /** How long idempotency answers are kept (IDEMPOTENCY_TTL_HOURS). */
+  idempotencyTtlHours: number;
+}): Ledger {
   const { prisma, outbox, log } = deps;
 
   async function call(json: string) {
@@ -87,6 +93,7 @@ export function createLedger(deps: { prisma: PrismaClient; outbox: OutboxPublish
           note: r.note ?? null,
           metadata: r.metadata ?? {},
           initiatedBy: r.initiatedBy ?? null,
+          ttlHours: deps.idempotencyTtlHours,
         })),
       );
       const { results, events } = await call(json);
