@@ -41,6 +41,12 @@ const schema = z
       .string()
       .regex(/^([A-Z]{3}:\d{1,15}(\.\d{1,4})?)(,[A-Z]{3}:\d{1,15}(\.\d{1,4})?)*$/, 'must look like "JPY:1500000,KWD:3000"')
       .optional(),
+    /** Group commit: transfers arriving within this window share one posting call (0 = one call each). */
+    LEDGER_BATCH_WINDOW_MS: z.coerce.number().min(0).max(50).default(1),
+    /** Most transfers per posting call. */
+    LEDGER_BATCH_MAX: int(1, 1000).default(100),
+    /** Posting calls in flight at once; new transfers gather meanwhile. */
+    LEDGER_BATCH_IN_FLIGHT: int(1, 32).default(2),
     /** How long an idempotency key's answer is kept (at least 24 h). */
     IDEMPOTENCY_TTL_HOURS: int(24, 24 * 365).default(168),
     /** The outbox relay republishes events not published this long after commit (a crashed publisher). */

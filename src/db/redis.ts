@@ -10,7 +10,8 @@ export interface RedisConnections {
 
 export async function connectRedis(url: string, log: Logger): Promise<RedisConnections> {
   const open = (role: string) => {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `wallet-${role}` });
+    // Auto-pipelining sends the commands issued in one tick (e.g. a batch's PUBLISHes) together.
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `wallet-${role}`, enableAutoPipelining: true });
     // ioredis reconnects by itself; log instead of crashing on a transient error.
     redis.on('error', (err) => log.warn({ role, err: err.message }, 'redis connection error'));
     return redis;

@@ -52,7 +52,12 @@ interface TransferPayloadShape {
 export const SendMoneyPayload = builder.objectRef<TransferPayloadShape>('SendMoneyPayload').implement({
   fields: (t) => ({
     transfer: t.field({ type: TransactionRef, nullable: true, resolve: (p) => p.transfer ?? null }),
-    senderWallet: t.field({ type: WalletRef, nullable: true, resolve: (p) => p.wallet ?? null }),
+    senderWallet: t.field({
+      type: WalletRef,
+      nullable: true,
+      description: 'Your wallet right after this transfer (a retry with the same key replays it as it was then).',
+      resolve: (p) => p.wallet ?? null,
+    }),
     userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
   }),
 });

@@ -10,6 +10,7 @@ import { createSignInThrottle } from './auth/signInThrottle.js';
 import { createOutboxPublisher, type OutboxPublisher } from './events/outbox.js';
 import type { PubSub } from './events/pubsub.js';
 import { createHistoryService, type HistoryService } from './history/transactions.js';
+import { createBatchingLedger } from './ledger/batchingLedger.js';
 import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
 import { createLimiterFactory } from './ratelimit/limiters.js';
@@ -81,9 +82,17 @@ export async function createServices({ config, jwtSecret, prisma, pubsub, redis,
       retentionHours: 24,
     },
   });
-  const ledger = createLedger({ prisma, outbox, log, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS });
+  const ledger =
+    config.LEDGER_BATCH_MAX > 1
+      ? createBatchingLedger(
+          directLedger,
+          { windowMs: config.LEDGER_BATCH_WINDOW_MS, maxBatch: config.LEDGER_BATCH_MAX, maxInFlight: config.LEDGER_BATCH_IN_FLIGHT },
+          log,
+        )
+      : directLedger;
   const wallets = createWalletService({ prisma, currencies });
   const history = createHistoryService({ prisma });
-  const transfers = createTransferService({ ledger, currencies, history, wallets });
+  const transfers = createTransferService({ ledger, currencies });
   return { accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers };
 }

@@ -631,13 +631,15 @@ describe('idempotency', () => {
     expect(await postedOf(b)).toBe('10.00');
     expect(await ledgerCount({ key })).toBe(1);
 
-    // Other transfers happen; a late retry still answers with the first transfer, moving nothing.
+    // Other transfers happen; a late retry still answers with the first answer, moving nothing:
+    // the same transfer, and the wallet as it was right after it (as payment APIs replay responses).
     await sendOk(a, { recipient: { email: b.email }, amount: { amount: '3.00', currency: 'USD' } });
     const before = await snapshot([a, b]);
     const late = await send(a, input);
     expect(late.userErrors).toEqual([]);
     expect(late.transfer).toEqual(first);
-    expect(late.senderWallet?.balance.posted.amount).toBe('87.00');
+    expect(late.senderWallet?.balance.posted.amount).toBe('90.00');
+    expect(await postedOf(a)).toBe('87.00');
     expect(await snapshot([a, b])).toEqual(before);
     expect(await ledgerCount({ key })).toBe(1);
   });

@@ -69,7 +69,7 @@ interface Request {
 }
 
 interface PostResult {
-  results: ({ ok: true; transactionId: string; fromWalletId: string; toWalletId: string; replayed?: boolean } | { ok: false; code: string; field: string | null; message: string; replayed?: boolean })[];
+  results: ({ ok: true; transactionId: string; from: { walletId: string; balanceAfter: string }; to: { walletId: string; balanceAfter: string }; replayed?: boolean } | { ok: false; code: string; field: string | null; message: string; replayed?: boolean })[];
   events: { id: number; topic: string; payload: Record<string, unknown> }[];
 }
 
@@ -271,10 +271,10 @@ describe('wallet_post_transfers', () => {
     ];
     const { results, events } = await post(batch);
     expect(results).toEqual([
-      { ok: true, transactionId: expect.any(String), fromWalletId: a.wallet, toWalletId: b.wallet },
+      expect.objectContaining({ ok: true, transactionId: expect.any(String), amount: '3000', from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '7000' }), to: expect.objectContaining({ walletId: b.wallet, balanceAfter: '3000' }) }),
       { ok: false, code: 'INSUFFICIENT_FUNDS', field: 'amount', message: expect.any(String) },
-      { ok: true, transactionId: expect.any(String), fromWalletId: a.wallet, toWalletId: c.wallet },
-      { ok: true, transactionId: expect.any(String), fromWalletId: b.wallet, toWalletId: c.wallet },
+      expect.objectContaining({ ok: true, transactionId: expect.any(String), from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '5000' }), to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '2000' }) }),
+      expect.objectContaining({ ok: true, transactionId: expect.any(String), from: expect.objectContaining({ walletId: b.wallet, balanceAfter: '0' }), to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '5000' }) }),
       { ok: false, code: 'RECIPIENT_NOT_FOUND', field: 'recipient', message: expect.any(String) },
     ]);
     expect(await balances()).toEqual({ a: '5000', b: '0', c: '5000' });

@@ -4,7 +4,8 @@
 // sender typed is shown back only to that sender.
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { TransactionType } from '../ledger/postTransfers.js';
+import type { PostedTransfer, TransactionType } from '../ledger/postTransfers.js';
+import type { WalletRecord } from '../wallets/wallets.js';
 import { badUserInput } from '../errors.js';
 import { parseAmount } from '../money/money.js';
 import { decodeSequenceCursor, encodeSequenceCursor, type Page, type PageRequest } from '../pagination.js';
@@ -106,7 +107,7 @@ export interface WalletEntry {
   balanceAfter: bigint;
 }
 
-const SYSTEM_NAMES: Record<string, string> = {
+export const SYSTEM_NAMES: Record<string, string> = {
   SETTLEMENT_CARD: 'Card top-up',
   SETTLEMENT_BANK: 'Bank transfer',
   FEES: 'Fees',
@@ -114,6 +115,55 @@ const SYSTEM_NAMES: Record<string, string> = {
   SUSPENSE: 'Wallet',
   ADJUSTMENTS: 'Balance adjustment',
 };
+
+/**
+ * A just-posted transfer seen from one side, built from what the posting function returned (no
+ * second read). `recipient` is the identifier the sender typed, shown back only on their side.
+ */
+export function viewOfPosted(
+  p: PostedTransfer,
+  side: 'from' | 'to',
+  recipient?: { email?: string; phone?: string } | null,
+): TransactionView {
+  const own = p[side];
+  const other = side === 'from' ? p.to : p.from;
+  const shown = side === 'from' ? recipient : null;
+  return {
+    id: p.transactionId,
+    walletId: own.walletId,
+    type: p.type,
+    status: 'POSTED',
+    currency: p.currency,
+    amount: p.amount,
+    direction: side === 'from' ? 'OUT' : 'IN',
+    counterparty: {
+      kind: other.kind,
+      displayName: other.kind === 'USER' ? (other.name ?? 'Unknown') : (SYSTEM_NAMES[other.name ?? ''] ?? 'Wallet'),
+      walletId: other.kind === 'USER' ? other.walletId : null,
+      email: shown?.email ?? null,
+      phone: shown?.phone ?? null,
+    },
+    note: p.note,
+    createdAt: p.createdAt,
+    sequence: own.sequence,
+    balanceAfter: own.balanceAfter,
+  };
+}
+
+/** The wallet of one side as it was right after the transfer. */
+export function walletAfterPosted(p: PostedTransfer, side: 'from' | 'to'): WalletRecord {
+  const own = p[side];
+  return {
+    id: own.walletId,
+    userId: own.userId,
+    currency: p.currency,
+    status: own.status,
+    postedBalance: own.balanceAfter,
+    heldAmount: own.held,
+    sequence: own.sequence,
+    createdAt: own.walletCreatedAt,
+  };
+}
 
 interface Row {
   id: string;

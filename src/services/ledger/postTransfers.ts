@@ -47,8 +47,33 @@ export type TransferRefusalCode =
   | 'WALLET_FROZEN'
   | 'INSUFFICIENT_FUNDS';
 
+/** One side of a posted transfer, as it was right after the transfer. */
+export interface PostedSide {
+  walletId: string;
+  userId: string | null;
+  kind: 'USER' | 'SYSTEM';
+  /** The user's display name, or the system wallet's purpose. */
+  name: string | null;
+  balanceAfter: bigint;
+  held: bigint;
+  sequence: bigint;
+  status: 'ACTIVE' | 'FROZEN' | 'CLOSED';
+  walletCreatedAt: Date;
+}
+
+export interface PostedTransfer {
+  transactionId: string;
+  type: TransactionType;
+  currency: string;
+  amount: bigint;
+  note: string | null;
+  createdAt: Date;
+  from: PostedSide;
+  to: PostedSide;
+}
+
 export type TransferResult =
-  | { ok: true; transactionId: string; fromWalletId: string; toWalletId: string; replayed: boolean }
+  | { ok: true; transfer: PostedTransfer; replayed: boolean }
   | { ok: false; code: TransferRefusalCode; message: string; field: string | null; replayed: boolean };
 
 export interface Ledger {
@@ -98,22 +123,57 @@ export function createLedger(deps: {
       );
       const { results, events } = await call(json);
       if (events.length) outbox.publishCommitted(events);
-      return results.map((r) =>
-        r.ok
-          ? { ok: true as const, transactionId: r.transactionId!, fromWalletId: r.fromWalletId!, toWalletId: r.toWalletId!, replayed: r.replayed === true }
-          : { ok: false as const, code: r.code!, message: r.message!, field: r.field ?? null, replayed: r.replayed === true },
-      );
+      return results.map(toResult);
     },
   };
 }
 
+type RawSide = Omit<PostedSide, 'balanceAfter' | 'held' | 'sequence' | 'walletCreatedAt'> & {
+  balanceAfter: string;
+  held: string;
+  sequence: string;
+  walletCreatedAt: string;
+};
+
 interface RawResult {
   ok: boolean;
+  replayed?: boolean;
   transactionId?: string;
-  fromWalletId?: string;
-  toWalletId?: string;
+  type?: TransactionType;
+  currency?: string;
+  amount?: string;
+  note?: string | null;
+  createdAt?: string;
+  from?: RawSide;
+  to?: RawSide;
   code?: TransferRefusalCode;
   message?: string;
   field?: string | null;
-  replayed?: boolean;
+}
+
+const side = (s: RawSide): PostedSide => ({
+  ...s,
+  balanceAfter: BigInt(s.balanceAfter),
+  held: BigInt(s.held),
+  sequence: BigInt(s.sequence),
+  walletCreatedAt: new Date(s.walletCreatedAt),
+});
+
+function toResult(r: RawResult): TransferResult {
+  const replayed = r.replayed === true;
+  if (!r.ok) return { ok: false, code: r.code!, message: r.message!, field: r.field ?? null, replayed };
+  return {
+    ok: true,
+    replayed,
+    transfer: {
+      transactionId: r.transactionId!,
+      type: r.type!,
+      currency: r.currency!,
+      amount: BigInt(r.amount!),
+      note: r.note ?? null,
+      createdAt: new Date(r.createdAt!),
+      from: side(r.from!),
+      to: side(r.to!),
+    },
+  };
 }

@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
 import { parseInput, type Outcome, type UserError } from '../errors.js';
-import type { HistoryService, TransactionView } from '../history/transactions.js';
+import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
 import type { Ledger, Party, TransferResult } from '../ledger/postTransfers.js';
 import type { Currencies } from '../money/currencies.js';
-import type { WalletRecord, WalletService } from '../wallets/wallets.js';
+import type { WalletRecord } from '../wallets/wallets.js';
 import { idempotencyKeyProblem, ledgerField, parseNote, parsePositiveAmount, requestHash, type MoneyInput } from './transferInput.js';
 
 export interface SendMoneyInput {
@@ -48,22 +48,22 @@ const recipientSchema = z
     message: 'give exactly one of email, phone or walletId',
   });
 
-export function createTransferService(deps: {
-  ledger: Ledger;
-  currencies: Currencies;
-  history: HistoryService;
-  wallets: WalletService;
-}): TransferService {
-  const { ledger, currencies, history, wallets } = deps;
+export function createTransferService(deps: { ledger: Ledger; currencies: Currencies }): TransferService {
+  const { ledger, currencies } = deps;
 
-  /** Turns a ledger result into the API outcome, seen from `walletOf(result)`. */
-  async function finish(result: TransferResult, viewerId: string, walletOf: (r: { fromWalletId: string; toWalletId: string }) => string) {
+  /** Turns a ledger result into the API outcome, seen from one side, without reading again. */
+  function finish(result: TransferResult, side: 'from' | 'to', recipient?: { email?: string; phone?: string }): Outcome<TransferOutcome> {
     if (!result.ok) {
-      return { ok: false as const, errors: [{ field: ledgerField(result.field), code: result.code, message: result.message }] };
+      return { ok: false, errors: [{ field: ledgerField(result.field), code: result.code, message: result.message }] };
     }
-    const walletId = walletOf(result);
-    const [transfer, [wallet]] = await Promise.all([history.view(walletId, result.transactionId, viewerId), wallets.getMany([walletId])]);
-    return { ok: true as const, value: { transfer: transfer!, wallet: wallet!, replayed: result.replayed } };
+    return {
+      ok: true,
+      value: {
+        transfer: viewOfPosted(result.transfer, side, recipient),
+        wallet: walletAfterPosted(result.transfer, side),
+        replayed: result.replayed,
+      },
+    };
   }
 
   function firstError(...checks: (UserError | null | undefined)[]): Outcome<never> | null {
@@ -105,7 +105,7 @@ export function createTransferService(deps: {
           initiatedBy: userId,
         },
       ]);
-      return finish(result!, userId, (t) => t.fromWalletId);
+      return finish(result!, 'from', 'walletId' in to ? undefined : to);
     },
 
     async adjustBalance(adminId, input) {
@@ -140,7 +140,7 @@ export function createTransferService(deps: {
       if (!result!.ok && (result!.code === 'RECIPIENT_NOT_FOUND' || result!.code === 'NO_WALLET_IN_CURRENCY')) {
         return { ok: false, errors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND', message: 'No user wallet with that id.' }] };
       }
-      return finish(result!, adminId, () => input.walletId);
+      return finish(result!, input.direction === 'CREDIT' ? 'to' : 'from');
     },
   };
 }
