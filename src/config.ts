@@ -29,8 +29,11 @@ const schema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     ACCESS_TOKEN_TTL_SECONDS: int(30, 3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: int(300, 365 * 24 * 3600).default(30 * 24 * 3600),
-    /** How long a process may trust a session it checked without asking the database again. */
-    SESSION_CACHE_SECONDS: int(0, 300).default(30),
+    /**
+     * How long a process may trust a session it checked without asking the database again.
+     * Revocations are also broadcast to every process at once; this bounds a lost broadcast.
+     */
+    SESSION_CACHE_SECONDS: int(0, 3600).default(300),
 
     /** Currency of the wallet every user gets at sign-up. */
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),

@@ -9,15 +9,16 @@ export interface RedisConnections {
 }
 
 export async function connectRedis(url: string, log: Logger): Promise<RedisConnections> {
-  const open = (role: string) => {
-    // Auto-pipelining sends the commands issued in one tick (e.g. a batch's PUBLISHes) together.
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `wallet-${role}`, enableAutoPipelining: true });
+  const open = (role: string, enableAutoPipelining: boolean) => {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `wallet-${role}`, enableAutoPipelining });
     // ioredis reconnects by itself; log instead of crashing on a transient error.
     redis.on('error', (err) => log.warn({ role, err: err.message }, 'redis connection error'));
     return redis;
   };
-  const client = open('client');
-  const subscriber = open('subscriber');
+  // Auto-pipelining sends the commands issued in one tick (a batch's PUBLISHes) together. Not on
+  // the subscriber: there it would hold (UN)SUBSCRIBEs back until after a QUIT at shutdown.
+  const client = open('client', true);
+  const subscriber = open('subscriber', false);
   try {
     await Promise.all([client.connect(), subscriber.connect()]);
   } catch (err) {
@@ -29,6 +30,8 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisConne
     client,
     subscriber,
     async close() {
+      // Let commands queued for the next auto-pipeline flush go out before QUIT.
+      await new Promise((resolve) => setImmediate(resolve));
       await Promise.allSettled([client.quit(), subscriber.quit()]);
     },
   };

@@ -66,6 +66,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const stopRelay = services.outbox.startRelay();
+  const stopRevocations = await services.sessions.listenForRevocations();
 
   let draining = false;
   const readiness: Readiness = {
@@ -96,6 +97,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     });
   } catch (err) {
     await stopRelay();
+    await stopRevocations();
     await apollo.stop();
     await redis?.close();
     await db.close();
@@ -126,7 +128,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     clearInterval(sweep);
     await apollo.stop();
     await stopRelay();
+    await stopRevocations();
     await services.outbox.drain();
+    // Subscriptions of the closed sockets unsubscribe as their sockets finish closing; let them,
+    // so nothing is sent to Redis after it is closed.
+    for (let waited = 0; pubsub.subscriptionCount() > 0 && waited < 2000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await pubsub.close();
     await redis?.close();
     await db.close();

@@ -50,6 +50,7 @@ export async function createServices({ config, jwtSecret, prisma, pubsub, redis,
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
     prisma,
+    pubsub,
     accessTokens,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     cacheSeconds: config.SESSION_CACHE_SECONDS,

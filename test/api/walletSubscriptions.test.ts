@@ -535,6 +535,26 @@ describe('walletUpdated', () => {
         const event = await aliceSub.next((d) => d.walletUpdated.sequence === '5', WAIT_MS);
         expect(event.walletUpdated.transaction.id).toBe(body.data.sendMoney.transfer!.id);
         expect(event.walletUpdated.balanceAfter.amount).toBe('93.50');
+
+        // A sign-out on server 1 reaches server 2 at once (broadcast), although server 2 had
+        // just checked and cached Alice's session.
+        const me = (origin: string) =>
+          fetch(`${origin}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+            body: JSON.stringify({ query: '{ me { id } }' }),
+          }).then((r) => r.json() as Promise<{ data: unknown; errors?: { extensions: { code: string } }[] }>);
+        expect((await me(`http://127.0.0.1:${second.port}`)).errors).toBeUndefined();
+        const out = await fetch(t.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+          body: JSON.stringify({ query: 'mutation { signOut { revokedSessionCount } }' }),
+        }).then((r) => r.json() as Promise<{ data: { signOut: { revokedSessionCount: number } } }>);
+        expect(out.data.signOut.revokedSessionCount).toBe(1);
+        await waitFor(async () => {
+          const answer = await me(`http://127.0.0.1:${second.port}`);
+          return answer.errors?.[0]?.extensions.code === 'UNAUTHENTICATED' ? true : undefined;
+        }, 'server 2 to refuse the signed-out session');
       } finally {
         await Promise.all(open.splice(0).map((c) => c.dispose()));
         await second.stop();
@@ -603,8 +623,12 @@ describe('listeners', () => {
       sub.unsubscribe();
       expect(client.connections()).toBe(1);
     }
-    // On Redis, exactly the bystander's two channels are still subscribed, then none.
-    const channels = async () => ((await redis?.pubsub('CHANNELS', `${t.config.REDIS_PREFIX}*`)) as string[] | undefined)?.sort();
+    // On Redis, exactly the bystander's two channels are still subscribed, then none (besides the
+    // server's own channel for session revocations).
+    const channels = async () =>
+      ((await redis?.pubsub('CHANNELS', `${t.config.REDIS_PREFIX}*`)) as string[] | undefined)
+        ?.filter((c) => c !== `${t.config.REDIS_PREFIX}sessions.revoked`)
+        .sort();
     const redis = usingRedis ? new Redis(process.env.REDIS_URL!) : undefined;
     try {
       if (redis) {

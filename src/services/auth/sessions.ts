@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
+import type { PubSub } from '../events/pubsub.js';
+import { topics, type SessionsRevoked } from '../events/topics.js';
 import { keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { AccessTokens, Role } from './accessTokens.js';
 
@@ -43,12 +45,16 @@ export interface SessionService {
   revokeAll(userId: string, reason: string): Promise<number>;
   /** Whether a session may still be used; cached for SESSION_CACHE_SECONDS per process. */
   isActive(sessionId: string): Promise<boolean>;
+  /** Starts listening for revocations from other processes; returns a stop function. */
+  listenForRevocations(): Promise<() => Promise<void>>;
   get(userId: string, sessionId: string): Promise<SessionRecord | null>;
   list(userId: string, page: PageRequest, options?: { includeRevoked?: boolean }): Promise<Page<SessionRecord>>;
 }
 
 export interface SessionServiceDeps {
   prisma: PrismaClient;
+  /** Revocations are broadcast so every process forgets the session at once, not after the cache time. */
+  pubsub: PubSub;
   accessTokens: AccessTokens;
   refreshTtlSeconds: number;
   cacheSeconds: number;
@@ -74,6 +80,15 @@ const sessionSelect = {
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { prisma, accessTokens, refreshTtlSeconds, log } = deps;
   const activeCache = new Map<string, { active: boolean; until: number }>();
+
+  /** Forgets revoked sessions here and tells the other processes to do the same. */
+  const forget = (sessionIds: string[]) => {
+    if (!sessionIds.length) return;
+    for (const id of sessionIds) activeCache.set(id, { active: false, until: Date.now() + deps.cacheSeconds * 1000 });
+    deps.pubsub
+      .publish(topics.sessionsRevoked, { sessionIds } satisfies SessionsRevoked)
+      .catch((err) => log.warn({ err: (err as Error).message }, 'broadcasting a session revocation failed'));
+  };
 
   const remember = (sessionId: string, active: boolean) => {
     if (deps.cacheSeconds === 0) return;
@@ -147,7 +162,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       });
       if (outcome.kind === 'invalid') return invalid;
       if (outcome.kind === 'reused') {
-        activeCache.delete(outcome.sessionId);
+        forget([outcome.sessionId]);
         log.warn({ sessionId: outcome.sessionId, userId: outcome.userId }, 'refresh token reused: session revoked');
         return invalid;
       }
@@ -160,7 +175,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         where: { id: sessionId, userId, revokedAt: null },
         data: { revokedAt: new Date(), revokedReason: reason },
       });
-      activeCache.delete(sessionId);
+      if (count === 1) forget([sessionId]);
       return count === 1;
     },
 
@@ -177,7 +192,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         where: { userId, revokedAt: null },
         data: { revokedAt: new Date(), revokedReason: reason },
       });
-      for (const s of active) activeCache.delete(s.id);
+      forget(active.map((s) => s.id));
       return count;
     },
 
@@ -188,6 +203,19 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const active = Boolean(row && !row.revokedAt && row.expiresAt > new Date());
       remember(sessionId, active);
       return active;
+    },
+
+    async listenForRevocations() {
+      const events = await deps.pubsub.subscribe<SessionsRevoked>(topics.sessionsRevoked, { internal: true });
+      const done = (async () => {
+        for await (const event of events) {
+          for (const id of event.sessionIds) activeCache.set(id, { active: false, until: Date.now() + deps.cacheSeconds * 1000 });
+        }
+      })();
+      return async () => {
+        await events.return?.();
+        await done;
+      };
     },
 
     get(userId, sessionId) {

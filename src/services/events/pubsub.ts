@@ -13,8 +13,8 @@ export interface PubSub {
    * Listens to a topic. Resolves once the subscription is in place (for Redis: acknowledged), so
    * anything published after that is delivered; `return()` on the iterator unsubscribes.
    */
-  subscribe<T>(topic: string): Promise<AsyncIterableIterator<T>>;
-  /** Active subscriptions in this process (to catch listener leaks). */
+  subscribe<T>(topic: string, options?: { internal?: boolean }): Promise<AsyncIterableIterator<T>>;
+  /** Active client subscriptions in this process, not counting the server's own (to catch listener leaks). */
   subscriptionCount(): number;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -34,7 +34,8 @@ function createPubSub(kind: PubSub['kind'], engine: Engine, extra: { ping(): Pro
   return {
     kind,
     publish: (topic, payload) => engine.publish(extra.prefix + topic, extra.encode(payload)),
-    async subscribe<T>(topic: string) {
+    async subscribe<T>(topic: string, options: { internal?: boolean } = {}) {
+      const counted = options.internal ? 0 : 1;
       const buffer: T[] = [];
       let waiting: ((r: IteratorResult<T>) => void) | null = null;
       let failure: Error | null = null;
@@ -50,11 +51,11 @@ function createPubSub(kind: PubSub['kind'], engine: Engine, extra: { ping(): Pro
           close();
         } else buffer.push(message as T);
       });
-      active += 1;
+      active += counted;
       const close = () => {
         if (!open) return;
         open = false;
-        active -= 1;
+        active -= counted;
         engine.unsubscribe(id);
         waiting?.({ value: undefined, done: true });
         waiting = null;

@@ -5,6 +5,8 @@ export const topics = {
   profile: (userId: string) => `user.${userId}.profile`,
   /** A committed change to a wallet. Payload: WalletChanged. */
   wallet: (walletId: string) => `wallet.${walletId}`,
+  /** Sessions were signed out or revoked; every process drops them from its cache. Payload: SessionsRevoked. */
+  sessionsRevoked: 'sessions.revoked',
   /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
   transactions: (userId: string) => `user.${userId}.transactions`,
 };
@@ -26,4 +28,8 @@ export interface TransactionChanged {
   transactionId: string;
   walletId: string;
   status: string;
+}
+
+export interface SessionsRevoked {
+  sessionIds: string[];
 }
