@@ -29,7 +29,7 @@ try {
   });
   try {
     // Pub/sub is in memory here: a running server picks the events up through its outbox relay.
-    const services = await createServices({ config, jwtSecret: resolveJwtSecret(config), prisma: db.prisma, pubsub: createMemoryPubSub(), log });
+    const services = await createServices({ config, jwtSecret: resolveJwtSecret(config), prisma: db.prisma, sql: db.sql, pubsub: createMemoryPubSub(), log });
     const currency = config.DEFAULT_CURRENCY;
     const rows: string[] = [];
     for (let i = 0; i < count; i++) {

@@ -6,6 +6,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { migrate } from './migrate.js';
+import { createSql, type Sql } from './sql.js';
 
 export type { PrismaClient };
 
@@ -13,6 +14,8 @@ export interface Database {
   kind: 'postgres' | 'embedded';
   url: string;
   prisma: PrismaClient;
+  /** Prepared statements on the same pool, for the hot read paths. */
+  sql: Sql;
   /** Throws if the database does not answer within the timeout. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +51,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       kind: embedded ? 'embedded' : 'postgres',
       url,
       prisma,
+      sql: createSql(pool, { named: !embedded }),
       async ping(timeoutMs = 2000) {
         await withTimeout(pool.query('SELECT 1'), timeoutMs, 'database ping');
       },

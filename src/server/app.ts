@@ -50,6 +50,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       config,
       jwtSecret: resolveJwtSecret(config),
       prisma: db.prisma,
+      sql: db.sql,
       pubsub,
       redis: redis?.client,
       log,

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/database.js';
+import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { createAccountService, type AccountService } from './accounts/accounts.js';
 import { createAccessTokens, type AccessTokens } from './auth/accessTokens.js';
@@ -34,12 +35,13 @@ export interface ServiceDeps {
   config: Config;
   jwtSecret: string;
   prisma: PrismaClient;
+  sql: Sql;
   pubsub: PubSub;
   redis?: Redis;
   log: Logger;
 }
 
-export async function createServices({ config, jwtSecret, prisma, pubsub, redis, log }: ServiceDeps): Promise<Services> {
+export async function createServices({ config, jwtSecret, prisma, sql, pubsub, redis, log }: ServiceDeps): Promise<Services> {
   const currencies = await loadCurrencies(prisma, { defaultMax: config.MAX_TRANSFER_AMOUNT, overrides: config.MAX_TRANSFER_AMOUNTS });
   if (!currencies.get(config.DEFAULT_CURRENCY)) {
     throw new Error(
@@ -50,6 +52,7 @@ export async function createServices({ config, jwtSecret, prisma, pubsub, redis,
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
     prisma,
+    sql,
     pubsub,
     accessTokens,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
@@ -65,6 +68,7 @@ export async function createServices({ config, jwtSecret, prisma, pubsub, redis,
   });
   const accounts = createAccountService({
     prisma,
+    sql,
     sessions,
     throttle,
     limiters,
@@ -92,8 +96,8 @@ export async function createServices({ config, jwtSecret, prisma, pubsub, redis,
           log,
         )
       : directLedger;
-  const wallets = createWalletService({ prisma, currencies });
-  const history = createHistoryService({ prisma });
+  const wallets = createWalletService({ prisma, sql, currencies });
+  const history = createHistoryService({ sql });
   const transfers = createTransferService({ ledger, currencies });
   return { accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers };
 }

@@ -1,6 +1,7 @@
 // Accounts: sign-up, sign-in, profile. Returns plain records; never the password hash.
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
+import type { Sql } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import type { Role } from '../auth/accessTokens.js';
@@ -49,6 +50,7 @@ export interface AccountService {
 
 export interface AccountServiceDeps {
   prisma: PrismaClient;
+  sql: Sql;
   sessions: SessionService;
   throttle: SignInThrottle;
   limiters: LimiterFactory;
@@ -159,7 +161,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     },
 
     async getUsers(ids) {
-      const rows = await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: userSelect });
+      const rows = (
+        await deps.sql.query<{ id: string; email: string; display_name: string; phone: string | null; roles: Role[]; created_at: Date }>(
+          'SELECT id::text, email, display_name, phone, roles::text[] AS roles, created_at FROM users WHERE id = ANY($1::uuid[])',
+          [ids],
+          'users_by_id',
+        )
+      ).map((r) => ({ id: r.id, email: r.email, displayName: r.display_name, phone: r.phone, roles: r.roles, createdAt: r.created_at }));
       const byId = new Map(rows.map((u) => [u.id, u]));
       return ids.map((id) => byId.get(id) ?? null);
     },

@@ -4,6 +4,7 @@
 // whole family (the session) is revoked: the thief and the victim are both signed out.
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.js';
+import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
@@ -53,6 +54,7 @@ export interface SessionService {
 
 export interface SessionServiceDeps {
   prisma: PrismaClient;
+  sql: Sql;
   /** Revocations are broadcast so every process forgets the session at once, not after the cache time. */
   pubsub: PubSub;
   accessTokens: AccessTokens;
@@ -199,8 +201,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async isActive(sessionId) {
       const cached = activeCache.get(sessionId);
       if (cached && cached.until > Date.now()) return cached.active;
-      const row = await prisma.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expiresAt: true } });
-      const active = Boolean(row && !row.revokedAt && row.expiresAt > new Date());
+      const [row] = await deps.sql.query<{ active: boolean }>(
+        'SELECT revoked_at IS NULL AND expires_at > now() AS active FROM sessions WHERE id = $1::uuid',
+        [sessionId],
+        'session_active',
+      );
+      const active = row?.active === true;
       remember(sessionId, active);
       return active;
     },

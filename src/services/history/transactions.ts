@@ -2,8 +2,7 @@
 // wallet's entry sequence, so page cost does not grow with depth), and one transaction seen
 // from one of the viewer's wallets. The counterparty shows a display name; the email or phone a
 // sender typed is shown back only to that sender.
-import type { PrismaClient } from '../../db/database.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import { big, type Sql } from '../../db/sql.js';
 import type { PostedTransfer, TransactionType } from '../ledger/postTransfers.js';
 import type { WalletRecord } from '../wallets/wallets.js';
 import { badUserInput } from '../errors.js';
@@ -171,14 +170,14 @@ interface Row {
   type: TransactionType;
   status: TransactionStatus;
   currency: string;
-  amount: bigint;
+  amount: string;
   outgoing: boolean;
   note: string | null;
   metadata: { recipient?: { email?: string; phone?: string } } | null;
   initiated_by: string | null;
   created_at: Date;
-  sequence: bigint | null;
-  balance_after: bigint | null;
+  sequence: string | null;
+  balance_after: string | null;
   cp_wallet_id: string;
   cp_kind: 'USER' | 'SYSTEM';
   cp_system: string | null;
@@ -194,7 +193,7 @@ function toView(row: Row, viewerId: string): TransactionView {
     type: row.type,
     status: row.status,
     currency: row.currency.trim(),
-    amount: BigInt(row.amount),
+    amount: big(row.amount),
     direction: row.outgoing ? 'OUT' : 'IN',
     counterparty: {
       kind: row.cp_kind,
@@ -205,89 +204,99 @@ function toView(row: Row, viewerId: string): TransactionView {
     },
     note: row.note,
     createdAt: row.created_at,
-    sequence: row.sequence === null ? null : BigInt(row.sequence),
-    balanceAfter: row.balance_after === null ? null : BigInt(row.balance_after),
+    sequence: row.sequence === null ? null : big(row.sequence),
+    balanceAfter: row.balance_after === null ? null : big(row.balance_after),
   };
 }
 
 // createdAt is when the viewer's wallet entry was written, not the start of the posting
-// transaction (milliseconds earlier): the clock the from/to filters and balanceAt use, so a
-// transaction shown at T counts in balanceAt(T), is kept by `from: T` and left out by `to: T`.
-const COLUMNS = Prisma.sql`
+// transaction: the clock the from/to filters and balanceAt use, so a transaction shown at T counts
+// in balanceAt(T), is kept by `from: T` and left out by `to: T`.
+const COLUMNS = `
   t.id::text AS id, t.type::text AS type, t.status::text AS status, t.currency, t.amount, t.note, t.metadata,
   t.initiated_by::text AS initiated_by, coalesce(e.created_at, t.created_at) AS created_at,
   cw.id::text AS cp_wallet_id, cw.kind::text AS cp_kind, cw.system_code AS cp_system, cu.display_name AS cp_name`;
 
-export function createHistoryService(deps: { prisma: PrismaClient }): HistoryService {
-  const { prisma } = deps;
+const VIEW_SQL = `
+  SELECT ${COLUMNS}, $1::text AS wallet_id, (t.from_wallet_id = $1::uuid) AS outgoing, e.sequence, e.balance_after
+  FROM ledger_transactions t
+  LEFT JOIN ledger_entries e ON e.transaction_id = t.id AND e.wallet_id = $1::uuid
+  JOIN wallets cw ON cw.id = CASE WHEN t.from_wallet_id = $1::uuid THEN t.to_wallet_id ELSE t.from_wallet_id END
+  LEFT JOIN users cu ON cu.id = cw.user_id
+  WHERE t.id = $2::uuid AND (t.from_wallet_id = $1::uuid OR t.to_wallet_id = $1::uuid)`;
+
+export function createHistoryService(deps: { sql: Sql }): HistoryService {
+  const { sql } = deps;
   const service: HistoryService = {
     async list(walletId, viewerId, page, filter = {}) {
-      const conditions: Prisma.Sql[] = [Prisma.sql`e.wallet_id = ${walletId}::uuid`];
+      const values: unknown[] = [walletId];
+      const param = (value: unknown) => `$${values.push(value)}`;
+      const conditions = ['e.wallet_id = $1::uuid'];
       const after = page.after ? decodeSequenceCursor(page.after) : null;
       const before = page.before ? decodeSequenceCursor(page.before) : null;
-      if (!page.backward && after !== null) conditions.push(Prisma.sql`e.sequence < ${after}`);
-      if (page.backward && before !== null) conditions.push(Prisma.sql`e.sequence > ${before}`);
-      if (filter.types?.length) conditions.push(Prisma.sql`t.type::text = ANY(${filter.types})`);
-      if (filter.statuses?.length) conditions.push(Prisma.sql`t.status::text = ANY(${filter.statuses})`);
-      if (filter.direction === 'IN') conditions.push(Prisma.sql`e.amount > 0`);
-      if (filter.direction === 'OUT') conditions.push(Prisma.sql`e.amount < 0`);
-      if (filter.from) conditions.push(Prisma.sql`e.created_at >= ${filter.from}`);
-      if (filter.to) conditions.push(Prisma.sql`e.created_at < ${filter.to}`);
-      if (filter.minAmount !== undefined) conditions.push(Prisma.sql`abs(e.amount) >= ${filter.minAmount}`);
-      if (filter.maxAmount !== undefined) conditions.push(Prisma.sql`abs(e.amount) <= ${filter.maxAmount}`);
+      if (!page.backward && after !== null) conditions.push(`e.sequence < ${param(after)}`);
+      if (page.backward && before !== null) conditions.push(`e.sequence > ${param(before)}`);
+      if (filter.types?.length) conditions.push(`t.type::text = ANY(${param(filter.types)}::text[])`);
+      if (filter.statuses?.length) conditions.push(`t.status::text = ANY(${param(filter.statuses)}::text[])`);
+      if (filter.direction === 'IN') conditions.push('e.amount > 0');
+      if (filter.direction === 'OUT') conditions.push('e.amount < 0');
+      if (filter.from) conditions.push(`e.created_at >= ${param(filter.from)}`);
+      if (filter.to) conditions.push(`e.created_at < ${param(filter.to)}`);
+      if (filter.minAmount !== undefined) conditions.push(`abs(e.amount) >= ${param(filter.minAmount)}`);
+      if (filter.maxAmount !== undefined) conditions.push(`abs(e.amount) <= ${param(filter.maxAmount)}`);
       if (filter.counterparty) {
         const pattern = `%${filter.counterparty.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        conditions.push(Prisma.sql`cu.display_name ILIKE ${pattern}`);
+        conditions.push(`cu.display_name ILIKE ${param(pattern)}`);
       }
-      const order = page.backward ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-      const rows = await prisma.$queryRaw<Row[]>`
+      const text = `
         SELECT ${COLUMNS}, e.wallet_id::text AS wallet_id, (e.amount < 0) AS outgoing, e.sequence, e.balance_after
         FROM ledger_entries e
         JOIN ledger_transactions t ON t.id = e.transaction_id
         JOIN wallets cw ON cw.id = CASE WHEN e.amount < 0 THEN t.to_wallet_id ELSE t.from_wallet_id END
         LEFT JOIN users cu ON cu.id = cw.user_id
-        WHERE ${Prisma.join(conditions, ' AND ')}
-        ORDER BY e.sequence ${order}
-        LIMIT ${page.limit + 1}`;
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY e.sequence ${page.backward ? 'ASC' : 'DESC'}
+        LIMIT ${param(page.limit + 1)}`;
+      // The common shapes (no filter) are prepared once per connection; filtered ones are one-offs.
+      const cursor = (!page.backward && after !== null) || (page.backward && before !== null);
+      const unfiltered = conditions.length === (cursor ? 2 : 1);
+      const name = unfiltered ? `history_${page.backward ? 'back' : 'fwd'}_${cursor ? 'cursor' : 'first'}` : undefined;
+      const rows = await sql.query<Row>(text, values, name);
       const extra = rows.length > page.limit;
       const kept = extra ? rows.slice(0, page.limit) : rows;
       if (page.backward) kept.reverse();
       return {
-        items: kept.map((row) => ({ node: toView(row, viewerId), cursor: encodeSequenceCursor(BigInt(row.sequence!)) })),
+        items: kept.map((row) => ({ node: toView(row, viewerId), cursor: encodeSequenceCursor(big(row.sequence)) })),
         hasNextPage: page.backward ? Boolean(page.before) : extra,
         hasPreviousPage: page.backward ? extra : Boolean(page.after),
       };
     },
 
     async view(walletId, transactionId, viewerId) {
-      const rows = await prisma.$queryRaw<Row[]>`
-        SELECT ${COLUMNS}, ${walletId}::text AS wallet_id, (t.from_wallet_id = ${walletId}::uuid) AS outgoing,
-               e.sequence, e.balance_after
-        FROM ledger_transactions t
-        LEFT JOIN ledger_entries e ON e.transaction_id = t.id AND e.wallet_id = ${walletId}::uuid
-        JOIN wallets cw ON cw.id = CASE WHEN t.from_wallet_id = ${walletId}::uuid THEN t.to_wallet_id ELSE t.from_wallet_id END
-        LEFT JOIN users cu ON cu.id = cw.user_id
-        WHERE t.id = ${transactionId}::uuid AND (t.from_wallet_id = ${walletId}::uuid OR t.to_wallet_id = ${walletId}::uuid)`;
-      return rows[0] ? toView(rows[0], viewerId) : null;
+      const [row] = await sql.query<Row>(VIEW_SQL, [walletId, transactionId], 'transaction_view');
+      return row ? toView(row, viewerId) : null;
     },
 
     async viewForUser(transactionId, viewerId) {
-      const rows = await prisma.$queryRaw<{ id: string }[]>`
-        SELECT w.id::text AS id FROM ledger_transactions t
-        JOIN wallets w ON w.id = t.from_wallet_id OR w.id = t.to_wallet_id
-        WHERE t.id = ${transactionId}::uuid AND w.user_id = ${viewerId}::uuid
-        ORDER BY (w.id = t.from_wallet_id) DESC LIMIT 1`;
-      return rows[0] ? service.view(rows[0].id, transactionId, viewerId) : null;
+      const [row] = await sql.query<{ id: string }>(
+        `SELECT w.id::text AS id FROM ledger_transactions t
+         JOIN wallets w ON w.id = t.from_wallet_id OR w.id = t.to_wallet_id
+         WHERE t.id = $1::uuid AND w.user_id = $2::uuid
+         ORDER BY (w.id = t.from_wallet_id) DESC LIMIT 1`,
+        [transactionId, viewerId],
+        'transaction_wallet_of_user',
+      );
+      return row ? service.view(row.id, transactionId, viewerId) : null;
     },
 
     async entriesAfter(walletId, afterSequence, limit) {
-      const rows = await prisma.ledgerEntry.findMany({
-        where: { walletId, sequence: { gt: afterSequence } },
-        orderBy: { sequence: 'asc' },
-        take: limit,
-        select: { walletId: true, sequence: true, transactionId: true, balanceAfter: true },
-      });
-      return rows;
+      const rows = await sql.query<{ wallet_id: string; sequence: string; transaction_id: string; balance_after: string }>(
+        `SELECT wallet_id::text, sequence, transaction_id::text, balance_after FROM ledger_entries
+         WHERE wallet_id = $1::uuid AND sequence > $2 ORDER BY sequence LIMIT $3`,
+        [walletId, afterSequence, limit],
+        'entries_after',
+      );
+      return rows.map((r) => ({ walletId: r.wallet_id, sequence: big(r.sequence), transactionId: r.transaction_id, balanceAfter: big(r.balance_after) }));
     },
   };
   return service;

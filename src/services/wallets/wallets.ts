@@ -1,6 +1,7 @@
 // Wallets: opening one per currency, reading them (owner or admin only), and their balance at a
 // past moment. Balances change only through the ledger (services/ledger), never here.
 import type { PrismaClient } from '../../db/database.js';
+import { big, type Sql } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Currencies } from '../money/currencies.js';
 import { failure, success, type Outcome } from '../errors.js';
@@ -47,8 +48,32 @@ export interface WalletService {
   setStatus(walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
 }
 
-export function createWalletService(deps: { prisma: PrismaClient; currencies: Currencies }): WalletService {
-  const { prisma, currencies } = deps;
+interface WalletRow {
+  id: string;
+  user_id: string | null;
+  currency: string;
+  status: WalletStatus;
+  posted_balance: string;
+  held_amount: string;
+  sequence: string;
+  created_at: Date;
+}
+
+const WALLET_COLUMNS = 'id::text, user_id::text, currency, status::text, posted_balance, held_amount, sequence, created_at';
+
+const fromRow = (r: WalletRow): WalletRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  currency: r.currency,
+  status: r.status,
+  postedBalance: big(r.posted_balance),
+  heldAmount: big(r.held_amount),
+  sequence: big(r.sequence),
+  createdAt: r.created_at,
+});
+
+export function createWalletService(deps: { prisma: PrismaClient; sql: Sql; currencies: Currencies }): WalletService {
+  const { prisma, sql, currencies } = deps;
   return {
     async open(userId, currency) {
       if (!currencies.get(currency)) {
@@ -66,23 +91,28 @@ export function createWalletService(deps: { prisma: PrismaClient; currencies: Cu
     },
 
     async listForUsers(userIds) {
-      const rows = await prisma.wallet.findMany({
-        where: { userId: { in: [...userIds] }, kind: 'USER' },
-        orderBy: { createdAt: 'asc' },
-        select: walletSelect,
-      });
-      return userIds.map((id) => rows.filter((w) => w.userId === id));
+      const rows = await sql.query<WalletRow>(
+        `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[]) AND kind = 'USER' ORDER BY created_at, id`,
+        [userIds],
+        'wallets_of_users',
+      );
+      const wallets = rows.map(fromRow);
+      return userIds.map((id) => wallets.filter((w) => w.userId === id));
     },
 
     async getVisible(viewer, walletId) {
-      const wallet = await prisma.wallet.findFirst({ where: { id: walletId, kind: 'USER' }, select: walletSelect });
-      if (!wallet || (wallet.userId !== viewer.userId && !viewer.isAdmin)) return null;
-      return wallet;
+      const [row] = await sql.query<WalletRow>(
+        `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1::uuid AND kind = 'USER'`,
+        [walletId],
+        'user_wallet_by_id',
+      );
+      if (!row || (row.user_id !== viewer.userId && !viewer.isAdmin)) return null;
+      return fromRow(row);
     },
 
     async getMany(ids) {
-      const rows = await prisma.wallet.findMany({ where: { id: { in: [...ids] } }, select: walletSelect });
-      const byId = new Map(rows.map((w) => [w.id, w]));
+      const rows = await sql.query<WalletRow>(`SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = ANY($1::uuid[])`, [ids], 'wallets_by_id');
+      const byId = new Map(rows.map((r) => [r.id, fromRow(r)]));
       return ids.map((id) => byId.get(id) ?? null);
     },
 
