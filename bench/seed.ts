@@ -13,7 +13,7 @@
 import type pg from 'pg';
 import { createAccessTokens } from '../src/services/auth/accessTokens.js';
 import { hashPassword } from '../src/services/auth/passwords.js';
-import type { Party, TransactionType } from '../src/services/ledger/postTransfers.js';
+import type { TransferRequest } from '../src/services/ledger/postTransfers.js';
 import type { Progress } from './progress.js';
 
 export const BENCH_PASSWORD = 'bench-Wallet-2026!';
@@ -29,22 +29,14 @@ export interface BenchUser {
   email: string;
 }
 
-/** A request to wallet_post_transfers, in its JSON shape (see the migration's header). */
-export interface PostingRequest {
-  userId: string;
-  key: string;
-  operation: string;
-  hash: string;
-  type: TransactionType;
-  currency: string;
+/** A request to wallet_post_transfers in its JSON shape: the ledger's request with the amount as a string. */
+export type PostingRequest = Omit<TransferRequest, 'amount' | 'note' | 'metadata' | 'initiatedBy'> & {
   /** Positive minor units, as a string. */
   amount: string;
-  from: Party;
-  to: Party;
   note: string | null;
   metadata: Record<string, unknown>;
   initiatedBy: string | null;
-}
+};
 
 let passwordHash: Promise<string> | undefined;
 
