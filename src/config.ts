@@ -23,6 +23,8 @@ const schema = z
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, 'may use letters, digits, ":", "_" and "-" (at most 40)').default('wallet:'),
     DATA_DIR: z.string().min(1).default('./.data'),
     DB_POOL_SIZE: int(1, 200).default(10),
+    /** Server processes sharing the port (node:cluster). More than 1 needs DATABASE_URL and REDIS_URL. */
+    WEB_CONCURRENCY: int(1, 64).default(1),
     MIGRATE_ON_START: bool.default(true),
 
     /** HMAC key for access tokens (≥ 32 chars). Unset outside production: generated once into DATA_DIR. */
@@ -85,6 +87,13 @@ const schema = z
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (c.WEB_CONCURRENCY > 1 && (!c.DATABASE_URL || !c.REDIS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEB_CONCURRENCY'],
+        message: 'above 1 needs DATABASE_URL and REDIS_URL (the embedded database and in-memory pub/sub are single-process)',
+      });
     }
     if (Boolean(c.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(c.BOOTSTRAP_ADMIN_PASSWORD)) {
       ctx.addIssue({

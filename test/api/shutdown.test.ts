@@ -14,7 +14,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/testDatabase.js';
+import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
 import { STRONG_PASSWORD, TEST_JWT_SECRET, uniqueEmail } from '../helpers/testServer.js';
 import { connectWs, type TestWsClient } from '../helpers/wsClient.js';
 
@@ -276,4 +276,47 @@ describe('configuration errors', { timeout: 60_000 }, () => {
     const line = await expectConfigError({ DATABASE_URL: 'mysql://user:hunter2@db/x' }, 'DATABASE_URL');
     expect(line).not.toContain('hunter2');
   });
+});
+
+describe('several server processes (WEB_CONCURRENCY)', () => {
+  it.skipIf(!(usingPostgres && process.env.REDIS_URL))(
+    'serves from two processes on one port and stops them all on SIGTERM (needs DATABASE_URL and REDIS_URL)',
+    async () => {
+      const db: TestDatabase = await createTestDatabase();
+      cleanups.push(() => db.drop());
+      const port = await freePort();
+      const server = spawnServer(
+        {
+          NODE_ENV: 'test',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          JWT_SECRET: TEST_JWT_SECRET,
+          LOG_LEVEL: 'info',
+          WEB_CONCURRENCY: '2',
+          ...db.env,
+          REDIS_URL: process.env.REDIS_URL!,
+          REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
+        },
+        port,
+      );
+      await server.waitForLog('server listening');
+      // Both processes listen; requests are spread over them (the kernel balances connections).
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      while (server.logs.filter((l) => l.msg === 'server listening').length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const pids = new Set(server.logs.filter((l) => l.msg === 'server listening').map((l) => l.pid));
+      expect(pids.size).toBe(2);
+      // Migrations ran once, in the supervisor, before the servers started.
+      expect(server.logs.filter((l) => l.msg === 'migrations applied')).toHaveLength(1);
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(res.status).toBe(200);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      expect(server.logs.filter((l) => l.msg === 'shutdown complete')).toHaveLength(2);
+      expect(server.stderr()).toBe('');
+    },
+    60_000,
+  );
 });

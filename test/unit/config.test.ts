@@ -74,6 +74,9 @@ describe('loadConfig', () => {
     { env: { JWT_SECRET: 'too-short' }, variable: 'JWT_SECRET' },
     { env: { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }, variable: 'BOOTSTRAP_ADMIN_PASSWORD' },
     { env: { BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password' }, variable: 'BOOTSTRAP_ADMIN_EMAIL' },
+    { env: { WEB_CONCURRENCY: '2' }, variable: 'WEB_CONCURRENCY' },
+    { env: { WEB_CONCURRENCY: '2', DATABASE_URL: 'postgresql://db/wallet' }, variable: 'WEB_CONCURRENCY' },
+    { env: { LEDGER_BATCH_MAX: '0' }, variable: 'LEDGER_BATCH_MAX' },
   ])('rejects $env with one line naming $variable', ({ env, variable }) => {
     const { message } = configError(env);
     expect(message.split('\n')).toHaveLength(1);
