@@ -1,6 +1,6 @@
 // Apollo Server: schema, limits, error masking, landing page and error logging.
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
@@ -40,6 +40,9 @@ export function createApollo(schema: GraphQLSchema, config: Config, limits: Oper
     formatError,
     plugins: [
       errorLogging,
+      // No HTTP caching of this API's answers; without the plugin Apollo does not wrap every
+      // field resolver to track cache hints (measurable per request).
+      ApolloServerPluginCacheControlDisabled(),
       config.NODE_ENV === 'production'
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),

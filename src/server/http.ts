@@ -124,7 +124,15 @@ export function createRequestListener(deps: HttpDeps) {
     const started = process.hrtime.bigint();
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    const reqLog = log.child({ reqId: requestId });
+    // The per-request logger is made on first use: most requests log nothing below `info`.
+    let child: Logger | undefined;
+    const reqLog = new Proxy({} as Logger, {
+      get: (_target, key) => {
+        child ??= log.child({ reqId: requestId });
+        const value = Reflect.get(child, key, child);
+        return typeof value === 'function' ? value.bind(child) : value;
+      },
+    });
     res.setHeader('x-request-id', requestId);
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-expose-headers', 'x-request-id');
@@ -136,10 +144,12 @@ export function createRequestListener(deps: HttpDeps) {
       sendProblem(res, new HttpProblem(400, 'Malformed request URL.', 'BAD_REQUEST'));
       return;
     }
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    if (log.isLevelEnabled('info')) {
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      });
+    }
 
     try {
       if (url.pathname === '/healthz') {
