@@ -1,10 +1,10 @@
 // Inputs and payloads of the account mutations.
 import type { UserRecord } from '../services/accounts/accounts.js';
-import type { SessionRecord, SessionTokens } from '../services/auth/sessions.js';
+import type { SessionTokens } from '../services/auth/sessions.js';
 import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
 import { SessionRef, UserRef } from './user.js';
-import { UserErrorRef } from './userErrors.js';
+import { resultPayload, userErrorsField } from './userErrors.js';
 
 export const AuthTokensRef = builder.objectRef<SessionTokens>('AuthTokens').implement({
   description:
@@ -19,7 +19,7 @@ export const AuthTokensRef = builder.objectRef<SessionTokens>('AuthTokens').impl
   }),
 });
 
-const userErrors = { type: [UserErrorRef] as [typeof UserErrorRef] };
+const userErrors = userErrorsField;
 
 interface AuthPayloadShape {
   user?: UserRecord | null;
@@ -84,24 +84,10 @@ export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   }),
 });
 
-export const UpdateProfilePayload = builder
-  .objectRef<{ user?: UserRecord | null; userErrors: UserError[] }>('UpdateProfilePayload')
-  .implement({
-    fields: (t) => ({
-      user: t.field({ type: UserRef, nullable: true, resolve: (p) => p.user ?? null }),
-      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
-    }),
-  });
+export const UpdateProfilePayload = resultPayload('UpdateProfilePayload', 'user', UserRef);
 
 export const RevokeSessionInput = builder.inputType('RevokeSessionInput', {
   fields: (t) => ({ sessionId: t.globalID({ required: true, for: SessionRef }) }),
 });
 
-export const RevokeSessionPayload = builder
-  .objectRef<{ session?: SessionRecord | null; userErrors: UserError[] }>('RevokeSessionPayload')
-  .implement({
-    fields: (t) => ({
-      session: t.field({ type: SessionRef, nullable: true, resolve: (p) => p.session ?? null }),
-      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
-    }),
-  });
+export const RevokeSessionPayload = resultPayload('RevokeSessionPayload', 'session', SessionRef);

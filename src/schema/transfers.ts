@@ -4,23 +4,16 @@ import type { UserError } from '../services/errors.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
 import { builder } from './builder.js';
 import { MoneyInput } from './money.js';
-import { UserErrorRef } from './userErrors.js';
+import { resultPayload, userErrorsField } from './userErrors.js';
 import { DirectionEnum, TransactionRef, TransactionStatusEnum, TransactionTypeEnum, WalletRef, WalletStatusEnum } from './wallet.js';
 
-const userErrors = { type: [UserErrorRef] as [typeof UserErrorRef] };
+const userErrors = userErrorsField;
 
 export const OpenWalletInput = builder.inputType('OpenWalletInput', {
   fields: (t) => ({ currency: t.field({ type: 'CurrencyCode', required: true }) }),
 });
 
-export const OpenWalletPayload = builder
-  .objectRef<{ wallet?: WalletRecord | null; userErrors: UserError[] }>('OpenWalletPayload')
-  .implement({
-    fields: (t) => ({
-      wallet: t.field({ type: WalletRef, nullable: true, resolve: (p) => p.wallet ?? null }),
-      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
-    }),
-  });
+export const OpenWalletPayload = resultPayload('OpenWalletPayload', 'wallet', WalletRef);
 
 export const RecipientInput = builder.inputType('RecipientInput', {
   description: 'Exactly one of email, phone (E.164) or walletId.',
@@ -91,14 +84,7 @@ export const AdminSetWalletStatusInput = builder.inputType('AdminSetWalletStatus
   }),
 });
 
-export const AdminSetWalletStatusPayload = builder
-  .objectRef<{ wallet?: WalletRecord | null; userErrors: UserError[] }>('AdminSetWalletStatusPayload')
-  .implement({
-    fields: (t) => ({
-      wallet: t.field({ type: WalletRef, nullable: true, resolve: (p) => p.wallet ?? null }),
-      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
-    }),
-  });
+export const AdminSetWalletStatusPayload = resultPayload('AdminSetWalletStatusPayload', 'wallet', WalletRef);
 
 export const TransactionFilterInput = builder.inputType('TransactionFilter', {
   fields: (t) => ({

@@ -1,4 +1,5 @@
 // `userErrors` in mutation payloads: expected failures as data, Shopify-style.
+import type { ObjectRef } from '@pothos/core';
 import { USER_ERROR_CODES, type UserError } from '../services/errors.js';
 import { builder } from './builder.js';
 
@@ -19,3 +20,20 @@ export const UserErrorRef = builder.objectRef<UserError>('UserError').implement(
     message: t.exposeString('message'),
   }),
 });
+
+/** The `userErrors` field's type, for payloads defined elsewhere. */
+export const userErrorsField = { type: [UserErrorRef] as [typeof UserErrorRef] };
+
+/** A `<Name>Payload` whose one result field is null when there are userErrors. */
+export function resultPayload<Field extends string, T>(name: string, field: Field, type: ObjectRef<SchemaTypesOf, T>) {
+  type Shape = { [K in Field]?: T | null } & { userErrors: UserError[] };
+  return builder.objectRef<Shape>(name).implement({
+    fields: (t) => ({
+      // (Pothos cannot check a generic result type; the Shape above is the contract.)
+      [field]: t.field({ type, nullable: true, resolve: (p) => ((p[field] as T | null | undefined) ?? null) as never }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });
+}
+
+type SchemaTypesOf = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;

@@ -140,7 +140,7 @@ function spawnServer(env: Record<string, string>, port = 0): ServerProcess {
 }
 
 /** Starts a server on a free port with its own fresh database, and waits until it listens. */
-async function startServerProcess(): Promise<ServerProcess> {
+async function startServerProcess(extra: Record<string, string> = {}): Promise<ServerProcess> {
   const db: TestDatabase = await createTestDatabase();
   cleanups.push(() => db.drop());
   for (let attempt = 1; ; attempt++) {
@@ -154,6 +154,7 @@ async function startServerProcess(): Promise<ServerProcess> {
         LOG_LEVEL: 'info',
         ...db.env,
         ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:` } : {}),
+        ...extra,
       },
       port,
     );
@@ -282,24 +283,8 @@ describe('several server processes (WEB_CONCURRENCY)', () => {
   it.skipIf(!(usingPostgres && process.env.REDIS_URL))(
     'serves from two processes on one port and stops them all on SIGTERM (needs DATABASE_URL and REDIS_URL)',
     async () => {
-      const db: TestDatabase = await createTestDatabase();
-      cleanups.push(() => db.drop());
-      const port = await freePort();
-      const server = spawnServer(
-        {
-          NODE_ENV: 'test',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          JWT_SECRET: TEST_JWT_SECRET,
-          LOG_LEVEL: 'info',
-          WEB_CONCURRENCY: '2',
-          ...db.env,
-          REDIS_URL: process.env.REDIS_URL!,
-          REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
-        },
-        port,
-      );
-      await server.waitForLog('server listening');
+      const server = await startServerProcess({ WEB_CONCURRENCY: '2' });
+      const port = server.port;
       // Both processes listen; requests are spread over them (the kernel balances connections).
       const deadline = Date.now() + START_TIMEOUT_MS;
       while (server.logs.filter((l) => l.msg === 'server listening').length < 2 && Date.now() < deadline) {
