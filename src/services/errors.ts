@@ -71,9 +71,12 @@ export interface UserError {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
 
 export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+/** The userError path of an input field written with dots ("amount.currency" → ["input", "amount", "currency"]). */
+export const inputPath = (field: string): string[] => ['input', ...field.split('.')];
 export const failure = (code: UserErrorCode, message: string, field?: string): Outcome<never> => ({
   ok: false,
-  errors: [{ code, message, field: field ? ['input', ...field.split('.')] : null }],
+  errors: [{ code, message, field: field ? inputPath(field) : null }],
 });
 
 /**

@@ -38,14 +38,15 @@ export function decodeCursor(cursor: string): Position | null {
 
 /**
  * Builds a page from rows fetched with `limit + 1` in the page's direction
- * (newest-first for forward pages, oldest-first for backward pages).
+ * (newest-first for forward pages, oldest-first for backward pages); `cursorOf` gives a row's
+ * cursor (encodeCursor of its position, or encodeSequenceCursor).
  */
-export function toPage<T>(rows: T[], req: PageRequest, positionOf: (row: T) => Position): Page<T> {
+export function toPage<T>(rows: T[], req: PageRequest, cursorOf: (row: T) => string): Page<T> {
   const extra = rows.length > req.limit;
   const kept = extra ? rows.slice(0, req.limit) : rows;
   const ordered = req.backward ? kept.reverse() : kept;
   return {
-    items: ordered.map((node) => ({ node, cursor: encodeCursor(positionOf(node)) })),
+    items: ordered.map((node) => ({ node, cursor: cursorOf(node) })),
     hasNextPage: req.backward ? Boolean(req.before) : extra,
     hasPreviousPage: req.backward ? extra : Boolean(req.after),
   };

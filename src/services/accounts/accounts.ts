@@ -11,7 +11,7 @@ import type { SignInThrottle } from '../auth/signInThrottle.js';
 import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type ProfileChanged } from '../events/topics.js';
-import { keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
+import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import { tryConsume, type LimiterFactory } from '../ratelimit/limiters.js';
 import { displayNameField, emailField, normaliseEmail, passwordField, phoneField } from './accountInput.js';
 
@@ -180,7 +180,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         take: page.limit + 1,
         select: userSelect,
       });
-      return toPage(rows, page, (u) => ({ at: u.createdAt, id: u.id }));
+      return toPage(rows, page, (u) => encodeCursor({ at: u.createdAt, id: u.id }));
     },
 
     async ensureAdmin(rawEmail, password) {

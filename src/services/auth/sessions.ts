@@ -9,7 +9,7 @@ import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type SessionsRevoked } from '../events/topics.js';
-import { keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
+import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { AccessTokens, Role } from './accessTokens.js';
 
 export interface SessionTokens {
@@ -83,20 +83,21 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { prisma, accessTokens, refreshTtlSeconds, log } = deps;
   const activeCache = new Map<string, { active: boolean; until: number }>();
 
-  /** Forgets revoked sessions here and tells the other processes to do the same. */
-  const forget = (sessionIds: string[]) => {
-    if (!sessionIds.length) return;
-    for (const id of sessionIds) activeCache.set(id, { active: false, until: Date.now() + deps.cacheSeconds * 1000 });
-    deps.pubsub
-      .publish(topics.sessionsRevoked, { sessionIds } satisfies SessionsRevoked)
-      .catch((err) => log.warn({ err: (err as Error).message }, 'broadcasting a session revocation failed'));
-  };
-
   const remember = (sessionId: string, active: boolean) => {
     if (deps.cacheSeconds === 0) return;
     if (activeCache.size >= CACHE_LIMIT) activeCache.delete(activeCache.keys().next().value!);
     activeCache.set(sessionId, { active, until: Date.now() + deps.cacheSeconds * 1000 });
   };
+
+  /** Forgets revoked sessions here and tells the other processes to do the same. */
+  const forget = (sessionIds: string[]) => {
+    if (!sessionIds.length) return;
+    for (const id of sessionIds) remember(id, false);
+    deps.pubsub
+      .publish(topics.sessionsRevoked, { sessionIds } satisfies SessionsRevoked)
+      .catch((err) => log.warn({ err: (err as Error).message }, 'broadcasting a session revocation failed'));
+  };
+
 
   async function issueTokens(sessionId: string, user: { id: string; roles: Role[] }, refreshToken: string, refreshExpiresAt: Date) {
     const access = await accessTokens.issue({ userId: user.id, sessionId, roles: user.roles });
@@ -215,7 +216,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const events = await deps.pubsub.subscribe<SessionsRevoked>(topics.sessionsRevoked, { internal: true });
       const done = (async () => {
         for await (const event of events) {
-          for (const id of event.sessionIds) activeCache.set(id, { active: false, until: Date.now() + deps.cacheSeconds * 1000 });
+          for (const id of event.sessionIds) remember(id, false);
         }
       })();
       return async () => {
@@ -235,7 +236,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         take: page.limit + 1,
         select: sessionSelect,
       });
-      return toPage(rows, page, (s) => ({ at: s.createdAt, id: s.id }));
+      return toPage(rows, page, (s) => encodeCursor({ at: s.createdAt, id: s.id }));
     },
   };
   return service;

@@ -41,8 +41,9 @@ export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubS
     for (const e of events) await pubsub.publish(e.topic, e.payload);
   }
 
-  async function markPublished(ids: (number | string)[]) {
-    await prisma.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids.map(String)}::bigint[])`;
+  /** Marks events published, through `db` (the relay passes its transaction). */
+  async function markPublished(ids: (number | string)[], db: Pick<PrismaClient, '$executeRaw'> = prisma) {
+    await db.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids.map(String)}::bigint[])`;
   }
 
   async function relayOnce(): Promise<number> {
@@ -55,7 +56,7 @@ export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubS
           ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`;
         if (!rows.length) return 0;
         await publishAll(rows);
-        await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${rows.map((r) => String(r.id))}::bigint[])`;
+        await markPublished(rows.map((r) => r.id), tx);
         log.info({ count: rows.length }, 'outbox relay published overdue events');
         return rows.length;
       },

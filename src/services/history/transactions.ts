@@ -7,7 +7,7 @@ import type { PostedTransfer, TransactionType } from '../ledger/postTransfers.js
 import type { WalletRecord } from '../wallets/wallets.js';
 import { badUserInput } from '../errors.js';
 import { parseAmount } from '../money/money.js';
-import { decodeSequenceCursor, encodeSequenceCursor, type Page, type PageRequest } from '../pagination.js';
+import { decodeSequenceCursor, encodeSequenceCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 
 export type TransactionStatus = 'PENDING' | 'POSTED' | 'FAILED' | 'VOIDED' | 'REVERSED';
 export type Direction = 'IN' | 'OUT';
@@ -106,7 +106,7 @@ export interface WalletEntry {
   balanceAfter: bigint;
 }
 
-export const SYSTEM_NAMES: Record<string, string> = {
+const SYSTEM_NAMES: Record<string, string> = {
   SETTLEMENT_CARD: 'Card top-up',
   SETTLEMENT_BANK: 'Bank transfer',
   FEES: 'Fees',
@@ -114,6 +114,11 @@ export const SYSTEM_NAMES: Record<string, string> = {
   SUSPENSE: 'Wallet',
   ADJUSTMENTS: 'Balance adjustment',
 };
+
+/** What a user sees as the other side: a user's display name, or what a system wallet is for. */
+function counterpartyName(kind: 'USER' | 'SYSTEM', name: string | null): string {
+  return kind === 'USER' ? (name ?? 'Unknown') : (SYSTEM_NAMES[name ?? ''] ?? 'Wallet');
+}
 
 /**
  * A just-posted transfer seen from one side, built from what the posting function returned (no
@@ -137,7 +142,7 @@ export function viewOfPosted(
     direction: side === 'from' ? 'OUT' : 'IN',
     counterparty: {
       kind: other.kind,
-      displayName: other.kind === 'USER' ? (other.name ?? 'Unknown') : (SYSTEM_NAMES[other.name ?? ''] ?? 'Wallet'),
+      displayName: counterpartyName(other.kind, other.name),
       walletId: other.kind === 'USER' ? other.walletId : null,
       email: shown?.email ?? null,
       phone: shown?.phone ?? null,
@@ -197,7 +202,7 @@ function toView(row: Row, viewerId: string): TransactionView {
     direction: row.outgoing ? 'OUT' : 'IN',
     counterparty: {
       kind: row.cp_kind,
-      displayName: row.cp_kind === 'USER' ? (row.cp_name ?? 'Unknown') : (SYSTEM_NAMES[row.cp_system ?? ''] ?? 'Wallet'),
+      displayName: counterpartyName(row.cp_kind, row.cp_kind === 'USER' ? row.cp_name : row.cp_system),
       walletId: row.cp_kind === 'USER' ? row.cp_wallet_id : null,
       email: recipient?.email ?? null,
       phone: recipient?.phone ?? null,
@@ -262,14 +267,8 @@ export function createHistoryService(deps: { sql: Sql }): HistoryService {
       const unfiltered = conditions.length === (cursor ? 2 : 1);
       const name = unfiltered ? `history_${page.backward ? 'back' : 'fwd'}_${cursor ? 'cursor' : 'first'}` : undefined;
       const rows = await sql.query<Row>(text, values, name);
-      const extra = rows.length > page.limit;
-      const kept = extra ? rows.slice(0, page.limit) : rows;
-      if (page.backward) kept.reverse();
-      return {
-        items: kept.map((row) => ({ node: toView(row, viewerId), cursor: encodeSequenceCursor(big(row.sequence)) })),
-        hasNextPage: page.backward ? Boolean(page.before) : extra,
-        hasPreviousPage: page.backward ? extra : Boolean(page.after),
-      };
+      const views = rows.map((row) => toView(row, viewerId));
+      return toPage(views, page, (view) => encodeSequenceCursor(view.sequence!));
     },
 
     async view(walletId, transactionId, viewerId) {

@@ -69,7 +69,3 @@ export function requestHash(parts: unknown[]): string {
     .digest('hex');
 }
 
-/** Maps the ledger's field names to input paths. */
-export function ledgerField(field: string | null): string[] | null {
-  return field ? at(...field.split('.')) : null;
-}

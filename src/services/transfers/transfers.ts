@@ -4,12 +4,12 @@
 // same transaction, and refusals from there are recorded against the idempotency key.
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
-import { parseInput, type Outcome, type UserError } from '../errors.js';
+import { inputPath, parseInput, type Outcome, type UserError } from '../errors.js';
 import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
 import type { Ledger, Party, TransferResult } from '../ledger/postTransfers.js';
 import type { Currencies } from '../money/currencies.js';
 import type { WalletRecord } from '../wallets/wallets.js';
-import { idempotencyKeyProblem, ledgerField, parseNote, parsePositiveAmount, requestHash, type MoneyInput } from './transferInput.js';
+import { idempotencyKeyProblem, parseNote, parsePositiveAmount, requestHash, type MoneyInput } from './transferInput.js';
 
 export interface SendMoneyInput {
   recipient: { email?: string | null; phone?: string | null; walletId?: string | null };
@@ -54,7 +54,7 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
   /** Turns a ledger result into the API outcome, seen from one side, without reading again. */
   function finish(result: TransferResult, side: 'from' | 'to', recipient?: { email?: string; phone?: string }): Outcome<TransferOutcome> {
     if (!result.ok) {
-      return { ok: false, errors: [{ field: ledgerField(result.field), code: result.code, message: result.message }] };
+      return { ok: false, errors: [{ field: result.field ? inputPath(result.field) : null, code: result.code, message: result.message }] };
     }
     return {
       ok: true,
