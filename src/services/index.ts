@@ -84,7 +84,6 @@ export async function createServices({ config, jwtSecret, prisma, sql, pubsub, r
     settings: {
       relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
       relayDelayMs: config.OUTBOX_RELAY_DELAY_MS,
-      retentionHours: 24,
     },
   });
   const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS });
