@@ -3,6 +3,7 @@
 // scenario. It is stopped with SIGTERM like a deployment would stop it, which also lets
 // --cpu-prof write its profile.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -51,6 +52,9 @@ export function serverSettings(port: number, targetEnv: Record<string, string>, 
     PORT: String(port),
     LOG_LEVEL: 'warn',
     JWT_SECRET: BENCH_JWT_SECRET,
+    // Fresh keys per server: benchmarks never read back what an earlier server vaulted.
+    VAULT_KEYS: `bench1:${randomBytes(32).toString('base64')}`,
+    VAULT_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
     SIGNUP_MAX_PER_IP: '1000000',
     SIGNIN_MAX_FAILURES_PER_IP: '1000000',
     SIGNIN_MAX_FAILURES_PER_EMAIL: '1000000',

@@ -29,6 +29,22 @@ const schema = z
 
     /** HMAC key for access tokens (≥ 32 chars). Unset outside production: generated once into DATA_DIR. */
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /**
+     * Token-vault data keys, "id:base64,id:base64" (each 32 bytes), oldest first: the last one
+     * encrypts, all decrypt. Unset outside production: one generated once into DATA_DIR.
+     */
+    VAULT_KEYS: z
+      .string()
+      .refine(
+        (v) => v.split(',').every((e) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=$/.test(e)) && new Set(v.split(',').map((e) => e.split(':')[0])).size === v.split(',').length,
+        'must be "id:key,id:key" with distinct ids and each key 32 bytes in base64 (openssl rand -base64 32)',
+      )
+      .optional(),
+    /** HMAC key (base64, ≥ 32 bytes) for fingerprints of vaulted numbers. Never rotated: fingerprints would change. */
+    VAULT_FINGERPRINT_KEY: z
+      .string()
+      .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes in base64')
+      .optional(),
     ACCESS_TOKEN_TTL_SECONDS: int(30, 3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: int(300, 365 * 24 * 3600).default(30 * 24 * 3600),
     /**
@@ -85,8 +101,8 @@ const schema = z
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
   })
   .superRefine((c, ctx) => {
-    if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY'] as const) {
+      if (c.NODE_ENV === 'production' && !c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
     }
     if (c.WEB_CONCURRENCY > 1 && (!c.DATABASE_URL || !c.REDIS_URL)) {
       ctx.addIssue({
@@ -120,7 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'config');
     const value = cleaned[name];
-    const shown = value === undefined || /SECRET|PASSWORD|URL/.test(name) ? '' : ` (got "${value}")`;
+    const shown = value === undefined || /SECRET|PASSWORD|URL|KEY/.test(name) ? '' : ` (got "${value}")`;
     return `Invalid configuration: ${name} ${issue.message}${shown}`;
   });
   throw new ConfigError(lines.join('\n'));

@@ -3,11 +3,13 @@ import '../schema/scalars.js';
 import '../schema/money.js';
 import '../schema/wallet.js';
 import '../schema/transfers.js';
+import '../schema/paymentMethods.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
 import './wallets.js';
 import './transfers.js';
+import './paymentMethods.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import type { GraphQLContext } from '../schema/context.js';
-import { formatError, isInternalError } from './formatError.js';
+import { formatError, isInternalError, withoutInputValues } from './formatError.js';
 import type { OperationLimits } from './operationLimits.js';
 
 /** Logs each failed operation once: internal errors at error level with their cause, the rest at debug. */
@@ -17,7 +17,7 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
           if (isInternalError(error)) {
             contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');
           } else {
-            contextValue.log.debug({ message: error.message, code: error.extensions?.code, operationName }, 'request error');
+            contextValue.log.debug({ message: withoutInputValues(error.message, error.originalError?.message), code: error.extensions?.code, operationName }, 'request error');
           }
         }
       },

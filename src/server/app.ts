@@ -11,7 +11,7 @@ import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../services/
 import { createServices, type Services } from '../services/index.js';
 import { createApollo } from './apollo.js';
 import { createRequestListener, type Readiness } from './http.js';
-import { resolveJwtSecret } from './jwtSecret.js';
+import { resolveJwtSecret, resolveVaultKeys } from './secrets.js';
 import { operationLimits } from './operationLimits.js';
 import { attachWebSocketServer } from './websocket.js';
 
@@ -49,6 +49,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     services = await createServices({
       config,
       jwtSecret: resolveJwtSecret(config),
+      vaultKeys: resolveVaultKeys(config),
       prisma: db.prisma,
       sql: db.sql,
       pubsub,

@@ -35,6 +35,25 @@ export function isInternalError(error: unknown): boolean {
   return true;
 }
 
+/**
+ * graphql-js quotes the offending input in its messages ("Variable "$input" got invalid value
+ * { number: "4242…", … }; Field "cvc" … was not provided."). Inputs may be card numbers, CVCs or
+ * passwords, so client error messages keep the path and the reason but never the value, both in
+ * responses and in logs.
+ */
+export function withoutInputValues(message: string, reason?: string): string {
+  const variable = /^Variable "(\$[^"]+)" got invalid value /.exec(message);
+  if (variable && reason && message.endsWith(`; ${reason}`)) {
+    const head = message.slice(0, message.length - reason.length - 2);
+    const at = / at "([^"]+)"$/.exec(head);
+    return `Variable "${variable[1]}" got an invalid value${at ? ` at "${at[1]}"` : ''}; ${withoutInputValues(reason)}`;
+  }
+  return message
+    .replace(/(Variable "\$[^"]+" got) invalid value [\s\S]*$/, '$1 an invalid value.')
+    .replace(/(Expected value of type "[^"]+"), found [\s\S]*?(?=;|$)/, '$1, found an invalid value')
+    .replace(/(cannot represent[^:]*): [\s\S]*$/, '$1.');
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const { path, locations } = formatted;
@@ -48,6 +67,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // Apollo's own wording tells clients how to configure the server; they only need the fact.
   const message = formatted.message.startsWith('GraphQL introspection is not allowed')
     ? 'Introspection is disabled on this server (INTROSPECTION=false). Use the published schema.graphql.'
-    : formatted.message;
+    : withoutInputValues(formatted.message, original instanceof GraphQLError ? original.originalError?.message : undefined);
   return { ...formatted, message, extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT' } };
 }

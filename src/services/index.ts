@@ -11,11 +11,15 @@ import { createSignInThrottle } from './auth/signInThrottle.js';
 import { createOutboxPublisher, type OutboxPublisher } from './events/outbox.js';
 import type { PubSub } from './events/pubsub.js';
 import { createHistoryService, type HistoryService } from './history/transactions.js';
+import { createSandboxBankGateway } from './gateways/sandbox/bankSandbox.js';
+import { createSandboxCardGateway } from './gateways/sandbox/cardSandbox.js';
 import { createBatchingLedger } from './ledger/batchingLedger.js';
 import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
+import { createPaymentMethodService, type PaymentMethodService } from './payments/paymentMethods.js';
 import { createLimiterFactory } from './ratelimit/limiters.js';
 import { createTransferService, type TransferService } from './transfers/transfers.js';
+import { createVault, type VaultKeys } from './vault/vault.js';
 import { createWalletService, type WalletService } from './wallets/wallets.js';
 
 export interface Services {
@@ -29,11 +33,13 @@ export interface Services {
   wallets: WalletService;
   history: HistoryService;
   transfers: TransferService;
+  paymentMethods: PaymentMethodService;
 }
 
 export interface ServiceDeps {
   config: Config;
   jwtSecret: string;
+  vaultKeys: VaultKeys;
   prisma: PrismaClient;
   sql: Sql;
   pubsub: PubSub;
@@ -41,7 +47,7 @@ export interface ServiceDeps {
   log: Logger;
 }
 
-export async function createServices({ config, jwtSecret, prisma, sql, pubsub, redis, log }: ServiceDeps): Promise<Services> {
+export async function createServices({ config, jwtSecret, vaultKeys, prisma, sql, pubsub, redis, log }: ServiceDeps): Promise<Services> {
   const currencies = await loadCurrencies(prisma, { defaultMax: config.MAX_TRANSFER_AMOUNT, overrides: config.MAX_TRANSFER_AMOUNTS });
   if (!currencies.get(config.DEFAULT_CURRENCY)) {
     throw new Error(
@@ -98,5 +104,16 @@ export async function createServices({ config, jwtSecret, prisma, sql, pubsub, r
   const wallets = createWalletService({ prisma, sql, currencies });
   const history = createHistoryService({ sql });
   const transfers = createTransferService({ ledger, currencies });
-  return { accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers };
+  // The full vault goes to the gateway adapters only; everything else may store, never reveal.
+  const vault = createVault({ sql, keys: vaultKeys });
+  const cards = createSandboxCardGateway({ vault });
+  const banks = createSandboxBankGateway({ vault });
+  const paymentMethods = createPaymentMethodService({
+    prisma,
+    vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },
+    cards,
+    banks,
+    log,
+  });
+  return { accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods };
 }

@@ -55,6 +55,14 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'LedgerTransaction.note': (n) => `${n} `.padEnd(280, 'ü'),
   // idempotency_keys: length(key) BETWEEN 1 AND 255. The longest, in multi-byte characters.
   'IdempotencyKey.key': (n) => `${n} `.padEnd(255, 'ķ'),
+  // payment_methods: a card (both rows; see SHAPE_EXCEPTIONS), last4 ~ '^[0-9A-Z]{4}$', brand
+  // and scheme from their lists, exp_month 1..12, country CHAR(2).
+  'PaymentMethod.kind': () => 'CARD',
+  'PaymentMethod.last4': (n) => String(1000 + n).slice(-4),
+  'PaymentMethod.brand': () => 'VISA',
+  'PaymentMethod.expMonth': (n) => 1 + (n % 12),
+  'PaymentMethod.scheme': () => 'ACH',
+  'PaymentMethod.country': () => 'US',
 };
 
 /**
@@ -69,6 +77,10 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   // the full wallet has a user, so it may not have a system_code; the minimal one has no user
   // (user_id is optional), so it must have one.
   'Wallet.systemCode': { unsetInFull: true, setInMinimal: true, check: 'wallets_owner' },
+  // kind <> 'CARD' OR (brand, exp_month, exp_year all set): both sample rows are cards.
+  'PaymentMethod.brand': { setInMinimal: true, check: 'payment_methods_card_fields' },
+  'PaymentMethod.expMonth': { setInMinimal: true, check: 'payment_methods_card_fields' },
+  'PaymentMethod.expYear': { setInMinimal: true, check: 'payment_methods_card_fields' },
 };
 
 /**

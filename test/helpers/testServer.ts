@@ -9,6 +9,9 @@ import { startServer, type RunningServer } from '../../src/server/app.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/** Fixed vault keys, so tests can build a second vault over the same records. */
+export const TEST_VAULT_KEYS = 'test1:' + Buffer.alloc(32, 1).toString('base64');
+export const TEST_VAULT_FINGERPRINT_KEY = Buffer.alloc(32, 2).toString('base64');
 
 export interface TestServer {
   server: RunningServer;
@@ -36,6 +39,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: TEST_JWT_SECRET,
+    VAULT_KEYS: TEST_VAULT_KEYS,
+    VAULT_FINGERPRINT_KEY: TEST_VAULT_FINGERPRINT_KEY,
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 const SECRET = 'a-perfectly-good-secret-of-40-characters!';
+const KEY32 = Buffer.alloc(32, 7).toString('base64');
+const VAULT = { VAULT_KEYS: `k1:${KEY32}`, VAULT_FINGERPRINT_KEY: KEY32 };
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -70,7 +72,11 @@ describe('loadConfig', () => {
     { env: { LOG_LEVEL: 'loud' }, variable: 'LOG_LEVEL' },
     { env: { MIGRATE_ON_START: 'maybe' }, variable: 'MIGRATE_ON_START' },
     { env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
-    { env: { NODE_ENV: 'production' }, variable: 'JWT_SECRET' },
+    { env: { NODE_ENV: 'production', ...VAULT }, variable: 'JWT_SECRET' },
+    { env: { NODE_ENV: 'production', JWT_SECRET: SECRET, VAULT_FINGERPRINT_KEY: VAULT.VAULT_FINGERPRINT_KEY }, variable: 'VAULT_KEYS' },
+    { env: { VAULT_KEYS: 'k1:short' }, variable: 'VAULT_KEYS' },
+    { env: { VAULT_KEYS: `k1:${KEY32},k1:${KEY32}` }, variable: 'VAULT_KEYS' },
+    { env: { VAULT_FINGERPRINT_KEY: 'c2hvcnQ=' }, variable: 'VAULT_FINGERPRINT_KEY' },
     { env: { JWT_SECRET: 'too-short' }, variable: 'JWT_SECRET' },
     { env: { BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }, variable: 'BOOTSTRAP_ADMIN_PASSWORD' },
     { env: { BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password' }, variable: 'BOOTSTRAP_ADMIN_EMAIL' },
@@ -88,9 +94,11 @@ describe('loadConfig', () => {
     expect(configError({ MIGRATE_ON_START: 'maybe' }).message).toBe(
       'Invalid configuration: MIGRATE_ON_START expected true or false (got "maybe")',
     );
-    expect(configError({ NODE_ENV: 'production' }).message).toBe(
+    expect(configError({ NODE_ENV: 'production', ...VAULT }).message).toBe(
       'Invalid configuration: JWT_SECRET is required when NODE_ENV=production',
     );
+    // Keys are never echoed back, even when malformed.
+    expect(configError({ VAULT_KEYS: 'k1:not-a-key' }).message).not.toContain('not-a-key');
     expect(configError({ JWT_SECRET: 'too-short' }).message).toContain('at least 32 characters');
     expect(configError({ BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com' }).message).toContain(
       'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
@@ -126,16 +134,16 @@ describe('loadConfig', () => {
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.JWT_SECRET).toBeUndefined();
     // An empty secret is a missing secret, not a short one.
-    expect(configError({ NODE_ENV: 'production', JWT_SECRET: '' }).message).toBe(
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: '', ...VAULT }).message).toBe(
       'Invalid configuration: JWT_SECRET is required when NODE_ENV=production',
     );
   });
 
   it('turns INTROSPECTION off by default in production only', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).INTROSPECTION).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT }).INTROSPECTION).toBe(false);
     expect(loadConfig({ NODE_ENV: 'development' }).INTROSPECTION).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).INTROSPECTION).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, INTROSPECTION: 'true' }).INTROSPECTION).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, INTROSPECTION: 'true' }).INTROSPECTION).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development', INTROSPECTION: 'false' }).INTROSPECTION).toBe(false);
   });
 
@@ -143,6 +151,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: SECRET,
+      ...VAULT,
       BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com',
       BOOTSTRAP_ADMIN_PASSWORD: 'long-enough-password',
     });

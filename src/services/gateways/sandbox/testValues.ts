@@ -1,0 +1,18 @@
+// The sandbox's test values: which card and account numbers produce which outcome. The table in
+// docs/sandbox.md is this file in prose; keep them together.
+
+export const SANDBOX_CARDS = {
+  /** Always succeeds. */
+  success: '4242424242424242',
+  /** Verifies, but every charge is declined. */
+  declined: '4000000000000002',
+  /** Verifies, but charges fail for insufficient funds. */
+  insufficientFunds: '4000000000009995',
+  /** Charges succeed, then a chargeback (dispute) arrives later. */
+  disputed: '4000000000000259',
+  /** Verification fails: the issuer rejects the security code. */
+  incorrectCvc: '4000000000000127',
+} as const;
+
+/** The two micro-deposits the sandbox bank sends to every linked account (minor units). */
+export const SANDBOX_MICRO_DEPOSITS = [32n, 45n] as const;
