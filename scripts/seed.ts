@@ -7,7 +7,7 @@ import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { createMemoryPubSub } from '../src/services/events/pubsub.js';
 import { createServices } from '../src/services/index.js';
-import { resolveJwtSecret, resolveVaultKeys } from '../src/server/secrets.js';
+import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from '../src/server/secrets.js';
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 const PASSWORD = 'demo-Wallet-2026!';
@@ -29,7 +29,7 @@ try {
   });
   try {
     // Pub/sub is in memory here: a running server picks the events up through its outbox relay.
-    const services = await createServices({ config, jwtSecret: resolveJwtSecret(config), vaultKeys: resolveVaultKeys(config), prisma: db.prisma, sql: db.sql, pubsub: createMemoryPubSub(), log });
+    const services = await createServices({ config, jwtSecret: resolveJwtSecret(config), vaultKeys: resolveVaultKeys(config), webhookSecrets: resolveWebhookSecrets(config), prisma: db.prisma, sql: db.sql, pubsub: createMemoryPubSub(), log });
     const currency = config.DEFAULT_CURRENCY;
     const rows: string[] = [];
     for (let i = 0; i < count; i++) {

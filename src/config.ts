@@ -8,6 +8,18 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const webhookSecrets = z
+  .string()
+  .refine((v) => v.split(',').every((s) => s.length >= 32), 'must be one or more comma-separated secrets of at least 32 characters');
+
+const fee = z
+  .string()
+  .regex(/^\d{1,4}\+\d{1,12}$/, 'must be "<basis points>+<fixed minor units>", e.g. "290+30"')
+  .transform((v) => {
+    const [bps, fixed] = v.split('+');
+    return { bps: Number(bps), fixed: BigInt(fixed!) };
+  });
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -45,6 +57,25 @@ const schema = z
       .string()
       .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes in base64')
       .optional(),
+    /**
+     * Webhook signing secrets per processor, newest first ("new,old" while a secret is rolled).
+     * The sandbox processors sign with the first. Unset outside production: generated into DATA_DIR.
+     */
+    WEBHOOK_SECRET_CARD: webhookSecrets.optional(),
+    WEBHOOK_SECRET_BANK: webhookSecrets.optional(),
+    /** Webhooks whose signed timestamp is further than this from now are refused (replays, clock skew). */
+    WEBHOOK_TOLERANCE_SECONDS: int(30, 3600).default(300),
+    /** Deposit fees per method kind: "<basis points>+<fixed minor units>", e.g. "290+30" = 2.90 % + 0.30. */
+    CARD_DEPOSIT_FEE: fee.prefault('0+0'),
+    BANK_DEPOSIT_FEE: fee.prefault('0+0'),
+    /** How long a processor call may take before it counts as timed out (the operation stays pending). */
+    GATEWAY_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** Sandbox processors: delay before a result webhook, before a chargeback, before a bank settlement. */
+    SANDBOX_WEBHOOK_DELAY_MS: int(0, 600_000).default(300),
+    SANDBOX_DISPUTE_DELAY_MS: int(0, 86_400_000).default(5_000),
+    SANDBOX_BANK_SETTLE_MS: int(0, 86_400_000).default(2_000),
+    /** Sandbox processors send every event twice and out of order, as real ones sometimes do. */
+    SANDBOX_WEBHOOK_CHAOS: bool.default(false),
     ACCESS_TOKEN_TTL_SECONDS: int(30, 3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: int(300, 365 * 24 * 3600).default(30 * 24 * 3600),
     /**
@@ -101,7 +132,7 @@ const schema = z
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
   })
   .superRefine((c, ctx) => {
-    for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY'] as const) {
+    for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'WEBHOOK_SECRET_CARD', 'WEBHOOK_SECRET_BANK'] as const) {
       if (c.NODE_ENV === 'production' && !c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
     }
     if (c.WEB_CONCURRENCY > 1 && (!c.DATABASE_URL || !c.REDIS_URL)) {

@@ -4,12 +4,14 @@ import '../schema/money.js';
 import '../schema/wallet.js';
 import '../schema/transfers.js';
 import '../schema/paymentMethods.js';
+import '../schema/funding.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
 import './wallets.js';
 import './transfers.js';
 import './paymentMethods.js';
+import './funding.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

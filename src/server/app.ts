@@ -11,7 +11,7 @@ import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../services/
 import { createServices, type Services } from '../services/index.js';
 import { createApollo } from './apollo.js';
 import { createRequestListener, type Readiness } from './http.js';
-import { resolveJwtSecret, resolveVaultKeys } from './secrets.js';
+import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from './secrets.js';
 import { operationLimits } from './operationLimits.js';
 import { attachWebSocketServer } from './websocket.js';
 
@@ -50,6 +50,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       config,
       jwtSecret: resolveJwtSecret(config),
       vaultKeys: resolveVaultKeys(config),
+      webhookSecrets: resolveWebhookSecrets(config),
       prisma: db.prisma,
       sql: db.sql,
       pubsub,
@@ -110,6 +111,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}/graphql`;
+  // The in-process sandbox processors deliver their webhooks to this server.
+  services.sandbox.setWebhookTarget(`http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`);
   log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
 
   let stopping: Promise<void> | undefined;
@@ -129,6 +132,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     clearTimeout(forced);
     clearInterval(sweep);
     await apollo.stop();
+    services.sandbox.stop();
     await stopRelay();
     await stopRevocations();
     await services.outbox.drain();

@@ -11,6 +11,9 @@ import type { GraphQLContext } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { authenticate } from './authenticate.js';
 import { createContext } from './context.js';
+import type { Provider } from '../services/funding/funding.js';
+import { SIGNATURE_HEADER } from '../services/webhooks/signature.js';
+import { receiveWebhook } from './webhooks.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. */
@@ -28,6 +31,8 @@ export interface HttpDeps {
 }
 
 const GRAPHQL_PATH = '/graphql';
+const WEBHOOK_PATH = /^\/webhooks\/(card|bank)$/;
+const MAX_WEBHOOK_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 class HttpProblem extends Error {
@@ -59,19 +64,14 @@ function sendProblem(res: ServerResponse, problem: HttpProblem) {
   sendJson(res, problem.status, { errors: [{ message: problem.message, extensions: { code: problem.code } }] });
 }
 
-/** Reads a JSON body up to the limit. */
-async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/** Reads a body of `type` up to the limit. */
+async function readBody(req: IncomingMessage, maxBytes: number, what: string, setting = ''): Promise<Buffer> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new HttpProblem(
-      415,
-      `Unsupported Content-Type "${type || '(none)'}": send GraphQL requests as application/json.`,
-      'UNSUPPORTED_MEDIA_TYPE',
-    );
+    throw new HttpProblem(415, `Unsupported Content-Type "${type || '(none)'}": send ${what} as application/json.`, 'UNSUPPORTED_MEDIA_TYPE');
   }
   const declared = Number(req.headers['content-length'] ?? 0);
-  const tooLarge = () =>
-    new HttpProblem(413, `Request body is larger than the ${maxBytes}-byte limit (MAX_BODY_BYTES).`, 'PAYLOAD_TOO_LARGE');
+  const tooLarge = () => new HttpProblem(413, `Request body is larger than the ${maxBytes}-byte limit${setting}.`, 'PAYLOAD_TOO_LARGE');
   if (declared > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -80,7 +80,12 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
     if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON body up to the limit. */
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const text = (await readBody(req, maxBytes, 'GraphQL requests', ' (MAX_BODY_BYTES)')).toString('utf8');
   if (!text.trim()) throw new HttpProblem(400, 'Request body is empty: send {"query": "..."} as JSON.', 'BAD_REQUEST');
   try {
     return JSON.parse(text);
@@ -173,6 +178,15 @@ export function createRequestListener(deps: HttpDeps) {
           res.setHeader('allow', 'GET, POST, OPTIONS');
           sendProblem(res, new HttpProblem(405, `Method ${req.method} is not allowed on ${GRAPHQL_PATH}: use GET or POST.`, 'METHOD_NOT_ALLOWED'));
         }
+      } else if (WEBHOOK_PATH.test(url.pathname)) {
+        const provider = WEBHOOK_PATH.exec(url.pathname)![1] as Provider;
+        if (req.method !== 'POST') {
+          res.setHeader('allow', 'POST');
+          throw new HttpProblem(405, 'Webhooks are POSTed.', 'METHOD_NOT_ALLOWED');
+        }
+        const body = await readBody(req, MAX_WEBHOOK_BYTES, 'webhooks');
+        const answer = await receiveWebhook({ services, config, log: reqLog }, provider, req.headers[SIGNATURE_HEADER], body);
+        sendJson(res, answer.status, answer.body);
       } else {
         sendProblem(res, new HttpProblem(404, `Nothing at ${url.pathname}. The API is at ${GRAPHQL_PATH}.`, 'NOT_FOUND'));
       }

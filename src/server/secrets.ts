@@ -41,3 +41,10 @@ export function resolveVaultKeys(config: Config): VaultKeys {
     config.VAULT_FINGERPRINT_KEY ?? localSecret(config, 'vault-fingerprint-key', () => randomBytes(32).toString('base64'));
   return { dataKeys: parseVaultKeys(keys), fingerprintKey: Buffer.from(fingerprint, 'base64') };
 }
+
+/** Webhook secrets per processor, newest first (the sandbox signs with the first). */
+export function resolveWebhookSecrets(config: Config): { card: string[]; bank: string[] } {
+  const of = (configured: string | undefined, name: string) =>
+    (configured ?? localSecret(config, name, () => randomBytes(32).toString('base64url'))).split(',');
+  return { card: of(config.WEBHOOK_SECRET_CARD, 'webhook-secret-card'), bank: of(config.WEBHOOK_SECRET_BANK, 'webhook-secret-bank') };
+}

@@ -11,8 +11,10 @@ import { createSignInThrottle } from './auth/signInThrottle.js';
 import { createOutboxPublisher, type OutboxPublisher } from './events/outbox.js';
 import type { PubSub } from './events/pubsub.js';
 import { createHistoryService, type HistoryService } from './history/transactions.js';
+import { createFundingService, type FundingService } from './funding/funding.js';
 import { createSandboxBankGateway } from './gateways/sandbox/bankSandbox.js';
 import { createSandboxCardGateway } from './gateways/sandbox/cardSandbox.js';
+import { createWebhookSender } from './gateways/sandbox/webhookSender.js';
 import { createBatchingLedger } from './ledger/batchingLedger.js';
 import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
@@ -34,12 +36,28 @@ export interface Services {
   history: HistoryService;
   transfers: TransferService;
   paymentMethods: PaymentMethodService;
+  funding: FundingService;
+  /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
+  sandbox: SandboxControl;
+  /** Per processor, newest first: the webhook endpoint accepts any of them. */
+  webhookSecrets: WebhookSecrets;
+}
+
+export interface SandboxControl {
+  setWebhookTarget(origin: string): void;
+  stop(): void;
+}
+
+export interface WebhookSecrets {
+  card: string[];
+  bank: string[];
 }
 
 export interface ServiceDeps {
   config: Config;
   jwtSecret: string;
   vaultKeys: VaultKeys;
+  webhookSecrets: WebhookSecrets;
   prisma: PrismaClient;
   sql: Sql;
   pubsub: PubSub;
@@ -47,7 +65,7 @@ export interface ServiceDeps {
   log: Logger;
 }
 
-export async function createServices({ config, jwtSecret, vaultKeys, prisma, sql, pubsub, redis, log }: ServiceDeps): Promise<Services> {
+export async function createServices({ config, jwtSecret, vaultKeys, webhookSecrets, prisma, sql, pubsub, redis, log }: ServiceDeps): Promise<Services> {
   const currencies = await loadCurrencies(prisma, { defaultMax: config.MAX_TRANSFER_AMOUNT, overrides: config.MAX_TRANSFER_AMOUNTS });
   if (!currencies.get(config.DEFAULT_CURRENCY)) {
     throw new Error(
@@ -106,8 +124,19 @@ export async function createServices({ config, jwtSecret, vaultKeys, prisma, sql
   const transfers = createTransferService({ ledger, currencies });
   // The full vault goes to the gateway adapters only; everything else may store, never reveal.
   const vault = createVault({ sql, keys: vaultKeys });
-  const cards = createSandboxCardGateway({ vault });
-  const banks = createSandboxBankGateway({ vault });
+  const sender = (provider: 'card' | 'bank') =>
+    createWebhookSender({ provider, secrets: webhookSecrets[provider], chaos: config.SANDBOX_WEBHOOK_CHAOS, target: () => webhookTarget, log });
+  const webhookSenders = [sender('card'), sender('bank')] as const;
+  const cards = createSandboxCardGateway({
+    vault,
+    webhooks: webhookSenders[0],
+    timing: { webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS, disputeDelayMs: config.SANDBOX_DISPUTE_DELAY_MS, timeoutMs: config.GATEWAY_TIMEOUT_MS },
+  });
+  const banks = createSandboxBankGateway({
+    vault,
+    webhooks: webhookSenders[1],
+    timing: { settleMs: config.SANDBOX_BANK_SETTLE_MS, webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS },
+  });
   const paymentMethods = createPaymentMethodService({
     prisma,
     vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },
@@ -115,5 +144,26 @@ export async function createServices({ config, jwtSecret, vaultKeys, prisma, sql
     banks,
     log,
   });
-  return { accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods };
+  const funding = createFundingService({
+    prisma,
+    currencies,
+    paymentMethods,
+    cards,
+    banks,
+    outbox,
+    pubsub,
+    log,
+    fees: { card: config.CARD_DEPOSIT_FEE, bank: config.BANK_DEPOSIT_FEE },
+    gatewayTimeoutMs: config.GATEWAY_TIMEOUT_MS,
+    idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+  });
+  let webhookTarget: string | null = null;
+  const sandbox: SandboxControl = {
+    setWebhookTarget: (origin) => void (webhookTarget = origin),
+    stop: () => webhookSenders.forEach((s) => s.stop()),
+  };
+  return {
+    accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
+    webhookSecrets,
+  };
 }

@@ -63,6 +63,13 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'PaymentMethod.expMonth': (n) => 1 + (n % 12),
   'PaymentMethod.scheme': () => 'ACH',
   'PaymentMethod.country': () => 'US',
+  // funding_operations: provider IN ('card', 'bank'); 0 <= fee < amount (amount is 2^62 + n).
+  'FundingOperation.provider': (n) => (n % 2 ? 'bank' : 'card'),
+  'FundingOperation.fee': (n) => BigInt(n),
+  // webhook_events: outcome from its list.
+  'WebhookEvent.outcome': () => 'UNMATCHED',
+  // user_debts: 0 <= outstanding <= amount.
+  'UserDebt.outstanding': (n) => BigInt(n),
 };
 
 /**

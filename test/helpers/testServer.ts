@@ -12,6 +12,7 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 /** Fixed vault keys, so tests can build a second vault over the same records. */
 export const TEST_VAULT_KEYS = 'test1:' + Buffer.alloc(32, 1).toString('base64');
 export const TEST_VAULT_FINGERPRINT_KEY = Buffer.alloc(32, 2).toString('base64');
+export const TEST_WEBHOOK_SECRETS = { card: 'whsec-card-test-secret-0123456789abcdef', bank: 'whsec-bank-test-secret-0123456789abcdef' };
 
 export interface TestServer {
   server: RunningServer;
@@ -41,6 +42,14 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     JWT_SECRET: TEST_JWT_SECRET,
     VAULT_KEYS: TEST_VAULT_KEYS,
     VAULT_FINGERPRINT_KEY: TEST_VAULT_FINGERPRINT_KEY,
+    WEBHOOK_SECRET_CARD: TEST_WEBHOOK_SECRETS.card,
+    WEBHOOK_SECRET_BANK: TEST_WEBHOOK_SECRETS.bank,
+    // The sandbox processors answer fast, and send every event twice and out of order.
+    SANDBOX_WEBHOOK_DELAY_MS: '30',
+    SANDBOX_DISPUTE_DELAY_MS: '300',
+    SANDBOX_BANK_SETTLE_MS: '200',
+    SANDBOX_WEBHOOK_CHAOS: 'true',
+    GATEWAY_TIMEOUT_MS: '400',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',

@@ -6,7 +6,9 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 
 const SECRET = 'a-perfectly-good-secret-of-40-characters!';
 const KEY32 = Buffer.alloc(32, 7).toString('base64');
-const VAULT = { VAULT_KEYS: `k1:${KEY32}`, VAULT_FINGERPRINT_KEY: KEY32 };
+const WHSEC = 'whsec-0123456789abcdef0123456789abcdef';
+/** The other keys production requires besides JWT_SECRET. */
+const VAULT = { VAULT_KEYS: `k1:${KEY32}`, VAULT_FINGERPRINT_KEY: KEY32, WEBHOOK_SECRET_CARD: WHSEC, WEBHOOK_SECRET_BANK: WHSEC };
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -73,7 +75,10 @@ describe('loadConfig', () => {
     { env: { MIGRATE_ON_START: 'maybe' }, variable: 'MIGRATE_ON_START' },
     { env: { NODE_ENV: 'staging' }, variable: 'NODE_ENV' },
     { env: { NODE_ENV: 'production', ...VAULT }, variable: 'JWT_SECRET' },
-    { env: { NODE_ENV: 'production', JWT_SECRET: SECRET, VAULT_FINGERPRINT_KEY: VAULT.VAULT_FINGERPRINT_KEY }, variable: 'VAULT_KEYS' },
+    { env: { NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, VAULT_KEYS: undefined }, variable: 'VAULT_KEYS' },
+    { env: { NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, WEBHOOK_SECRET_BANK: undefined }, variable: 'WEBHOOK_SECRET_BANK' },
+    { env: { WEBHOOK_SECRET_CARD: 'short' }, variable: 'WEBHOOK_SECRET_CARD' },
+    { env: { CARD_DEPOSIT_FEE: '2.9%' }, variable: 'CARD_DEPOSIT_FEE' },
     { env: { VAULT_KEYS: 'k1:short' }, variable: 'VAULT_KEYS' },
     { env: { VAULT_KEYS: `k1:${KEY32},k1:${KEY32}` }, variable: 'VAULT_KEYS' },
     { env: { VAULT_FINGERPRINT_KEY: 'c2hvcnQ=' }, variable: 'VAULT_FINGERPRINT_KEY' },

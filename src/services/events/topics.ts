@@ -9,7 +9,14 @@ export const topics = {
   sessionsRevoked: 'sessions.revoked',
   /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
   transactions: (userId: string) => `user.${userId}.transactions`,
+  /** One of the user's deposits or withdrawals changed status. Payload: FundingChanged. */
+  funding: (userId: string) => `user.${userId}.funding`,
 };
+
+export interface FundingChanged {
+  fundingId: string;
+  status: string;
+}
 
 export interface ProfileChanged {
   userId: string;

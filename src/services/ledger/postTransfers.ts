@@ -14,7 +14,7 @@ export type Party =
   | { phone: string }
   | { system: SystemWallet };
 
-export type SystemWallet = 'SETTLEMENT_CARD' | 'SETTLEMENT_BANK' | 'FEES' | 'PROMOTIONS' | 'SUSPENSE' | 'ADJUSTMENTS';
+export type SystemWallet = 'SETTLEMENT_CARD' | 'SETTLEMENT_BANK' | 'FEES' | 'PROMOTIONS' | 'SUSPENSE' | 'ADJUSTMENTS' | 'RECOVERY';
 
 export type TransactionType = 'P2P_TRANSFER' | 'ADJUSTMENT' | 'DEPOSIT' | 'WITHDRAWAL' | 'PAYMENT' | 'REFUND' | 'FEE' | 'REVERSAL';
 
@@ -83,6 +83,36 @@ export interface Ledger {
 
 const MAX_ATTEMPTS = 5;
 
+/** Anything that can run SQL: the Prisma client, or an interactive transaction of it. */
+type Db = Pick<PrismaClient, '$queryRaw'>;
+
+/**
+ * One call of the posting function through `db`. Inside an interactive transaction the transfers
+ * commit (or roll back) with whatever else that transaction does; the caller publishes the
+ * returned events after its commit.
+ */
+export async function postThrough(
+  db: Db,
+  requests: TransferRequest[],
+  idempotencyTtlHours: number,
+): Promise<{ results: TransferResult[]; events: OutboxEvent[] }> {
+  if (requests.length === 0) return { results: [], events: [] };
+  const json = JSON.stringify(
+    requests.map((r) => ({
+      ...r,
+      amount: r.amount.toString(),
+      note: r.note ?? null,
+      metadata: r.metadata ?? {},
+      initiatedBy: r.initiatedBy ?? null,
+      ttlHours: idempotencyTtlHours,
+    })),
+  );
+  const rows = await db.$queryRaw<{ result: { results: RawResult[]; events: OutboxEvent[] } }[]>`
+    SELECT wallet_post_transfers(${json}::jsonb) AS result`;
+  const { results, events } = rows[0]!.result;
+  return { results: results.map(toResult), events };
+}
+
 export function createLedger(deps: {
   prisma: PrismaClient;
   outbox: OutboxPublisher;
@@ -92,38 +122,21 @@ export function createLedger(deps: {
 }): Ledger {
   const { prisma, outbox, log } = deps;
 
-  async function call(json: string) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const rows = await prisma.$queryRaw<{ result: { results: RawResult[]; events: OutboxEvent[] } }[]>`
-          SELECT wallet_post_transfers(${json}::jsonb) AS result`;
-        return rows[0]!.result;
-      } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
-        // Nothing was committed: back off with jitter and try again.
-        const delay = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
-        log.debug({ attempt, delay }, 'posting retried after serialization failure or deadlock');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  }
-
   return {
     async postTransfers(requests) {
-      if (requests.length === 0) return [];
-      const json = JSON.stringify(
-        requests.map((r) => ({
-          ...r,
-          amount: r.amount.toString(),
-          note: r.note ?? null,
-          metadata: r.metadata ?? {},
-          initiatedBy: r.initiatedBy ?? null,
-          ttlHours: deps.idempotencyTtlHours,
-        })),
-      );
-      const { results, events } = await call(json);
-      if (events.length) outbox.publishCommitted(events);
-      return results.map(toResult);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { results, events } = await postThrough(prisma, requests, deps.idempotencyTtlHours);
+          if (events.length) outbox.publishCommitted(events);
+          return results;
+        } catch (err) {
+          if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
+          // Nothing was committed: back off with jitter and try again.
+          const delay = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+          log.debug({ attempt, delay }, 'posting retried after serialization failure or deadlock');
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
     },
   };
 }

@@ -10,8 +10,20 @@ export const SANDBOX_CARDS = {
   insufficientFunds: '4000000000009995',
   /** Charges succeed, then a chargeback (dispute) arrives later. */
   disputed: '4000000000000259',
+  /** Charges stay pending for a while (ten webhook delays), then succeed. */
+  delayed: '4000000000000077',
+  /** Charges go through at the processor, but the call times out and no webhook ever comes. */
+  timeout: '4000000000000101',
   /** Verification fails: the issuer rejects the security code. */
   incorrectCvc: '4000000000000127',
+} as const;
+
+/** Bank accounts (the account number, or the IBAN for SEPA) with a scripted outcome. */
+export const SANDBOX_BANK_ACCOUNTS = {
+  /** Debits fail: R01, insufficient funds. */
+  insufficientFunds: '000111111116',
+  /** Debits settle, then come back returned days later: R03, no account. */
+  returned: '000111111113',
 } as const;
 
 /** The two micro-deposits the sandbox bank sends to every linked account (minor units). */

@@ -1,0 +1,51 @@
+// Adding funds, the viewer's deposits, and their live status.
+import { builder } from '../schema/builder.js';
+import { AddFundsInput, AddFundsPayload, FundingOperationRef } from '../schema/funding.js';
+import { notFound } from '../services/errors.js';
+import { topics, type FundingChanged } from '../services/events/topics.js';
+import { pageRequest, toConnection } from './pagination.js';
+import { payload } from './payload.js';
+
+builder.mutationField('addFunds', (t) =>
+  t.field({
+    type: AddFundsPayload,
+    description:
+      'Tops up your wallet from a card or verified bank account. Answers at once with a PENDING deposit; ' +
+      'it becomes SUCCEEDED (money posted) or FAILED when the processor reports back (fundingUpdated).',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: AddFundsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(
+        await ctx.services.funding.addFunds(ctx.viewer!.userId, { ...input, paymentMethodId: input.paymentMethodId.id }),
+        ({ operation, replayed }) => ({ funding: operation, replayed }),
+      ),
+  }),
+);
+
+builder.queryField('fundingOperations', (t) =>
+  t.connection(
+    {
+      type: FundingOperationRef,
+      description: 'Your deposits, newest first.',
+      authScopes: { authenticated: true },
+      resolve: async (_root, args, ctx) => toConnection(await ctx.services.funding.list(ctx.viewer!.userId, pageRequest(args))),
+    },
+    { name: 'FundingOperationConnection' },
+    { name: 'FundingOperationEdge' },
+  ),
+);
+
+builder.subscriptionField('fundingUpdated', (t) =>
+  t.field({
+    type: FundingOperationRef,
+    description: 'Your deposits as they are created and change status.',
+    authScopes: { authenticated: true },
+    subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe<FundingChanged>(topics.funding(ctx.viewer!.userId)),
+    resolve: async (event: FundingChanged, _args, ctx) => {
+      // Read fresh: events may arrive out of order, the row is the truth.
+      const funding = await ctx.services.funding.get(ctx.viewer!.userId, event.fundingId);
+      if (!funding) throw notFound('FundingOperation');
+      return funding;
+    },
+  }),
+);

@@ -1,0 +1,79 @@
+// Deposits (and, next, withdrawals) as their owner sees them.
+import type { FundingRecord } from '../services/funding/funding.js';
+import { builder } from './builder.js';
+import { MoneyInput, MoneyRef } from './money.js';
+import { PaymentMethodRef } from './paymentMethods.js';
+import type { UserError } from '../services/errors.js';
+import { userErrorsField } from './userErrors.js';
+import { TransactionRef } from './wallet.js';
+
+export const FundingKindEnum = builder.enumType('FundingKind', { values: ['DEPOSIT', 'WITHDRAWAL'] as const });
+export const FundingStatusEnum = builder.enumType('FundingStatus', {
+  values: {
+    PENDING: { description: 'Waiting for the processor. Nothing has moved yet.' },
+    SUCCEEDED: { description: 'Posted: the money is in the wallet (see transaction).' },
+    FAILED: { description: 'The processor refused it. Nothing moved (see failureMessage).' },
+    REVERSED: { description: 'Posted, then taken back by a chargeback or bank return (see reversalTransaction).' },
+  } as const,
+});
+
+export const FundingOperationRef = builder.objectRef<FundingRecord>('FundingOperation');
+
+builder.node(FundingOperationRef, {
+  description: 'Money added from a card or bank account.',
+  id: { resolve: (f) => f.id },
+  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.funding.get(ctx.viewer.userId, id) : null),
+  authScopes: (f, ctx) => ctx.viewer?.userId === f.userId,
+  fields: (t) => ({
+    kind: t.field({ type: FundingKindEnum, resolve: (f) => f.kind }),
+    status: t.field({ type: FundingStatusEnum, resolve: (f) => f.status }),
+    amount: t.field({ type: MoneyRef, resolve: (f) => ({ amount: f.amount, currency: f.currency }) }),
+    fee: t.field({ type: MoneyRef, description: 'Charged on top-up, as its own ledger transaction.', resolve: (f) => ({ amount: f.fee, currency: f.currency }) }),
+    paymentMethod: t.field({
+      type: PaymentMethodRef,
+      nullable: true,
+      description: 'Null once the method was removed.',
+      resolve: (f, _args, ctx) => ctx.services.paymentMethods.get(f.userId, f.paymentMethodId),
+    }),
+    transaction: t.field({
+      type: TransactionRef,
+      nullable: true,
+      description: 'The ledger transaction that posted the money.',
+      resolve: (f, _args, ctx) => (f.transactionId ? ctx.services.history.view(f.walletId, f.transactionId, f.userId) : null),
+    }),
+    reversalTransaction: t.field({
+      type: TransactionRef,
+      nullable: true,
+      resolve: (f, _args, ctx) => (f.reversalTransactionId ? ctx.services.history.view(f.walletId, f.reversalTransactionId, f.userId) : null),
+    }),
+    failureCode: t.exposeString('failureCode', { nullable: true, description: "The processor's code, e.g. card_declined, R01." }),
+    failureMessage: t.exposeString('failureMessage', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+export const AddFundsInput = builder.inputType('AddFundsInput', {
+  fields: (t) => ({
+    paymentMethodId: t.globalID({ required: true, for: PaymentMethodRef }),
+    amount: t.field({ type: MoneyInput, required: true }),
+    idempotencyKey: t.string({
+      required: true,
+      description: 'A new unique key per top-up. Retrying with it returns the same deposit and never charges twice.',
+    }),
+  }),
+});
+
+interface AddFundsShape {
+  funding?: FundingRecord | null;
+  replayed?: boolean;
+  userErrors: UserError[];
+}
+
+export const AddFundsPayload = builder.objectRef<AddFundsShape>('AddFundsPayload').implement({
+  fields: (t) => ({
+    funding: t.field({ type: FundingOperationRef, nullable: true, resolve: (p) => p.funding ?? null }),
+    replayed: t.boolean({ description: 'True when this answers an earlier request with the same idempotency key.', resolve: (p) => p.replayed ?? false }),
+    userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+  }),
+});

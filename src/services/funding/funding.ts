@@ -1,0 +1,328 @@
+// Adding funds from a card or bank account. A deposit is a row in funding_operations that a
+// processor's webhooks move along (fundingStates.ts); money moves only in the ledger, in the same
+// database transaction that records the webhook event, so a replayed or concurrent event can
+// never post twice and a crash between receiving and applying loses nothing (the processor
+// retries, and the event is applied or found already applied).
+//
+// The processor is asked only after the deposit row is committed, never inside a database
+// transaction. If the process dies in between, the deposit stays PENDING without a processor
+// reference; a retry of addFunds with the same key, or reconciliation, submits it again under the
+// same reference, which the processor treats as the same charge.
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import { failure, success, type Outcome, type UserError } from '../errors.js';
+import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
+import type { PubSub } from '../events/pubsub.js';
+import { topics, type FundingChanged } from '../events/topics.js';
+import { GatewayTimeoutError, type BankGateway, type CardGateway, type MovementState, type WebhookEvent } from '../gateways/gateways.js';
+import { postThrough, type SystemWallet, type TransferRequest } from '../ledger/postTransfers.js';
+import type { Currencies } from '../money/currencies.js';
+import { keysetOrder, keysetWhere, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import type { PaymentMethodService } from '../payments/paymentMethods.js';
+import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
+import { stepFor, type Step } from './fundingStates.js';
+
+export type FundingRecord = Prisma.FundingOperationGetPayload<object>;
+export type Provider = 'card' | 'bank';
+
+export interface AddFundsInput {
+  paymentMethodId: string;
+  amount: MoneyInput;
+  idempotencyKey: string;
+}
+
+export type WebhookOutcome = 'APPLIED' | 'IGNORED' | 'UNMATCHED' | 'DUPLICATE';
+
+export interface ReconcileReport {
+  checked: number;
+  /** Resolved from the processor's answer (applied like the webhook that never came). */
+  resolved: { id: string; state: MovementState }[];
+  /** Never reached the processor: submitted again under the same reference. */
+  resubmitted: string[];
+  /** Still pending at the processor too. */
+  stillPending: string[];
+}
+
+export interface FundingService {
+  addFunds(userId: string, input: AddFundsInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
+  get(userId: string, id: string): Promise<FundingRecord | null>;
+  list(userId: string, page: PageRequest): Promise<Page<FundingRecord>>;
+  /** Applies one verified webhook event; safe to call any number of times with the same event. */
+  handleWebhook(provider: Provider, event: WebhookEvent): Promise<WebhookOutcome>;
+  /** Asks the processors about deposits pending longer than `olderThanSeconds`, and settles what they know. */
+  reconcile(options: { olderThanSeconds: number }): Promise<ReconcileReport>;
+}
+
+export interface FeeRule {
+  /** Basis points of the amount (1 bp = 0.01 %), rounded half up to the minor unit. */
+  bps: number;
+  /** Fixed part, in minor units of the deposit's currency. */
+  fixed: bigint;
+}
+
+/** Half up: 0.5 of a minor unit and more rounds up. Documented in docs/payments.md. */
+export function feeFor(amount: bigint, rule: FeeRule): bigint {
+  return (amount * BigInt(rule.bps) + 5_000n) / 10_000n + rule.fixed;
+}
+
+const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', bank: 'SETTLEMENT_BANK' };
+
+export function createFundingService(deps: {
+  prisma: PrismaClient;
+  currencies: Currencies;
+  paymentMethods: PaymentMethodService;
+  cards: CardGateway;
+  banks: BankGateway;
+  outbox: OutboxPublisher;
+  pubsub: PubSub;
+  log: Logger;
+  fees: Record<Provider, FeeRule>;
+  gatewayTimeoutMs: number;
+  idempotencyTtlHours: number;
+}): FundingService {
+  const { prisma, log } = deps;
+
+  const gatewayOf = (provider: Provider) => (provider === 'card' ? { request: deps.cards.charge, lookup: deps.cards.lookup } : { request: deps.banks.debit, lookup: deps.banks.lookup });
+
+  /** Asks the processor for the money; on no answer the deposit stays PENDING for reconciliation. */
+  async function submit(op: FundingRecord, vaultToken: string) {
+    const gateway = gatewayOf(op.provider as Provider);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const { providerRef } = await Promise.race([
+        gateway.request({ vaultToken, amount: op.amount, currency: op.currency, reference: op.id }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new GatewayTimeoutError(`No answer from the ${op.provider} processor within ${deps.gatewayTimeoutMs} ms.`)), deps.gatewayTimeoutMs);
+        }),
+      ]);
+      await prisma.fundingOperation.updateMany({ where: { id: op.id, providerRef: null }, data: { providerRef, updatedAt: new Date() } });
+    } catch (err) {
+      log.warn({ fundingId: op.id, err: (err as Error).message }, 'processor did not take the deposit yet; it stays pending for reconciliation');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function notify(op: Pick<FundingRecord, 'id' | 'userId' | 'status'>, events: OutboxEvent[]) {
+    if (events.length) deps.outbox.publishCommitted(events);
+    deps.pubsub
+      .publish(topics.funding(op.userId), { fundingId: op.id, status: op.status } satisfies FundingChanged)
+      .catch((err) => log.warn({ err: (err as Error).message }, 'publishing a funding update failed'));
+  }
+
+  /** Posts through the ledger inside `tx`; any refusal rolls the whole step back. */
+  async function post(tx: Prisma.TransactionClient, requests: TransferRequest[]) {
+    const { results, events } = await postThrough(tx, requests, deps.idempotencyTtlHours);
+    const refused = results.find((r) => !r.ok);
+    if (refused && !refused.ok) throw new Error(`ledger refused a funding step: ${refused.code} ${refused.message}`);
+    return { ids: results.map((r) => (r.ok ? r.transfer.transactionId : '')), events };
+  }
+
+  const transfer = (op: FundingRecord, step: string, fields: Pick<TransferRequest, 'type' | 'amount' | 'from' | 'to' | 'note'>): TransferRequest => ({
+    userId: op.userId,
+    key: `funding:${op.id}:${step}`,
+    operation: `funding.${step}`,
+    hash: op.id,
+    currency: op.currency,
+    metadata: { fundingId: op.id },
+    initiatedBy: op.userId,
+    ...fields,
+  });
+
+  /** The deposit's money into the wallet, its fee out, and any debt repaid from it. */
+  async function postDeposit(tx: Prisma.TransactionClient, op: FundingRecord) {
+    const settlement = { system: SETTLEMENT[op.provider as Provider] };
+    const wallet = { walletId: op.walletId };
+    const requests = [
+      transfer(op, 'post', { type: 'DEPOSIT', amount: op.amount, from: settlement, to: wallet, note: op.provider === 'card' ? 'Card top-up' : 'Bank transfer in' }),
+    ];
+    if (op.fee > 0n) requests.push(transfer(op, 'fee', { type: 'FEE', amount: op.fee, from: wallet, to: { system: 'FEES' }, note: 'Top-up fee' }));
+    // Money owed from an earlier chargeback is repaid first, oldest debt first.
+    const debts = await tx.userDebt.findMany({ where: { userId: op.userId, currency: op.currency, outstanding: { gt: 0n } }, orderBy: { createdAt: 'asc' } });
+    let left = op.amount - op.fee;
+    const repaid: { id: string; amount: bigint }[] = [];
+    for (const debt of debts) {
+      const amount = debt.outstanding < left ? debt.outstanding : left;
+      if (amount <= 0n) break;
+      left -= amount;
+      repaid.push({ id: debt.id, amount });
+      requests.push(transfer(op, `repay:${debt.id}`, { type: 'ADJUSTMENT', amount, from: wallet, to: { system: 'RECOVERY' }, note: 'Repayment of an amount owed' }));
+    }
+    const { ids, events } = await post(tx, requests);
+    for (const r of repaid) {
+      await tx.userDebt.update({ where: { id: r.id }, data: { outstanding: { decrement: r.amount }, updatedAt: new Date() } });
+    }
+    return { transactionId: ids[0]!, events };
+  }
+
+  /**
+   * Takes the deposit back (chargeback, bank return, failure after success) as a new linked
+   * transaction. What the wallet cannot cover is advanced from RECOVERY and recorded as a debt;
+   * history is never edited.
+   */
+  async function reverseDeposit(tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
+    const [wallet] = await tx.$queryRaw<{ available: bigint }[]>`
+      SELECT posted_balance - held_amount AS available FROM wallets WHERE id = ${op.walletId}::uuid FOR UPDATE`;
+    const shortfall = op.amount > wallet!.available ? op.amount - wallet!.available : 0n;
+    const requests: TransferRequest[] = [];
+    if (shortfall > 0n) {
+      requests.push(transfer(op, 'advance', { type: 'ADJUSTMENT', amount: shortfall, from: { system: 'RECOVERY' }, to: { walletId: op.walletId }, note: 'Advance to cover a reversal' }));
+    }
+    requests.push(transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { walletId: op.walletId }, to: { system: SETTLEMENT[op.provider as Provider] }, note: reason }));
+    const { ids, events } = await post(tx, requests);
+    const reversalId = ids.at(-1)!;
+    await tx.$executeRaw`UPDATE ledger_transactions SET reverses_id = ${transactionId}::uuid, updated_at = now() WHERE id = ${reversalId}::uuid`;
+    await tx.$executeRaw`UPDATE ledger_transactions SET status = 'REVERSED', updated_at = now() WHERE id = ${transactionId}::uuid`;
+    if (shortfall > 0n) {
+      await tx.userDebt.create({
+        data: { userId: op.userId, currency: op.currency, amount: shortfall, outstanding: shortfall, reason, fundingOperationId: op.id, transactionId: ids[0]! },
+      });
+    }
+    return { reversalId, events };
+  }
+
+  async function apply(tx: Prisma.TransactionClient, op: FundingRecord, step: Step, event: WebhookEvent) {
+    const events: OutboxEvent[] = [];
+    const data: Prisma.FundingOperationUncheckedUpdateInput = { updatedAt: new Date(), providerRef: op.providerRef ?? event.data.providerRef };
+    let transactionId = op.transactionId;
+    if (step === 'post' || step === 'post-and-reverse') {
+      const posted = await postDeposit(tx, op);
+      transactionId = posted.transactionId;
+      events.push(...posted.events);
+      Object.assign(data, { status: 'SUCCEEDED', transactionId });
+    }
+    if (step === 'reverse' || step === 'post-and-reverse') {
+      const reason = event.data.failureMessage ?? 'The deposit was reversed by the processor.';
+      const reversed = await reverseDeposit(tx, op, transactionId!, reason);
+      events.push(...reversed.events);
+      Object.assign(data, { status: 'REVERSED', reversalTransactionId: reversed.reversalId, failureCode: event.data.failureCode ?? null, failureMessage: reason });
+    }
+    if (step === 'fail') {
+      Object.assign(data, { status: 'FAILED', failureCode: event.data.failureCode ?? 'failed', failureMessage: event.data.failureMessage ?? 'The processor refused the payment.' });
+    }
+    const updated = await tx.fundingOperation.update({ where: { id: op.id }, data });
+    return { updated, events };
+  }
+
+  const service: FundingService = {
+    async addFunds(userId, input) {
+      const amount = parsePositiveAmount(input.amount, deps.currencies);
+      const keyProblem = idempotencyKeyProblem(input.idempotencyKey);
+      const errors = [amount.ok ? null : amount.error, keyProblem].filter((e): e is UserError => Boolean(e));
+      if (errors.length || !amount.ok) return { ok: false, errors };
+
+      const method = await deps.paymentMethods.get(userId, input.paymentMethodId);
+      if (!method) return failure('NOT_FOUND', 'No payment method of yours has that id.', 'paymentMethodId');
+      if (!(method.kind === 'CARD' ? method.status === 'ACTIVE' : method.status === 'VERIFIED')) {
+        return failure('PAYMENT_METHOD_UNUSABLE', 'Verify this bank account first (verifyBankAccount), or use another method.', 'paymentMethodId');
+      }
+      const provider: Provider = method.kind === 'CARD' ? 'card' : 'bank';
+      const wallet = await prisma.wallet.findFirst({ where: { userId, currency: amount.currency, kind: 'USER' }, select: { id: true } });
+      if (!wallet) return failure('NO_WALLET_IN_CURRENCY', `You have no ${amount.currency} wallet. Open one first.`, 'amount.currency');
+      const fee = feeFor(amount.amount, deps.fees[provider]);
+      if (fee >= amount.amount) return failure('INVALID_AMOUNT', 'The amount must be more than the top-up fee.', 'amount.amount');
+
+      const hash = requestHash(['addFunds', method.id, amount.currency, amount.amount]);
+      let op: FundingRecord;
+      let replayed = false;
+      try {
+        op = await prisma.fundingOperation.create({
+          data: {
+            userId, walletId: wallet.id, currency: amount.currency, kind: 'DEPOSIT', paymentMethodId: method.id, provider,
+            amount: amount.amount, fee, idempotencyKey: input.idempotencyKey, requestHash: hash,
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+        op = (await prisma.fundingOperation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } }))!;
+        if (op.requestHash !== hash) {
+          return failure('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different request. Use a new key for a new request.', 'idempotencyKey');
+        }
+        replayed = true;
+      }
+      // A first attempt, or a retry of one that never reached the processor.
+      if (op.status === 'PENDING' && !op.providerRef) {
+        await submit(op, method.vaultToken);
+        op = (await prisma.fundingOperation.findUnique({ where: { id: op.id } }))!;
+      }
+      if (!replayed) notify(op, []);
+      return success({ operation: op, replayed });
+    },
+
+    get: (userId, id) => (/^[0-9a-f-]{36}$/i.test(id) ? prisma.fundingOperation.findFirst({ where: { id, userId } }) : Promise.resolve(null)),
+
+    async list(userId, page) {
+      const rows = await prisma.fundingOperation.findMany({ where: { userId, ...keysetWhere(page) }, orderBy: keysetOrder(page), take: page.limit + 1 });
+      return toPage(rows, page, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
+    },
+
+    async handleWebhook(provider, event) {
+      const result = await prisma.$transaction(
+        async (tx) => {
+          // The event id is claimed first: a concurrent copy waits here and then finds it taken.
+          const claimed = await tx.$executeRaw`
+            INSERT INTO webhook_events (provider, event_id, type, payload, outcome)
+            VALUES (${provider}, ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, 'IGNORED')
+            ON CONFLICT DO NOTHING`;
+          if (claimed === 0) return { outcome: 'DUPLICATE' as const };
+          const reference = event.data.reference;
+          const locked = /^[0-9a-f-]{36}$/i.test(reference)
+            ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM funding_operations WHERE id = ${reference}::uuid AND provider = ${provider} FOR UPDATE`
+            : [];
+          const op = locked.length ? await tx.fundingOperation.findUniqueOrThrow({ where: { id: reference } }) : null;
+          const step: Step = !op
+            ? 'unmatched'
+            : event.data.amount !== op.amount.toString() || event.data.currency !== op.currency
+              ? 'ignore'
+              : stepFor(op.status, event.type);
+          if (op && step === 'ignore' && event.data.amount !== op.amount.toString()) {
+            log.warn({ fundingId: op.id, eventId: event.id }, 'webhook amount or currency differs from the deposit; ignored for reconciliation');
+          }
+          const outcome: WebhookOutcome = step === 'unmatched' ? 'UNMATCHED' : step === 'ignore' ? 'IGNORED' : 'APPLIED';
+          const applied = op && outcome === 'APPLIED' ? await apply(tx, op, step, event) : null;
+          await tx.webhookEvent.update({
+            where: { provider_eventId: { provider, eventId: event.id } },
+            data: { outcome, fundingOperationId: op?.id ?? null },
+          });
+          return { outcome, applied };
+        },
+        { maxWait: 5_000, timeout: 15_000 },
+      );
+      if ('applied' in result && result.applied) notify(result.applied.updated, result.applied.events);
+      return result.outcome;
+    },
+
+    async reconcile({ olderThanSeconds }) {
+      const pending = await prisma.fundingOperation.findMany({
+        where: { status: 'PENDING', createdAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
+        include: { paymentMethod: { select: { vaultToken: true } } },
+        orderBy: { createdAt: 'asc' },
+        take: 500,
+      });
+      const report: ReconcileReport = { checked: pending.length, resolved: [], resubmitted: [], stillPending: [] };
+      for (const op of pending) {
+        const provider = op.provider as Provider;
+        const known = await gatewayOf(provider).lookup(op.id);
+        if (!known) {
+          await submit(op, op.paymentMethod.vaultToken);
+          report.resubmitted.push(op.id);
+        } else if (known.state === 'pending') {
+          report.stillPending.push(op.id);
+        } else {
+          // Applied exactly like the webhook that never came (a fixed event id, so twice is once).
+          const type = `${provider === 'card' ? 'charge' : 'debit'}.${known.state}`;
+          await service.handleWebhook(provider, {
+            id: `reconcile:${op.id}:${known.state}`,
+            type,
+            created: Math.floor(Date.now() / 1000),
+            data: { reference: op.id, providerRef: known.providerRef, amount: known.amount.toString(), currency: known.currency },
+          });
+          report.resolved.push({ id: op.id, state: known.state });
+        }
+      }
+      return report;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,87 @@
+// How the sandbox processors deliver results: signed POSTs to the server's /webhooks/<provider>,
+// retried with exponential backoff until a 2xx, as real processors do. With `chaos` on, every
+// event is also sent a second time, and the events of one movement arrive in reverse order.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../../logger.js';
+import { signPayload } from '../../webhooks/signature.js';
+import type { WebhookEvent } from '../gateways.js';
+
+export interface WebhookSenderSettings {
+  provider: 'card' | 'bank';
+  /** Signs with the first (newest) secret. */
+  secrets: string[];
+  chaos: boolean;
+  /** Where the server listens, e.g. http://127.0.0.1:4000; known only once it does. */
+  target: () => string | null;
+  log: Logger;
+}
+
+export interface WebhookSender {
+  /** Sends the events of one movement, each after its own delay (ms), in that order (reversed under chaos). */
+  send(events: { type: string; data: WebhookEvent['data']; afterMs: number }[]): void;
+  /** Cancels everything not yet delivered (server shutdown). */
+  stop(): void;
+}
+
+const MAX_ATTEMPTS = 10;
+
+export function createWebhookSender(settings: WebhookSenderSettings): WebhookSender {
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  function later(ms: number, run: () => void) {
+    if (stopped) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+  }
+
+  async function deliver(event: WebhookEvent, attempt: number) {
+    const base = settings.target();
+    const body = JSON.stringify(event);
+    let status = 0;
+    if (base) {
+      try {
+        const res = await fetch(`${base}/webhooks/${settings.provider}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', signature: signPayload(settings.secrets[0]!, body, Math.floor(Date.now() / 1000)) },
+          body,
+        });
+        status = res.status;
+        await res.arrayBuffer();
+      } catch {
+        status = 0;
+      }
+    }
+    if (status >= 200 && status < 300) return;
+    if (attempt >= MAX_ATTEMPTS) {
+      settings.log.warn({ provider: settings.provider, eventId: event.id, type: event.type, status }, 'sandbox gave up delivering a webhook');
+      return;
+    }
+    // 50 ms, 100 ms, 200 ms … capped at 5 s: a real processor's schedule, compressed.
+    later(Math.min(5_000, 50 * 2 ** (attempt - 1)), () => void deliver(event, attempt + 1));
+  }
+
+  return {
+    send(events) {
+      // Each event is due after the previous one's delay; under chaos the last is delivered at the
+      // first one's moment, and so on backwards.
+      const due: number[] = [];
+      for (const e of events) due.push((due.at(-1) ?? 0) + e.afterMs);
+      events.forEach((e, i) => {
+        const at = settings.chaos ? due[events.length - 1 - i]! : due[i]!;
+        const event: WebhookEvent = { id: `evt_${randomBytes(12).toString('hex')}`, type: e.type, created: Math.floor(Date.now() / 1000), data: e.data };
+        later(at, () => void deliver(event, 1));
+        if (settings.chaos) later(at + 5, () => void deliver(event, 1));
+      });
+    },
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
