@@ -1,6 +1,6 @@
-// Adding funds, the viewer's deposits, and their live status.
+// Adding funds, withdrawing, the viewer's deposits and withdrawals, and their live status.
 import { builder } from '../schema/builder.js';
-import { AddFundsInput, AddFundsPayload, FundingOperationRef } from '../schema/funding.js';
+import { AddFundsInput, AddFundsPayload, FundingOperationRef, WithdrawInput, WithdrawPayload } from '../schema/funding.js';
 import { notFound } from '../services/errors.js';
 import { topics, type FundingChanged } from '../services/events/topics.js';
 import { pageRequest, toConnection } from './pagination.js';
@@ -22,11 +22,27 @@ builder.mutationField('addFunds', (t) =>
   }),
 );
 
+builder.mutationField('withdraw', (t) =>
+  t.field({
+    type: WithdrawPayload,
+    description:
+      'Pays money out to a verified bank account. The amount is held at once (available drops); when the bank ' +
+      'settles it is posted, when it fails the hold is released, and a later return puts it back as a reversal.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: WithdrawInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(
+        await ctx.services.funding.withdraw(ctx.viewer!.userId, { ...input, bankAccountId: input.bankAccountId.id }),
+        ({ operation, replayed }) => ({ funding: operation, replayed }),
+      ),
+  }),
+);
+
 builder.queryField('fundingOperations', (t) =>
   t.connection(
     {
       type: FundingOperationRef,
-      description: 'Your deposits, newest first.',
+      description: 'Your deposits and withdrawals, newest first.',
       authScopes: { authenticated: true },
       resolve: async (_root, args, ctx) => toConnection(await ctx.services.funding.list(ctx.viewer!.userId, pageRequest(args))),
     },
@@ -38,7 +54,7 @@ builder.queryField('fundingOperations', (t) =>
 builder.subscriptionField('fundingUpdated', (t) =>
   t.field({
     type: FundingOperationRef,
-    description: 'Your deposits as they are created and change status.',
+    description: 'Your deposits and withdrawals as they are created and change status.',
     authScopes: { authenticated: true },
     subscribe: (_root, _args, ctx) => ctx.services.pubsub.subscribe<FundingChanged>(topics.funding(ctx.viewer!.userId)),
     resolve: async (event: FundingChanged, _args, ctx) => {

@@ -1,4 +1,4 @@
-// Deposits (and, next, withdrawals) as their owner sees them.
+// Deposits and withdrawals as their owner sees them.
 import type { FundingRecord } from '../services/funding/funding.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
@@ -10,9 +10,9 @@ import { TransactionRef } from './wallet.js';
 export const FundingKindEnum = builder.enumType('FundingKind', { values: ['DEPOSIT', 'WITHDRAWAL'] as const });
 export const FundingStatusEnum = builder.enumType('FundingStatus', {
   values: {
-    PENDING: { description: 'Waiting for the processor. Nothing has moved yet.' },
-    SUCCEEDED: { description: 'Posted: the money is in the wallet (see transaction).' },
-    FAILED: { description: 'The processor refused it. Nothing moved (see failureMessage).' },
+    PENDING: { description: 'Waiting for the processor. Nothing is posted yet; a withdrawal\'s amount is held (balance.held).' },
+    SUCCEEDED: { description: 'Posted (see transaction): the money is in the wallet, or paid out.' },
+    FAILED: { description: 'The processor refused it. Nothing moved; a withdrawal\'s hold is released (see failureMessage).' },
     REVERSED: { description: 'Posted, then taken back by a chargeback or bank return (see reversalTransaction).' },
   } as const,
 });
@@ -20,7 +20,7 @@ export const FundingStatusEnum = builder.enumType('FundingStatus', {
 export const FundingOperationRef = builder.objectRef<FundingRecord>('FundingOperation');
 
 builder.node(FundingOperationRef, {
-  description: 'Money added from a card or bank account.',
+  description: 'Money added from a card or bank account (DEPOSIT), or paid out to a bank account (WITHDRAWAL).',
   id: { resolve: (f) => f.id },
   loadOne: (id, ctx) => (ctx.viewer ? ctx.services.funding.get(ctx.viewer.userId, id) : null),
   authScopes: (f, ctx) => ctx.viewer?.userId === f.userId,
@@ -64,16 +64,31 @@ export const AddFundsInput = builder.inputType('AddFundsInput', {
   }),
 });
 
-interface AddFundsShape {
+interface FundingPayloadShape {
   funding?: FundingRecord | null;
   replayed?: boolean;
   userErrors: UserError[];
 }
 
-export const AddFundsPayload = builder.objectRef<AddFundsShape>('AddFundsPayload').implement({
+const fundingPayload = (name: string) =>
+  builder.objectRef<FundingPayloadShape>(name).implement({
+    fields: (t) => ({
+      funding: t.field({ type: FundingOperationRef, nullable: true, resolve: (p) => p.funding ?? null }),
+      replayed: t.boolean({ description: 'True when this answers an earlier request with the same idempotency key.', resolve: (p) => p.replayed ?? false }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });
+
+export const AddFundsPayload = fundingPayload('AddFundsPayload');
+export const WithdrawPayload = fundingPayload('WithdrawPayload');
+
+export const WithdrawInput = builder.inputType('WithdrawInput', {
   fields: (t) => ({
-    funding: t.field({ type: FundingOperationRef, nullable: true, resolve: (p) => p.funding ?? null }),
-    replayed: t.boolean({ description: 'True when this answers an earlier request with the same idempotency key.', resolve: (p) => p.replayed ?? false }),
-    userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    bankAccountId: t.globalID({ required: true, for: PaymentMethodRef, description: 'A VERIFIED bank account of yours.' }),
+    amount: t.field({ type: MoneyInput, required: true }),
+    idempotencyKey: t.string({
+      required: true,
+      description: 'A new unique key per withdrawal. Retrying with it returns the same withdrawal and never pays out twice.',
+    }),
   }),
 });

@@ -32,6 +32,12 @@ export interface AddFundsInput {
   idempotencyKey: string;
 }
 
+export interface WithdrawInput {
+  bankAccountId: string;
+  amount: MoneyInput;
+  idempotencyKey: string;
+}
+
 export type WebhookOutcome = 'APPLIED' | 'IGNORED' | 'UNMATCHED' | 'DUPLICATE';
 
 export interface ReconcileReport {
@@ -46,6 +52,8 @@ export interface ReconcileReport {
 
 export interface FundingService {
   addFunds(userId: string, input: AddFundsInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
+  /** Holds the amount at once and pays it out to a verified bank account. */
+  withdraw(userId: string, input: WithdrawInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
   get(userId: string, id: string): Promise<FundingRecord | null>;
   list(userId: string, page: PageRequest): Promise<Page<FundingRecord>>;
   /** Applies one verified webhook event; safe to call any number of times with the same event. */
@@ -83,11 +91,17 @@ export function createFundingService(deps: {
 }): FundingService {
   const { prisma, log } = deps;
 
-  const gatewayOf = (provider: Provider) => (provider === 'card' ? { request: deps.cards.charge, lookup: deps.cards.lookup } : { request: deps.banks.debit, lookup: deps.banks.lookup });
+  /** The processor call for an operation, and the event prefix its webhooks use. */
+  const gatewayOf = (op: Pick<FundingRecord, 'provider' | 'kind'>) =>
+    op.provider === 'card'
+      ? { request: deps.cards.charge, lookup: deps.cards.lookup, events: 'charge' }
+      : op.kind === 'DEPOSIT'
+        ? { request: deps.banks.debit, lookup: deps.banks.lookup, events: 'debit' }
+        : { request: deps.banks.credit, lookup: deps.banks.lookup, events: 'credit' };
 
   /** Asks the processor for the money; on no answer the deposit stays PENDING for reconciliation. */
   async function submit(op: FundingRecord, vaultToken: string) {
-    const gateway = gatewayOf(op.provider as Provider);
+    const gateway = gatewayOf(op);
     let timer: NodeJS.Timeout | undefined;
     try {
       const { providerRef } = await Promise.race([
@@ -98,7 +112,7 @@ export function createFundingService(deps: {
       ]);
       await prisma.fundingOperation.updateMany({ where: { id: op.id, providerRef: null }, data: { providerRef, updatedAt: new Date() } });
     } catch (err) {
-      log.warn({ fundingId: op.id, err: (err as Error).message }, 'processor did not take the deposit yet; it stays pending for reconciliation');
+      log.warn({ fundingId: op.id, err: (err as Error).message }, 'processor did not take the operation yet; it stays pending for reconciliation');
     } finally {
       clearTimeout(timer);
     }
@@ -182,72 +196,156 @@ export function createFundingService(deps: {
     return { reversalId, events };
   }
 
+  /** Ends a withdrawal's hold: released (nothing paid out) or captured (about to be posted). */
+  async function endHold(tx: Prisma.TransactionClient, op: FundingRecord, status: 'RELEASED' | 'CAPTURED') {
+    const ended = await tx.hold.updateMany({ where: { id: op.holdId!, status: 'ACTIVE' }, data: { status, releasedAt: new Date() } });
+    if (ended.count === 1) await tx.$executeRaw`UPDATE wallets SET held_amount = held_amount - ${op.amount}, updated_at = now() WHERE id = ${op.walletId}::uuid`;
+  }
+
+  /** The bank paid out: the hold becomes the posted withdrawal, in one transaction. */
+  async function postWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord) {
+    await endHold(tx, op, 'CAPTURED');
+    const { ids, events } = await post(tx, [
+      transfer(op, 'post', { type: 'WITHDRAWAL', amount: op.amount, from: { walletId: op.walletId }, to: { system: 'SETTLEMENT_BANK' }, note: 'Withdrawal to bank' }),
+    ]);
+    await tx.hold.update({ where: { id: op.holdId! }, data: { transactionId: ids[0]! } });
+    return { transactionId: ids[0]!, events };
+  }
+
+  /** The payout came back (returned, or failed after settling): the money returns, as a linked transaction. */
+  async function reverseWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
+    const { ids, events } = await post(tx, [
+      transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { system: 'SETTLEMENT_BANK' }, to: { walletId: op.walletId }, note: reason }),
+    ]);
+    await tx.$executeRaw`UPDATE ledger_transactions SET reverses_id = ${transactionId}::uuid, updated_at = now() WHERE id = ${ids[0]!}::uuid`;
+    await tx.$executeRaw`UPDATE ledger_transactions SET status = 'REVERSED', updated_at = now() WHERE id = ${transactionId}::uuid`;
+    return { reversalId: ids[0]!, events };
+  }
+
   async function apply(tx: Prisma.TransactionClient, op: FundingRecord, step: Step, event: WebhookEvent) {
     const events: OutboxEvent[] = [];
     const data: Prisma.FundingOperationUncheckedUpdateInput = { updatedAt: new Date(), providerRef: op.providerRef ?? event.data.providerRef };
     let transactionId = op.transactionId;
+    const withdrawal = op.kind === 'WITHDRAWAL';
     if (step === 'post' || step === 'post-and-reverse') {
-      const posted = await postDeposit(tx, op);
+      const posted = withdrawal ? await postWithdrawal(tx, op) : await postDeposit(tx, op);
       transactionId = posted.transactionId;
       events.push(...posted.events);
       Object.assign(data, { status: 'SUCCEEDED', transactionId });
     }
     if (step === 'reverse' || step === 'post-and-reverse') {
-      const reason = event.data.failureMessage ?? 'The deposit was reversed by the processor.';
-      const reversed = await reverseDeposit(tx, op, transactionId!, reason);
+      const reason = event.data.failureMessage ?? 'Reversed by the processor.';
+      const reversed = withdrawal ? await reverseWithdrawal(tx, op, transactionId!, reason) : await reverseDeposit(tx, op, transactionId!, reason);
       events.push(...reversed.events);
       Object.assign(data, { status: 'REVERSED', reversalTransactionId: reversed.reversalId, failureCode: event.data.failureCode ?? null, failureMessage: reason });
     }
     if (step === 'fail') {
+      if (withdrawal) await endHold(tx, op, 'RELEASED');
       Object.assign(data, { status: 'FAILED', failureCode: event.data.failureCode ?? 'failed', failureMessage: event.data.failureMessage ?? 'The processor refused the payment.' });
     }
     const updated = await tx.fundingOperation.update({ where: { id: op.id }, data });
     return { updated, events };
   }
 
+  /** What addFunds and withdraw check alike: amount, key, the user's method and wallet. */
+  async function checkRequest(userId: string, methodId: string, money: MoneyInput, key: string, methodField: string) {
+    const amount = parsePositiveAmount(money, deps.currencies);
+    const keyProblem = idempotencyKeyProblem(key);
+    const errors = [amount.ok ? null : amount.error, keyProblem].filter((e): e is UserError => Boolean(e));
+    if (errors.length || !amount.ok) return { ok: false as const, errors };
+    const method = await deps.paymentMethods.get(userId, methodId);
+    if (!method) return failure('NOT_FOUND', 'No payment method of yours has that id.', methodField);
+    const wallet = await prisma.wallet.findFirst({ where: { userId, currency: amount.currency, kind: 'USER' }, select: { id: true } });
+    if (!wallet) return failure('NO_WALLET_IN_CURRENCY', `You have no ${amount.currency} wallet. Open one first.`, 'amount.currency');
+    return success({ method, wallet, amount });
+  }
+
+  /**
+   * Creates the operation once per idempotency key: a retry (or a concurrent copy) gets the first
+   * one back, marked replayed; the same key for another request is refused. `create` may return
+   * null to refuse (nothing is kept, so the key stays free).
+   */
+  async function createOnce(
+    userId: string,
+    key: string,
+    hash: string,
+    create: (tx: Prisma.TransactionClient) => Promise<FundingRecord | null>,
+  ): Promise<Outcome<{ op: FundingRecord; replayed: boolean } | null>> {
+    try {
+      const op = await prisma.$transaction(create);
+      return success(op && { op, replayed: false });
+    } catch (err) {
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+      const op = (await prisma.fundingOperation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: key } } }))!;
+      if (op.requestHash !== hash) {
+        return failure('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different request. Use a new key for a new request.', 'idempotencyKey');
+      }
+      return success({ op, replayed: true });
+    }
+  }
+
+  /** Submits a new operation (or a retried one that never reached the processor) and answers with it. */
+  async function afterCreate({ op, replayed }: { op: FundingRecord; replayed: boolean }, vaultToken: string) {
+    let current = op;
+    if (op.status === 'PENDING' && !op.providerRef) {
+      await submit(op, vaultToken);
+      current = (await prisma.fundingOperation.findUnique({ where: { id: op.id } }))!;
+    }
+    if (!replayed) notify(current, []);
+    return { operation: current, replayed };
+  }
+
   const service: FundingService = {
     async addFunds(userId, input) {
-      const amount = parsePositiveAmount(input.amount, deps.currencies);
-      const keyProblem = idempotencyKeyProblem(input.idempotencyKey);
-      const errors = [amount.ok ? null : amount.error, keyProblem].filter((e): e is UserError => Boolean(e));
-      if (errors.length || !amount.ok) return { ok: false, errors };
-
-      const method = await deps.paymentMethods.get(userId, input.paymentMethodId);
-      if (!method) return failure('NOT_FOUND', 'No payment method of yours has that id.', 'paymentMethodId');
+      const checked = await checkRequest(userId, input.paymentMethodId, input.amount, input.idempotencyKey, 'paymentMethodId');
+      if (!checked.ok) return checked;
+      const { method, wallet, amount } = checked.value;
       if (!(method.kind === 'CARD' ? method.status === 'ACTIVE' : method.status === 'VERIFIED')) {
         return failure('PAYMENT_METHOD_UNUSABLE', 'Verify this bank account first (verifyBankAccount), or use another method.', 'paymentMethodId');
       }
       const provider: Provider = method.kind === 'CARD' ? 'card' : 'bank';
-      const wallet = await prisma.wallet.findFirst({ where: { userId, currency: amount.currency, kind: 'USER' }, select: { id: true } });
-      if (!wallet) return failure('NO_WALLET_IN_CURRENCY', `You have no ${amount.currency} wallet. Open one first.`, 'amount.currency');
       const fee = feeFor(amount.amount, deps.fees[provider]);
       if (fee >= amount.amount) return failure('INVALID_AMOUNT', 'The amount must be more than the top-up fee.', 'amount.amount');
-
       const hash = requestHash(['addFunds', method.id, amount.currency, amount.amount]);
-      let op: FundingRecord;
-      let replayed = false;
-      try {
-        op = await prisma.fundingOperation.create({
+      const created = await createOnce(userId, input.idempotencyKey, hash, (tx) =>
+        tx.fundingOperation.create({
           data: {
             userId, walletId: wallet.id, currency: amount.currency, kind: 'DEPOSIT', paymentMethodId: method.id, provider,
             amount: amount.amount, fee, idempotencyKey: input.idempotencyKey, requestHash: hash,
           },
+        }),
+      );
+      if (!created.ok) return created;
+      return success(await afterCreate(created.value!, method.vaultToken));
+    },
+
+    async withdraw(userId, input) {
+      const checked = await checkRequest(userId, input.bankAccountId, input.amount, input.idempotencyKey, 'bankAccountId');
+      if (!checked.ok) return checked;
+      const { method, wallet, amount } = checked.value;
+      if (method.kind !== 'BANK_ACCOUNT' || method.status !== 'VERIFIED') {
+        return failure('PAYMENT_METHOD_UNUSABLE', 'Withdrawals go to a verified bank account: add one and confirm its micro-deposits.', 'bankAccountId');
+      }
+      const hash = requestHash(['withdraw', method.id, amount.currency, amount.amount]);
+      const created = await createOnce(userId, input.idempotencyKey, hash, async (tx) => {
+        // The hold and the operation commit together. The conditional update is the balance check:
+        // it takes the wallet's row lock, so transfers and other withdrawals spending the same
+        // money wait, and available can never go below zero.
+        const held = await tx.$executeRaw`
+          UPDATE wallets SET held_amount = held_amount + ${amount.amount}, updated_at = now()
+          WHERE id = ${wallet.id}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount.amount}`;
+        if (held === 0) return null;
+        const hold = await tx.hold.create({ data: { walletId: wallet.id, amount: amount.amount, reason: 'withdrawal' } });
+        return tx.fundingOperation.create({
+          data: {
+            userId, walletId: wallet.id, currency: amount.currency, kind: 'WITHDRAWAL', paymentMethodId: method.id, provider: 'bank',
+            amount: amount.amount, fee: 0n, idempotencyKey: input.idempotencyKey, requestHash: hash, holdId: hold.id,
+          },
         });
-      } catch (err) {
-        if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
-        op = (await prisma.fundingOperation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } }))!;
-        if (op.requestHash !== hash) {
-          return failure('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different request. Use a new key for a new request.', 'idempotencyKey');
-        }
-        replayed = true;
-      }
-      // A first attempt, or a retry of one that never reached the processor.
-      if (op.status === 'PENDING' && !op.providerRef) {
-        await submit(op, method.vaultToken);
-        op = (await prisma.fundingOperation.findUnique({ where: { id: op.id } }))!;
-      }
-      if (!replayed) notify(op, []);
-      return success({ operation: op, replayed });
+      });
+      if (!created.ok) return created;
+      if (!created.value) return failure('INSUFFICIENT_FUNDS', 'Not enough available money in your wallet for this withdrawal.', 'amount');
+      return success(await afterCreate(created.value, method.vaultToken));
     },
 
     get: (userId, id) => (/^[0-9a-f-]{36}$/i.test(id) ? prisma.fundingOperation.findFirst({ where: { id, userId } }) : Promise.resolve(null)),
@@ -303,7 +401,8 @@ export function createFundingService(deps: {
       const report: ReconcileReport = { checked: pending.length, resolved: [], resubmitted: [], stillPending: [] };
       for (const op of pending) {
         const provider = op.provider as Provider;
-        const known = await gatewayOf(provider).lookup(op.id);
+        const gateway = gatewayOf(op);
+        const known = await gateway.lookup(op.id);
         if (!known) {
           await submit(op, op.paymentMethod.vaultToken);
           report.resubmitted.push(op.id);
@@ -311,7 +410,7 @@ export function createFundingService(deps: {
           report.stillPending.push(op.id);
         } else {
           // Applied exactly like the webhook that never came (a fixed event id, so twice is once).
-          const type = `${provider === 'card' ? 'charge' : 'debit'}.${known.state}`;
+          const type = `${gateway.events}.${known.state}`;
           await service.handleWebhook(provider, {
             id: `reconcile:${op.id}:${known.state}`,
             type,

@@ -47,13 +47,15 @@ export interface BankGateway {
   confirmMicroDeposits(input: { gatewayRef: string; amounts: bigint[] }): Promise<boolean>;
   /** Pulls money from the account (ACH debit / SEPA direct debit); settles days later. */
   debit(input: MovementRequest): Promise<{ providerRef: string }>;
+  /** Pays money out to the account (ACH credit / SEPA credit transfer); settles days later. */
+  credit(input: MovementRequest): Promise<{ providerRef: string }>;
   lookup(reference: string): Promise<MovementStatus | null>;
 }
 
 /** The body of a processor's webhook. */
 export interface WebhookEvent {
   id: string;
-  /** e.g. charge.succeeded, charge.failed, charge.disputed, debit.returned, charge.pending. */
+  /** <charge|debit|credit>.<pending|succeeded|failed|disputed|returned>, e.g. charge.succeeded, debit.returned. */
   type: string;
   /** Unix seconds when the processor created the event. */
   created: number;

@@ -22,8 +22,10 @@ export const SANDBOX_CARDS = {
 export const SANDBOX_BANK_ACCOUNTS = {
   /** Debits fail: R01, insufficient funds. */
   insufficientFunds: '000111111116',
-  /** Debits settle, then come back returned days later: R03, no account. */
+  /** Debits and credits settle, then come back returned days later: R03, no account. */
   returned: '000111111113',
+  /** Debits and credits fail at once: R04, invalid account number. */
+  invalid: '000111111129',
 } as const;
 
 /** The two micro-deposits the sandbox bank sends to every linked account (minor units). */

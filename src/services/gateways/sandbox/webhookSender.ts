@@ -1,6 +1,7 @@
 // How the sandbox processors deliver results: signed POSTs to the server's /webhooks/<provider>,
 // retried with exponential backoff until a 2xx, as real processors do. With `chaos` on, every
-// event is also sent a second time, and the events of one movement arrive in reverse order.
+// event of a movement is delivered a second time after the last one, in reverse order: the
+// receiver sees duplicates, and earlier events (a "pending") arriving after later ones.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../logger.js';
 import { signPayload } from '../../webhooks/signature.js';
@@ -17,7 +18,7 @@ export interface WebhookSenderSettings {
 }
 
 export interface WebhookSender {
-  /** Sends the events of one movement, each after its own delay (ms), in that order (reversed under chaos). */
+  /** Sends the events of one movement, each `afterMs` after the previous one (then, under chaos, all again in reverse). */
   send(events: { type: string; data: WebhookEvent['data']; afterMs: number }[]): void;
   /** Cancels everything not yet delivered (server shutdown). */
   stop(): void;
@@ -67,16 +68,14 @@ export function createWebhookSender(settings: WebhookSenderSettings): WebhookSen
 
   return {
     send(events) {
-      // Each event is due after the previous one's delay; under chaos the last is delivered at the
-      // first one's moment, and so on backwards.
-      const due: number[] = [];
-      for (const e of events) due.push((due.at(-1) ?? 0) + e.afterMs);
-      events.forEach((e, i) => {
-        const at = settings.chaos ? due[events.length - 1 - i]! : due[i]!;
+      let at = 0;
+      const scheduled = events.map((e) => {
+        at += e.afterMs;
         const event: WebhookEvent = { id: `evt_${randomBytes(12).toString('hex')}`, type: e.type, created: Math.floor(Date.now() / 1000), data: e.data };
         later(at, () => void deliver(event, 1));
-        if (settings.chaos) later(at + 5, () => void deliver(event, 1));
+        return event;
       });
+      if (settings.chaos) scheduled.reverse().forEach((event, i) => later(at + 10 * (i + 1), () => void deliver(event, 1)));
     },
     stop() {
       stopped = true;
