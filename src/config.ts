@@ -1,6 +1,16 @@
 // The one configuration module. Every setting comes from the environment, is validated here
 // at start-up, and a bad one stops the process with a single line naming the variable.
+import { Cron } from 'croner';
 import { z } from 'zod';
+
+function isCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -70,6 +80,13 @@ const schema = z
     BANK_DEPOSIT_FEE: fee.prefault('0+0'),
     /** How long a processor call may take before it counts as timed out (the operation stays pending). */
     GATEWAY_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /** When the reconciliation job runs (cron, UTC; "off" to disable): settles stuck operations, compares settlement reports. */
+    RECONCILE_SCHEDULE: z
+      .string()
+      .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "*/5 * * * *", or "off"')
+      .default('*/5 * * * *'),
+    /** Operations pending longer than this are looked up at the processor by reconciliation. */
+    RECONCILE_PENDING_AFTER_SECONDS: int(0, 30 * 86_400).default(900),
     /** Sandbox processors: delay before a result webhook, before a chargeback, before a bank settlement. */
     SANDBOX_WEBHOOK_DELAY_MS: int(0, 600_000).default(300),
     SANDBOX_DISPUTE_DELAY_MS: int(0, 86_400_000).default(5_000),

@@ -14,6 +14,7 @@ import { createRequestListener, type Readiness } from './http.js';
 import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from './secrets.js';
 import { operationLimits } from './operationLimits.js';
 import { attachWebSocketServer } from './websocket.js';
+import { startJobs } from './jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -69,6 +70,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const stopRelay = services.outbox.startRelay();
+  const stopJobs = startJobs({ services, config, log });
   const stopRevocations = await services.sessions.listenForRevocations();
 
   let draining = false;
@@ -99,6 +101,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       httpServer.listen(config.PORT, config.HOST, () => resolve());
     });
   } catch (err) {
+    await stopJobs();
     await stopRelay();
     await stopRevocations();
     await apollo.stop();
@@ -133,6 +136,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     clearInterval(sweep);
     await apollo.stop();
     services.sandbox.stop();
+    await stopJobs();
     await stopRelay();
     await stopRevocations();
     await services.outbox.drain();

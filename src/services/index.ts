@@ -14,6 +14,7 @@ import { createHistoryService, type HistoryService } from './history/transaction
 import { createFundingService, type FundingService } from './funding/funding.js';
 import { createSandboxBankGateway } from './gateways/sandbox/bankSandbox.js';
 import { createSandboxCardGateway } from './gateways/sandbox/cardSandbox.js';
+import { createSandboxRecords } from './gateways/sandbox/records.js';
 import { createWebhookSender } from './gateways/sandbox/webhookSender.js';
 import { createBatchingLedger } from './ledger/batchingLedger.js';
 import { createLedger, type Ledger } from './ledger/postTransfers.js';
@@ -127,13 +128,16 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const sender = (provider: 'card' | 'bank') =>
     createWebhookSender({ provider, secrets: webhookSecrets[provider], chaos: config.SANDBOX_WEBHOOK_CHAOS, target: () => webhookTarget, log });
   const webhookSenders = [sender('card'), sender('bank')] as const;
+  const records = createSandboxRecords(sql);
   const cards = createSandboxCardGateway({
     vault,
+    records,
     webhooks: webhookSenders[0],
     timing: { webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS, disputeDelayMs: config.SANDBOX_DISPUTE_DELAY_MS, timeoutMs: config.GATEWAY_TIMEOUT_MS },
   });
   const banks = createSandboxBankGateway({
     vault,
+    records,
     webhooks: webhookSenders[1],
     timing: { settleMs: config.SANDBOX_BANK_SETTLE_MS, webhookDelayMs: config.SANDBOX_WEBHOOK_DELAY_MS },
   });

@@ -43,6 +43,10 @@ const DepSend = graphql(`
   mutation DepSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code } } }
 `);
 const DepFundingUpdated = graphql(`subscription DepFundingUpdated { fundingUpdated { id status } }`);
+const DepWalletUpdated = graphql(`
+  subscription DepWalletUpdated($walletId: ID!) { walletUpdated(walletId: $walletId) { sequence balanceAfter { amount } transaction { type status } } }
+`);
+const DepTransactionUpdated = graphql(`subscription DepTransactionUpdated { transactionUpdated { type status direction amount { amount } } }`);
 void DepFundingFields;
 
 const CARDS = {
@@ -128,7 +132,10 @@ describe('card top-ups', () => {
     const { token } = await account(t, 'dep-ok');
     const ws = connectWs(t.wsUrl, `Bearer ${token}`);
     await ws.connected;
+    const walletId = (await t.query(DepBalance, {}, { token })).me.wallets[0]!.id;
     const updates = ws.subscribe(DepFundingUpdated, {});
+    const walletEvents = ws.subscribe(DepWalletUpdated, { walletId });
+    const transactionEvents = ws.subscribe(DepTransactionUpdated, {});
     await new Promise((r) => setTimeout(r, 100));
     try {
       const pm = await card(t, token, CARDS.success);
@@ -140,6 +147,13 @@ describe('card top-ups', () => {
       expect(await balance(t, token)).toEqual({ posted: '25.00', available: '25.00' });
       await updates.next((d) => d.fundingUpdated.status === 'SUCCEEDED', WAIT_MS);
       expect(updates.results.map((r) => r.data?.fundingUpdated.status)).toEqual(['PENDING', 'SUCCEEDED']);
+      // The posting reaches the ledger's own subscriptions like any other transaction.
+      expect(await walletEvents.next(undefined, WAIT_MS)).toEqual({
+        walletUpdated: { sequence: '1', balanceAfter: { amount: '25.00' }, transaction: { type: 'DEPOSIT', status: 'POSTED' } },
+      });
+      expect(await transactionEvents.next(undefined, WAIT_MS)).toEqual({
+        transactionUpdated: { type: 'DEPOSIT', status: 'POSTED', direction: 'IN', amount: { amount: '25.00' } },
+      });
       // The sandbox sent the event twice: one applied, the copy found already there.
       await new Promise((r) => setTimeout(r, 150));
       expect(await webhookOutcomes(t, added.funding!.id)).toEqual([{ type: 'charge.succeeded', outcome: 'APPLIED' }]);

@@ -65,6 +65,8 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'PaymentMethod.country': () => 'US',
   // funding_operations: provider IN ('card', 'bank'); 0 <= fee < amount (amount is 2^62 + n).
   'FundingOperation.provider': (n) => (n % 2 ? 'bank' : 'card'),
+  // Both sample rows are withdrawals (see SHAPE_EXCEPTIONS: they need a hold).
+  'FundingOperation.kind': () => 'WITHDRAWAL',
   'FundingOperation.fee': (n) => BigInt(n),
   // webhook_events: outcome from its list.
   'WebhookEvent.outcome': () => 'UNMATCHED',
@@ -88,6 +90,8 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   'PaymentMethod.brand': { setInMinimal: true, check: 'payment_methods_card_fields' },
   'PaymentMethod.expMonth': { setInMinimal: true, check: 'payment_methods_card_fields' },
   'PaymentMethod.expYear': { setInMinimal: true, check: 'payment_methods_card_fields' },
+  // kind <> 'WITHDRAWAL' OR hold_id IS NOT NULL: both sample rows are withdrawals.
+  'FundingOperation.holdId': { setInMinimal: true, check: 'funding_operations_withdrawal_hold' },
 };
 
 /**

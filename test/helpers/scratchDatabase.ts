@@ -10,7 +10,7 @@ import { createTestDatabase, usingPostgres } from './testDatabase.js';
 export interface ScratchDatabase {
   kind: 'postgres' | 'embedded';
   url: string;
-  /** Drops everything the migrations create (public and vault schemas), leaving an empty database. */
+  /** Drops everything the migrations create (public, vault and sandbox schemas), leaving an empty database. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -34,7 +34,7 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
   return {
     kind: usingPostgres ? 'postgres' : 'embedded',
     url,
-    reset: () => withClient(url, (c) => c.query('DROP SCHEMA IF EXISTS vault CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public')).then(() => {}),
+    reset: () => withClient(url, (c) => c.query('DROP SCHEMA IF EXISTS vault CASCADE; DROP SCHEMA IF EXISTS sandbox CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public')).then(() => {}),
     close,
   };
 }

@@ -31,6 +31,13 @@ export interface MovementStatus {
   currency: string;
 }
 
+/** One line of a processor's settlement report: money that moved on that day. */
+export interface SettlementLine extends MovementStatus {
+  reference: string;
+  kind: 'charge' | 'debit' | 'credit';
+  settledAt: Date;
+}
+
 export interface CardGateway {
   /** Checks a card with its issuer (a zero-amount authorisation with the CVC) and returns the gateway's id for it. */
   verifyCard(input: { vaultToken: string; expMonth: number; expYear: number; cvc: string }): Promise<{ ok: true; gatewayRef: string } | GatewayDecline>;
@@ -38,6 +45,8 @@ export interface CardGateway {
   charge(input: MovementRequest): Promise<{ providerRef: string }>;
   /** What the processor knows of a charge by our reference; null if it never received it. */
   lookup(reference: string): Promise<MovementStatus | null>;
+  /** The processor's settlement report for a day (YYYY-MM-DD, UTC). */
+  settlementReport(day: string): Promise<SettlementLine[]>;
 }
 
 export interface BankGateway {
@@ -50,6 +59,7 @@ export interface BankGateway {
   /** Pays money out to the account (ACH credit / SEPA credit transfer); settles days later. */
   credit(input: MovementRequest): Promise<{ providerRef: string }>;
   lookup(reference: string): Promise<MovementStatus | null>;
+  settlementReport(day: string): Promise<SettlementLine[]>;
 }
 
 /** The body of a processor's webhook. */

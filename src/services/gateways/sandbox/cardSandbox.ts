@@ -1,9 +1,11 @@
 // The sandbox card processor. Outcomes are chosen by the card number (testValues.ts), as real
 // processors' test modes do; it reads the number from the vault exactly as a real adapter would
-// before sending it to its processor. Results arrive later as signed webhooks.
+// before sending it to its processor. Results arrive later as signed webhooks; its own records
+// (records.ts) answer lookups and the daily settlement report.
 import { randomBytes } from 'node:crypto';
 import type { VaultReader } from '../../vault/vault.js';
-import { GatewayTimeoutError, type CardGateway, type MovementStatus } from '../gateways.js';
+import { GatewayTimeoutError, type CardGateway, type MovementState } from '../gateways.js';
+import type { SandboxRecords } from './records.js';
 import { SANDBOX_CARDS } from './testValues.js';
 import type { WebhookSender } from './webhookSender.js';
 
@@ -14,10 +16,41 @@ export interface SandboxTiming {
   timeoutMs: number;
 }
 
-export function createSandboxCardGateway(deps: { vault: VaultReader; webhooks: WebhookSender; timing: SandboxTiming }): CardGateway {
-  const { webhooks, timing } = deps;
-  // The processor's own records, by our reference (it is the idempotency key).
-  const charges = new Map<string, MovementStatus>();
+type Script = { state: MovementState; settlesInMs: number | null; events: { type: string; afterMs: number; failureCode?: string; failureMessage?: string }[] };
+
+/** What happens to a charge on this card. */
+function scriptFor(pan: string, t: SandboxTiming): Script {
+  const d = t.webhookDelayMs;
+  switch (pan) {
+    case SANDBOX_CARDS.declined:
+      return { state: 'failed', settlesInMs: null, events: [{ type: 'charge.failed', afterMs: d, failureCode: 'card_declined', failureMessage: 'The card was declined.' }] };
+    case SANDBOX_CARDS.insufficientFunds:
+      return {
+        state: 'failed',
+        settlesInMs: null,
+        events: [{ type: 'charge.failed', afterMs: d, failureCode: 'insufficient_funds', failureMessage: 'The card has insufficient funds.' }],
+      };
+    case SANDBOX_CARDS.disputed:
+      return {
+        state: 'disputed',
+        settlesInMs: d,
+        events: [
+          { type: 'charge.succeeded', afterMs: d },
+          { type: 'charge.disputed', afterMs: t.disputeDelayMs, failureCode: 'fraudulent', failureMessage: 'The cardholder disputed the charge.' },
+        ],
+      };
+    case SANDBOX_CARDS.delayed:
+      return { state: 'succeeded', settlesInMs: 11 * d, events: [{ type: 'charge.pending', afterMs: d }, { type: 'charge.succeeded', afterMs: 10 * d }] };
+    case SANDBOX_CARDS.timeout:
+      // It goes through, but the answer (and the webhook) never come: only lookup() knows.
+      return { state: 'succeeded', settlesInMs: 0, events: [] };
+    default:
+      return { state: 'succeeded', settlesInMs: d, events: [{ type: 'charge.succeeded', afterMs: d }] };
+  }
+}
+
+export function createSandboxCardGateway(deps: { vault: VaultReader; records: SandboxRecords; webhooks: WebhookSender; timing: SandboxTiming }): CardGateway {
+  const { records, webhooks, timing } = deps;
 
   return {
     async verifyCard({ vaultToken }) {
@@ -29,52 +62,26 @@ export function createSandboxCardGateway(deps: { vault: VaultReader; webhooks: W
     },
 
     async charge({ vaultToken, amount, currency, reference }) {
-      const known = charges.get(reference);
+      const known = await records.get(reference);
       if (known) return { providerRef: known.providerRef };
       const pan = await deps.vault.reveal(vaultToken, 'PAN');
-      const charge: MovementStatus = { providerRef: `ch_${randomBytes(12).toString('hex')}`, state: 'pending', amount, currency };
-      charges.set(reference, charge);
-      const data = { reference, providerRef: charge.providerRef, amount: amount.toString(), currency };
-      const d = timing.webhookDelayMs;
-      const failed = (failureCode: string, failureMessage: string) => {
-        charge.state = 'failed';
-        webhooks.send([{ type: 'charge.failed', data: { ...data, failureCode, failureMessage }, afterMs: d }]);
-      };
-      switch (pan) {
-        case SANDBOX_CARDS.declined:
-          failed('card_declined', 'The card was declined.');
-          break;
-        case SANDBOX_CARDS.insufficientFunds:
-          failed('insufficient_funds', 'The card has insufficient funds.');
-          break;
-        case SANDBOX_CARDS.disputed:
-          charge.state = 'disputed';
-          webhooks.send([
-            { type: 'charge.succeeded', data, afterMs: d },
-            { type: 'charge.disputed', data: { ...data, failureCode: 'fraudulent', failureMessage: 'The cardholder disputed the charge.' }, afterMs: timing.disputeDelayMs },
-          ]);
-          break;
-        case SANDBOX_CARDS.delayed:
-          charge.state = 'succeeded';
-          webhooks.send([
-            { type: 'charge.pending', data, afterMs: d },
-            { type: 'charge.succeeded', data, afterMs: 10 * d },
-          ]);
-          break;
-        case SANDBOX_CARDS.timeout:
-          // It went through, but the answer (and the webhook) never come: only lookup() knows.
-          charge.state = 'succeeded';
-          await new Promise((resolve) => setTimeout(resolve, timing.timeoutMs));
-          throw new GatewayTimeoutError(`The card processor did not answer within ${timing.timeoutMs} ms.`);
-        default:
-          charge.state = 'succeeded';
-          webhooks.send([{ type: 'charge.succeeded', data, afterMs: d }]);
+      const script = scriptFor(pan, timing);
+      const { movement, fresh } = await records.claim({
+        reference, provider: 'card', kind: 'charge', providerRef: `ch_${randomBytes(12).toString('hex')}`,
+        state: script.state, amount, currency, settlesInMs: script.settlesInMs,
+      });
+      // The same reference twice (a retry racing the first call) is one charge with one set of webhooks.
+      if (!fresh) return { providerRef: movement.providerRef };
+      const data = { reference, providerRef: movement.providerRef, amount: amount.toString(), currency };
+      webhooks.send(script.events.map(({ type, afterMs, failureCode, failureMessage }) => ({ type, afterMs, data: failureCode ? { ...data, failureCode, failureMessage } : data })));
+      if (pan === SANDBOX_CARDS.timeout) {
+        await new Promise((resolve) => setTimeout(resolve, timing.timeoutMs));
+        throw new GatewayTimeoutError(`The card processor did not answer within ${timing.timeoutMs} ms.`);
       }
-      return { providerRef: charge.providerRef };
+      return { providerRef: movement.providerRef };
     },
 
-    async lookup(reference) {
-      return charges.get(reference) ?? null;
-    },
+    lookup: (reference) => records.get(reference),
+    settlementReport: (day) => records.settledOn('card', day),
   };
 }
