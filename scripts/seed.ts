@@ -2,12 +2,7 @@
 // printed with their credentials. Safe to run again: existing accounts are kept and not re-funded
 // (the funding uses an idempotency key per account).
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
-import { createLogger } from '../src/logger.js';
-import { createMemoryPubSub } from '../src/services/events/pubsub.js';
-import { createServices } from '../src/services/index.js';
-import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from '../src/server/secrets.js';
+import { runScript, scriptServices } from './cli.js';
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 const PASSWORD = 'demo-Wallet-2026!';
@@ -16,20 +11,17 @@ const FUNDING = 50_000n; // 500.00 in the default currency
 const { values } = parseArgs({ options: { users: { type: 'string', default: '5' } } });
 const count = Number(values.users);
 
-try {
-  const config = loadConfig();
-  if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new Error('--users must be a whole number from 1 to 100000');
-  const log = createLogger({ level: 'warn' });
-  const db = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
+await runScript(
+  {
     poolSize: 4,
-    migrateOnStart: true,
-    log,
-  });
-  try {
-    // Pub/sub is in memory here: a running server picks the events up through its outbox relay.
-    const services = await createServices({ config, jwtSecret: resolveJwtSecret(config), vaultKeys: resolveVaultKeys(config), webhookSecrets: resolveWebhookSecrets(config), prisma: db.prisma, sql: db.sql, pubsub: createMemoryPubSub(), log });
+    migrate: true,
+    prepare() {
+      if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new Error('--users must be a whole number from 1 to 100000');
+    },
+  },
+  async (ctx) => {
+    const { config, db } = ctx;
+    const services = await scriptServices(ctx);
     const currency = config.DEFAULT_CURRENCY;
     const rows: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -64,10 +56,5 @@ try {
     process.stdout.write('\n');
     if (rows.length) console.log(`Demo accounts (each funded with ${Number(FUNDING) / 100} ${currency}):\n${rows.join('\n')}`);
     else console.log(`Accounts are user1@demo.wallet … user${count}@demo.wallet (first ten use names), password ${PASSWORD}`);
-  } finally {
-    await db.close();
-  }
-} catch (err) {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exitCode = err instanceof ConfigError ? 78 : 1;
-}
+  },
+);

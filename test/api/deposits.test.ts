@@ -9,6 +9,7 @@ import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
+import { SANDBOX_CARDS } from '../../src/services/gateways/sandbox/testValues.js';
 
 const DepSignUp = graphql(`
   mutation DepSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } userErrors { code } } }
@@ -49,14 +50,7 @@ const DepWalletUpdated = graphql(`
 const DepTransactionUpdated = graphql(`subscription DepTransactionUpdated { transactionUpdated { type status direction amount { amount } } }`);
 void DepFundingFields;
 
-const CARDS = {
-  success: '4242424242424242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  disputed: '4000000000000259',
-  delayed: '4000000000000077',
-  timeout: '4000000000000101',
-};
+const CARDS = SANDBOX_CARDS;
 const WAIT_MS = 15_000;
 const nextYear = new Date().getUTCFullYear() + 1;
 
