@@ -1,6 +1,14 @@
 // Adding funds, withdrawing, the viewer's deposits and withdrawals, and their live status.
 import { builder } from '../schema/builder.js';
-import { AddFundsInput, AddFundsPayload, FundingOperationRef, WithdrawInput, WithdrawPayload } from '../schema/funding.js';
+import {
+  AddFundsInput,
+  AddFundsPayload,
+  AdminRefundDepositInput,
+  AdminRefundDepositPayload,
+  FundingOperationRef,
+  WithdrawInput,
+  WithdrawPayload,
+} from '../schema/funding.js';
 import { notFound } from '../services/errors.js';
 import { topics, type FundingChanged } from '../services/events/topics.js';
 import { pageRequest, toConnection } from './pagination.js';
@@ -33,6 +41,22 @@ builder.mutationField('withdraw', (t) =>
     resolve: async (_root, { input }, ctx) =>
       payload(
         await ctx.services.funding.withdraw(ctx.viewer!.userId, { ...input, bankAccountId: input.bankAccountId.id }),
+        ({ operation, replayed }) => ({ funding: operation, replayed }),
+      ),
+  }),
+);
+
+builder.mutationField('adminRefundDeposit', (t) =>
+  t.field({
+    type: AdminRefundDepositPayload,
+    description:
+      "Pays (part of) a user's card top-up back to the card (admins only). The amount is held on their wallet at once " +
+      'and posted as a REFUND when the processor confirms; refunds of one top-up never add up to more than it.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: AdminRefundDepositInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(
+        await ctx.services.funding.refundDeposit(ctx.viewer!.userId, { ...input, fundingId: input.fundingId.id }),
         ({ operation, replayed }) => ({ funding: operation, replayed }),
       ),
   }),

@@ -23,7 +23,8 @@ builder.node(FundingOperationRef, {
   description: 'Money added from a card or bank account (DEPOSIT), or paid out to a bank account (WITHDRAWAL).',
   id: { resolve: (f) => f.id },
   loadOne: (id, ctx) => (ctx.viewer ? ctx.services.funding.get(ctx.viewer.userId, id) : null),
-  authScopes: (f, ctx) => ctx.viewer?.userId === f.userId,
+  // The owner, and admins (who start refunds on a user's behalf).
+  authScopes: (f, ctx) => Boolean(ctx.viewer && (ctx.viewer.userId === f.userId || ctx.viewer.roles.includes('ADMIN'))),
   fields: (t) => ({
     kind: t.field({ type: FundingKindEnum, resolve: (f) => f.kind }),
     status: t.field({ type: FundingStatusEnum, resolve: (f) => f.status }),
@@ -46,6 +47,13 @@ builder.node(FundingOperationRef, {
       nullable: true,
       resolve: (f, _args, ctx) => (f.reversalTransactionId ? ctx.services.history.view(f.walletId, f.reversalTransactionId, f.userId) : null),
     }),
+    refundOf: t.field({
+      type: FundingOperationRef,
+      nullable: true,
+      description: 'For a refund to a card (kind WITHDRAWAL, paid to the card): the top-up it pays back.',
+      resolve: (f, _args, ctx) => (f.refundOfId ? ctx.services.funding.get(f.userId, f.refundOfId) : null),
+    }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why an admin started it (refunds).' }),
     failureCode: t.exposeString('failureCode', { nullable: true, description: "The processor's code, e.g. card_declined, R01." }),
     failureMessage: t.exposeString('failureMessage', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -80,6 +88,16 @@ const fundingPayload = (name: string) =>
   });
 
 export const AddFundsPayload = fundingPayload('AddFundsPayload');
+export const AdminRefundDepositPayload = fundingPayload('AdminRefundDepositPayload');
+
+export const AdminRefundDepositInput = builder.inputType('AdminRefundDepositInput', {
+  fields: (t) => ({
+    fundingId: t.globalID({ required: true, for: FundingOperationRef, description: 'A card top-up that SUCCEEDED.' }),
+    amount: t.field({ type: MoneyInput, required: false, description: 'Default: all of the top-up not refunded yet.' }),
+    reason: t.string({ required: true, description: '3 to 500 characters; the user sees it.' }),
+    idempotencyKey: t.string({ required: true }),
+  }),
+});
 export const WithdrawPayload = fundingPayload('WithdrawPayload');
 
 export const WithdrawInput = builder.inputType('WithdrawInput', {

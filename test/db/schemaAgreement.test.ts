@@ -64,7 +64,11 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'PaymentMethod.scheme': () => 'ACH',
   'PaymentMethod.country': () => 'US',
   // funding_operations: provider IN ('card', 'bank'); 0 <= fee < amount (amount is 2^62 + n).
-  'FundingOperation.provider': (n) => (n % 2 ? 'bank' : 'card'),
+  // A card payout must be a refund (funding_operations_card_payout_is_refund): bank, so the
+  // minimal row (no refund_of_id) passes.
+  'FundingOperation.provider': () => 'bank',
+  // funding_operations: reason 3..500 characters.
+  'FundingOperation.reason': (n) => `reason ${n}`,
   // Both sample rows are withdrawals (see SHAPE_EXCEPTIONS: they need a hold).
   'FundingOperation.kind': () => 'WITHDRAWAL',
   'FundingOperation.fee': (n) => BigInt(n),

@@ -18,6 +18,7 @@ import { topics, type FundingChanged } from '../events/topics.js';
 import { GatewayTimeoutError, type BankGateway, type CardGateway, type MovementState, type WebhookEvent } from '../gateways/gateways.js';
 import { postThrough, type SystemWallet, type TransferRequest } from '../ledger/postTransfers.js';
 import type { Currencies } from '../money/currencies.js';
+import { formatAmount } from '../money/money.js';
 import { keysetOrder, keysetWhere, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { PaymentMethodService } from '../payments/paymentMethods.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
@@ -29,6 +30,14 @@ export type Provider = 'card' | 'bank';
 export interface AddFundsInput {
   paymentMethodId: string;
   amount: MoneyInput;
+  idempotencyKey: string;
+}
+
+export interface RefundDepositInput {
+  fundingId: string;
+  /** Default: everything not refunded yet. */
+  amount?: MoneyInput | null;
+  reason: string;
   idempotencyKey: string;
 }
 
@@ -66,6 +75,8 @@ export interface FundingService {
   addFunds(userId: string, input: AddFundsInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
   /** Holds the amount at once and pays it out to a verified bank account. */
   withdraw(userId: string, input: WithdrawInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
+  /** An admin pays (part of) a card top-up back to its card: held at once, posted when the processor confirms. */
+  refundDeposit(adminId: string, input: RefundDepositInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
   get(userId: string, id: string): Promise<FundingRecord | null>;
   list(userId: string, page: PageRequest): Promise<Page<FundingRecord>>;
   /** Applies one verified webhook event; safe to call any number of times with the same event. */
@@ -106,13 +117,18 @@ export function createFundingService(deps: {
 }): FundingService {
   const { prisma, log } = deps;
 
-  /** The processor call for an operation, and the event prefix its webhooks use. */
-  const gatewayOf = (op: Pick<FundingRecord, 'provider' | 'kind'>) =>
-    op.provider === 'card'
-      ? { request: deps.cards.charge, lookup: deps.cards.lookup, events: 'charge' }
-      : op.kind === 'DEPOSIT'
-        ? { request: deps.banks.debit, lookup: deps.banks.lookup, events: 'debit' }
-        : { request: deps.banks.credit, lookup: deps.banks.lookup, events: 'credit' };
+  /** The processor call for an operation, its lookup, and the prefix of its webhook events. */
+  function gatewayOf(op: Pick<FundingRecord, 'id' | 'provider' | 'kind' | 'amount' | 'currency' | 'refundOfId'>) {
+    const movement = { amount: op.amount, currency: op.currency, reference: op.id };
+    if (op.provider === 'card') {
+      return op.kind === 'DEPOSIT'
+        ? { request: (vaultToken: string) => deps.cards.charge({ ...movement, vaultToken }), lookup: deps.cards.lookup, events: 'charge' }
+        : { request: () => deps.cards.refund({ ...movement, chargeReference: op.refundOfId! }), lookup: deps.cards.lookup, events: 'refund' };
+    }
+    return op.kind === 'DEPOSIT'
+      ? { request: (vaultToken: string) => deps.banks.debit({ ...movement, vaultToken }), lookup: deps.banks.lookup, events: 'debit' }
+      : { request: (vaultToken: string) => deps.banks.credit({ ...movement, vaultToken }), lookup: deps.banks.lookup, events: 'credit' };
+  }
 
   /** Asks the processor for the money; on no answer the deposit stays PENDING for reconciliation. */
   async function submit(op: FundingRecord, vaultToken: string) {
@@ -120,7 +136,7 @@ export function createFundingService(deps: {
     let timer: NodeJS.Timeout | undefined;
     try {
       const { providerRef } = await Promise.race([
-        gateway.request({ vaultToken, amount: op.amount, currency: op.currency, reference: op.id }),
+        gateway.request(vaultToken),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new GatewayTimeoutError(`No answer from the ${op.provider} processor within ${deps.gatewayTimeoutMs} ms.`)), deps.gatewayTimeoutMs);
         }),
@@ -217,20 +233,23 @@ export function createFundingService(deps: {
     if (ended.count === 1) await tx.$executeRaw`UPDATE wallets SET held_amount = held_amount - ${op.amount}, updated_at = now() WHERE id = ${op.walletId}::uuid`;
   }
 
-  /** The bank paid out: the hold becomes the posted withdrawal, in one transaction. */
+  /** The processor paid out: the hold becomes the posted withdrawal (or card refund), in one transaction. */
   async function postWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord) {
     await endHold(tx, op, 'CAPTURED');
+    const to = { system: SETTLEMENT[op.provider as Provider] };
     const { ids, events } = await post(tx, [
-      transfer(op, 'post', { type: 'WITHDRAWAL', amount: op.amount, from: { walletId: op.walletId }, to: { system: 'SETTLEMENT_BANK' }, note: 'Withdrawal to bank' }),
+      op.refundOfId
+        ? transfer(op, 'post', { type: 'REFUND', amount: op.amount, from: { walletId: op.walletId }, to, note: 'Refund to card' })
+        : transfer(op, 'post', { type: 'WITHDRAWAL', amount: op.amount, from: { walletId: op.walletId }, to, note: 'Withdrawal to bank' }),
     ]);
     await tx.hold.update({ where: { id: op.holdId! }, data: { transactionId: ids[0]! } });
     return { transactionId: ids[0]!, events };
   }
 
-  /** The payout came back (returned, or failed after settling): the money returns, as a linked transaction. */
+  /** A payout came back (returned, or failed after settling): the money returns, as a linked transaction. */
   async function reverseWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
     const { ids, events } = await post(tx, [
-      transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { system: 'SETTLEMENT_BANK' }, to: { walletId: op.walletId }, note: reason }),
+      transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { system: SETTLEMENT[op.provider as Provider] }, to: { walletId: op.walletId }, note: reason }),
     ]);
     await tx.$executeRaw`UPDATE ledger_transactions SET reverses_id = ${transactionId}::uuid, updated_at = now() WHERE id = ${ids[0]!}::uuid`;
     await tx.$executeRaw`UPDATE ledger_transactions SET status = 'REVERSED', updated_at = now() WHERE id = ${transactionId}::uuid`;
@@ -393,6 +412,63 @@ export function createFundingService(deps: {
       });
       if (!created.ok) return created;
       if (!created.value) return failure('INSUFFICIENT_FUNDS', 'Not enough available money in your wallet for this withdrawal.', 'amount');
+      return success(await afterCreate(created.value, method.vaultToken));
+    },
+
+    async refundDeposit(adminId, input) {
+      const reason = input.reason.trim();
+      const refused = [
+        reason.length >= 3 && reason.length <= 500 ? null : { field: ['input', 'reason'], code: 'INVALID_INPUT' as const, message: 'reason must be 3 to 500 characters: say why.' },
+        idempotencyKeyProblem(input.idempotencyKey),
+      ].filter((e): e is UserError => Boolean(e));
+      if (refused.length) return { ok: false, errors: refused };
+      const deposit = /^[0-9a-f-]{36}$/i.test(input.fundingId) ? await prisma.fundingOperation.findUnique({ where: { id: input.fundingId } }) : null;
+      if (!deposit || deposit.kind !== 'DEPOSIT') return failure('NOT_FOUND', 'No top-up has that id.', 'fundingId');
+      if (deposit.provider !== 'card' || deposit.status !== 'SUCCEEDED') {
+        return failure('INVALID_INPUT', 'Only a card top-up that succeeded (and was not charged back) can be refunded.', 'fundingId');
+      }
+      let requested: bigint | null = null;
+      if (input.amount) {
+        const amount = parsePositiveAmount(input.amount, deps.currencies);
+        if (!amount.ok) return { ok: false, errors: [amount.error] };
+        if (amount.currency !== deposit.currency) return failure('CURRENCY_MISMATCH', `The top-up was in ${deposit.currency}.`, 'amount.currency');
+        requested = amount.amount;
+      }
+      const method = await prisma.paymentMethod.findUniqueOrThrow({ where: { id: deposit.paymentMethodId }, select: { vaultToken: true } });
+      // Admin keys live beside the user's own keys: prefixed, so the two can never collide.
+      const key = `admin:${adminId}:${input.idempotencyKey}`;
+      const hash = requestHash(['refundDeposit', deposit.id, requested, reason]);
+      let tooMuch: bigint | null = null;
+      const created = await createOnce(deposit.userId, key, hash, async (tx) => {
+        // The top-up's row lock serialises refunds of it, so together they never exceed it.
+        await tx.$queryRaw`SELECT id FROM funding_operations WHERE id = ${deposit.id}::uuid FOR UPDATE`;
+        const [sum] = await tx.$queryRaw<{ refunded: bigint }[]>`
+          SELECT coalesce(sum(amount), 0)::bigint AS refunded FROM funding_operations WHERE refund_of_id = ${deposit.id}::uuid AND status <> 'FAILED'`;
+        const left = deposit.amount - sum!.refunded;
+        const amount = requested ?? left;
+        if (amount <= 0n || amount > left) {
+          tooMuch = left;
+          return null;
+        }
+        const held = await tx.$executeRaw`
+          UPDATE wallets SET held_amount = held_amount + ${amount}, updated_at = now()
+          WHERE id = ${deposit.walletId}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount}`;
+        if (held === 0) return null;
+        const hold = await tx.hold.create({ data: { walletId: deposit.walletId, amount, reason: 'refund' } });
+        return tx.fundingOperation.create({
+          data: {
+            userId: deposit.userId, walletId: deposit.walletId, currency: deposit.currency, kind: 'WITHDRAWAL', provider: 'card',
+            paymentMethodId: deposit.paymentMethodId, amount, fee: 0n, idempotencyKey: key, requestHash: hash, holdId: hold.id,
+            refundOfId: deposit.id, reason,
+          },
+        });
+      });
+      if (!created.ok) return created;
+      if (!created.value) {
+        return tooMuch !== null
+          ? failure('INVALID_AMOUNT', `At most ${formatAmount(tooMuch, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`, 'amount')
+          : failure('INSUFFICIENT_FUNDS', "The user's wallet no longer holds that much available money.", 'amount');
+      }
       return success(await afterCreate(created.value, method.vaultToken));
     },
 

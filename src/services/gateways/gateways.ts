@@ -34,7 +34,7 @@ export interface MovementStatus {
 /** One line of a processor's settlement report: money that moved on that day. */
 export interface SettlementLine extends MovementStatus {
   reference: string;
-  kind: 'charge' | 'debit' | 'credit';
+  kind: 'charge' | 'debit' | 'credit' | 'refund';
   settledAt: Date;
 }
 
@@ -43,6 +43,8 @@ export interface CardGateway {
   verifyCard(input: { vaultToken: string; expMonth: number; expYear: number; cvc: string }): Promise<{ ok: true; gatewayRef: string } | GatewayDecline>;
   /** Asks for a charge (authorise and capture); the same reference twice is one charge. */
   charge(input: MovementRequest): Promise<{ providerRef: string }>;
+  /** Pays (part of) an earlier charge back to its card; `reference` is the refund's own. */
+  refund(input: Omit<MovementRequest, 'vaultToken'> & { chargeReference: string }): Promise<{ providerRef: string }>;
   /** What the processor knows of a charge by our reference; null if it never received it. */
   lookup(reference: string): Promise<MovementStatus | null>;
   /** The processor's settlement report for a day (YYYY-MM-DD, UTC). */
@@ -65,7 +67,7 @@ export interface BankGateway {
 /** The body of a processor's webhook. */
 export interface WebhookEvent {
   id: string;
-  /** <charge|debit|credit>.<pending|succeeded|failed|disputed|returned>, e.g. charge.succeeded, debit.returned. */
+  /** <charge|refund|debit|credit>.<pending|succeeded|failed|disputed|returned>, e.g. charge.succeeded, debit.returned. */
   type: string;
   /** Unix seconds when the processor created the event. */
   created: number;

@@ -81,6 +81,26 @@ export function createSandboxCardGateway(deps: { vault: VaultReader; records: Sa
       return { providerRef: movement.providerRef };
     },
 
+    async refund({ reference, chargeReference, amount, currency }) {
+      const known = await records.get(reference);
+      if (known) return { providerRef: known.providerRef };
+      // Only money that was charged and not charged back can go back to the card.
+      const charge = await records.get(chargeReference);
+      const refundable = charge?.state === 'succeeded' && charge.currency === currency && amount <= charge.amount;
+      const { movement, fresh } = await records.claim({
+        reference, provider: 'card', kind: 'refund', providerRef: `re_${randomBytes(12).toString('hex')}`,
+        state: refundable ? 'succeeded' : 'failed', amount, currency, settlesInMs: refundable ? timing.webhookDelayMs : null,
+      });
+      if (!fresh) return { providerRef: movement.providerRef };
+      const data = { reference, providerRef: movement.providerRef, amount: amount.toString(), currency };
+      webhooks.send([
+        refundable
+          ? { type: 'refund.succeeded', data, afterMs: timing.webhookDelayMs }
+          : { type: 'refund.failed', data: { ...data, failureCode: 'charge_not_refundable', failureMessage: 'That charge cannot be refunded.' }, afterMs: timing.webhookDelayMs },
+      ]);
+      return { providerRef: movement.providerRef };
+    },
+
     lookup: (reference) => records.get(reference),
     settlementReport: (day) => records.settledOn('card', day),
   };

@@ -7,7 +7,7 @@ import type { MovementState, MovementStatus, SettlementLine } from '../gateways.
 export interface NewMovement {
   reference: string;
   provider: 'card' | 'bank';
-  kind: 'charge' | 'debit' | 'credit';
+  kind: 'charge' | 'debit' | 'credit' | 'refund';
   providerRef: string;
   state: MovementState;
   amount: bigint;
@@ -27,7 +27,7 @@ export interface SandboxRecords {
 interface Row {
   reference: string;
   provider_ref: string;
-  kind: 'charge' | 'debit' | 'credit';
+  kind: 'charge' | 'debit' | 'credit' | 'refund';
   state: MovementState;
   amount: string;
   currency: string;
