@@ -102,6 +102,8 @@ const schema = z
     SESSION_CACHE_SECONDS: int(0, 3600).default(300),
 
     /** Currency of the wallet every user gets at sign-up. */
+    /** Limits per KYC tier (see config/kyc-limits.json for the shape). */
+    KYC_LIMITS_FILE: z.string().min(1).default('config/kyc-limits.json'),
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),
     /** Largest single transfer, in major units, for every currency without its own entry below. */
     MAX_TRANSFER_AMOUNT: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like 10000').default('10000'),

@@ -5,6 +5,7 @@ import '../schema/wallet.js';
 import '../schema/transfers.js';
 import '../schema/paymentMethods.js';
 import '../schema/funding.js';
+import '../schema/limits.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
@@ -12,6 +13,7 @@ import './wallets.js';
 import './transfers.js';
 import './paymentMethods.js';
 import './funding.js';
+import './limits.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

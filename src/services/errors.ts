@@ -60,6 +60,7 @@ export const USER_ERROR_CODES = [
   'PAYMENT_METHOD_UNUSABLE',
   'VERIFICATION_FAILED',
   'VERIFICATION_LOCKED',
+  'LIMIT_EXCEEDED',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -6,6 +6,7 @@ import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { createAccountService, type AccountService } from './accounts/accounts.js';
 import { createAccessTokens, type AccessTokens } from './auth/accessTokens.js';
+import { createLimitsService, loadLimitsFile, syncTierLimits, type LimitsService } from './compliance/limits.js';
 import { createSessionService, type SessionService } from './auth/sessions.js';
 import { createSignInThrottle } from './auth/signInThrottle.js';
 import { createOutboxPublisher, type OutboxPublisher } from './events/outbox.js';
@@ -38,6 +39,7 @@ export interface Services {
   transfers: TransferService;
   paymentMethods: PaymentMethodService;
   funding: FundingService;
+  limits: LimitsService;
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -73,6 +75,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
       `DEFAULT_CURRENCY ${config.DEFAULT_CURRENCY} is not a supported currency (${currencies.list().map((c) => c.code).join(', ')}).`,
     );
   }
+  // Every process writes the same limits from the same file; the database enforces them.
+  await syncTierLimits(prisma, loadLimitsFile(config.KYC_LIMITS_FILE, currencies));
   const limiters = createLimiterFactory(redis, config.REDIS_PREFIX);
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
@@ -168,6 +172,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   };
   return {
     accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
+    limits: createLimitsService({ prisma }),
     webhookSecrets,
   };
 }

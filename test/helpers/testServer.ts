@@ -50,6 +50,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     SANDBOX_BANK_SETTLE_MS: '200',
     SANDBOX_WEBHOOK_CHAOS: 'true',
     GATEWAY_TIMEOUT_MS: '400',
+    // Limits are tested in limits.test.ts; elsewhere they must never get in the way.
+    KYC_LIMITS_FILE: 'config/kyc-limits-unlimited.json',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',

@@ -102,6 +102,22 @@ export function feeFor(amount: bigint, rule: FeeRule): bigint {
 
 const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', bank: 'SETTLEMENT_BANK' };
 
+/** Thrown inside an operation's creating transaction to refuse it: everything rolls back. */
+class Refusal extends Error {
+  constructor(readonly userError: UserError) {
+    super(userError.message);
+  }
+}
+const refuse = (code: UserError['code'], message: string, field: string): never => {
+  throw new Refusal({ code, message, field: ['input', ...field.split('.')] });
+};
+
+/** Counts a top-up or withdrawal against the wallet's daily limits, or refuses it (LIMIT_EXCEEDED). */
+async function countFunding(tx: Prisma.TransactionClient, walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint) {
+  const [row] = await tx.$queryRaw<{ refusal: string | null }[]>`SELECT wallet_count_funding(${walletId}::uuid, ${kind}, ${amount}) AS refusal`;
+  if (row!.refusal) refuse('LIMIT_EXCEEDED', row!.refusal, 'amount');
+}
+
 export function createFundingService(deps: {
   prisma: PrismaClient;
   currencies: Currencies;
@@ -296,19 +312,19 @@ export function createFundingService(deps: {
 
   /**
    * Creates the operation once per idempotency key: a retry (or a concurrent copy) gets the first
-   * one back, marked replayed; the same key for another request is refused. `create` may return
-   * null to refuse (nothing is kept, so the key stays free).
+   * one back, marked replayed; the same key for another request is refused. `create` may throw a
+   * Refusal (nothing is kept, so the key stays free).
    */
   async function createOnce(
     userId: string,
     key: string,
     hash: string,
-    create: (tx: Prisma.TransactionClient) => Promise<FundingRecord | null>,
-  ): Promise<Outcome<{ op: FundingRecord; replayed: boolean } | null>> {
+    create: (tx: Prisma.TransactionClient) => Promise<FundingRecord>,
+  ): Promise<Outcome<{ op: FundingRecord; replayed: boolean }>> {
     try {
-      const op = await prisma.$transaction(create);
-      return success(op && { op, replayed: false });
+      return success({ op: await prisma.$transaction(create), replayed: false });
     } catch (err) {
+      if (err instanceof Refusal) return { ok: false, errors: [err.userError] };
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
       const op = (await prisma.fundingOperation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: key } } }))!;
       if (op.requestHash !== hash) {
@@ -374,16 +390,17 @@ export function createFundingService(deps: {
       const fee = feeFor(amount.amount, deps.fees[provider]);
       if (fee >= amount.amount) return failure('INVALID_AMOUNT', 'The amount must be more than the top-up fee.', 'amount.amount');
       const hash = requestHash(['addFunds', method.id, amount.currency, amount.amount]);
-      const created = await createOnce(userId, input.idempotencyKey, hash, (tx) =>
-        tx.fundingOperation.create({
+      const created = await createOnce(userId, input.idempotencyKey, hash, async (tx) => {
+        await countFunding(tx, wallet.id, 'ADD', amount.amount);
+        return tx.fundingOperation.create({
           data: {
             userId, walletId: wallet.id, currency: amount.currency, kind: 'DEPOSIT', paymentMethodId: method.id, provider,
             amount: amount.amount, fee, idempotencyKey: input.idempotencyKey, requestHash: hash,
           },
-        }),
-      );
+        });
+      });
       if (!created.ok) return created;
-      return success(await afterCreate(created.value!, method.vaultToken));
+      return success(await afterCreate(created.value, method.vaultToken));
     },
 
     async withdraw(userId, input) {
@@ -395,13 +412,14 @@ export function createFundingService(deps: {
       }
       const hash = requestHash(['withdraw', method.id, amount.currency, amount.amount]);
       const created = await createOnce(userId, input.idempotencyKey, hash, async (tx) => {
+        await countFunding(tx, wallet.id, 'WITHDRAW', amount.amount);
         // The hold and the operation commit together. The conditional update is the balance check:
         // it takes the wallet's row lock, so transfers and other withdrawals spending the same
         // money wait, and available can never go below zero.
         const held = await tx.$executeRaw`
           UPDATE wallets SET held_amount = held_amount + ${amount.amount}, updated_at = now()
           WHERE id = ${wallet.id}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount.amount}`;
-        if (held === 0) return null;
+        if (held === 0) refuse('INSUFFICIENT_FUNDS', 'Not enough available money in your wallet for this withdrawal.', 'amount');
         const hold = await tx.hold.create({ data: { walletId: wallet.id, amount: amount.amount, reason: 'withdrawal' } });
         return tx.fundingOperation.create({
           data: {
@@ -411,7 +429,6 @@ export function createFundingService(deps: {
         });
       });
       if (!created.ok) return created;
-      if (!created.value) return failure('INSUFFICIENT_FUNDS', 'Not enough available money in your wallet for this withdrawal.', 'amount');
       return success(await afterCreate(created.value, method.vaultToken));
     },
 
@@ -438,7 +455,6 @@ export function createFundingService(deps: {
       // Admin keys live beside the user's own keys: prefixed, so the two can never collide.
       const key = `admin:${adminId}:${input.idempotencyKey}`;
       const hash = requestHash(['refundDeposit', deposit.id, requested, reason]);
-      let tooMuch: bigint | null = null;
       const created = await createOnce(deposit.userId, key, hash, async (tx) => {
         // The top-up's row lock serialises refunds of it, so together they never exceed it.
         await tx.$queryRaw`SELECT id FROM funding_operations WHERE id = ${deposit.id}::uuid FOR UPDATE`;
@@ -447,13 +463,12 @@ export function createFundingService(deps: {
         const left = deposit.amount - sum!.refunded;
         const amount = requested ?? left;
         if (amount <= 0n || amount > left) {
-          tooMuch = left;
-          return null;
+          refuse('INVALID_AMOUNT', `At most ${formatAmount(left, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`, 'amount');
         }
         const held = await tx.$executeRaw`
           UPDATE wallets SET held_amount = held_amount + ${amount}, updated_at = now()
           WHERE id = ${deposit.walletId}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount}`;
-        if (held === 0) return null;
+        if (held === 0) refuse('INSUFFICIENT_FUNDS', "The user's wallet no longer holds that much available money.", 'amount');
         const hold = await tx.hold.create({ data: { walletId: deposit.walletId, amount, reason: 'refund' } });
         return tx.fundingOperation.create({
           data: {
@@ -464,11 +479,6 @@ export function createFundingService(deps: {
         });
       });
       if (!created.ok) return created;
-      if (!created.value) {
-        return tooMuch !== null
-          ? failure('INVALID_AMOUNT', `At most ${formatAmount(tooMuch, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`, 'amount')
-          : failure('INSUFFICIENT_FUNDS', "The user's wallet no longer holds that much available money.", 'amount');
-      }
       return success(await afterCreate(created.value, method.vaultToken));
     },
 

@@ -34,6 +34,8 @@ export interface TransferRequest {
   note?: string | null;
   metadata?: Record<string, unknown>;
   initiatedBy?: string | null;
+  /** Check the sender's KYC limits and the recipient's balance cap (user-initiated sends). */
+  limits?: boolean;
 }
 
 export type TransferRefusalCode =
@@ -45,7 +47,8 @@ export type TransferRefusalCode =
   | 'RECIPIENT_NOT_FOUND'
   | 'SELF_TRANSFER'
   | 'WALLET_FROZEN'
-  | 'INSUFFICIENT_FUNDS';
+  | 'INSUFFICIENT_FUNDS'
+  | 'LIMIT_EXCEEDED';
 
 /** One side of a posted transfer, as it was right after the transfer. */
 export interface PostedSide {

@@ -103,6 +103,7 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
           // Kept so the sender (only) sees the identifier they typed.
           metadata: { recipient: to },
           initiatedBy: userId,
+          limits: true,
         },
       ]);
       return finish(result!, 'from', 'walletId' in to ? undefined : to);
