@@ -73,6 +73,7 @@ const schema = z
      */
     WEBHOOK_SECRET_CARD: webhookSecrets.optional(),
     WEBHOOK_SECRET_BANK: webhookSecrets.optional(),
+    WEBHOOK_SECRET_KYC: webhookSecrets.optional(),
     /** Webhooks whose signed timestamp is further than this from now are refused (replays, clock skew). */
     WEBHOOK_TOLERANCE_SECONDS: int(30, 3600).default(300),
     /** Deposit fees per method kind: "<basis points>+<fixed minor units>", e.g. "290+30" = 2.90 % + 0.30. */
@@ -87,6 +88,8 @@ const schema = z
       .default('*/5 * * * *'),
     /** Operations pending longer than this are looked up at the processor by reconciliation. */
     RECONCILE_PENDING_AFTER_SECONDS: int(0, 30 * 86_400).default(900),
+    /** Sandbox KYC provider: delay before its decision webhook. */
+    SANDBOX_KYC_DELAY_MS: int(0, 86_400_000).default(1_000),
     /** Sandbox processors: delay before a result webhook, before a chargeback, before a bank settlement. */
     SANDBOX_WEBHOOK_DELAY_MS: int(0, 600_000).default(300),
     SANDBOX_DISPUTE_DELAY_MS: int(0, 86_400_000).default(5_000),
@@ -151,7 +154,7 @@ const schema = z
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
   })
   .superRefine((c, ctx) => {
-    for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'WEBHOOK_SECRET_CARD', 'WEBHOOK_SECRET_BANK'] as const) {
+    for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'WEBHOOK_SECRET_CARD', 'WEBHOOK_SECRET_BANK', 'WEBHOOK_SECRET_KYC'] as const) {
       if (c.NODE_ENV === 'production' && !c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
     }
     if (c.WEB_CONCURRENCY > 1 && (!c.DATABASE_URL || !c.REDIS_URL)) {

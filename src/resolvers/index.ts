@@ -6,6 +6,7 @@ import '../schema/transfers.js';
 import '../schema/paymentMethods.js';
 import '../schema/funding.js';
 import '../schema/limits.js';
+import '../schema/kyc.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
@@ -14,6 +15,7 @@ import './transfers.js';
 import './paymentMethods.js';
 import './funding.js';
 import './limits.js';
+import './kyc.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

@@ -31,7 +31,7 @@ export interface HttpDeps {
 }
 
 const GRAPHQL_PATH = '/graphql';
-const WEBHOOK_PATH = /^\/webhooks\/(card|bank)$/;
+const WEBHOOK_PATH = /^\/webhooks\/(card|bank|kyc)$/;
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -179,7 +179,7 @@ export function createRequestListener(deps: HttpDeps) {
           sendProblem(res, new HttpProblem(405, `Method ${req.method} is not allowed on ${GRAPHQL_PATH}: use GET or POST.`, 'METHOD_NOT_ALLOWED'));
         }
       } else if (WEBHOOK_PATH.test(url.pathname)) {
-        const provider = WEBHOOK_PATH.exec(url.pathname)![1] as Provider;
+        const provider = WEBHOOK_PATH.exec(url.pathname)![1] as Provider | 'kyc';
         if (req.method !== 'POST') {
           res.setHeader('allow', 'POST');
           throw new HttpProblem(405, 'Webhooks are POSTed.', 'METHOD_NOT_ALLOWED');

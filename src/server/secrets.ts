@@ -43,8 +43,12 @@ export function resolveVaultKeys(config: Config): VaultKeys {
 }
 
 /** Webhook secrets per processor, newest first (the sandbox signs with the first). */
-export function resolveWebhookSecrets(config: Config): { card: string[]; bank: string[] } {
+export function resolveWebhookSecrets(config: Config): { card: string[]; bank: string[]; kyc: string[] } {
   const of = (configured: string | undefined, name: string) =>
     (configured ?? localSecret(config, name, () => randomBytes(32).toString('base64url'))).split(',');
-  return { card: of(config.WEBHOOK_SECRET_CARD, 'webhook-secret-card'), bank: of(config.WEBHOOK_SECRET_BANK, 'webhook-secret-bank') };
+  return {
+    card: of(config.WEBHOOK_SECRET_CARD, 'webhook-secret-card'),
+    bank: of(config.WEBHOOK_SECRET_BANK, 'webhook-secret-bank'),
+    kyc: of(config.WEBHOOK_SECRET_KYC, 'webhook-secret-kyc'),
+  };
 }

@@ -1,4 +1,4 @@
-// POST /webhooks/<provider>: processors' result notifications. Only a body signed with one of the
+// POST /webhooks/<provider>: the card and bank processors' results, and the KYC provider's decisions. Only a body signed with one of the
 // provider's secrets, within the time tolerance, is read at all; then the event is applied
 // (services/funding) and acknowledged with 2xx, also when it was a duplicate or matched nothing,
 // so the processor stops retrying. A failure while applying answers 500, so it retries.
@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Provider } from '../services/funding/funding.js';
-import type { WebhookEvent } from '../services/gateways/gateways.js';
+import type { KycWebhookEvent, WebhookEvent } from '../services/gateways/gateways.js';
 import type { Services } from '../services/index.js';
 import { verifySignature } from '../services/webhooks/signature.js';
 
@@ -24,9 +24,16 @@ const eventSchema = z.object({
   }),
 }) satisfies z.ZodType<WebhookEvent>;
 
+const kycEventSchema = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().regex(/^kyc\.[a-z_]+$/).max(64),
+  created: z.number().int().nonnegative(),
+  data: z.object({ reference: z.string().min(1).max(255), providerRef: z.string().min(1).max(255), reason: z.string().max(500).optional() }),
+}) satisfies z.ZodType<KycWebhookEvent>;
+
 export async function receiveWebhook(
   deps: { services: Services; config: Config; log: Logger },
-  provider: Provider,
+  provider: Provider | 'kyc',
   header: string | string[] | undefined,
   body: Buffer,
 ): Promise<{ status: number; body: unknown }> {
@@ -48,9 +55,12 @@ export async function receiveWebhook(
   } catch {
     return refuse(400, 'MALFORMED_EVENT', 'The body is not JSON.');
   }
-  const event = eventSchema.safeParse(parsed);
+  const event = provider === 'kyc' ? kycEventSchema.safeParse(parsed) : eventSchema.safeParse(parsed);
   if (!event.success) return refuse(400, 'MALFORMED_EVENT', 'The body is not a webhook event this server understands.');
-  const outcome = await deps.services.funding.handleWebhook(provider, event.data);
+  const outcome =
+    provider === 'kyc'
+      ? await deps.services.kyc.handleWebhook(event.data as KycWebhookEvent)
+      : await deps.services.funding.handleWebhook(provider, event.data as WebhookEvent);
   deps.log.info({ provider, eventId: event.data.id, type: event.data.type, outcome }, 'webhook received');
   return { status: 200, body: { received: true, outcome } };
 }

@@ -6,6 +6,7 @@ import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { createAccountService, type AccountService } from './accounts/accounts.js';
 import { createAccessTokens, type AccessTokens } from './auth/accessTokens.js';
+import { createKycService, type KycService } from './compliance/kyc.js';
 import { createLimitsService, loadLimitsFile, syncTierLimits, type LimitsService } from './compliance/limits.js';
 import { createSessionService, type SessionService } from './auth/sessions.js';
 import { createSignInThrottle } from './auth/signInThrottle.js';
@@ -15,6 +16,7 @@ import { createHistoryService, type HistoryService } from './history/transaction
 import { createFundingService, type FundingService } from './funding/funding.js';
 import { createSandboxBankGateway } from './gateways/sandbox/bankSandbox.js';
 import { createSandboxCardGateway } from './gateways/sandbox/cardSandbox.js';
+import { createSandboxKycProvider } from './gateways/sandbox/kycSandbox.js';
 import { createSandboxRecords } from './gateways/sandbox/records.js';
 import { createWebhookSender } from './gateways/sandbox/webhookSender.js';
 import { createBatchingLedger } from './ledger/batchingLedger.js';
@@ -40,6 +42,7 @@ export interface Services {
   paymentMethods: PaymentMethodService;
   funding: FundingService;
   limits: LimitsService;
+  kyc: KycService;
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -54,6 +57,7 @@ export interface SandboxControl {
 export interface WebhookSecrets {
   card: string[];
   bank: string[];
+  kyc: string[];
 }
 
 export interface ServiceDeps {
@@ -129,9 +133,9 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const transfers = createTransferService({ ledger, currencies });
   // The full vault goes to the gateway adapters only; everything else may store, never reveal.
   const vault = createVault({ sql, keys: vaultKeys });
-  const sender = (provider: 'card' | 'bank') =>
+  const sender = (provider: 'card' | 'bank' | 'kyc') =>
     createWebhookSender({ provider, secrets: webhookSecrets[provider], chaos: config.SANDBOX_WEBHOOK_CHAOS, target: () => webhookTarget, log });
-  const webhookSenders = [sender('card'), sender('bank')] as const;
+  const webhookSenders = [sender('card'), sender('bank'), sender('kyc')] as const;
   const records = createSandboxRecords(sql);
   const cards = createSandboxCardGateway({
     vault,
@@ -173,6 +177,13 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   return {
     accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
     limits: createLimitsService({ prisma }),
+    kyc: createKycService({
+      prisma,
+      vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },
+      provider: createSandboxKycProvider({ vault, webhooks: webhookSenders[2], delayMs: config.SANDBOX_KYC_DELAY_MS }),
+      pubsub,
+      log,
+    }),
     webhookSecrets,
   };
 }

@@ -76,6 +76,11 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'WebhookEvent.outcome': () => 'UNMATCHED',
   // user_debts: 0 <= outstanding <= amount.
   'UserDebt.outstanding': (n) => BigInt(n),
+  // kyc_cases: a level above TIER_0, a known document type, a country code; kyc_decisions: a known decision.
+  'KycCase.level': () => 'TIER_1',
+  'KycCase.documentType': () => 'PASSPORT',
+  'KycCase.documentCountry': () => 'GB',
+  'KycDecision.decision': () => 'APPROVED',
 };
 
 /**

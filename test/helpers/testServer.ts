@@ -12,7 +12,11 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 /** Fixed vault keys, so tests can build a second vault over the same records. */
 export const TEST_VAULT_KEYS = 'test1:' + Buffer.alloc(32, 1).toString('base64');
 export const TEST_VAULT_FINGERPRINT_KEY = Buffer.alloc(32, 2).toString('base64');
-export const TEST_WEBHOOK_SECRETS = { card: 'whsec-card-test-secret-0123456789abcdef', bank: 'whsec-bank-test-secret-0123456789abcdef' };
+export const TEST_WEBHOOK_SECRETS = {
+  card: 'whsec-card-test-secret-0123456789abcdef',
+  bank: 'whsec-bank-test-secret-0123456789abcdef',
+  kyc: 'whsec-kyc-test-secret-0123456789abcdef0',
+};
 
 export interface TestServer {
   server: RunningServer;
@@ -44,6 +48,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     VAULT_FINGERPRINT_KEY: TEST_VAULT_FINGERPRINT_KEY,
     WEBHOOK_SECRET_CARD: TEST_WEBHOOK_SECRETS.card,
     WEBHOOK_SECRET_BANK: TEST_WEBHOOK_SECRETS.bank,
+    WEBHOOK_SECRET_KYC: TEST_WEBHOOK_SECRETS.kyc,
+    SANDBOX_KYC_DELAY_MS: '30',
     // The sandbox processors answer fast, and send every event twice and out of order.
     SANDBOX_WEBHOOK_DELAY_MS: '30',
     SANDBOX_DISPUTE_DELAY_MS: '300',

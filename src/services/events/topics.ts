@@ -11,7 +11,14 @@ export const topics = {
   transactions: (userId: string) => `user.${userId}.transactions`,
   /** One of the user's deposits or withdrawals changed status. Payload: FundingChanged. */
   funding: (userId: string) => `user.${userId}.funding`,
+  /** One of the user's KYC cases changed status. Payload: KycChanged. */
+  kyc: (userId: string) => `user.${userId}.kyc`,
 };
+
+export interface KycChanged {
+  caseId: string;
+  status: string;
+}
 
 export interface FundingChanged {
   fundingId: string;

@@ -64,6 +64,26 @@ export interface BankGateway {
   settlementReport(day: string): Promise<SettlementLine[]>;
 }
 
+/** Checks a person's identity for a KYC tier; decides later, by webhook. */
+export interface KycProvider {
+  submit(input: {
+    reference: string;
+    level: 'TIER_1' | 'TIER_2';
+    legalName: string;
+    dateOfBirth: string;
+    documentToken: string | null;
+    selfieRef: string | null;
+  }): Promise<{ providerRef: string }>;
+}
+
+/** The KYC provider's decision webhook: kyc.approved, kyc.rejected or kyc.review. */
+export interface KycWebhookEvent {
+  id: string;
+  type: string;
+  created: number;
+  data: { reference: string; providerRef: string; reason?: string };
+}
+
 /** The body of a processor's webhook. */
 export interface WebhookEvent {
   id: string;

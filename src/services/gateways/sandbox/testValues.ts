@@ -30,3 +30,13 @@ export const SANDBOX_BANK_ACCOUNTS = {
 
 /** The two micro-deposits the sandbox bank sends to every linked account (minor units). */
 export const SANDBOX_MICRO_DEPOSITS = [32n, 45n] as const;
+
+/** The sandbox KYC provider decides by the last four characters of the document number (TIER_2) or of the legal name's letters (TIER_1). */
+export const SANDBOX_KYC = {
+  /** Rejected: "The document has expired." */
+  reject: '0002',
+  /** Referred to manual review by an admin. */
+  review: '0003',
+  /** The provider never answers (the case stays PENDING). */
+  timeout: '0004',
+} as const;

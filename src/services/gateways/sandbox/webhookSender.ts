@@ -5,10 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../logger.js';
 import { signPayload } from '../../webhooks/signature.js';
-import type { WebhookEvent } from '../gateways.js';
+import type { KycWebhookEvent, WebhookEvent } from '../gateways.js';
 
 export interface WebhookSenderSettings {
-  provider: 'card' | 'bank';
+  provider: 'card' | 'bank' | 'kyc';
   /** Signs with the first (newest) secret. */
   secrets: string[];
   chaos: boolean;
@@ -19,7 +19,7 @@ export interface WebhookSenderSettings {
 
 export interface WebhookSender {
   /** Sends the events of one movement, each `afterMs` after the previous one (then, under chaos, all again in reverse). */
-  send(events: { type: string; data: WebhookEvent['data']; afterMs: number }[]): void;
+  send(events: { type: string; data: WebhookEvent['data'] | KycWebhookEvent['data']; afterMs: number }[]): void;
   /** Cancels everything not yet delivered (server shutdown). */
   stop(): void;
 }
@@ -40,7 +40,7 @@ export function createWebhookSender(settings: WebhookSenderSettings): WebhookSen
     timers.add(timer);
   }
 
-  async function deliver(event: WebhookEvent, attempt: number) {
+  async function deliver(event: WebhookEvent | KycWebhookEvent, attempt: number) {
     const base = settings.target();
     const body = JSON.stringify(event);
     let status = 0;
@@ -71,7 +71,7 @@ export function createWebhookSender(settings: WebhookSenderSettings): WebhookSen
       let at = 0;
       const scheduled = events.map((e) => {
         at += e.afterMs;
-        const event: WebhookEvent = { id: `evt_${randomBytes(12).toString('hex')}`, type: e.type, created: Math.floor(Date.now() / 1000), data: e.data };
+        const event: WebhookEvent | KycWebhookEvent = { id: `evt_${randomBytes(12).toString('hex')}`, type: e.type, created: Math.floor(Date.now() / 1000), data: e.data };
         later(at, () => void deliver(event, 1));
         return event;
       });

@@ -1,0 +1,211 @@
+// KYC: a user asks for a higher tier with their details (submitKyc), the KYC provider decides
+// asynchronously by signed webhook (approve, reject, or refer to an admin), and admins decide the
+// referred cases. An approval raises users.kyc_tier, which is what the limits read. Document
+// numbers go to the vault; a case keeps only their last four characters. Every decision, the
+// provider's and the admins', is kept with who and why (kyc_decisions).
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import { failure, parseInput, success, type Outcome } from '../errors.js';
+import type { PubSub } from '../events/pubsub.js';
+import { topics, type KycChanged } from '../events/topics.js';
+import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
+import { encodeCursor, toPage, type Page, type PageRequest, decodeCursor } from '../pagination.js';
+import type { VaultWriter } from '../vault/vault.js';
+import type { KycTier } from './limits.js';
+
+export type KycCaseRecord = Prisma.KycCaseGetPayload<object>;
+export type KycDecisionRecord = Prisma.KycDecisionGetPayload<object>;
+
+export interface SubmitKycInput {
+  level: 'TIER_1' | 'TIER_2';
+  legalName: string;
+  /** YYYY-MM-DD. */
+  dateOfBirth: string;
+  address: { line1: string; line2?: string | null; city: string; postalCode: string; country: string };
+  document?: { type: 'PASSPORT' | 'ID_CARD' | 'DRIVING_LICENCE'; number: string; country: string } | null;
+  /** A reference to the selfie the app uploaded to the provider (required for TIER_2). */
+  selfieRef?: string | null;
+}
+
+export interface KycService {
+  submit(userId: string, input: SubmitKycInput): Promise<Outcome<KycCaseRecord>>;
+  /** The user's tier and their latest case. */
+  status(userId: string): Promise<{ tier: KycTier; latest: KycCaseRecord | null }>;
+  /** A case its owner (or an admin) may see; null otherwise. */
+  get(viewer: { userId: string; admin: boolean }, caseId: string): Promise<KycCaseRecord | null>;
+  decisions(caseId: string): Promise<KycDecisionRecord[]>;
+  /** Cases referred to manual review, oldest first. */
+  reviewQueue(page: PageRequest): Promise<Page<KycCaseRecord>>;
+  decide(adminId: string, input: { caseId: string; decision: 'APPROVE' | 'REJECT'; reason: string }): Promise<Outcome<KycCaseRecord>>;
+  /** Applies the provider's verified webhook; safe to call any number of times with one event. */
+  handleWebhook(event: KycWebhookEvent): Promise<'APPLIED' | 'IGNORED' | 'UNMATCHED' | 'DUPLICATE'>;
+}
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code like "US"');
+const inputSchema = z.object({
+  level: z.enum(['TIER_1', 'TIER_2']),
+  legalName: z.string().trim().min(2, 'legalName must be 2 to 140 characters.').max(140, 'legalName must be 2 to 140 characters.'),
+  dateOfBirth: z.iso.date('dateOfBirth must be a date like 1990-04-30.'),
+  address: z.object({ line1: text(200), line2: text(200).nullish(), city: text(100), postalCode: text(20), country }),
+  document: z
+    .object({
+      type: z.enum(['PASSPORT', 'ID_CARD', 'DRIVING_LICENCE']),
+      number: z
+        .string()
+        .transform((n) => n.replace(/[\s-]/g, '').toUpperCase())
+        .pipe(z.string().regex(/^[A-Z0-9]{4,40}$/, 'document.number must be 4 to 40 letters and digits.')),
+      country,
+    })
+    .nullish(),
+  selfieRef: z.string().trim().min(1).max(200).nullish(),
+});
+
+const TIER_ORDER: Record<KycTier, number> = { TIER_0: 0, TIER_1: 1, TIER_2: 2 };
+
+/** Whole years between a birth date and today (UTC). */
+export function ageOn(dateOfBirth: string, today = new Date()): number {
+  const [y, m, d] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  let age = today.getUTCFullYear() - y;
+  if (today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d)) age--;
+  return age;
+}
+
+export function createKycService(deps: { prisma: PrismaClient; vault: VaultWriter; provider: KycProvider; pubsub: PubSub; log: Logger }): KycService {
+  const { prisma, log } = deps;
+
+  function notify(c: Pick<KycCaseRecord, 'id' | 'userId' | 'status'>) {
+    deps.pubsub
+      .publish(topics.kyc(c.userId), { caseId: c.id, status: c.status } satisfies KycChanged)
+      .catch((err) => log.warn({ err: (err as Error).message }, 'publishing a KYC update failed'));
+  }
+
+  /** Records a decision and applies it: an approval raises the tier (never lowers it). */
+  async function settle(tx: Prisma.TransactionClient, c: KycCaseRecord, decision: 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW', reason: string | null, by: string | null) {
+    await tx.kycDecision.create({ data: { caseId: c.id, decision, decidedBy: by, reason } });
+    if (decision === 'APPROVED') {
+      await tx.$executeRaw`UPDATE users SET kyc_tier = ${c.level}::"KycTier", updated_at = now() WHERE id = ${c.userId}::uuid AND kyc_tier < ${c.level}::"KycTier"`;
+    }
+    return tx.kycCase.update({ where: { id: c.id }, data: { status: decision, reason, updatedAt: new Date() } });
+  }
+
+  return {
+    async submit(userId, raw) {
+      const parsed = parseInput(inputSchema, raw);
+      if (!parsed.ok) return parsed;
+      const input = parsed.value;
+      const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { kycTier: true, phone: true } });
+      if (TIER_ORDER[user.kycTier] >= TIER_ORDER[input.level]) return failure('INVALID_INPUT', `You are already at ${user.kycTier}.`, 'level');
+      if (ageOn(input.dateOfBirth) < 18) return failure('INVALID_INPUT', 'You must be 18 or older to verify your identity.', 'dateOfBirth');
+      if (ageOn(input.dateOfBirth) > 130) return failure('INVALID_INPUT', 'dateOfBirth is not a plausible date of birth.', 'dateOfBirth');
+      if (!user.phone) return failure('INVALID_INPUT', 'Add your phone number first (updateProfile): verification needs it.', 'level');
+      if (input.level === 'TIER_2' && (!input.document || !input.selfieRef)) {
+        return failure('INVALID_INPUT', 'TIER_2 needs a government ID document and a selfie (document, selfieRef).', input.document ? 'selfieRef' : 'document');
+      }
+      const vaulted = input.document ? await deps.vault.store('DOCUMENT', input.document.number) : null;
+      let created: KycCaseRecord;
+      try {
+        created = await prisma.kycCase.create({
+          data: {
+            userId,
+            level: input.level,
+            legalName: input.legalName,
+            dateOfBirth: new Date(`${input.dateOfBirth}T00:00:00Z`),
+            address: input.address,
+            documentType: input.document?.type ?? null,
+            documentCountry: input.document?.country ?? null,
+            documentToken: vaulted?.token ?? null,
+            documentLast4: input.document?.number.slice(-4) ?? null,
+            selfieRef: input.selfieRef ?? null,
+          },
+        });
+      } catch (err) {
+        if (vaulted) await deps.vault.discard(vaulted.token);
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+          return failure('INVALID_INPUT', 'You already have a verification in progress: wait for its decision (kycStatus).', 'level');
+        }
+        throw err;
+      }
+      try {
+        const { providerRef } = await deps.provider.submit({
+          reference: created.id, level: input.level, legalName: input.legalName, dateOfBirth: input.dateOfBirth,
+          documentToken: vaulted?.token ?? null, selfieRef: input.selfieRef ?? null,
+        });
+        created = await prisma.kycCase.update({ where: { id: created.id }, data: { providerRef } });
+      } catch (err) {
+        // The case stays PENDING; an admin can see it has no provider reference.
+        log.warn({ caseId: created.id, err: (err as Error).message }, 'the KYC provider did not take the case');
+      }
+      notify(created);
+      return success(created);
+    },
+
+    async status(userId) {
+      const [user, latest] = await Promise.all([
+        prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { kycTier: true } }),
+        prisma.kycCase.findFirst({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      ]);
+      return { tier: user.kycTier, latest };
+    },
+
+    async get(viewer, caseId) {
+      if (!z.uuid().safeParse(caseId).success) return null;
+      const c = await prisma.kycCase.findUnique({ where: { id: caseId } });
+      return c && (viewer.admin || c.userId === viewer.userId) ? c : null;
+    },
+
+    decisions: (caseId) => prisma.kycDecision.findMany({ where: { caseId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+
+    async reviewQueue(page) {
+      // Oldest first: a queue is worked in arrival order.
+      const p = page.after ? decodeCursor(page.after) : null;
+      const rows = await prisma.kycCase.findMany({
+        where: { status: 'MANUAL_REVIEW', ...(p ? { OR: [{ createdAt: { gt: p.at } }, { createdAt: p.at, id: { gt: p.id } }] } : {}) },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: page.limit + 1,
+      });
+      return toPage(rows, { ...page, backward: false }, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
+    },
+
+    async decide(adminId, { caseId, decision, reason }) {
+      const why = reason.trim();
+      if (why.length < 3 || why.length > 500) return failure('INVALID_INPUT', 'reason must be 3 to 500 characters: say why.', 'reason');
+      if (!z.uuid().safeParse(caseId).success) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
+      const result = await prisma.$transaction(async (tx) => {
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
+        if (!locked) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
+        const c = await tx.kycCase.findUniqueOrThrow({ where: { id: caseId } });
+        if (c.status !== 'MANUAL_REVIEW') return failure('INVALID_INPUT', `This case is ${c.status}, not waiting for review.`, 'caseId');
+        return success(await settle(tx, c, decision === 'APPROVE' ? 'APPROVED' : 'REJECTED', why, adminId));
+      });
+      if (result.ok) notify(result.value);
+      return result;
+    },
+
+    async handleWebhook(event) {
+      const result = await prisma.$transaction(async (tx) => {
+        const claimed = await tx.$executeRaw`
+          INSERT INTO webhook_events (provider, event_id, type, payload, outcome)
+          VALUES ('kyc', ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, 'IGNORED')
+          ON CONFLICT DO NOTHING`;
+        if (claimed === 0) return { outcome: 'DUPLICATE' as const, updated: null };
+        const reference = event.data.reference;
+        const [locked] = z.uuid().safeParse(reference).success
+          ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${reference}::uuid FOR UPDATE`
+          : [];
+        const c = locked ? await tx.kycCase.findUniqueOrThrow({ where: { id: reference } }) : null;
+        const decision = { 'kyc.approved': 'APPROVED', 'kyc.rejected': 'REJECTED', 'kyc.review': 'MANUAL_REVIEW' }[event.type] as
+          | 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW' | undefined;
+        // Only a PENDING case takes the provider's word; referred and decided cases are the admins'.
+        const outcome = !c ? 'UNMATCHED' : c.status === 'PENDING' && decision ? 'APPLIED' : 'IGNORED';
+        const updated = c && outcome === 'APPLIED' ? await settle(tx, c, decision!, event.data.reason ?? null, null) : null;
+        await tx.webhookEvent.update({ where: { provider_eventId: { provider: 'kyc', eventId: event.id } }, data: { outcome, kycCaseId: c?.id ?? null } });
+        return { outcome, updated } as const;
+      });
+      if (result.updated) notify(result.updated);
+      return result.outcome;
+    },
+  };
+}
