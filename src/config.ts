@@ -105,6 +105,8 @@ const schema = z
     SESSION_CACHE_SECONDS: int(0, 3600).default(300),
 
     /** Currency of the wallet every user gets at sign-up. */
+    /** Names screened at sign-up, KYC and payout (one per line; see config/sanctions.txt). */
+    SANCTIONS_LIST_FILE: z.string().min(1).default('config/sanctions.txt'),
     /** Limits per KYC tier (see config/kyc-limits.json for the shape). */
     KYC_LIMITS_FILE: z.string().min(1).default('config/kyc-limits.json'),
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),

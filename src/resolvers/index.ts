@@ -7,6 +7,7 @@ import '../schema/paymentMethods.js';
 import '../schema/funding.js';
 import '../schema/limits.js';
 import '../schema/kyc.js';
+import '../schema/aml.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
@@ -16,6 +17,7 @@ import './paymentMethods.js';
 import './funding.js';
 import './limits.js';
 import './kyc.js';
+import './aml.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

@@ -6,8 +6,10 @@ import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { createAccountService, type AccountService } from './accounts/accounts.js';
 import { createAccessTokens, type AccessTokens } from './auth/accessTokens.js';
+import { createAmlService, type AmlService } from './compliance/aml.js';
 import { createKycService, type KycService } from './compliance/kyc.js';
 import { createLimitsService, loadLimitsFile, syncTierLimits, type LimitsService } from './compliance/limits.js';
+import { loadSanctionsList } from './compliance/sanctions.js';
 import { createSessionService, type SessionService } from './auth/sessions.js';
 import { createSignInThrottle } from './auth/signInThrottle.js';
 import { createOutboxPublisher, type OutboxPublisher } from './events/outbox.js';
@@ -43,6 +45,7 @@ export interface Services {
   funding: FundingService;
   limits: LimitsService;
   kyc: KycService;
+  aml: AmlService;
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -99,6 +102,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     slowdownAfter: config.SIGNIN_SLOWDOWN_AFTER,
     slowdownMs: config.SIGNIN_SLOWDOWN_MS,
   });
+  const aml = createAmlService({ prisma, sanctions: loadSanctionsList(config.SANCTIONS_LIST_FILE), log });
   const accounts = createAccountService({
     prisma,
     sql,
@@ -108,6 +112,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     signUpLimit: { points: config.SIGNUP_MAX_PER_IP, durationSeconds: config.SIGNUP_WINDOW_SECONDS },
     pubsub,
     defaultCurrency: config.DEFAULT_CURRENCY,
+    screenName: (userId, name) => aml.screen(userId, name, 'SIGN_UP'),
     log,
   });
   const outbox = createOutboxPublisher({
@@ -158,6 +163,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   });
   const funding = createFundingService({
     prisma,
+    screenName: (userId, name) => aml.screen(userId, name, 'PAYOUT'),
     currencies,
     paymentMethods,
     cards,
@@ -177,10 +183,12 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   return {
     accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
     limits: createLimitsService({ prisma }),
+    aml,
     kyc: createKycService({
       prisma,
       vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },
       provider: createSandboxKycProvider({ vault, webhooks: webhookSenders[2], delayMs: config.SANDBOX_KYC_DELAY_MS }),
+      screenName: (userId, name) => aml.screen(userId, name, 'KYC'),
       pubsub,
       log,
     }),

@@ -81,6 +81,9 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'KycCase.documentType': () => 'PASSPORT',
   'KycCase.documentCountry': () => 'GB',
   'KycDecision.decision': () => 'APPROVED',
+  // aml_cases: decided (decided_at set) exactly when not OPEN; the full row has a decision.
+  'AmlCase.status': () => 'CLEARED',
+  'AmlCase.reason': (n) => `reason ${n}`,
 };
 
 /**

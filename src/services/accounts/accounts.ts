@@ -58,6 +58,8 @@ export interface AccountServiceDeps {
   pubsub: PubSub;
   /** Every new account gets a wallet in this currency. */
   defaultCurrency: string;
+  /** Sanctions screening of the new user's name (a hit freezes their wallet for review). */
+  screenName: (userId: string, name: string) => Promise<unknown>;
   log: Logger;
 }
 
@@ -117,6 +119,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         throw err;
       }
       log.info({ userId: user.id }, 'user signed up');
+      await deps.screenName(user.id, user.displayName);
       return success({ user, tokens: await sessions.start(user, client) });
     },
 

@@ -73,7 +73,15 @@ export function ageOn(dateOfBirth: string, today = new Date()): number {
   return age;
 }
 
-export function createKycService(deps: { prisma: PrismaClient; vault: VaultWriter; provider: KycProvider; pubsub: PubSub; log: Logger }): KycService {
+export function createKycService(deps: {
+  prisma: PrismaClient;
+  vault: VaultWriter;
+  provider: KycProvider;
+  /** Sanctions screening of the legal name (a hit freezes the user's wallets for review). */
+  screenName: (userId: string, name: string) => Promise<unknown>;
+  pubsub: PubSub;
+  log: Logger;
+}): KycService {
   const { prisma, log } = deps;
 
   function notify(c: Pick<KycCaseRecord, 'id' | 'userId' | 'status'>) {
@@ -104,6 +112,7 @@ export function createKycService(deps: { prisma: PrismaClient; vault: VaultWrite
       if (input.level === 'TIER_2' && (!input.document || !input.selfieRef)) {
         return failure('INVALID_INPUT', 'TIER_2 needs a government ID document and a selfie (document, selfieRef).', input.document ? 'selfieRef' : 'document');
       }
+      await deps.screenName(userId, input.legalName);
       const vaulted = input.document ? await deps.vault.store('DOCUMENT', input.document.number) : null;
       let created: KycCaseRecord;
       try {

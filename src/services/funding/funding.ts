@@ -120,6 +120,8 @@ async function countFunding(tx: Prisma.TransactionClient, walletId: string, kind
 
 export function createFundingService(deps: {
   prisma: PrismaClient;
+  /** Sanctions screening of the payee's name before a payout; true on a hit (wallets now frozen). */
+  screenName: (userId: string, name: string) => Promise<boolean>;
   currencies: Currencies;
   paymentMethods: PaymentMethodService;
   cards: CardGateway;
@@ -305,8 +307,11 @@ export function createFundingService(deps: {
     if (errors.length || !amount.ok) return { ok: false as const, errors };
     const method = await deps.paymentMethods.get(userId, methodId);
     if (!method) return failure('NOT_FOUND', 'No payment method of yours has that id.', methodField);
-    const wallet = await prisma.wallet.findFirst({ where: { userId, currency: amount.currency, kind: 'USER' }, select: { id: true } });
+    const wallet = await prisma.wallet.findFirst({ where: { userId, currency: amount.currency, kind: 'USER' }, select: { id: true, status: true } });
     if (!wallet) return failure('NO_WALLET_IN_CURRENCY', `You have no ${amount.currency} wallet. Open one first.`, 'amount.currency');
+    if (wallet.status !== 'ACTIVE') {
+      return failure('WALLET_FROZEN', `Your ${amount.currency} wallet is ${wallet.status.toLowerCase()}: no money can move in or out. Contact support.`, 'amount.currency');
+    }
     return success({ method, wallet, amount });
   }
 
@@ -409,6 +414,9 @@ export function createFundingService(deps: {
       const { method, wallet, amount } = checked.value;
       if (method.kind !== 'BANK_ACCOUNT' || method.status !== 'VERIFIED') {
         return failure('PAYMENT_METHOD_UNUSABLE', 'Withdrawals go to a verified bank account: add one and confirm its micro-deposits.', 'bankAccountId');
+      }
+      if (await deps.screenName(userId, method.holderName)) {
+        return failure('WALLET_FROZEN', 'Your wallet is frozen pending a compliance review. Contact support.', 'bankAccountId');
       }
       const hash = requestHash(['withdraw', method.id, amount.currency, amount.amount]);
       const created = await createOnce(userId, input.idempotencyKey, hash, async (tx) => {

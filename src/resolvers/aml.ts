@@ -1,0 +1,30 @@
+// AML cases: the admins' list and decisions.
+import { builder } from '../schema/builder.js';
+import { AmlCaseRef, AmlCaseStatusEnum, DecideAmlCaseInput, DecideAmlCasePayload } from '../schema/aml.js';
+import { pageRequest, toConnection } from './pagination.js';
+import { payload } from './payload.js';
+
+builder.queryField('amlCases', (t) =>
+  t.connection(
+    {
+      type: AmlCaseRef,
+      description: 'Admins: AML cases, oldest first; filter by status (OPEN to work the queue).',
+      authScopes: { admin: true },
+      args: { status: t.arg({ type: AmlCaseStatusEnum, required: false }) },
+      resolve: async (_root, args, ctx) => toConnection(await ctx.services.aml.list({ status: args.status }, pageRequest(args))),
+    },
+    { name: 'AmlCaseConnection' },
+    { name: 'AmlCaseEdge' },
+  ),
+);
+
+builder.mutationField('decideAmlCase', (t) =>
+  t.field({
+    type: DecideAmlCasePayload,
+    description: 'Admins: CLEAR a case (a false positive; a sanctions freeze is lifted) or CONFIRM it (wallets stay frozen).',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: DecideAmlCaseInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.aml.decide(ctx.viewer!.userId, { ...input, caseId: input.caseId.id }), (amlCase) => ({ amlCase })),
+  }),
+);

@@ -1,0 +1,82 @@
+// AML cases for the compliance team. Sanctions screening: a name screened at sign-up, KYC or
+// payout that hits the sanctions list freezes the user's wallets (WALLET_FROZEN on every movement)
+// and opens a SANCTIONS case, until an admin clears it (wallets unfrozen) or confirms it (they stay
+// frozen). The transaction-pattern checks will open cases here too.
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import { failure, success, type Outcome } from '../errors.js';
+import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import type { SanctionsScreen } from './sanctions.js';
+
+export type AmlCaseRecord = Prisma.AmlCaseGetPayload<object>;
+export type ScreeningPoint = 'SIGN_UP' | 'KYC' | 'PAYOUT';
+
+export interface AmlService {
+  /** Screens a person's name; on a hit freezes their wallets, opens a case, and returns true. */
+  screen(userId: string, name: string, at: ScreeningPoint): Promise<boolean>;
+  list(filter: { status?: 'OPEN' | 'CLEARED' | 'CONFIRMED' | null }, page: PageRequest): Promise<Page<AmlCaseRecord>>;
+  get(caseId: string): Promise<AmlCaseRecord | null>;
+  transactionIds(caseId: string): Promise<string[]>;
+  decide(adminId: string, input: { caseId: string; decision: 'CLEAR' | 'CONFIRM'; reason: string }): Promise<Outcome<AmlCaseRecord>>;
+}
+
+export function createAmlService(deps: { prisma: PrismaClient; sanctions: SanctionsScreen; log: Logger }): AmlService {
+  const { prisma, log } = deps;
+  return {
+    async screen(userId, name, at) {
+      const hit = deps.sanctions.screen(name);
+      if (!hit) return false;
+      await prisma.$transaction(async (tx) => {
+        await tx.wallet.updateMany({ where: { userId, status: 'ACTIVE' }, data: { status: 'FROZEN', updatedAt: new Date() } });
+        // One open case per user and kind: a second hit while one is open adds nothing new to decide.
+        await tx.$executeRaw`
+          INSERT INTO aml_cases (user_id, kind, details)
+          VALUES (${userId}::uuid, 'SANCTIONS', ${JSON.stringify({ screenedName: name, matchedEntry: hit.entry, score: Math.round(hit.score * 1000) / 1000, screenedAt: at })}::jsonb)
+          ON CONFLICT (user_id, kind) WHERE status = 'OPEN' DO NOTHING`;
+      });
+      // The names stay out of the log: the case holds them.
+      log.warn({ userId, at }, 'sanctions screening hit: wallets frozen, AML case opened');
+      return true;
+    },
+
+    async list({ status }, page) {
+      const p = page.after ? decodeCursor(page.after) : null;
+      const rows = await prisma.amlCase.findMany({
+        where: { ...(status ? { status } : {}), ...(p ? { OR: [{ createdAt: { gt: p.at } }, { createdAt: p.at, id: { gt: p.id } }] } : {}) },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: page.limit + 1,
+      });
+      return toPage(rows, { ...page, backward: false }, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
+    },
+
+    get: (caseId) => (z.uuid().safeParse(caseId).success ? prisma.amlCase.findUnique({ where: { id: caseId } }) : Promise.resolve(null)),
+
+    async transactionIds(caseId) {
+      return (await prisma.amlCaseTransaction.findMany({ where: { caseId }, select: { transactionId: true } })).map((r) => r.transactionId);
+    },
+
+    async decide(adminId, { caseId, decision, reason }) {
+      const why = reason.trim();
+      if (why.length < 3 || why.length > 500) return failure('INVALID_INPUT', 'reason must be 3 to 500 characters: say why.', 'reason');
+      if (!z.uuid().safeParse(caseId).success) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
+      return prisma.$transaction(async (tx) => {
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM aml_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
+        if (!locked) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
+        const c = await tx.amlCase.findUniqueOrThrow({ where: { id: caseId } });
+        if (c.status !== 'OPEN') return failure('INVALID_INPUT', `This case was already ${c.status.toLowerCase()}.`, 'caseId');
+        const decided = await tx.amlCase.update({
+          where: { id: caseId },
+          data: { status: decision === 'CLEAR' ? 'CLEARED' : 'CONFIRMED', decidedBy: adminId, reason: why, decidedAt: new Date(), updatedAt: new Date() },
+        });
+        // Cleared: the wallets the hit froze are unfrozen, unless another sanctions case is still open.
+        const stillOpen = await tx.amlCase.count({ where: { userId: c.userId, kind: 'SANCTIONS', status: 'OPEN' } });
+        if (decision === 'CLEAR' && c.kind === 'SANCTIONS' && stillOpen === 0) {
+          await tx.wallet.updateMany({ where: { userId: c.userId, status: 'FROZEN' }, data: { status: 'ACTIVE', updatedAt: new Date() } });
+        }
+        return success(decided);
+      });
+    },
+  };
+}
