@@ -66,6 +66,19 @@ export function keysetWhere(req: PageRequest): { OR?: KeysetClause[] } {
     : { OR: [{ createdAt: { lt: p.at } }, { createdAt: p.at, id: { lt: p.id } }] };
 }
 
+/** For queues worked in arrival order (oldest first, forward only): rows after the cursor. */
+export function queueWhere(req: PageRequest): { OR?: KeysetClause[] } {
+  const p = req.after ? decodeCursor(req.after) : null;
+  return p ? { OR: [{ createdAt: { gt: p.at } }, { createdAt: p.at, id: { gt: p.id } }] } : {};
+}
+
+export const QUEUE_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+
+/** A page of a queue fetched with queueWhere/QUEUE_ORDER and `limit + 1` rows. */
+export function toQueuePage<T extends { createdAt: Date; id: string }>(rows: T[], req: PageRequest): Page<T> {
+  return toPage(rows, { ...req, backward: false }, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
+}
+
 export function keysetOrder(req: PageRequest) {
   const dir = req.backward ? ('asc' as const) : ('desc' as const);
   return [{ createdAt: dir }, { id: dir }];

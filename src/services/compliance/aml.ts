@@ -7,7 +7,7 @@ import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
-import { decodeCursor, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
+import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { SanctionsScreen } from './sanctions.js';
 
 export type AmlCaseRecord = Prisma.AmlCaseGetPayload<object>;
@@ -42,13 +42,8 @@ export function createAmlService(deps: { prisma: PrismaClient; sanctions: Sancti
     },
 
     async list({ status }, page) {
-      const p = page.after ? decodeCursor(page.after) : null;
-      const rows = await prisma.amlCase.findMany({
-        where: { ...(status ? { status } : {}), ...(p ? { OR: [{ createdAt: { gt: p.at } }, { createdAt: p.at, id: { gt: p.id } }] } : {}) },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: page.limit + 1,
-      });
-      return toPage(rows, { ...page, backward: false }, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
+      const rows = await prisma.amlCase.findMany({ where: { ...(status ? { status } : {}), ...queueWhere(page) }, orderBy: QUEUE_ORDER, take: page.limit + 1 });
+      return toQueuePage(rows, page);
     },
 
     get: (caseId) => (z.uuid().safeParse(caseId).success ? prisma.amlCase.findUnique({ where: { id: caseId } }) : Promise.resolve(null)),

@@ -11,7 +11,7 @@ import { failure, parseInput, success, type Outcome } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type KycChanged } from '../events/topics.js';
 import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
-import { encodeCursor, toPage, type Page, type PageRequest, decodeCursor } from '../pagination.js';
+import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { VaultWriter } from '../vault/vault.js';
 import type { KycTier } from './limits.js';
 
@@ -168,14 +168,8 @@ export function createKycService(deps: {
     decisions: (caseId) => prisma.kycDecision.findMany({ where: { caseId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
 
     async reviewQueue(page) {
-      // Oldest first: a queue is worked in arrival order.
-      const p = page.after ? decodeCursor(page.after) : null;
-      const rows = await prisma.kycCase.findMany({
-        where: { status: 'MANUAL_REVIEW', ...(p ? { OR: [{ createdAt: { gt: p.at } }, { createdAt: p.at, id: { gt: p.id } }] } : {}) },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: page.limit + 1,
-      });
-      return toPage(rows, { ...page, backward: false }, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
+      const rows = await prisma.kycCase.findMany({ where: { status: 'MANUAL_REVIEW', ...queueWhere(page) }, orderBy: QUEUE_ORDER, take: page.limit + 1 });
+      return toQueuePage(rows, page);
     },
 
     async decide(adminId, { caseId, decision, reason }) {
