@@ -105,6 +105,22 @@ const schema = z
     SESSION_CACHE_SECONDS: int(0, 3600).default(300),
 
     /** Currency of the wallet every user gets at sign-up. */
+    /** When the AML monitor scans recent activity (cron, UTC, or "off"). */
+    AML_SCHEDULE: z
+      .string()
+      .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "* * * * *", or "off"')
+      .default('* * * * *'),
+    /** The cash-reporting threshold structuring hides under (major units of the deposit's currency). */
+    AML_REPORTING_THRESHOLD: int(1, 1_000_000_000).default(10_000),
+    /** Structuring: this many deposits each within 20 % under the threshold, within the window. */
+    AML_STRUCTURING_COUNT: int(2, 1000).default(3),
+    AML_STRUCTURING_WINDOW_HOURS: int(1, 24 * 30).default(24),
+    /** Rapid in-and-out: at least this much deposited (major units) and 80 % of it withdrawn within the window. */
+    AML_RAPID_MIN: int(1, 1_000_000_000).default(1_000),
+    AML_RAPID_WINDOW_HOURS: int(1, 24 * 7).default(6),
+    /** Fan-in / fan-out: this many distinct counterparties paying one wallet (or paid by it) within the window. */
+    AML_FAN_COUNT: int(2, 10_000).default(10),
+    AML_FAN_WINDOW_HOURS: int(1, 24 * 7).default(1),
     /** Names screened at sign-up, KYC and payout (one per line; see config/sanctions.txt). */
     SANCTIONS_LIST_FILE: z.string().min(1).default('config/sanctions.txt'),
     /** Limits per KYC tier (see config/kyc-limits.json for the shape). */

@@ -1,6 +1,7 @@
-// Scheduled work inside the server process (croner). Reconciliation is idempotent (lookups,
-// resubmissions under the same reference, results applied under fixed event ids), so several
-// server processes running it at the same moment is harmless, only redundant.
+// Scheduled work inside the server process (croner): reconciliation and the AML monitor. Both
+// are idempotent (reconciliation: lookups, resubmissions under the same reference, results
+// applied under fixed event ids; the monitor: one open case per user and pattern), so several
+// server processes running them at the same moment is harmless, only redundant.
 import { Cron } from 'croner';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -8,21 +9,33 @@ import type { Services } from '../services/index.js';
 
 export function startJobs(deps: { services: Services; config: Config; log: Logger }): () => Promise<void> {
   const { services, config, log } = deps;
-  if (config.RECONCILE_SCHEDULE === 'off') return async () => {};
-  let running: Promise<void> = Promise.resolve();
-  const job = new Cron(config.RECONCILE_SCHEDULE, { timezone: 'UTC', protect: true, unref: true }, () => {
-    running = services.funding
-      .reconcile({ olderThanSeconds: config.RECONCILE_PENDING_AFTER_SECONDS })
-      .then((report) => {
-        const { checked, resolved, resubmitted, mismatches } = report;
-        if (checked || mismatches.length) log.info({ checked, resolved: resolved.length, resubmitted: resubmitted.length, mismatches: mismatches.length }, 'reconciliation ran');
-        for (const m of mismatches) log.warn({ ...m, day: report.day }, 'reconciliation mismatch');
-      })
-      .catch((err) => log.warn({ err: (err as Error).message }, 'reconciliation failed; it runs again at the next schedule'));
-    return running;
+  const running = new Set<Promise<void>>();
+  const jobs: Cron[] = [];
+
+  /** Runs `work` on `schedule` ("off" disables), never two at once, logging failures. */
+  function every(schedule: string, name: string, work: () => Promise<void>) {
+    if (schedule === 'off') return;
+    jobs.push(
+      new Cron(schedule, { timezone: 'UTC', protect: true, unref: true }, () => {
+        const run = work().catch((err) => log.warn({ err: (err as Error).message }, `${name} failed; it runs again at the next schedule`));
+        running.add(run);
+        return run.finally(() => running.delete(run));
+      }),
+    );
+  }
+
+  every(config.RECONCILE_SCHEDULE, 'reconciliation', async () => {
+    const report = await services.funding.reconcile({ olderThanSeconds: config.RECONCILE_PENDING_AFTER_SECONDS });
+    const { checked, resolved, resubmitted, mismatches } = report;
+    if (checked || mismatches.length) log.info({ checked, resolved: resolved.length, resubmitted: resubmitted.length, mismatches: mismatches.length }, 'reconciliation ran');
+    for (const m of mismatches) log.warn({ ...m, day: report.day }, 'reconciliation mismatch');
   });
+  every(config.AML_SCHEDULE, 'AML monitor', async () => {
+    await services.amlMonitor.run();
+  });
+
   return async () => {
-    job.stop();
-    await running;
+    for (const job of jobs) job.stop();
+    await Promise.all([...running]);
   };
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { createAccountService, type AccountService } from './accounts/accounts.js';
 import { createAccessTokens, type AccessTokens } from './auth/accessTokens.js';
 import { createAmlService, type AmlService } from './compliance/aml.js';
+import { createAmlMonitor, type AmlMonitor } from './compliance/amlMonitor.js';
 import { createKycService, type KycService } from './compliance/kyc.js';
 import { createLimitsService, loadLimitsFile, syncTierLimits, type LimitsService } from './compliance/limits.js';
 import { loadSanctionsList } from './compliance/sanctions.js';
@@ -46,6 +47,7 @@ export interface Services {
   limits: LimitsService;
   kyc: KycService;
   aml: AmlService;
+  amlMonitor: AmlMonitor;
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -184,6 +186,19 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
     limits: createLimitsService({ prisma }),
     aml,
+    amlMonitor: createAmlMonitor({
+      prisma,
+      log,
+      thresholds: {
+        reportingThreshold: config.AML_REPORTING_THRESHOLD,
+        structuringCount: config.AML_STRUCTURING_COUNT,
+        structuringWindowHours: config.AML_STRUCTURING_WINDOW_HOURS,
+        rapidMin: config.AML_RAPID_MIN,
+        rapidWindowHours: config.AML_RAPID_WINDOW_HOURS,
+        fanCount: config.AML_FAN_COUNT,
+        fanWindowHours: config.AML_FAN_WINDOW_HOURS,
+      },
+    }),
     kyc: createKycService({
       prisma,
       vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },

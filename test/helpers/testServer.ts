@@ -58,6 +58,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     GATEWAY_TIMEOUT_MS: '400',
     // Limits are tested in limits.test.ts; elsewhere they must never get in the way.
     KYC_LIMITS_FILE: 'config/kyc-limits-unlimited.json',
+    // Scheduled jobs run when a test asks (services.amlMonitor.run(), funding.reconcile()).
+    AML_SCHEDULE: 'off',
+    RECONCILE_SCHEDULE: 'off',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',
