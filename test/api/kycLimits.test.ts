@@ -156,13 +156,15 @@ describe('limits on adding funds and withdrawing', () => {
     (await t.query(KlWithdraw, { input: { bankAccountId, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: u.token })).withdraw;
 
   it('counts top-ups against the daily add-funds limit and the balance limit', async () => {
-    const u = await user('TIER_0', '0');
+    // TIER_1: 2,500.00 a day, a 5,000.00 balance: the second top-up passes the daily limit only,
+    // whether or not the first one has posted yet.
+    const u = await user('TIER_1', '0');
     const card = await withCard(u);
-    expect((await addFunds(u, card, '150.00')).userErrors).toEqual([]);
-    const over = await addFunds(u, card, '60.00');
+    expect((await addFunds(u, card, '2000.00')).userErrors).toEqual([]);
+    const over = await addFunds(u, card, '600.00');
     expect(over.funding).toBeNull();
     expect(over.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', field: ['input', 'amount'] });
-    expect(over.userErrors[0]!.message).toMatch(/DAILY_ADD_FUNDS.*add 50 more today/);
+    expect(over.userErrors[0]!.message).toMatch(/DAILY_ADD_FUNDS.*add 500 more today/);
     const rich = await user('TIER_0', '180');
     const capped = await addFunds(rich, await withCard(rich), '30.00');
     expect(capped.userErrors[0]!.message).toMatch(/MAX_BALANCE.*you can add 20 more/);

@@ -44,8 +44,8 @@ const RfSend = graphql(`
 let t: TestServer;
 let admin: string;
 beforeAll(async () => {
-  // Processor answers take 300 ms, so a refund's hold can be seen before it is paid out.
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, SANDBOX_WEBHOOK_DELAY_MS: '300' });
+  // Processor answers take a second, so a refund's hold can be seen before it is paid out.
+  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, SANDBOX_WEBHOOK_DELAY_MS: '1000' });
   admin = (await t.query(RfSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
 });
 afterAll(async () => {
