@@ -135,7 +135,9 @@ describe('card top-ups', () => {
       const pm = await card(t, token, CARDS.success);
       const added = await addFunds(t, token, pm, '25.00');
       expect(added.userErrors).toEqual([]);
-      expect(added.funding).toMatchObject({ kind: 'DEPOSIT', status: 'PENDING', amount: { amount: '25.00', currency: 'USD' }, fee: { amount: '0.00' }, transaction: null });
+      expect(added.funding).toMatchObject({ kind: 'DEPOSIT', amount: { amount: '25.00', currency: 'USD' }, fee: { amount: '0.00' } });
+      // PENDING when answered, unless the sandbox's webhook (30 ms) was quicker than the answer.
+      expect(['PENDING', 'SUCCEEDED']).toContain(added.funding!.status);
       const done = await until(t, token, added.funding!.id, 'SUCCEEDED');
       expect(done.transaction).toMatchObject({ type: 'DEPOSIT', status: 'POSTED', amount: { amount: '25.00' } });
       expect(await balance(t, token)).toEqual({ posted: '25.00', available: '25.00' });
@@ -253,7 +255,7 @@ describe('bank top-ups', () => {
   it('debits a verified account and posts when it settles', async () => {
     const { token } = await account(t, 'dep-bank');
     const added = await addFunds(t, token, await bank(t, token, '000123456789'), '100.00');
-    expect(added.funding!.status).toBe('PENDING');
+    expect(['PENDING', 'SUCCEEDED']).toContain(added.funding!.status);
     const done = await until(t, token, added.funding!.id, 'SUCCEEDED');
     expect(done.transaction).toMatchObject({ type: 'DEPOSIT', amount: { amount: '100.00' } });
     expect(await balance(t, token)).toEqual({ posted: '100.00', available: '100.00' });

@@ -101,7 +101,9 @@ describe('submitKyc', () => {
     try {
       const submitted = await submit(token, details());
       expect(submitted.userErrors).toEqual([]);
-      expect(submitted.kycCase).toMatchObject({ level: 'TIER_1', status: 'PENDING', legalName: 'Ada King Lovelace', dateOfBirth: '1990-12-10', document: null, address: { city: 'London', country: 'GB' } });
+      expect(submitted.kycCase).toMatchObject({ level: 'TIER_1', legalName: 'Ada King Lovelace', dateOfBirth: '1990-12-10', document: null, address: { city: 'London', country: 'GB' } });
+      // PENDING when answered, unless the sandbox provider (30 ms) was quicker than the answer.
+      expect(['PENDING', 'APPROVED']).toContain(submitted.kycCase!.status);
       const done = await until(token, 'APPROVED');
       expect(done.tier).toBe('TIER_1');
       expect((await t.query(KyStatus, {}, { token })).myLimits.tier).toBe('TIER_1');
@@ -136,7 +138,7 @@ describe('submitKyc', () => {
     const token = await person();
     const doc = { type: 'PASSPORT', number: 'K1230002', country: 'GB' };
     expect((await submit(token, details({ level: 'TIER_2', document: doc, selfieRef: 'selfie-2' }))).kycCase).toMatchObject({
-      status: 'PENDING', document: { type: 'PASSPORT', country: 'GB', last4: '0002' },
+      document: { type: 'PASSPORT', country: 'GB', last4: '0002' },
     });
     const rejected = await until(token, 'REJECTED');
     expect(rejected).toMatchObject({ tier: 'TIER_0', latestCase: { reason: 'The document has expired.' } });
