@@ -43,7 +43,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // pglite-socket interleaves the extended-protocol messages (Parse/Bind/Execute/Sync) of
     // concurrent connections in its one session, so one query could bind another's statement and
     // get its rows (electric-sql/pglite#1046). A single connection keeps every query whole.
-    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : options.poolSize, idleTimeoutMillis: 30_000 });
+    // A connection that cannot be made within 10 s is an error, not a request waiting forever.
+    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : options.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => options.log.warn({ err: err.message }, 'idle database connection lost'));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
