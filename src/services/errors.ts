@@ -79,6 +79,13 @@ export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /** The userError path of an input field written with dots ("amount.currency" → ["input", "amount", "currency"]). */
 export const inputPath = (field: string): string[] => ['input', ...field.split('.')];
+/** Why an admin's reason (already trimmed) is refused: they must say why in 3 to 500 characters. */
+export function reasonProblem(reason: string): UserError | null {
+  return reason.length >= 3 && reason.length <= 500
+    ? null
+    : { field: inputPath('reason'), code: 'INVALID_INPUT', message: 'reason must be 3 to 500 characters: say why.' };
+}
+
 export const failure = (code: UserErrorCode, message: string, field?: string): Outcome<never> => ({
   ok: false,
   errors: [{ code, message, field: field ? inputPath(field) : null }],

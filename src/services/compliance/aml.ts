@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
-import { failure, success, type Outcome } from '../errors.js';
+import { failure, reasonProblem, success, type Outcome } from '../errors.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { SanctionsScreen } from './sanctions.js';
 
@@ -54,7 +54,8 @@ export function createAmlService(deps: { prisma: PrismaClient; sanctions: Sancti
 
     async decide(adminId, { caseId, decision, reason }) {
       const why = reason.trim();
-      if (why.length < 3 || why.length > 500) return failure('INVALID_INPUT', 'reason must be 3 to 500 characters: say why.', 'reason');
+      const refused = reasonProblem(why);
+      if (refused) return { ok: false, errors: [refused] };
       if (!z.uuid().safeParse(caseId).success) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
       return prisma.$transaction(async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM aml_cases WHERE id = ${caseId}::uuid FOR UPDATE`;

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
-import { failure, parseInput, success, type Outcome } from '../errors.js';
+import { failure, parseInput, reasonProblem, success, type Outcome } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type KycChanged } from '../events/topics.js';
 import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { VaultWriter } from '../vault/vault.js';
+import { claimWebhookEvent, recordWebhookOutcome } from '../webhooks/webhookEvents.js';
 import type { KycTier } from './limits.js';
 
 export type KycCaseRecord = Prisma.KycCaseGetPayload<object>;
@@ -174,7 +175,8 @@ export function createKycService(deps: {
 
     async decide(adminId, { caseId, decision, reason }) {
       const why = reason.trim();
-      if (why.length < 3 || why.length > 500) return failure('INVALID_INPUT', 'reason must be 3 to 500 characters: say why.', 'reason');
+      const refused = reasonProblem(why);
+      if (refused) return { ok: false, errors: [refused] };
       if (!z.uuid().safeParse(caseId).success) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
       const result = await prisma.$transaction(async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
@@ -189,11 +191,7 @@ export function createKycService(deps: {
 
     async handleWebhook(event) {
       const result = await prisma.$transaction(async (tx) => {
-        const claimed = await tx.$executeRaw`
-          INSERT INTO webhook_events (provider, event_id, type, payload, outcome)
-          VALUES ('kyc', ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, 'IGNORED')
-          ON CONFLICT DO NOTHING`;
-        if (claimed === 0) return { outcome: 'DUPLICATE' as const, updated: null };
+        if (!(await claimWebhookEvent(tx, 'kyc', event))) return { outcome: 'DUPLICATE' as const, updated: null };
         const reference = event.data.reference;
         const [locked] = z.uuid().safeParse(reference).success
           ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${reference}::uuid FOR UPDATE`
@@ -204,7 +202,7 @@ export function createKycService(deps: {
         // Only a PENDING case takes the provider's word; referred and decided cases are the admins'.
         const outcome = !c ? 'UNMATCHED' : c.status === 'PENDING' && decision ? 'APPLIED' : 'IGNORED';
         const updated = c && outcome === 'APPLIED' ? await settle(tx, c, decision!, event.data.reason ?? null, null) : null;
-        await tx.webhookEvent.update({ where: { provider_eventId: { provider: 'kyc', eventId: event.id } }, data: { outcome, kycCaseId: c?.id ?? null } });
+        await recordWebhookOutcome(tx, 'kyc', event.id, outcome, { kycCaseId: c?.id ?? null });
         return { outcome, updated } as const;
       });
       if (result.updated) notify(result.updated);

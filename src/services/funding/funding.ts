@@ -8,10 +8,11 @@
 // transaction. If the process dies in between, the deposit stays PENDING without a processor
 // reference; a retry of addFunds with the same key, or reconciliation, submits it again under the
 // same reference, which the processor treats as the same charge.
+import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
-import { failure, success, type Outcome, type UserError } from '../errors.js';
+import { failure, reasonProblem, success, type Outcome, type UserError } from '../errors.js';
 import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type FundingChanged } from '../events/topics.js';
@@ -22,6 +23,7 @@ import { formatAmount } from '../money/money.js';
 import { keysetOrder, keysetWhere, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { PaymentMethodService } from '../payments/paymentMethods.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
+import { claimWebhookEvent, recordWebhookOutcome, type WebhookOutcome as RecordedOutcome } from '../webhooks/webhookEvents.js';
 import { stepFor, type Step } from './fundingStates.js';
 
 export type FundingRecord = Prisma.FundingOperationGetPayload<object>;
@@ -47,7 +49,7 @@ export interface WithdrawInput {
   idempotencyKey: string;
 }
 
-export type WebhookOutcome = 'APPLIED' | 'IGNORED' | 'UNMATCHED' | 'DUPLICATE';
+export type WebhookOutcome = RecordedOutcome | 'DUPLICATE';
 
 export interface Mismatch {
   provider: Provider;
@@ -99,6 +101,9 @@ export interface FeeRule {
 export function feeFor(amount: bigint, rule: FeeRule): bigint {
   return (amount * BigInt(rule.bps) + 5_000n) / 10_000n + rule.fixed;
 }
+
+/** Ids from outside (the API, processors' references) are checked before they reach a uuid cast. */
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', bank: 'SETTLEMENT_BANK' };
 
@@ -359,7 +364,7 @@ export function createFundingService(deps: {
     const mismatches: Mismatch[] = [];
     for (const provider of ['card', 'bank'] as const) {
       const lines = await (provider === 'card' ? deps.cards : deps.banks).settlementReport(day);
-      const ids = lines.map((l) => l.reference).filter((r) => /^[0-9a-f-]{36}$/i.test(r));
+      const ids = lines.map((l) => l.reference).filter((r) => isUuid(r));
       const ops = new Map((await prisma.fundingOperation.findMany({ where: { id: { in: ids } } })).map((o) => [o.id, o]));
       for (const line of lines) {
         const op = ops.get(line.reference);
@@ -442,12 +447,9 @@ export function createFundingService(deps: {
 
     async refundDeposit(adminId, input) {
       const reason = input.reason.trim();
-      const refused = [
-        reason.length >= 3 && reason.length <= 500 ? null : { field: ['input', 'reason'], code: 'INVALID_INPUT' as const, message: 'reason must be 3 to 500 characters: say why.' },
-        idempotencyKeyProblem(input.idempotencyKey),
-      ].filter((e): e is UserError => Boolean(e));
+      const refused = [reasonProblem(reason), idempotencyKeyProblem(input.idempotencyKey)].filter((e): e is UserError => Boolean(e));
       if (refused.length) return { ok: false, errors: refused };
-      const deposit = /^[0-9a-f-]{36}$/i.test(input.fundingId) ? await prisma.fundingOperation.findUnique({ where: { id: input.fundingId } }) : null;
+      const deposit = isUuid(input.fundingId) ? await prisma.fundingOperation.findUnique({ where: { id: input.fundingId } }) : null;
       if (!deposit || deposit.kind !== 'DEPOSIT') return failure('NOT_FOUND', 'No top-up has that id.', 'fundingId');
       if (deposit.provider !== 'card' || deposit.status !== 'SUCCEEDED') {
         return failure('INVALID_INPUT', 'Only a card top-up that succeeded (and was not charged back) can be refunded.', 'fundingId');
@@ -490,7 +492,7 @@ export function createFundingService(deps: {
       return success(await afterCreate(created.value, method.vaultToken));
     },
 
-    get: (userId, id) => (/^[0-9a-f-]{36}$/i.test(id) ? prisma.fundingOperation.findFirst({ where: { id, userId } }) : Promise.resolve(null)),
+    get: (userId, id) => (isUuid(id) ? prisma.fundingOperation.findFirst({ where: { id, userId } }) : Promise.resolve(null)),
 
     async list(userId, page) {
       const rows = await prisma.fundingOperation.findMany({ where: { userId, ...keysetWhere(page) }, orderBy: keysetOrder(page), take: page.limit + 1 });
@@ -500,14 +502,9 @@ export function createFundingService(deps: {
     async handleWebhook(provider, event) {
       const result = await prisma.$transaction(
         async (tx) => {
-          // The event id is claimed first: a concurrent copy waits here and then finds it taken.
-          const claimed = await tx.$executeRaw`
-            INSERT INTO webhook_events (provider, event_id, type, payload, outcome)
-            VALUES (${provider}, ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, 'IGNORED')
-            ON CONFLICT DO NOTHING`;
-          if (claimed === 0) return { outcome: 'DUPLICATE' as const };
+          if (!(await claimWebhookEvent(tx, provider, event))) return { outcome: 'DUPLICATE' as const };
           const reference = event.data.reference;
-          const locked = /^[0-9a-f-]{36}$/i.test(reference)
+          const locked = isUuid(reference)
             ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM funding_operations WHERE id = ${reference}::uuid AND provider = ${provider} FOR UPDATE`
             : [];
           const op = locked.length ? await tx.fundingOperation.findUniqueOrThrow({ where: { id: reference } }) : null;
@@ -519,12 +516,9 @@ export function createFundingService(deps: {
           if (op && step === 'ignore' && event.data.amount !== op.amount.toString()) {
             log.warn({ fundingId: op.id, eventId: event.id }, 'webhook amount or currency differs from the deposit; ignored for reconciliation');
           }
-          const outcome: WebhookOutcome = step === 'unmatched' ? 'UNMATCHED' : step === 'ignore' ? 'IGNORED' : 'APPLIED';
+          const outcome: RecordedOutcome = step === 'unmatched' ? 'UNMATCHED' : step === 'ignore' ? 'IGNORED' : 'APPLIED';
           const applied = op && outcome === 'APPLIED' ? await apply(tx, op, step, event) : null;
-          await tx.webhookEvent.update({
-            where: { provider_eventId: { provider, eventId: event.id } },
-            data: { outcome, fundingOperationId: op?.id ?? null },
-          });
+          await recordWebhookOutcome(tx, provider, event.id, outcome, { fundingOperationId: op?.id ?? null });
           return { outcome, applied };
         },
         { maxWait: 5_000, timeout: 15_000 },

@@ -4,7 +4,7 @@
 // same transaction, and refusals from there are recorded against the idempotency key.
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
-import { inputPath, parseInput, type Outcome, type UserError } from '../errors.js';
+import { inputPath, parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
 import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
 import type { Ledger, Party, TransferResult } from '../ledger/postTransfers.js';
 import type { Currencies } from '../money/currencies.js';
@@ -114,9 +114,7 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
       const reason = input.reason.trim();
       const refused = firstError(
         amount.ok ? null : amount.error,
-        reason.length >= 3 && reason.length <= 500
-          ? null
-          : { field: ['input', 'reason'], code: 'INVALID_INPUT', message: 'reason must be 3 to 500 characters: say why.' },
+        reasonProblem(reason),
         idempotencyKeyProblem(input.idempotencyKey),
       );
       if (refused || !amount.ok) return refused!;
