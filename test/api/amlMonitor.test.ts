@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId as decode } from '../helpers/globalIds.js';
 
 const ADMIN = { email: 'aml.monitor@example.com', password: 'Aml-Monitor-2026!' };
 /** Low thresholds so a test can cross them: 4 counterparties, deposits of 80–100 under a threshold of 100. */
@@ -60,7 +61,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-const decode = (gid: string) => Buffer.from(gid, 'base64').toString('utf8').split(':')[1]!;
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
 async function person(balance = '0') {
@@ -94,7 +94,7 @@ describe('AML monitor', () => {
     await t.server.services.amlMonitor.run();
     const cases = await casesOf(hub.userId);
     expect(cases.map((c) => [c.kind, c.status])).toEqual([['FAN_IN', 'OPEN']]);
-    expect([...cases[0]!.transactionIds].sort()).toEqual(ids.map(decode).sort());
+    expect([...cases[0]!.transactionIds].sort()).toEqual(ids.map((id) => decode(id)).sort());
     // A fifth sender joins the same open case.
     const fifth = await send(await person('10'), hub);
     await t.server.services.amlMonitor.run();

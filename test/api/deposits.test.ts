@@ -9,6 +9,7 @@ import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
+import { decodeId as decode } from '../helpers/globalIds.js';
 import { SANDBOX_CARDS } from '../../src/services/gateways/sandbox/testValues.js';
 
 const DepSignUp = graphql(`
@@ -116,7 +117,7 @@ async function balance(server: TestServer, token: string) {
 }
 
 async function webhookOutcomes(server: TestServer, fundingGlobalId: string) {
-  const id = Buffer.from(fundingGlobalId, 'base64').toString('utf8').split(':')[1]!;
+  const id = decode(fundingGlobalId);
   return server.server.db.prisma.$queryRaw<{ type: string; outcome: string }[]>`
     SELECT type, outcome FROM webhook_events WHERE funding_operation_id = ${id}::uuid ORDER BY received_at`;
 }
@@ -359,6 +360,3 @@ describe('in order, with fees', () => {
   });
 });
 
-function decode(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
-}

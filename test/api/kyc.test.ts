@@ -10,6 +10,7 @@ import { signPayload } from '../../src/services/webhooks/signature.js';
 import { graphql } from '../gql/index.js';
 import { startTestServer, STRONG_PASSWORD, TEST_WEBHOOK_SECRETS, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
+import { decodeId } from '../helpers/globalIds.js';
 
 const ADMIN = { email: 'kyc.admin@example.com', password: 'Kyc-Reviewer-2026!' };
 
@@ -167,7 +168,7 @@ describe('submitKyc', () => {
       status: 'APPROVED',
       decisions: [
         { decision: 'MANUAL_REVIEW', decidedBy: null, reason: 'The selfie could not be matched automatically.' },
-        { decision: 'APPROVED', decidedBy: Buffer.from(admin.id, 'base64').toString('utf8').split(':')[1], reason: 'Selfie matches the ID photo.' },
+        { decision: 'APPROVED', decidedBy: decodeId(admin.id), reason: 'Selfie matches the ID photo.' },
       ],
     });
     expect((await t.query(KyStatus, {}, { token })).kycStatus.tier).toBe('TIER_2');
@@ -179,7 +180,7 @@ describe('the KYC webhook', () => {
   it('is signed and deduplicated like the processors\' webhooks', async () => {
     const token = await person();
     const submitted = await submit(token, details({ level: 'TIER_2', document: { type: 'PASSPORT', number: 'P9990004', country: 'FR' }, selfieRef: 'selfie-5' }));
-    const reference = Buffer.from(submitted.kycCase!.id, 'base64').toString('utf8').split(':')[1]!;
+    const reference = decodeId(submitted.kycCase!.id);
     const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'kyc.approved', created: Math.floor(Date.now() / 1000), data: { reference, providerRef: 'kyc_test' } });
     const post = (signature: string) =>
       fetch(`${t.origin}/webhooks/kyc`, { method: 'POST', headers: { 'content-type': 'application/json', signature }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId } from '../helpers/globalIds.js';
 
 const ADMIN = { email: 'limits.admin@example.com', password: 'Limit-Keeper-2026!' };
 
@@ -65,7 +66,7 @@ async function user(tier: 'TIER_0' | 'TIER_1' | 'TIER_2', balance: string) {
   const email = uniqueEmail('kl');
   const signUp = (await t.query(KlSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Kl' } })).signUp;
   const token = signUp.tokens!.accessToken;
-  const userId = Buffer.from(signUp.user!.id, 'base64').toString('utf8').split(':')[1]!;
+  const userId = decodeId(signUp.user!.id);
   await t.server.db.prisma.user.update({ where: { id: userId }, data: { kycTier: tier } });
   const walletId = (await t.query(KlWallets, {}, { token })).me.wallets[0]!.id;
   if (balance !== '0') {

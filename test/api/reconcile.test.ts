@@ -10,6 +10,7 @@ import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
 import { startTestServer, STRONG_PASSWORD, testEnv, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId as decode } from '../helpers/globalIds.js';
 
 const RcSignUp = graphql(`
   mutation RcSignUp($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } } }
@@ -24,7 +25,6 @@ const RcFunding = graphql(`query RcFunding($id: ID!) { node(id: $id) { ... on Fu
 
 const TIMEOUT_CARD = '4000000000000101';
 const today = () => new Date().toISOString().slice(0, 10);
-const decode = (gid: string) => Buffer.from(gid, 'base64').toString('utf8').split(':')[1]!;
 
 async function customer(s: TestServer) {
   const token = (await s.query(RcSignUp, { input: { email: uniqueEmail('rc'), password: STRONG_PASSWORD, displayName: 'Rc' } })).signUp.tokens!.accessToken;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId as decode } from '../helpers/globalIds.js';
 
 const ADMIN = { email: 'aml.admin@example.com', password: 'Aml-Reviewer-2026!' };
 
@@ -57,7 +58,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const decode = (gid: string) => Buffer.from(gid, 'base64').toString('utf8').split(':')[1]!;
 
 async function signUp(displayName: string) {
   const email = uniqueEmail('sa');

@@ -7,6 +7,7 @@ import { graphql } from '../gql/index.js';
 import type { SendMoneyInput, TransactionFilter } from '../gql/graphql.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId as uuidOf } from '../helpers/globalIds.js';
 
 const ADMIN_EMAIL = 'treasury@example.com';
 const ADMIN_PASSWORD = 'Ledger-Keeper-2026!';
@@ -158,11 +159,6 @@ interface User {
   token: string;
 }
 
-/** The uuid inside a global ID ("Type:uuid" in base64). */
-function uuidOf(globalId: string): string {
-  const [, id] = Buffer.from(globalId, 'base64').toString('utf8').split(':');
-  return id!;
-}
 
 function walletGlobalId(uuid: string): string {
   return Buffer.from(`Wallet:${uuid}`).toString('base64');

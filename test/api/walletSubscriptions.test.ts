@@ -16,6 +16,7 @@ import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { usingPostgres, usingRedis } from '../helpers/testDatabase.js';
 import { startTestServer, STRONG_PASSWORD, testEnv, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs, type TestSubscription, type TestWsClient } from '../helpers/wsClient.js';
+import { decodeId, encodeId } from '../helpers/globalIds.js';
 
 const ADMIN_EMAIL = 'feeds.root@example.com';
 const ADMIN_PASSWORD = 'subscription-Admin-2026!';
@@ -135,12 +136,6 @@ afterEach(async () => {
   if (t) await expectLedgerConsistent(t);
 });
 
-function decodeId(globalId: string, type: string): string {
-  const [kind, id] = Buffer.from(globalId, 'base64').toString('utf8').split(':');
-  expect(kind).toBe(type);
-  return id!;
-}
-const encodeId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 function usd(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;

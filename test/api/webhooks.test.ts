@@ -9,6 +9,7 @@ import { signPayload } from '../../src/services/webhooks/signature.js';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, TEST_WEBHOOK_SECRETS, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId } from '../helpers/globalIds.js';
 
 const WhSignUp = graphql(`
   mutation WhSignUp($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } userErrors { code message } } }
@@ -78,9 +79,7 @@ async function newDeposit(customer: Customer): Promise<Deposit> {
   expect(addFunds.userErrors).toEqual([]);
   const funding = addFunds.funding!;
   expect(funding.status).toBe('PENDING');
-  const [kind, id] = Buffer.from(funding.id, 'base64').toString('utf8').split(':');
-  expect(kind).toBe('FundingOperation');
-  return { customer, gid: funding.id, id: id! };
+  return { customer, gid: funding.id, id: decodeId(funding.id, 'FundingOperation') };
 }
 
 function eventFor(deposit: Deposit, type: WebhookType, id = eventId()) {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { decodeId as decode } from '../helpers/globalIds.js';
 
 const WdSignUp = graphql(`
   mutation WdSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } userErrors { code } } }
@@ -198,6 +199,3 @@ describe('withdrawals', () => {
   });
 });
 
-function decode(globalId: string): string {
-  return Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
-}

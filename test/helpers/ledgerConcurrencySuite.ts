@@ -10,6 +10,7 @@ import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from './ledger.js';
 import { usingPostgres } from './testDatabase.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from './testServer.js';
+import { decodeId } from './globalIds.js';
 
 const ADMIN_EMAIL = 'ledger.root@example.com';
 const ADMIN_PASSWORD = 'concurrency-Admin-2026!';
@@ -86,13 +87,6 @@ export function ledgerConcurrencySuite(
   afterEach(async () => {
     if (t) await expectLedgerConsistent(t);
   });
-
-  /** "Type:uuid" in base64, as every ID of this API. */
-  function decodeId(globalId: string, type: string): string {
-    const [kind, id] = Buffer.from(globalId, 'base64').toString('utf8').split(':');
-    expect(kind).toBe(type);
-    return id!;
-  }
 
   /** Minor units (cents) as the API's decimal string. */
   function usd(cents: number): string {
