@@ -57,6 +57,10 @@ export function serverSettings(port: number, targetEnv: Record<string, string>, 
     VAULT_FINGERPRINT_KEY: randomBytes(32).toString('base64'),
     // The limit checks run on every transfer; only the figures are too large to be met.
     KYC_LIMITS_FILE: 'config/kyc-limits-unlimited.json',
+    // Likewise the risk rules: evaluated and recorded on every send, with velocity ceilings a
+    // benchmark user (thousands of sends a minute) does not reach.
+    RISK_VELOCITY_PER_MINUTE: '1000000000',
+    RISK_VELOCITY_PER_HOUR: '1000000000',
     WEBHOOK_SECRET_CARD: randomBytes(32).toString('base64url'),
     WEBHOOK_SECRET_BANK: randomBytes(32).toString('base64url'),
     WEBHOOK_SECRET_KYC: randomBytes(32).toString('base64url'),

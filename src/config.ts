@@ -104,7 +104,6 @@ const schema = z
      */
     SESSION_CACHE_SECONDS: int(0, 3600).default(300),
 
-    /** Currency of the wallet every user gets at sign-up. */
     /** When the AML monitor scans recent activity (cron, UTC, or "off"). */
     AML_SCHEDULE: z
       .string()
@@ -125,6 +124,28 @@ const schema = z
     SANCTIONS_LIST_FILE: z.string().min(1).default('config/sanctions.txt'),
     /** Limits per KYC tier (see config/kyc-limits.json for the shape). */
     KYC_LIMITS_FILE: z.string().min(1).default('config/kyc-limits.json'),
+    /**
+     * Risk rules on every user-initiated send (docs/compliance.md). Amounts are major units of the
+     * limits file's base currency, converted with its factors.
+     */
+    RISK_RULES: bool.default(true),
+    /** More sends than this in a minute are blocked; in an hour, reviewed. */
+    RISK_VELOCITY_PER_MINUTE: int(1, 1_000_000_000).default(10),
+    RISK_VELOCITY_PER_HOUR: int(1, 1_000_000_000).default(60),
+    /** "Large" for a first-time recipient or a new device (reviewed at or above). */
+    RISK_LARGE_AMOUNT: int(0, 1_000_000_000).default(500),
+    /** Reviewed above this many times the largest of the user's recent sends, and above the floor. */
+    RISK_HISTORY_MULTIPLIER: int(1, 1000).default(5),
+    RISK_HISTORY_FLOOR: int(0, 1_000_000_000).default(1_000),
+    /** A device first seen (signed in) less than this long ago is new. */
+    RISK_NEW_DEVICE_HOURS: int(0, 24 * 365).default(24),
+    /** Sends above the amount within this long of a password or email change are reviewed. */
+    RISK_CREDENTIAL_CHANGE_HOURS: int(0, 24 * 365).default(24),
+    RISK_CREDENTIAL_CHANGE_AMOUNT: int(0, 1_000_000_000).default(100),
+    /** Failed card or bank-account additions in 24 h that get sends reviewed, or blocked. */
+    RISK_FAILED_METHODS_REVIEW: int(1, 1000).default(3),
+    RISK_FAILED_METHODS_BLOCK: int(1, 1000).default(6),
+    /** Currency of the wallet every user gets at sign-up. */
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),
     /** Largest single transfer, in major units, for every currency without its own entry below. */
     MAX_TRANSFER_AMOUNT: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like 10000').default('10000'),

@@ -8,6 +8,7 @@ import '../schema/funding.js';
 import '../schema/limits.js';
 import '../schema/kyc.js';
 import '../schema/aml.js';
+import '../schema/risk.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
@@ -18,6 +19,7 @@ import './funding.js';
 import './limits.js';
 import './kyc.js';
 import './aml.js';
+import './risk.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

@@ -1,6 +1,7 @@
 // Money-moving mutations.
 import { builder } from '../schema/builder.js';
-import { AdminAdjustBalanceInput, AdminAdjustBalancePayload, SendMoneyInput, SendMoneyPayload } from '../schema/transfers.js';
+import { PreviewTransferPayload } from '../schema/risk.js';
+import { AdminAdjustBalanceInput, AdminAdjustBalancePayload, PreviewTransferInput, SendMoneyInput, SendMoneyPayload } from '../schema/transfers.js';
 import { payload } from './payload.js';
 
 builder.mutationField('sendMoney', (t) =>
@@ -10,11 +11,29 @@ builder.mutationField('sendMoney', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: SendMoneyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const outcome = await ctx.services.transfers.sendMoney(ctx.viewer!.userId, {
-        ...input,
-        recipient: { ...input.recipient, walletId: input.recipient.walletId?.id },
-      });
+      const outcome = await ctx.services.transfers.sendMoney(
+        ctx.viewer!.userId,
+        { ...input, recipient: { ...input.recipient, walletId: input.recipient.walletId?.id } },
+        { deviceId: ctx.client.deviceId },
+      );
       return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet }));
+    },
+  }),
+);
+
+builder.queryField('previewTransfer', (t) =>
+  t.field({
+    type: PreviewTransferPayload,
+    description: 'A dry run of sendMoney: the fee, your limits after it, and the risk decision. Moves and reserves nothing.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: PreviewTransferInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const outcome = await ctx.services.transfers.previewTransfer(
+        ctx.viewer!.userId,
+        { ...input, recipient: { ...input.recipient, walletId: input.recipient.walletId?.id } },
+        { deviceId: ctx.client.deviceId },
+      );
+      return payload(outcome, (preview) => ({ preview }));
     },
   }),
 );

@@ -1,6 +1,15 @@
-// The signed-in user's own account: me, profile edits, sessions.
+// The signed-in user's own account: me, profile edits, credential changes, sessions.
 import { builder } from '../schema/builder.js';
-import { RevokeSessionInput, RevokeSessionPayload, UpdateProfileInput, UpdateProfilePayload } from '../schema/auth.js';
+import {
+  ChangeEmailInput,
+  ChangeEmailPayload,
+  ChangePasswordInput,
+  ChangePasswordPayload,
+  RevokeSessionInput,
+  RevokeSessionPayload,
+  UpdateProfileInput,
+  UpdateProfilePayload,
+} from '../schema/auth.js';
 import { SessionRef, UserRef } from '../schema/user.js';
 import { notFound } from '../services/errors.js';
 import { pageRequest, toConnection } from './pagination.js';
@@ -39,6 +48,28 @@ builder.mutationField('updateProfile', (t) =>
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
       payload(await ctx.services.accounts.updateProfile(ctx.viewer!.userId, input), (user) => ({ user })),
+  }),
+);
+
+builder.mutationField('changePassword', (t) =>
+  t.field({
+    type: ChangePasswordPayload,
+    description: 'Sets a new password after checking the current one, and signs out your other sessions. Sends soon after are reviewed more strictly.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.accounts.changePassword(ctx.viewer!.userId, ctx.viewer!.sessionId, input, ctx.client), (v) => v),
+  }),
+);
+
+builder.mutationField('changeEmail', (t) =>
+  t.field({
+    type: ChangeEmailPayload,
+    description: 'Moves your account to a new email after checking your password. Sends soon after are reviewed more strictly.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: ChangeEmailInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.accounts.changeEmail(ctx.viewer!.userId, input, ctx.client), (user) => ({ user })),
   }),
 );
 

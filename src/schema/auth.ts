@@ -86,6 +86,31 @@ export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
 
 export const UpdateProfilePayload = resultPayload('UpdateProfilePayload', 'user', UserRef);
 
+export const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
+  fields: (t) => ({
+    currentPassword: t.string({ required: true }),
+    newPassword: t.string({ required: true, description: 'At least 10 characters, not a commonly used password.' }),
+  }),
+});
+
+export const ChangePasswordPayload = builder
+  .objectRef<{ revokedSessionCount?: number; userErrors: UserError[] }>('ChangePasswordPayload')
+  .implement({
+    fields: (t) => ({
+      revokedSessionCount: t.int({ nullable: true, description: 'Your other sessions, now signed out.', resolve: (p) => p.revokedSessionCount ?? null }),
+      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+    }),
+  });
+
+export const ChangeEmailInput = builder.inputType('ChangeEmailInput', {
+  fields: (t) => ({
+    newEmail: t.string({ required: true }),
+    password: t.string({ required: true, description: 'Your current password.' }),
+  }),
+});
+
+export const ChangeEmailPayload = resultPayload('ChangeEmailPayload', 'user', UserRef);
+
 export const RevokeSessionInput = builder.inputType('RevokeSessionInput', {
   fields: (t) => ({ sessionId: t.globalID({ required: true, for: SessionRef }) }),
 });

@@ -13,7 +13,7 @@ export const KycTierEnum = builder.enumType('KycTier', {
 
 export const LimitKindEnum = builder.enumType('LimitKind', { values: LIMIT_KINDS });
 
-const LimitRef = builder.objectRef<LimitUsage>('Limit').implement({
+export const LimitRef = builder.objectRef<LimitUsage & { exceeded?: boolean }>('Limit').implement({
   description: 'One limit of one wallet: how much it allows, how much is used, how much is left.',
   fields: (t) => ({
     kind: t.field({ type: LimitKindEnum, resolve: (l) => l.kind }),
@@ -21,6 +21,7 @@ const LimitRef = builder.objectRef<LimitUsage>('Limit').implement({
     used: t.field({ type: MoneyRef, description: 'For MAX_BALANCE: the posted balance.', resolve: (l) => ({ amount: l.used, currency: l.currency }) }),
     remaining: t.field({ type: MoneyRef, resolve: (l) => ({ amount: l.remaining, currency: l.currency }) }),
     resetsAt: t.field({ type: 'DateTime', nullable: true, description: 'Null for limits that do not reset.', resolve: (l) => l.resetsAt }),
+    exceeded: t.boolean({ description: 'Used is over the limit (only a preview can show this).', resolve: (l) => l.exceeded ?? false }),
   }),
 });
 

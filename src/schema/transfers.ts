@@ -36,6 +36,15 @@ export const SendMoneyInput = builder.inputType('SendMoneyInput', {
   }),
 });
 
+export const PreviewTransferInput = builder.inputType('PreviewTransferInput', {
+  description: 'The same as SendMoneyInput, without the idempotency key.',
+  fields: (t) => ({
+    recipient: t.field({ type: RecipientInput, required: true }),
+    amount: t.field({ type: MoneyInput, required: true }),
+    note: t.string({ required: false }),
+  }),
+});
+
 interface TransferPayloadShape {
   transfer?: TransactionView | null;
   wallet?: WalletRecord | null;

@@ -11,7 +11,15 @@ export const TransactionTypeEnum = builder.enumType('TransactionType', {
   values: ['P2P_TRANSFER', 'ADJUSTMENT', 'DEPOSIT', 'WITHDRAWAL', 'PAYMENT', 'REFUND', 'FEE', 'REVERSAL'] as const,
 });
 export const TransactionStatusEnum = builder.enumType('TransactionStatus', {
-  values: ['PENDING', 'POSTED', 'FAILED', 'VOIDED', 'REVERSED'] as const,
+  values: {
+    PENDING: {},
+    POSTED: { description: 'The money moved.' },
+    FAILED: {},
+    VOIDED: {},
+    REVERSED: { description: 'Taken back later by a linked REVERSAL transaction.' },
+    IN_REVIEW: { description: 'Held for a risk review: the amount is on hold on your wallet and has not moved yet. Only the sender sees it.' },
+    DECLINED: { description: 'A review declined it: the hold was released and nothing moved.' },
+  } as const,
 });
 export const DirectionEnum = builder.enumType('Direction', {
   description: 'Money into (IN) or out of (OUT) the wallet the transaction is seen from.',

@@ -13,6 +13,11 @@ export function createLoaders(services: Services): Loaders {
   };
 }
 
+/** A device id as sent (X-Device-Id header or the deviceId connection parameter): 1–128 visible ASCII characters, else none. */
+export function deviceIdOf(value: unknown): string | null {
+  return typeof value === 'string' && /^[\x21-\x7e]{1,128}$/.test(value) ? value : null;
+}
+
 export function createContext(args: {
   services: Services;
   auth: Authentication;
@@ -20,13 +25,14 @@ export function createContext(args: {
   log: Logger;
   ip: string;
   userAgent?: string;
+  deviceId?: string | null;
 }): GraphQLContext {
   return {
     requestId: args.requestId,
     log: args.log,
     viewer: args.auth.viewer,
     authProblem: args.auth.problem,
-    client: { ip: args.ip, userAgent: args.userAgent },
+    client: { ip: args.ip, userAgent: args.userAgent, deviceId: args.deviceId ?? null },
     services: args.services,
     loaders: createLoaders(args.services),
   };

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { GraphQLContext } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { authenticate } from './authenticate.js';
-import { createContext } from './context.js';
+import { createContext, deviceIdOf } from './context.js';
 import type { Provider } from '../services/funding/funding.js';
 import { SIGNATURE_HEADER } from '../services/webhooks/signature.js';
 import { receiveWebhook } from './webhooks.js';
@@ -113,6 +113,7 @@ export function createRequestListener(deps: HttpDeps) {
           log: reqLog,
           ip: clientIp(req, config.TRUST_PROXY),
           userAgent: req.headers['user-agent'],
+          deviceId: deviceIdOf(req.headers['x-device-id']),
         }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Viewer } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { authenticate } from './authenticate.js';
-import { createContext } from './context.js';
+import { createContext, deviceIdOf } from './context.js';
 import { formatError } from './formatError.js';
 import { clientIp } from './http.js';
 import type { OperationLimits } from './operationLimits.js';
@@ -94,6 +94,7 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
             log: log.child({ reqId: requestId, connectionId: ctx.extra.connectionId }),
             ip: clientIp(ctx.extra.request, config.TRUST_PROXY),
             userAgent: ctx.extra.request.headers['user-agent'],
+            deviceId: deviceIdOf(ctx.connectionParams?.deviceId ?? ctx.extra.request.headers['x-device-id']),
           }),
         };
       },

@@ -61,6 +61,7 @@ export const USER_ERROR_CODES = [
   'VERIFICATION_FAILED',
   'VERIFICATION_LOCKED',
   'LIMIT_EXCEEDED',
+  'TRANSFER_DECLINED',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -27,6 +27,8 @@ import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
 import { createPaymentMethodService, type PaymentMethodService } from './payments/paymentMethods.js';
 import { createLimiterFactory } from './ratelimit/limiters.js';
+import { createRiskEngine } from './risk/riskEngine.js';
+import { createRiskReviewService, type RiskReviewService } from './risk/riskReviews.js';
 import { createTransferService, type TransferService } from './transfers/transfers.js';
 import { createVault, type VaultKeys } from './vault/vault.js';
 import { createWalletService, type WalletService } from './wallets/wallets.js';
@@ -48,6 +50,7 @@ export interface Services {
   kyc: KycService;
   aml: AmlService;
   amlMonitor: AmlMonitor;
+  riskReviews: RiskReviewService;
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -85,7 +88,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     );
   }
   // Every process writes the same limits from the same file; the database enforces them.
-  await syncTierLimits(prisma, loadLimitsFile(config.KYC_LIMITS_FILE, currencies));
+  const limitsFile = loadLimitsFile(config.KYC_LIMITS_FILE, currencies);
+  await syncTierLimits(prisma, limitsFile.rows);
   const limiters = createLimiterFactory(redis, config.REDIS_PREFIX);
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
@@ -137,7 +141,26 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
       : directLedger;
   const wallets = createWalletService({ prisma, sql, currencies });
   const history = createHistoryService({ sql });
-  const transfers = createTransferService({ ledger, currencies });
+  const limits = createLimitsService({ prisma });
+  const risk = createRiskEngine({
+    sql,
+    limiters,
+    fromBase: limitsFile.fromBase,
+    settings: {
+      enabled: config.RISK_RULES,
+      velocityPerMinute: config.RISK_VELOCITY_PER_MINUTE,
+      velocityPerHour: config.RISK_VELOCITY_PER_HOUR,
+      largeAmount: config.RISK_LARGE_AMOUNT,
+      historyMultiplier: config.RISK_HISTORY_MULTIPLIER,
+      historyFloor: config.RISK_HISTORY_FLOOR,
+      newDeviceHours: config.RISK_NEW_DEVICE_HOURS,
+      credentialChangeHours: config.RISK_CREDENTIAL_CHANGE_HOURS,
+      credentialChangeAmount: config.RISK_CREDENTIAL_CHANGE_AMOUNT,
+      failedMethodsReview: config.RISK_FAILED_METHODS_REVIEW,
+      failedMethodsBlock: config.RISK_FAILED_METHODS_BLOCK,
+    },
+  });
+  const transfers = createTransferService({ ledger, currencies, risk, limits });
   // The full vault goes to the gateway adapters only; everything else may store, never reveal.
   const vault = createVault({ sql, keys: vaultKeys });
   const sender = (provider: 'card' | 'bank' | 'kyc') =>
@@ -184,8 +207,9 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   };
   return {
     accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
-    limits: createLimitsService({ prisma }),
+    limits,
     aml,
+    riskReviews: createRiskReviewService({ prisma, outbox, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, log }),
     amlMonitor: createAmlMonitor({
       prisma,
       log,

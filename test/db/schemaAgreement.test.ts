@@ -84,6 +84,9 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   // aml_cases: decided (decided_at set) exactly when not OPEN; the full row has a decision.
   'AmlCase.status': () => 'CLEARED',
   'AmlCase.reason': (n) => `reason ${n}`,
+  // risk_reviews: decided (decided_at set) exactly when not PENDING; reason 3..500 characters.
+  'RiskReview.status': () => 'APPROVED',
+  'RiskReview.reason': (n) => `reason ${n}`,
 };
 
 /**

@@ -32,7 +32,7 @@ export interface TestServer {
     options?: { token?: string; headers?: Record<string, string> },
   ): Promise<{ status: number; headers: Headers; body: ExecutionResult<R> & { errors?: { extensions?: Record<string, unknown> }[] } }>;
   /** Like request, but fails the test on any GraphQL error and returns data. */
-  query<R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: { token?: string }): Promise<R>;
+  query<R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: { token?: string; headers?: Record<string, string> }): Promise<R>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +58,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     GATEWAY_TIMEOUT_MS: '400',
     // Limits are tested in limits.test.ts; elsewhere they must never get in the way.
     KYC_LIMITS_FILE: 'config/kyc-limits-unlimited.json',
+    // Likewise the risk rules (risk.test.ts turns them on): tests send fast and from no device.
+    RISK_RULES: 'false',
     // Scheduled jobs run when a test asks (services.amlMonitor.run(), funding.reconcile()).
     AML_SCHEDULE: 'off',
     RECONCILE_SCHEDULE: 'off',

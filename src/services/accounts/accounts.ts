@@ -42,6 +42,10 @@ export interface AccountService {
   signUp(input: SignUpInput, client: ClientInfo): Promise<Outcome<SignedIn>>;
   signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn>>;
   updateProfile(userId: string, input: { displayName?: string | null; phone?: string | null }): Promise<Outcome<UserRecord>>;
+  /** Checks the current password, sets the new one and signs out every other session. */
+  changePassword(userId: string, sessionId: string, input: { currentPassword: string; newPassword: string }, client: ClientInfo): Promise<Outcome<{ revokedSessionCount: number }>>;
+  /** Checks the password and moves the account to a new email. */
+  changeEmail(userId: string, input: { newEmail: string; password: string }, client: ClientInfo): Promise<Outcome<UserRecord>>;
   getUsers(ids: readonly string[]): Promise<(UserRecord | null)[]>;
   listUsers(page: PageRequest, filter?: { emailPrefix?: string }): Promise<Page<UserRecord>>;
   /** Creates the admin if missing, or grants ADMIN to an existing account with that email. */
@@ -88,6 +92,16 @@ function uniqueViolation(err: unknown): UserError | null {
 export function createAccountService(deps: AccountServiceDeps): AccountService {
   const { prisma, sessions, throttle, log } = deps;
   const signUpLimiter = deps.limiters({ keyPrefix: 'signup-ip', ...deps.signUpLimit });
+
+  /** Re-authentication before a credential change, throttled like sign-in (a stolen token cannot guess the password). */
+  async function passwordMatches(userId: string, password: string, client: ClientInfo) {
+    const row = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
+    await throttle.beforeAttempt(row.email, client.ip);
+    const ok = password.length <= 1024 && (await verifyPassword(row.passwordHash, password));
+    if (ok) await throttle.recordSuccess(row.email);
+    else await throttle.recordFailure(row.email, client.ip);
+    return ok;
+  }
 
   return {
     async signUp(input, client) {
@@ -159,6 +173,44 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       } catch (err) {
         const taken = uniqueViolation(err);
         if (taken) return { ok: false, errors: [taken] };
+        throw err;
+      }
+    },
+
+    async changePassword(userId, sessionId, input, client) {
+      if (!(await passwordMatches(userId, input.currentPassword, client))) return failure('INVALID_CREDENTIALS', 'The current password is incorrect.', 'currentPassword');
+      const parsed = parseInput(z.object({ newPassword: passwordField }), { newPassword: input.newPassword });
+      if (!parsed.ok) return parsed;
+      const email = (await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })).email;
+      const weakness = passwordWeakness(input.newPassword, email);
+      if (weakness) return failure('WEAK_PASSWORD', `newPassword ${weakness}.`, 'newPassword');
+      const now = new Date();
+      // credentialsChangedAt: the risk rules review sends soon after (an account takeover changes these first).
+      await prisma.user.update({
+        where: { id: userId },
+        data: { passwordHash: await hashPassword(input.newPassword), passwordChangedAt: now, credentialsChangedAt: now },
+      });
+      const revokedSessionCount = await sessions.revokeAll(userId, 'password changed', sessionId);
+      log.info({ userId, revokedSessionCount }, 'password changed');
+      return success({ revokedSessionCount });
+    },
+
+    async changeEmail(userId, input, client) {
+      if (!(await passwordMatches(userId, input.password, client))) return failure('INVALID_CREDENTIALS', 'The password is incorrect.', 'password');
+      const parsed = parseInput(z.object({ newEmail: emailField }), { newEmail: input.newEmail });
+      if (!parsed.ok) return parsed;
+      try {
+        const user = await prisma.user.update({
+          where: { id: userId },
+          data: { email: parsed.value.newEmail, credentialsChangedAt: new Date() },
+          select: userSelect,
+        });
+        await deps.pubsub.publish(topics.profile(userId), { userId } satisfies ProfileChanged);
+        log.info({ userId }, 'email changed');
+        return success(user);
+      } catch (err) {
+        const taken = uniqueViolation(err);
+        if (taken) return { ok: false, errors: [{ ...taken, field: ['input', 'newEmail'] }] };
         throw err;
       }
     },

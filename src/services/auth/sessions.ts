@@ -34,6 +34,8 @@ export interface SessionRecord {
 export interface ClientInfo {
   ip: string;
   userAgent?: string;
+  /** The app's stable id for the device (X-Device-Id), when it sends one; the risk rules use it. */
+  deviceId?: string | null;
 }
 
 export interface SessionService {
@@ -43,7 +45,8 @@ export interface SessionService {
   revoke(userId: string, sessionId: string, reason: string): Promise<boolean>;
   /** Revokes one of the user's sessions and returns it; NOT_FOUND when it is not theirs. */
   revokeOwn(userId: string, sessionId: string): Promise<Outcome<SessionRecord>>;
-  revokeAll(userId: string, reason: string): Promise<number>;
+  /** Revokes every session of the user, except `keepSessionId` when given. */
+  revokeAll(userId: string, reason: string, keepSessionId?: string): Promise<number>;
   /** Whether a session may still be used; cached for SESSION_CACHE_SECONDS per process. */
   isActive(sessionId: string): Promise<boolean>;
   /** Starts listening for revocations from other processes; returns a stop function. */
@@ -121,6 +124,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           userId: user.id,
           userAgent: clip(client.userAgent, 256),
           ip: clip(client.ip, 64),
+          deviceId: client.deviceId ?? null,
           expiresAt,
           refreshTokens: { create: { tokenHash: hashToken(refreshToken), expiresAt } },
         },
@@ -189,10 +193,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       return session ? success(session) : failure('NOT_FOUND', 'No such session.', 'sessionId');
     },
 
-    async revokeAll(userId, reason) {
-      const active = await prisma.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
+    async revokeAll(userId, reason, keepSessionId) {
+      const where = { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) };
+      const active = await prisma.session.findMany({ where, select: { id: true } });
       const { count } = await prisma.session.updateMany({
-        where: { userId, revokedAt: null },
+        where,
         data: { revokedAt: new Date(), revokedReason: reason },
       });
       forget(active.map((s) => s.id));

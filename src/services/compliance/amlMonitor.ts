@@ -64,7 +64,8 @@ export function createAmlMonitor(deps: { prisma: PrismaClient; thresholds: AmlTh
       FROM ledger_transactions t
       JOIN wallets w ON w.id = CASE WHEN ${direction} = 'in' THEN t.to_wallet_id ELSE t.from_wallet_id END AND w.kind = 'USER'
       JOIN wallets o ON o.id = CASE WHEN ${direction} = 'in' THEN t.from_wallet_id ELSE t.to_wallet_id END AND o.kind = 'USER'
-      WHERE t.type IN ('P2P_TRANSFER', 'PAYMENT') AND t.created_at > now() - make_interval(hours => ${t.fanWindowHours})
+      WHERE t.type IN ('P2P_TRANSFER', 'PAYMENT') AND t.status IN ('POSTED', 'REVERSED')
+        AND t.created_at > now() - make_interval(hours => ${t.fanWindowHours})
       GROUP BY w.user_id
       HAVING count(DISTINCT CASE WHEN ${direction} = 'in' THEN t.from_wallet_id ELSE t.to_wallet_id END) >= ${t.fanCount}`;
     const [fanIn, fanOut] = await Promise.all([fan('in'), fan('out')]);

@@ -40,8 +40,15 @@ export interface TierLimitRow {
   dailyWithdraw: bigint;
 }
 
-/** Reads and checks a limits file; the error names the file and what is wrong with it. */
-export function loadLimitsFile(path: string, currencies: Currencies): TierLimitRow[] {
+/** An amount in major units of the limits file's base currency, in minor units of `currency`. */
+export type BaseAmountScaler = (baseMajor: number | string, currency: string) => bigint;
+
+/**
+ * Reads and checks a limits file; the error names the file and what is wrong with it. Returns the
+ * tier_limits rows and the file's conversion from the base currency (the risk rules' amounts use
+ * it too, so one table says what an amount is worth in each currency).
+ */
+export function loadLimitsFile(path: string, currencies: Currencies): { rows: TierLimitRow[]; fromBase: BaseAmountScaler } {
   let parsed: z.infer<typeof fileSchema>;
   try {
     parsed = fileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
@@ -49,28 +56,34 @@ export function loadLimitsFile(path: string, currencies: Currencies): TierLimitR
     const why = err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message;
     throw new Error(`The KYC limits file ${path} is not valid (${why}). Fix it or point KYC_LIMITS_FILE at a valid one.`);
   }
-  const rows: TierLimitRow[] = [];
-  for (const [currency, factor] of Object.entries(parsed.factors)) {
+  for (const currency of Object.keys(parsed.factors)) {
     if (!currencies.get(currency)) throw new Error(`The KYC limits file ${path} names ${currency}, which is not a supported currency.`);
-    // base × factor in the currency's minor units, rounded down (a limit never grows by rounding;
-    // the epsilon keeps 0.3 × 50 × 1000 = 14999.999… from losing a unit). Limits stay far below 2^53.
-    const exponent = currencies.get(currency)!.exponent;
-    const minor = (major: string) => BigInt(Math.floor(Number(major) * factor * 10 ** exponent + 1e-6));
+  }
+  // base × factor in the currency's minor units, rounded down (a limit never grows by rounding;
+  // the epsilon keeps 0.3 × 50 × 1000 = 14999.999… from losing a unit). Limits stay far below 2^53.
+  // A currency without a factor gets 0: nothing is allowed in it.
+  const fromBase: BaseAmountScaler = (major, currency) => {
+    const factor = parsed.factors[currency] ?? 0;
+    const exponent = currencies.get(currency)?.exponent ?? 2;
+    return BigInt(Math.floor(Number(major) * factor * 10 ** exponent + 1e-6));
+  };
+  const rows: TierLimitRow[] = [];
+  for (const currency of Object.keys(parsed.factors)) {
     for (const tier of KYC_TIERS) {
       const t = parsed.tiers[tier];
       rows.push({
         tier,
         currency,
-        maxBalance: minor(t.maxBalance),
-        perTransaction: minor(t.perTransaction),
-        dailySend: minor(t.dailySend),
-        monthlySend: minor(t.monthlySend),
-        dailyAddFunds: minor(t.dailyAddFunds),
-        dailyWithdraw: minor(t.dailyWithdraw),
+        maxBalance: fromBase(t.maxBalance, currency),
+        perTransaction: fromBase(t.perTransaction, currency),
+        dailySend: fromBase(t.dailySend, currency),
+        monthlySend: fromBase(t.monthlySend, currency),
+        dailyAddFunds: fromBase(t.dailyAddFunds, currency),
+        dailyWithdraw: fromBase(t.dailyWithdraw, currency),
       });
     }
   }
-  return rows;
+  return { rows, fromBase };
 }
 
 /** Makes tier_limits exactly `rows` (every process writes the same from the same file). */

@@ -9,7 +9,7 @@ import { badUserInput } from '../errors.js';
 import { parseAmount } from '../money/money.js';
 import { decodeSequenceCursor, encodeSequenceCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 
-export type TransactionStatus = 'PENDING' | 'POSTED' | 'FAILED' | 'VOIDED' | 'REVERSED';
+export type TransactionStatus = 'PENDING' | 'POSTED' | 'FAILED' | 'VOIDED' | 'REVERSED' | 'IN_REVIEW' | 'DECLINED';
 export type Direction = 'IN' | 'OUT';
 
 export interface Counterparty {
@@ -136,7 +136,7 @@ export function viewOfPosted(
     id: p.transactionId,
     walletId: own.walletId,
     type: p.type,
-    status: 'POSTED',
+    status: p.status,
     currency: p.currency,
     amount: p.amount,
     direction: side === 'from' ? 'OUT' : 'IN',
@@ -149,8 +149,9 @@ export function viewOfPosted(
     },
     note: p.note,
     createdAt: p.createdAt,
-    sequence: own.sequence,
-    balanceAfter: own.balanceAfter,
+    // Held for review: no entry yet.
+    sequence: p.status === 'POSTED' ? own.sequence : null,
+    balanceAfter: p.status === 'POSTED' ? own.balanceAfter : null,
   };
 }
 
@@ -228,7 +229,9 @@ const VIEW_SQL = `
   LEFT JOIN ledger_entries e ON e.transaction_id = t.id AND e.wallet_id = $1::uuid
   JOIN wallets cw ON cw.id = CASE WHEN t.from_wallet_id = $1::uuid THEN t.to_wallet_id ELSE t.from_wallet_id END
   LEFT JOIN users cu ON cu.id = cw.user_id
-  WHERE t.id = $2::uuid AND (t.from_wallet_id = $1::uuid OR t.to_wallet_id = $1::uuid)`;
+  WHERE t.id = $2::uuid AND (t.from_wallet_id = $1::uuid OR t.to_wallet_id = $1::uuid)
+    -- A send held for review (or declined in review) is the sender's alone: nothing reached the recipient.
+    AND (t.status NOT IN ('IN_REVIEW', 'DECLINED') OR t.from_wallet_id = $1::uuid)`;
 
 export function createHistoryService(deps: { sql: Sql }): HistoryService {
   const { sql } = deps;

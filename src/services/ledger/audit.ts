@@ -51,6 +51,19 @@ export async function auditLedger(prisma: PrismaClient): Promise<AuditReport> {
       HAVING count(e.id) <> 2 OR max(e.amount) <> t.amount OR min(e.amount) <> -t.amount`,
   );
   await check(
+    'transaction held for review or declined has entries (nothing may move before approval)',
+    prisma.$queryRaw`
+      SELECT t.id FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+      WHERE t.status::text IN ('IN_REVIEW', 'DECLINED') LIMIT 100`,
+  );
+  await check(
+    'risk review whose hold does not match its state',
+    prisma.$queryRaw`
+      SELECT r.id FROM risk_reviews r JOIN holds h ON h.id = r.hold_id JOIN ledger_transactions t ON t.id = r.transaction_id
+      WHERE (r.status = 'PENDING') <> (h.status = 'ACTIVE' AND t.status::text = 'IN_REVIEW') OR h.amount <> t.amount
+      LIMIT 100`,
+  );
+  await check(
     'entry currency differs from its transaction',
     prisma.$queryRaw`
       SELECT e.id, e.currency, t.currency AS transaction_currency FROM ledger_entries e

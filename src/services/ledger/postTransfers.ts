@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/database.js';
 import { isRetryableTransactionError } from '../../db/sqlErrors.js';
 import type { Logger } from '../../logger.js';
 import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
+import type { RiskAssessment } from '../risk/riskEngine.js';
 
 /** Who holds the money on one side of a transfer. */
 export type Party =
@@ -36,6 +37,13 @@ export interface TransferRequest {
   initiatedBy?: string | null;
   /** Check the sender's KYC limits and the recipient's balance cap (user-initiated sends). */
   limits?: boolean;
+  /**
+   * The risk rules' verdict (user-initiated sends): BLOCK refuses (TRANSFER_DECLINED), REVIEW holds
+   * the money and opens a risk review instead of posting. Stored with the outcome when the key is new.
+   */
+  risk?: RiskAssessment | null;
+  /** Post this transaction, held IN_REVIEW until now (an approved risk review), instead of a new one. */
+  transactionId?: string;
 }
 
 export type TransferRefusalCode =
@@ -48,7 +56,8 @@ export type TransferRefusalCode =
   | 'SELF_TRANSFER'
   | 'WALLET_FROZEN'
   | 'INSUFFICIENT_FUNDS'
-  | 'LIMIT_EXCEEDED';
+  | 'LIMIT_EXCEEDED'
+  | 'TRANSFER_DECLINED';
 
 /** One side of a posted transfer, as it was right after the transfer. */
 export interface PostedSide {
@@ -66,6 +75,8 @@ export interface PostedSide {
 
 export interface PostedTransfer {
   transactionId: string;
+  /** IN_REVIEW: nothing moved yet; the amount is on hold on the sender's wallet. */
+  status: 'POSTED' | 'IN_REVIEW';
   type: TransactionType;
   currency: string;
   amount: bigint;
@@ -154,6 +165,7 @@ type RawSide = Omit<PostedSide, 'balanceAfter' | 'held' | 'sequence' | 'walletCr
 interface RawResult {
   ok: boolean;
   replayed?: boolean;
+  status?: 'POSTED' | 'IN_REVIEW';
   transactionId?: string;
   type?: TransactionType;
   currency?: string;
@@ -183,6 +195,8 @@ function toResult(r: RawResult): TransferResult {
     replayed,
     transfer: {
       transactionId: r.transactionId!,
+      // Answers stored before reviews existed carry no status: they were all posted.
+      status: r.status ?? 'POSTED',
       type: r.type!,
       currency: r.currency!,
       amount: BigInt(r.amount!),

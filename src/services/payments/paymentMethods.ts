@@ -100,11 +100,17 @@ export function createPaymentMethodService(deps: {
     errors: problems.map((p): UserError => ({ field: inputPath(p.field), code: 'INVALID_INPUT', message: p.message })),
   });
 
+  /** A card or account that could not be added: many in a day make the risk rules review or block sends. */
+  async function recordFailure(userId: string, kind: 'CARD' | 'BANK_ACCOUNT', reason: string) {
+    await prisma.paymentMethodFailure.create({ data: { userId, kind, reason } });
+  }
+
   return {
     async addCard(userId, input) {
       const card = validateCard({ number: input.number, expMonth: input.expMonth, expYear: input.expYear, cvc: input.cvc }, new Date());
       const holder = parseInput(holderNameSchema, input.holderName);
       const problems = [...(card.ok ? [] : card.problems), ...(holder.ok ? [] : [{ field: 'holderName', message: holder.errors[0]!.message }])];
+      if (!card.ok) await recordFailure(userId, 'CARD', 'invalid card details');
       if (!card.ok || !holder.ok) return invalid(problems);
 
       const same = await existing(userId, 'CARD', vault.fingerprint('PAN', card.digits));
@@ -113,6 +119,7 @@ export function createPaymentMethodService(deps: {
       const verified = await deps.cards.verifyCard({ vaultToken: token, expMonth: input.expMonth, expYear: input.expYear, cvc: input.cvc });
       if (!verified.ok) {
         await vault.discard(token);
+        await recordFailure(userId, 'CARD', 'declined by the processor');
         return failure('CARD_DECLINED', verified.message, 'number');
       }
       return insert({
@@ -192,6 +199,7 @@ export function createPaymentMethodService(deps: {
             updated_at = now()
         WHERE id = ${id}::uuid AND status = 'PENDING_VERIFICATION'
         RETURNING verification_attempts, status::text`;
+      await recordFailure(userId, 'BANK_ACCOUNT', 'wrong micro-deposit amounts');
       if (!after || after.status === 'LOCKED') {
         log.info({ paymentMethodId: id }, 'bank account locked after wrong micro-deposit amounts');
         return failure('VERIFICATION_LOCKED', 'Too many wrong amounts: this bank account is locked. Remove it and add it again.', 'amounts');

@@ -1,13 +1,17 @@
-// Money moving between wallets on a user's or an admin's request: P2P sendMoney and admin
-// balance adjustments. Input is validated here; everything that depends on the state of the
-// database (recipient, balances, idempotency) is decided by the ledger's posting function in the
-// same transaction, and refusals from there are recorded against the idempotency key.
+// Money moving between wallets on a user's or an admin's request: P2P sendMoney (with its dry run,
+// previewTransfer) and admin balance adjustments. Input is validated here and the risk rules run
+// here; everything that depends on the state of the database (recipient, balances, limits,
+// idempotency) is decided by the ledger's posting function in the same transaction, which also
+// applies the risk decision and records refusals against the idempotency key.
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
 import { inputPath, parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
 import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
 import type { Ledger, Party, TransferResult } from '../ledger/postTransfers.js';
+import type { LimitsService, LimitUsage } from '../compliance/limits.js';
 import type { Currencies } from '../money/currencies.js';
+import type { RiskDecision } from '../risk/riskRule.js';
+import type { RiskEngine } from '../risk/riskEngine.js';
 import type { WalletRecord } from '../wallets/wallets.js';
 import { idempotencyKeyProblem, parseNote, parsePositiveAmount, requestHash, type MoneyInput } from './transferInput.js';
 
@@ -33,8 +37,27 @@ export interface TransferOutcome {
   replayed: boolean;
 }
 
+/** Where a request came from, as the risk rules see it. */
+export interface RequestOrigin {
+  /** The X-Device-Id header (HTTP) or connection parameter (WebSocket). */
+  deviceId?: string | null;
+}
+
+export interface TransferPreview {
+  currency: string;
+  amount: bigint;
+  fee: bigint;
+  /** amount + fee: what leaves the wallet. */
+  total: bigint;
+  /** The send limits of that wallet as they would be after this transfer. */
+  limitsAfter: (LimitUsage & { exceeded: boolean })[];
+  riskDecision: RiskDecision;
+}
+
 export interface TransferService {
-  sendMoney(userId: string, input: SendMoneyInput): Promise<Outcome<TransferOutcome>>;
+  sendMoney(userId: string, input: SendMoneyInput, origin?: RequestOrigin): Promise<Outcome<TransferOutcome>>;
+  /** What sendMoney would do now (fee, limits after, risk decision), moving and reserving nothing. */
+  previewTransfer(userId: string, input: Omit<SendMoneyInput, 'idempotencyKey'>, origin?: RequestOrigin): Promise<Outcome<TransferPreview>>;
   adjustBalance(adminId: string, input: AdjustBalanceInput): Promise<Outcome<TransferOutcome>>;
 }
 
@@ -48,8 +71,13 @@ const recipientSchema = z
     message: 'give exactly one of email, phone or walletId',
   });
 
-export function createTransferService(deps: { ledger: Ledger; currencies: Currencies }): TransferService {
-  const { ledger, currencies } = deps;
+/** Who a user can send to: someone's email or phone, or a wallet id. */
+type SendParty = { email: string } | { phone: string } | { walletId: string };
+
+const SEND_LIMITS = new Set(['PER_TRANSACTION', 'DAILY_SEND', 'MONTHLY_SEND']);
+
+export function createTransferService(deps: { ledger: Ledger; currencies: Currencies; risk: RiskEngine; limits: LimitsService }): TransferService {
+  const { ledger, currencies, risk } = deps;
 
   /** Turns a ledger result into the API outcome, seen from one side, without reading again. */
   function finish(result: TransferResult, side: 'from' | 'to', recipient?: { email?: string; phone?: string }): Outcome<TransferOutcome> {
@@ -71,42 +99,78 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
     return errors.length ? { ok: false, errors } : null;
   }
 
-  return {
-    async sendMoney(userId, input) {
-      const recipient = parseInput(recipientSchema, input.recipient);
-      if (!recipient.ok) {
-        return { ok: false, errors: recipient.errors.map((e) => ({ ...e, field: ['input', 'recipient', ...(e.field?.slice(1) ?? [])] })) };
-      }
-      const amount = parsePositiveAmount(input.amount, currencies);
-      const note = parseNote(input.note);
-      const refused = firstError(
-        amount.ok ? null : amount.error,
-        note.ok ? null : note.error,
-        idempotencyKeyProblem(input.idempotencyKey),
-      );
-      if (refused || !amount.ok || !note.ok) return refused!;
+  /** A send's input, checked: who to, how much, the note. */
+  function parseSend(input: Omit<SendMoneyInput, 'idempotencyKey'>, idempotencyKey: string | null): Outcome<{ to: SendParty; currency: string; amount: bigint; note: string | null }> {
+    const recipient = parseInput(recipientSchema, input.recipient);
+    if (!recipient.ok) {
+      return { ok: false, errors: recipient.errors.map((e) => ({ ...e, field: ['input', 'recipient', ...(e.field?.slice(1) ?? [])] })) };
+    }
+    const amount = parsePositiveAmount(input.amount, currencies);
+    const note = parseNote(input.note);
+    const refused = firstError(
+      amount.ok ? null : amount.error,
+      note.ok ? null : note.error,
+      idempotencyKey === null ? null : idempotencyKeyProblem(idempotencyKey),
+    );
+    if (refused || !amount.ok || !note.ok) return refused!;
+    const r = recipient.value;
+    const to: SendParty = r.email ? { email: normaliseEmail(r.email) } : r.phone ? { phone: r.phone } : { walletId: r.walletId! };
+    return { ok: true, value: { to, currency: amount.currency, amount: amount.amount, note: note.note } };
+  }
 
-      const r = recipient.value;
-      const to: Party = r.email ? { email: normaliseEmail(r.email) } : r.phone ? { phone: r.phone } : { walletId: r.walletId! };
+  return {
+    async sendMoney(userId, input, origin = {}) {
+      const parsed = parseSend(input, input.idempotencyKey);
+      if (!parsed.ok) return parsed;
+      const { to, note } = parsed.value;
+      const amount = parsed.value;
+      const assessment = await risk.assess({
+        userId,
+        key: input.idempotencyKey,
+        currency: amount.currency,
+        amount: amount.amount,
+        to,
+        deviceId: origin.deviceId ?? null,
+      });
       const [result] = await ledger.postTransfers([
         {
           userId,
           key: input.idempotencyKey,
           operation: 'sendMoney',
-          hash: requestHash(['sendMoney', to, amount.currency, amount.amount, note.note]),
+          hash: requestHash(['sendMoney', to, amount.currency, amount.amount, note]),
           type: 'P2P_TRANSFER',
           currency: amount.currency,
           amount: amount.amount,
           from: { userId },
           to,
-          note: note.note,
+          note,
           // Kept so the sender (only) sees the identifier they typed.
           metadata: { recipient: to },
           initiatedBy: userId,
           limits: true,
+          risk: assessment,
         },
       ]);
       return finish(result!, 'from', 'walletId' in to ? undefined : to);
+    },
+
+    async previewTransfer(userId, input, origin = {}) {
+      const parsed = parseSend(input, null);
+      if (!parsed.ok) return parsed;
+      const { to, currency, amount } = parsed.value;
+      const [riskDecision, mine] = await Promise.all([
+        risk.preview({ userId, key: null, currency, amount, to, deviceId: origin.deviceId ?? null }),
+        deps.limits.forUser(userId),
+      ]);
+      // P2P sends carry no fee; the field is here so a client shows one total for every kind of send.
+      const fee = 0n;
+      const limitsAfter = mine.limits
+        .filter((l) => l.currency === currency && SEND_LIMITS.has(l.kind))
+        .map((l) => {
+          const used = l.kind === 'PER_TRANSACTION' ? amount : l.used + amount;
+          return { ...l, used, remaining: l.limit > used ? l.limit - used : 0n, exceeded: used > l.limit };
+        });
+      return { ok: true, value: { currency, amount, fee, total: amount + fee, limitsAfter, riskDecision } };
     },
 
     async adjustBalance(adminId, input) {
