@@ -79,6 +79,15 @@ const schema = z
     /** Deposit fees per method kind: "<basis points>+<fixed minor units>", e.g. "290+30" = 2.90 % + 0.30. */
     CARD_DEPOSIT_FEE: fee.prefault('0+0'),
     BANK_DEPOSIT_FEE: fee.prefault('0+0'),
+    /** Merchant payments: the merchant's fee, same format, taken from each payment into FEES (never more than the payment). */
+    MERCHANT_FEE: fee.prefault('290+30'),
+    /** Where payers open payment links (/pay/<code>) and what QR codes point to; default http://localhost:<the port listened on>. */
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** When open payment requests past their expiry are marked EXPIRED (cron, UTC; "off" to disable). */
+    PAYMENT_REQUEST_EXPIRY_SCHEDULE: z
+      .string()
+      .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "* * * * *", or "off"')
+      .default('* * * * *'),
     /** How long a processor call may take before it counts as timed out (the operation stays pending). */
     GATEWAY_TIMEOUT_MS: int(100, 120_000).default(10_000),
     /** When the reconciliation job runs (cron, UTC; "off" to disable): settles stuck operations, compares settlement reports. */

@@ -62,6 +62,9 @@ export const USER_ERROR_CODES = [
   'VERIFICATION_LOCKED',
   'LIMIT_EXCEEDED',
   'TRANSFER_DECLINED',
+  'PAYMENT_REQUEST_CLOSED',
+  'PAYMENT_REQUEST_EXPIRED',
+  'REFUND_EXCEEDS_PAYMENT',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
@@ -91,6 +94,27 @@ export const failure = (code: UserErrorCode, message: string, field?: string): O
   ok: false,
   errors: [{ code, message, field: field ? inputPath(field) : null }],
 });
+
+/** Thrown inside a database transaction to refuse the operation: everything rolls back, and the caller answers with the userError. */
+export class Refusal extends Error {
+  constructor(readonly userError: UserError) {
+    super(userError.message);
+  }
+}
+
+export const refuse = (code: UserErrorCode, message: string, field?: string): never => {
+  throw new Refusal({ code, message, field: field ? inputPath(field) : null });
+};
+
+/** Runs `work`; a Refusal thrown inside becomes the failed Outcome. */
+export async function refusable<T>(work: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false, errors: [err.userError] };
+    throw err;
+  }
+}
 
 /**
  * Validates input with a zod schema; every issue becomes a UserError naming its field.

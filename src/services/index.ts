@@ -26,7 +26,7 @@ import { createBatchingLedger } from './ledger/batchingLedger.js';
 import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
 import { createPaymentMethodService, type PaymentMethodService } from './payments/paymentMethods.js';
-import { createLimiterFactory } from './ratelimit/limiters.js';
+import { createLimiterFactory, createWindowCounter } from './ratelimit/limiters.js';
 import { createRiskEngine } from './risk/riskEngine.js';
 import { createRiskReviewService, type RiskReviewService } from './risk/riskReviews.js';
 import { createTransferService, type TransferService } from './transfers/transfers.js';
@@ -144,7 +144,10 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const limits = createLimitsService({ prisma });
   const risk = createRiskEngine({
     sql,
-    limiters,
+    sends: createWindowCounter(redis, `${config.REDIS_PREFIX}risk-sends:`, [60, 3600]),
+    // Batched like the ledger: a send's facts are read with those of the sends beside it.
+    batch: { windowMs: config.LEDGER_BATCH_WINDOW_MS, maxBatch: config.LEDGER_BATCH_MAX, maxInFlight: config.LEDGER_BATCH_IN_FLIGHT },
+    log,
     fromBase: limitsFile.fromBase,
     settings: {
       enabled: config.RISK_RULES,

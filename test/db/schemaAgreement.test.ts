@@ -87,6 +87,15 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   // risk_reviews: decided (decided_at set) exactly when not PENDING; reason 3..500 characters.
   'RiskReview.status': () => 'APPROVED',
   'RiskReview.reason': (n) => `reason ${n}`,
+  // payment_requests: code ~ '^[A-Za-z0-9]{12}$'; the static-QR check (is_static only with an
+  // open amount) is met by samples that are not static.
+  'PaymentRequest.code': (n) => `Code${String(n).padStart(8, '0')}`,
+  'PaymentRequest.isStatic': () => false,
+  // merchant_payments: 0 <= fee <= amount, 0 <= refunded <= amount (amount is 2^62 + n).
+  'MerchantPayment.fee': (n) => BigInt(n),
+  'MerchantPayment.refunded': (n) => BigInt(n),
+  // merchant_refunds: reason 3..500 characters.
+  'MerchantRefund.reason': (n) => `reason ${n}`,
 };
 
 /**
@@ -101,6 +110,8 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   // the full wallet has a user, so it may not have a system_code; the minimal one has no user
   // (user_id is optional), so it must have one.
   'Wallet.systemCode': { unsetInFull: true, setInMinimal: true, check: 'wallets_owner' },
+  // ... and a USER wallet has no merchant either (MERCHANT wallets are the third shape).
+  'Wallet.merchantId': { unsetInFull: true, check: 'wallets_owner' },
   // kind <> 'CARD' OR (brand, exp_month, exp_year all set): both sample rows are cards.
   'PaymentMethod.brand': { setInMinimal: true, check: 'payment_methods_card_fields' },
   'PaymentMethod.expMonth': { setInMinimal: true, check: 'payment_methods_card_fields' },

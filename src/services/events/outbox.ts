@@ -15,6 +15,18 @@ export interface OutboxEvent {
   payload: unknown;
 }
 
+/**
+ * Writes events through `tx`, to be published after it commits (pass the returned rows to
+ * publishCommitted); if the process dies first, the relay publishes them.
+ */
+export async function writeOutbox(tx: Pick<PrismaClient, '$queryRaw'>, events: { topic: string; payload: unknown }[]): Promise<OutboxEvent[]> {
+  if (!events.length) return [];
+  return tx.$queryRaw<OutboxEvent[]>`
+    INSERT INTO outbox_events (topic, payload)
+    SELECT e->>'topic', e->'payload' FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) AS e
+    RETURNING id::text AS id, topic, payload`;
+}
+
 export interface OutboxPublisher {
   /** Publishes events of a committed transaction (fire and forget; the relay covers failures). */
   publishCommitted(events: OutboxEvent[]): void;

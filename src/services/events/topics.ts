@@ -11,9 +11,17 @@ export const topics = {
   transactions: (userId: string) => `user.${userId}.transactions`,
   /** One of the user's deposits or withdrawals changed status. Payload: FundingChanged. */
   funding: (userId: string) => `user.${userId}.funding`,
+  /** A payment request was paid, cancelled or expired. Payload: PaymentRequestChanged. */
+  paymentRequest: (requestId: string) => `payment-request.${requestId}`,
   /** One of the user's KYC cases changed status. Payload: KycChanged. */
   kyc: (userId: string) => `user.${userId}.kyc`,
 };
+
+export interface PaymentRequestChanged {
+  requestId: string;
+  status: string;
+  paidCount: number;
+}
 
 export interface KycChanged {
   caseId: string;

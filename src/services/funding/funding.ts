@@ -12,8 +12,9 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
-import { failure, reasonProblem, success, type Outcome, type UserError } from '../errors.js';
+import { failure, reasonProblem, Refusal, refuse, success, type Outcome, type UserError } from '../errors.js';
 import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
+import { feeFor, type FeeRule } from '../money/fees.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type FundingChanged } from '../events/topics.js';
 import { GatewayTimeoutError, type BankGateway, type CardGateway, type MovementState, type WebhookEvent } from '../gateways/gateways.js';
@@ -90,32 +91,11 @@ export interface FundingService {
   reconcile(options: { olderThanSeconds: number; day?: string }): Promise<ReconcileReport>;
 }
 
-export interface FeeRule {
-  /** Basis points of the amount (1 bp = 0.01 %), rounded half up to the minor unit. */
-  bps: number;
-  /** Fixed part, in minor units of the deposit's currency. */
-  fixed: bigint;
-}
-
-/** Half up: 0.5 of a minor unit and more rounds up. Documented in docs/payments.md. */
-export function feeFor(amount: bigint, rule: FeeRule): bigint {
-  return (amount * BigInt(rule.bps) + 5_000n) / 10_000n + rule.fixed;
-}
-
 /** Ids from outside (the API, processors' references) are checked before they reach a uuid cast. */
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', bank: 'SETTLEMENT_BANK' };
 
-/** Thrown inside an operation's creating transaction to refuse it: everything rolls back. */
-class Refusal extends Error {
-  constructor(readonly userError: UserError) {
-    super(userError.message);
-  }
-}
-const refuse = (code: UserError['code'], message: string, field: string): never => {
-  throw new Refusal({ code, message, field: ['input', ...field.split('.')] });
-};
 
 /** Counts a top-up or withdrawal against the wallet's daily limits, or refuses it (LIMIT_EXCEEDED). */
 async function countFunding(tx: Prisma.TransactionClient, walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint) {

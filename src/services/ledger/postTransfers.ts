@@ -13,6 +13,7 @@ export type Party =
   | { userId: string }
   | { email: string }
   | { phone: string }
+  | { merchantId: string }
   | { system: SystemWallet };
 
 export type SystemWallet = 'SETTLEMENT_CARD' | 'SETTLEMENT_BANK' | 'FEES' | 'PROMOTIONS' | 'SUSPENSE' | 'ADJUSTMENTS' | 'RECOVERY';

@@ -2,12 +2,16 @@
 // (velocity counters in Redis, or in memory on the embedded default, so parallel requests and
 // several server processes count together) and returns the decision with every rule's result and
 // a summary of what the rules saw; the posting function stores that with the outcome, in the same
-// database transaction. `preview` is the same evaluation for a dry run: it counts nothing.
+// database transaction. Sends arriving together are assessed together (one facts query and one
+// counter round trip per batch, like the ledger's group commit). `preview` is the same evaluation
+// for a dry run: it counts nothing.
 import type { Sql } from '../../db/sql.js';
+import type { Logger } from '../../logger.js';
+import { createBatcher, type BatchSettings } from '../batching/batcher.js';
 import type { BaseAmountScaler } from '../compliance/limits.js';
 import type { Party } from '../ledger/postTransfers.js';
-import type { LimiterFactory } from '../ratelimit/limiters.js';
-import { readFacts } from './riskFacts.js';
+import type { WindowCounter } from '../ratelimit/limiters.js';
+import { readFacts, type StoredFacts } from './riskFacts.js';
 import { strictest, type RiskDecision, type RiskFacts, type RiskRule, type RiskThresholds } from './riskRule.js';
 import { RULES } from './rules/index.js';
 
@@ -51,20 +55,18 @@ export interface RiskEngine {
   preview(request: RiskRequest): Promise<RiskDecision>;
 }
 
-const LARGE_COUNT = 1_000_000_000;
-
 export function createRiskEngine(deps: {
   sql: Sql;
-  limiters: LimiterFactory;
+  /** Sends per user in windows of 60 s and 3600 s (createWindowCounter(redis, prefix, [60, 3600])). */
+  sends: WindowCounter;
   fromBase: BaseAmountScaler;
   settings: RiskSettings;
+  batch: BatchSettings;
+  log: Logger;
   rules?: readonly RiskRule[];
 }): RiskEngine {
   const { sql, settings, fromBase } = deps;
   const rules = deps.rules ?? RULES;
-  // Fixed windows of a minute and an hour; `points` is only a ceiling for the counter.
-  const perMinute = deps.limiters({ keyPrefix: 'risk-sends-minute', points: LARGE_COUNT, durationSeconds: 60 });
-  const perHour = deps.limiters({ keyPrefix: 'risk-sends-hour', points: LARGE_COUNT, durationSeconds: 3600 });
 
   const thresholdsFor = (currency: string): RiskThresholds => ({
     velocityPerMinute: settings.velocityPerMinute,
@@ -79,17 +81,12 @@ export function createRiskEngine(deps: {
     failedMethodsBlock: settings.failedMethodsBlock,
   });
 
-  async function evaluate(request: RiskRequest, count: boolean): Promise<RiskAssessment | null> {
-    const stored = await readFacts(sql, request);
-    if (stored.keySeen) return null;
-    const [minute, hour] = count
-      ? await Promise.all([perMinute.penalty(request.userId, 1), perHour.penalty(request.userId, 1)])
-      : await Promise.all([perMinute.get(request.userId), perHour.get(request.userId)]);
+  function evaluate(request: RiskRequest, stored: StoredFacts, [minute, hour]: number[]): RiskAssessment {
     const facts: RiskFacts = {
       amount: request.amount,
       currency: request.currency,
-      sendsLastMinute: (minute?.consumedPoints ?? 0) + (count ? 0 : 1),
-      sendsLastHour: (hour?.consumedPoints ?? 0) + (count ? 0 : 1),
+      sendsLastMinute: minute!,
+      sendsLastHour: hour!,
       recentSends: stored.recentSends,
       largestRecentSend: stored.largestRecentSend,
       recipientKnown: stored.recipientKnown,
@@ -99,8 +96,7 @@ export function createRiskEngine(deps: {
       failedMethodAdds: stored.failedMethodAdds,
       now: new Date(),
     };
-    const thresholds = thresholdsFor(request.currency);
-    const results = rules.map((rule) => ({ rule: rule.name, ...rule.evaluate(facts, thresholds) }));
+    const results = rules.map((rule) => ({ rule: rule.name, ...rule.evaluate(facts, thresholdsFor(request.currency)) }));
     return {
       decision: strictest(results),
       rules: results,
@@ -120,14 +116,30 @@ export function createRiskEngine(deps: {
     };
   }
 
+  const batcher = createBatcher<RiskRequest, RiskAssessment | null>(
+    async (requests) => {
+      const stored = await readFacts(sql, requests);
+      // Counted only once the key is known to be new: a replay is not another send.
+      const fresh = requests.map((_r, i) => i).filter((i) => !stored[i]!.keySeen);
+      const counts = await deps.sends.hit(fresh.map((i) => requests[i]!.userId));
+      const assessments: (RiskAssessment | null)[] = requests.map(() => null);
+      fresh.forEach((i, n) => (assessments[i] = evaluate(requests[i]!, stored[i]!, counts[n]!)));
+      return assessments;
+    },
+    deps.batch,
+    { what: 'risk', log: deps.log },
+  );
+
   return {
     async assess(request) {
       if (!settings.enabled) return null;
-      return evaluate(request, true);
+      return batcher.run(request);
     },
     async preview(request) {
       if (!settings.enabled) return 'ALLOW';
-      return (await evaluate({ ...request, key: null }, false))!.decision;
+      const [stored] = await readFacts(sql, [{ ...request, key: null }]);
+      const counts = (await deps.sends.peek(request.userId)).map((n) => n + 1);
+      return evaluate(request, stored!, counts).decision;
     },
   };
 }

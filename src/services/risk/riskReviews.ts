@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
-import { failure, reasonProblem, success, type Outcome, type UserErrorCode } from '../errors.js';
-import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
+import { failure, reasonProblem, refusable, refuse, success, type Outcome } from '../errors.js';
+import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
 import { topics, type TransactionChanged } from '../events/topics.js';
 import { postThrough, type TransactionType } from '../ledger/postTransfers.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
@@ -23,13 +23,6 @@ export interface RiskReviewService {
 }
 
 const include = { evaluation: true, transaction: true } as const;
-
-/** A decision refused inside the transaction: rolls it back and becomes a userError. */
-class Refusal extends Error {
-  constructor(readonly code: UserErrorCode, message: string) {
-    super(message);
-  }
-}
 
 export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: OutboxPublisher; idempotencyTtlHours: number; log: Logger }): RiskReviewService {
   const { prisma, log } = deps;
@@ -49,11 +42,11 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: Ou
       if (refused) return { ok: false, errors: [refused] };
       if (!z.uuid().safeParse(reviewId).success) return notFound();
       let events: OutboxEvent[] = [];
-      try {
+      return refusable(async () => {
         const decided = await prisma.$transaction(async (tx) => {
           const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM risk_reviews WHERE id = ${reviewId}::uuid FOR UPDATE`;
           if (!locked) return null;
-          if (locked.status !== 'PENDING') throw new Refusal('INVALID_INPUT', `This review was already ${locked.status.toLowerCase()}.`);
+          if (locked.status !== 'PENDING') refuse('INVALID_INPUT', `This review was already ${locked.status.toLowerCase()}.`, 'reviewId');
           const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include: { ...include, hold: true } });
           const t = review.transaction;
           // The hold ends either way; the sender's usage for the day it was counted is given back,
@@ -88,14 +81,13 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: Ou
               deps.idempotencyTtlHours,
             );
             const result = posted.results[0]!;
-            if (!result.ok) throw new Refusal(result.code, `The transfer cannot be posted now: ${result.message}`);
+            if (!result.ok) refuse(result.code, `The transfer cannot be posted now: ${result.message}`, 'reviewId');
             events = posted.events;
           } else {
             await tx.$executeRaw`UPDATE ledger_transactions SET status = 'DECLINED', updated_at = now() WHERE id = ${t.id}::uuid`;
-            events = await tx.$queryRaw<OutboxEvent[]>`
-              INSERT INTO outbox_events (topic, payload)
-              VALUES (${topics.transactions(review.userId)}, ${JSON.stringify({ transactionId: t.id, walletId: t.fromWalletId, status: 'DECLINED' } satisfies TransactionChanged)}::jsonb)
-              RETURNING id::text AS id, topic, payload`;
+            events = await writeOutbox(tx, [
+              { topic: topics.transactions(review.userId), payload: { transactionId: t.id, walletId: t.fromWalletId, status: 'DECLINED' } satisfies TransactionChanged },
+            ]);
           }
           await tx.riskReview.update({
             where: { id: reviewId },
@@ -107,10 +99,7 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: Ou
         deps.outbox.publishCommitted(events);
         log.info({ reviewId, decision, adminId }, 'risk review decided');
         return success(decided);
-      } catch (err) {
-        if (err instanceof Refusal) return failure(err.code, err.message, 'reviewId');
-        throw err;
-      }
+      });
     },
   };
 }

@@ -1,0 +1,117 @@
+// Merchants: registering one (its owner, its wallet in the settlement currency, its static QR
+// code), members and their roles, and the one membership check every merchant operation uses.
+// OWNER and STAFF take payments and refund them; only an OWNER manages members, API keys and
+// webhooks. A user who is not a member sees nothing of a merchant (NOT_FOUND, like any missing id).
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.js';
+import type { Logger } from '../../logger.js';
+import { normaliseEmail } from '../accounts/accountInput.js';
+import { failure, parseInput, success, type Outcome } from '../errors.js';
+import type { Currencies } from '../money/currencies.js';
+import { newPaymentCode } from './paymentCodes.js';
+
+export type MerchantRole = 'OWNER' | 'STAFF';
+
+export interface MerchantRecord {
+  id: string;
+  name: string;
+  category: string;
+  settlementCurrency: string;
+  webhookUrl: string | null;
+  createdAt: Date;
+}
+
+/** Who acts on a merchant: a signed-in member. (Partners' API keys act for their merchant too.) */
+export interface MerchantActor {
+  userId: string;
+}
+
+export interface MerchantService {
+  register(userId: string, input: { name: string; category: string; settlementCurrency: string; webhookUrl?: string | null }): Promise<Outcome<MerchantRecord>>;
+  /** The merchants the user is a member of, with their role. */
+  listForUser(userId: string): Promise<(MerchantRecord & { role: MerchantRole })[]>;
+  /** The merchant if the user is a member with one of `roles`; null otherwise (indistinguishable from missing). */
+  forMember(userId: string, merchantId: string, roles?: readonly MerchantRole[]): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
+  addMember(ownerId: string, input: { merchantId: string; email: string; role: MerchantRole }): Promise<Outcome<{ userId: string; role: MerchantRole }>>;
+  members(merchantId: string): Promise<{ userId: string; displayName: string; email: string; role: MerchantRole }[]>;
+  /** The merchant's wallets (posted and held, per currency). */
+  balances(merchantId: string): Promise<{ currency: string; posted: bigint; held: bigint }[]>;
+}
+
+const webhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u + '/'), 'must be https (http only for localhost)');
+
+const registerSchema = z.object({
+  name: z.string().trim().min(2).max(100),
+  category: z.string().trim().min(2).max(50),
+  settlementCurrency: z.string(),
+  webhookUrl: webhookUrl.nullish(),
+});
+
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
+export function createMerchantService(deps: { prisma: PrismaClient; currencies: Currencies; log: Logger }): MerchantService {
+  const { prisma, log } = deps;
+  const select = { id: true, name: true, category: true, settlementCurrency: true, webhookUrl: true, createdAt: true } as const;
+
+  const service: MerchantService = {
+    async register(userId, input) {
+      const parsed = parseInput(registerSchema, input);
+      if (!parsed.ok) return parsed;
+      const { name, category, settlementCurrency } = parsed.value;
+      if (!deps.currencies.get(settlementCurrency)) return failure('UNSUPPORTED_CURRENCY', `${settlementCurrency} is not a supported currency.`, 'settlementCurrency');
+      // The merchant, its owner, its wallet and its static QR code exist together or not at all.
+      const merchant = await prisma.$transaction(async (tx) => {
+        const m = await tx.merchant.create({
+          data: { name, category, settlementCurrency, webhookUrl: parsed.value.webhookUrl ?? null, createdBy: userId },
+          select,
+        });
+        await tx.merchantMember.create({ data: { merchantId: m.id, userId, role: 'OWNER' } });
+        await tx.wallet.create({ data: { kind: 'MERCHANT', merchantId: m.id, currency: settlementCurrency } });
+        await tx.paymentRequest.create({
+          data: { merchantId: m.id, code: newPaymentCode(), currency: settlementCurrency, singleUse: false, isStatic: true, createdBy: userId },
+        });
+        return m;
+      });
+      log.info({ merchantId: merchant.id, userId }, 'merchant registered');
+      return success(merchant);
+    },
+
+    async listForUser(userId) {
+      const rows = await prisma.merchantMember.findMany({ where: { userId }, include: { merchant: { select } }, orderBy: { createdAt: 'asc' } });
+      return rows.map((r) => ({ ...r.merchant, role: r.role }));
+    },
+
+    async forMember(userId, merchantId, roles = ['OWNER', 'STAFF']) {
+      if (!isUuid(merchantId)) return null;
+      const row = await prisma.merchantMember.findUnique({ where: { merchantId_userId: { merchantId, userId } }, include: { merchant: { select } } });
+      return row && roles.includes(row.role) ? { ...row.merchant, role: row.role } : null;
+    },
+
+    async addMember(ownerId, input) {
+      const merchant = await service.forMember(ownerId, input.merchantId, ['OWNER']);
+      if (!merchant) return failure('NOT_FOUND', 'No merchant of yours has that id.', 'merchantId');
+      const user = await prisma.user.findUnique({ where: { email: normaliseEmail(input.email) }, select: { id: true } });
+      if (!user) return failure('NOT_FOUND', 'No user has that email.', 'email');
+      const member = await prisma.merchantMember.upsert({
+        where: { merchantId_userId: { merchantId: merchant.id, userId: user.id } },
+        create: { merchantId: merchant.id, userId: user.id, role: input.role },
+        update: { role: input.role },
+      });
+      return success({ userId: member.userId, role: member.role });
+    },
+
+    async members(merchantId) {
+      const rows = await prisma.merchantMember.findMany({ where: { merchantId }, include: { user: { select: { displayName: true, email: true } } }, orderBy: { createdAt: 'asc' } });
+      return rows.map((r) => ({ userId: r.userId, displayName: r.user.displayName, email: r.user.email, role: r.role }));
+    },
+
+    async balances(merchantId) {
+      const rows = await prisma.wallet.findMany({ where: { merchantId }, orderBy: { currency: 'asc' } });
+      return rows.map((w) => ({ currency: w.currency, posted: w.postedBalance, held: w.heldAmount }));
+    },
+  };
+  return service;
+}
