@@ -9,6 +9,7 @@ import '../schema/limits.js';
 import '../schema/kyc.js';
 import '../schema/aml.js';
 import '../schema/risk.js';
+import '../schema/merchants.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
@@ -20,6 +21,7 @@ import './limits.js';
 import './kyc.js';
 import './aml.js';
 import './risk.js';
+import './merchants.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

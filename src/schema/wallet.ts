@@ -63,7 +63,8 @@ const CounterpartyRef = builder.objectRef<TransactionView['counterparty']>('Coun
   description: 'The other side of a transaction. Email and phone appear only to a sender who used them.',
   fields: (t) => ({
     displayName: t.exposeString('displayName'),
-    isUser: t.boolean({ description: 'False for the platform itself (top-ups, adjustments, fees).', resolve: (c) => c.kind === 'USER' }),
+    isUser: t.boolean({ description: 'False for a merchant and for the platform itself (top-ups, adjustments, fees).', resolve: (c) => c.kind === 'USER' }),
+    isMerchant: t.boolean({ description: 'A business paid through a payment request (or refunding one).', resolve: (c) => c.kind === 'MERCHANT' }),
     email: t.exposeString('email', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true }),
   }),

@@ -116,6 +116,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const url = `http://${host}:${port}/graphql`;
   // The in-process sandbox processors deliver their webhooks to this server.
   services.sandbox.setWebhookTarget(`http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`);
+  // Payment links and QR codes point here unless PUBLIC_URL says where payers reach us.
+  if (!config.PUBLIC_URL) services.paymentRequests.setPublicOrigin(`http://${host}:${port}`);
   log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
 
   let stopping: Promise<void> | undefined;

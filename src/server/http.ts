@@ -13,6 +13,7 @@ import { authenticate } from './authenticate.js';
 import { createContext, deviceIdOf } from './context.js';
 import type { Provider } from '../services/funding/funding.js';
 import { SIGNATURE_HEADER } from '../services/webhooks/signature.js';
+import { PAY_PATH, servePayPage } from './payPage.js';
 import { receiveWebhook } from './webhooks.js';
 
 export interface Readiness {
@@ -169,7 +170,7 @@ export function createRequestListener(deps: HttpDeps) {
         if (req.method === 'OPTIONS') {
           res.writeHead(204, {
             'access-control-allow-methods': 'GET, POST, OPTIONS',
-            'access-control-allow-headers': 'authorization, content-type, x-request-id, apollo-require-preflight',
+            'access-control-allow-headers': 'authorization, content-type, x-request-id, x-device-id, apollo-require-preflight',
             'access-control-max-age': '600',
           });
           res.end();
@@ -179,6 +180,13 @@ export function createRequestListener(deps: HttpDeps) {
           res.setHeader('allow', 'GET, POST, OPTIONS');
           sendProblem(res, new HttpProblem(405, `Method ${req.method} is not allowed on ${GRAPHQL_PATH}: use GET or POST.`, 'METHOD_NOT_ALLOWED'));
         }
+      } else if (PAY_PATH.test(url.pathname)) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('allow', 'GET, HEAD');
+          throw new HttpProblem(405, 'The payment page is read with GET.', 'METHOD_NOT_ALLOWED');
+        }
+        const [, code, format] = PAY_PATH.exec(url.pathname)!;
+        await servePayPage(services, res, code!, format);
       } else if (WEBHOOK_PATH.test(url.pathname)) {
         const provider = WEBHOOK_PATH.exec(url.pathname)![1] as Provider | 'kyc';
         if (req.method !== 'POST') {

@@ -1,7 +1,8 @@
-// Scheduled work inside the server process (croner): reconciliation and the AML monitor. Both
-// are idempotent (reconciliation: lookups, resubmissions under the same reference, results
-// applied under fixed event ids; the monitor: one open case per user and pattern), so several
-// server processes running them at the same moment is harmless, only redundant.
+// Scheduled work inside the server process (croner): reconciliation, the AML monitor and the
+// expiry of payment requests. All are idempotent (reconciliation: lookups, resubmissions under
+// the same reference, results applied under fixed event ids; the monitor: one open case per user
+// and pattern; expiry: rows locked with SKIP LOCKED), so several server processes running them at
+// the same moment is harmless, only redundant.
 import { Cron } from 'croner';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +33,9 @@ export function startJobs(deps: { services: Services; config: Config; log: Logge
   });
   every(config.AML_SCHEDULE, 'AML monitor', async () => {
     await services.amlMonitor.run();
+  });
+  every(config.PAYMENT_REQUEST_EXPIRY_SCHEDULE, 'payment request expiry', async () => {
+    await services.paymentRequests.expireDue();
   });
 
   return async () => {

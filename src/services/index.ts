@@ -25,6 +25,9 @@ import { createWebhookSender } from './gateways/sandbox/webhookSender.js';
 import { createBatchingLedger } from './ledger/batchingLedger.js';
 import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
+import { createMerchantPaymentService, type MerchantPaymentService } from './merchants/merchantPayments.js';
+import { createMerchantService, type MerchantService } from './merchants/merchants.js';
+import { createPaymentRequestService, type PaymentRequestService } from './merchants/paymentRequests.js';
 import { createPaymentMethodService, type PaymentMethodService } from './payments/paymentMethods.js';
 import { createLimiterFactory, createWindowCounter } from './ratelimit/limiters.js';
 import { createRiskEngine } from './risk/riskEngine.js';
@@ -51,6 +54,9 @@ export interface Services {
   aml: AmlService;
   amlMonitor: AmlMonitor;
   riskReviews: RiskReviewService;
+  merchants: MerchantService;
+  paymentRequests: PaymentRequestService;
+  merchantPayments: MerchantPaymentService;
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -203,6 +209,20 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     gatewayTimeoutMs: config.GATEWAY_TIMEOUT_MS,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
   });
+  const merchants = createMerchantService({ prisma, currencies, log });
+  const paymentRequests = createPaymentRequestService({ prisma, merchants, currencies, outbox, log });
+  paymentRequests.setPublicOrigin(config.PUBLIC_URL ?? `http://localhost:${config.PORT}`);
+  const merchantPayments = createMerchantPaymentService({
+    prisma,
+    merchants,
+    requests: paymentRequests,
+    currencies,
+    risk,
+    outbox,
+    fee: config.MERCHANT_FEE,
+    idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    log,
+  });
   let webhookTarget: string | null = null;
   const sandbox: SandboxControl = {
     setWebhookTarget: (origin) => void (webhookTarget = origin),
@@ -212,6 +232,9 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     accessTokens, sessions, accounts, pubsub, currencies, outbox, ledger, wallets, history, transfers, paymentMethods, funding, sandbox,
     limits,
     aml,
+    merchants,
+    paymentRequests,
+    merchantPayments,
     riskReviews: createRiskReviewService({ prisma, outbox, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, log }),
     amlMonitor: createAmlMonitor({
       prisma,

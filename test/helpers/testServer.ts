@@ -62,6 +62,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     RISK_RULES: 'false',
     // Scheduled jobs run when a test asks (services.amlMonitor.run(), funding.reconcile()).
     AML_SCHEDULE: 'off',
+    PAYMENT_REQUEST_EXPIRY_SCHEDULE: 'off',
     RECONCILE_SCHEDULE: 'off',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,

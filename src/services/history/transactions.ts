@@ -13,7 +13,7 @@ export type TransactionStatus = 'PENDING' | 'POSTED' | 'FAILED' | 'VOIDED' | 'RE
 export type Direction = 'IN' | 'OUT';
 
 export interface Counterparty {
-  kind: 'USER' | 'SYSTEM';
+  kind: 'USER' | 'SYSTEM' | 'MERCHANT';
   displayName: string;
   walletId: string | null;
   /** Only for the sender, and only the identifier they used. */
@@ -116,8 +116,8 @@ const SYSTEM_NAMES: Record<string, string> = {
 };
 
 /** What a user sees as the other side: a user's display name, or what a system wallet is for. */
-function counterpartyName(kind: 'USER' | 'SYSTEM', name: string | null): string {
-  return kind === 'USER' ? (name ?? 'Unknown') : (SYSTEM_NAMES[name ?? ''] ?? 'Wallet');
+function counterpartyName(kind: 'USER' | 'SYSTEM' | 'MERCHANT', name: string | null): string {
+  return kind === 'SYSTEM' ? (SYSTEM_NAMES[name ?? ''] ?? 'Wallet') : (name ?? 'Unknown');
 }
 
 /**
@@ -185,7 +185,7 @@ interface Row {
   sequence: string | null;
   balance_after: string | null;
   cp_wallet_id: string;
-  cp_kind: 'USER' | 'SYSTEM';
+  cp_kind: 'USER' | 'SYSTEM' | 'MERCHANT';
   cp_system: string | null;
   cp_name: string | null;
 }
@@ -203,7 +203,7 @@ function toView(row: Row, viewerId: string): TransactionView {
     direction: row.outgoing ? 'OUT' : 'IN',
     counterparty: {
       kind: row.cp_kind,
-      displayName: counterpartyName(row.cp_kind, row.cp_kind === 'USER' ? row.cp_name : row.cp_system),
+      displayName: counterpartyName(row.cp_kind, row.cp_kind === 'SYSTEM' ? row.cp_system : row.cp_name),
       walletId: row.cp_kind === 'USER' ? row.cp_wallet_id : null,
       email: recipient?.email ?? null,
       phone: recipient?.phone ?? null,
@@ -221,7 +221,7 @@ function toView(row: Row, viewerId: string): TransactionView {
 const COLUMNS = `
   t.id::text AS id, t.type::text AS type, t.status::text AS status, t.currency, t.amount, t.note, t.metadata,
   t.initiated_by::text AS initiated_by, coalesce(e.created_at, t.created_at) AS created_at,
-  cw.id::text AS cp_wallet_id, cw.kind::text AS cp_kind, cw.system_code AS cp_system, cu.display_name AS cp_name`;
+  cw.id::text AS cp_wallet_id, cw.kind::text AS cp_kind, cw.system_code AS cp_system, coalesce(cu.display_name, cm.name) AS cp_name`;
 
 const VIEW_SQL = `
   SELECT ${COLUMNS}, $1::text AS wallet_id, (t.from_wallet_id = $1::uuid) AS outgoing, e.sequence, e.balance_after
@@ -229,6 +229,7 @@ const VIEW_SQL = `
   LEFT JOIN ledger_entries e ON e.transaction_id = t.id AND e.wallet_id = $1::uuid
   JOIN wallets cw ON cw.id = CASE WHEN t.from_wallet_id = $1::uuid THEN t.to_wallet_id ELSE t.from_wallet_id END
   LEFT JOIN users cu ON cu.id = cw.user_id
+  LEFT JOIN merchants cm ON cm.id = cw.merchant_id
   WHERE t.id = $2::uuid AND (t.from_wallet_id = $1::uuid OR t.to_wallet_id = $1::uuid)
     -- A send held for review (or declined in review) is the sender's alone: nothing reached the recipient.
     AND (t.status NOT IN ('IN_REVIEW', 'DECLINED') OR t.from_wallet_id = $1::uuid)`;
@@ -254,7 +255,7 @@ export function createHistoryService(deps: { sql: Sql }): HistoryService {
       if (filter.maxAmount !== undefined) conditions.push(`abs(e.amount) <= ${param(filter.maxAmount)}`);
       if (filter.counterparty) {
         const pattern = `%${filter.counterparty.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        conditions.push(`cu.display_name ILIKE ${param(pattern)}`);
+        conditions.push(`coalesce(cu.display_name, cm.name) ILIKE ${param(pattern)}`);
       }
       const text = `
         SELECT ${COLUMNS}, e.wallet_id::text AS wallet_id, (e.amount < 0) AS outgoing, e.sequence, e.balance_after
@@ -262,6 +263,7 @@ export function createHistoryService(deps: { sql: Sql }): HistoryService {
         JOIN ledger_transactions t ON t.id = e.transaction_id
         JOIN wallets cw ON cw.id = CASE WHEN e.amount < 0 THEN t.to_wallet_id ELSE t.from_wallet_id END
         LEFT JOIN users cu ON cu.id = cw.user_id
+        LEFT JOIN merchants cm ON cm.id = cw.merchant_id
         WHERE ${conditions.join(' AND ')}
         ORDER BY e.sequence ${page.backward ? 'ASC' : 'DESC'}
         LIMIT ${param(page.limit + 1)}`;

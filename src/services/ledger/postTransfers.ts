@@ -64,7 +64,7 @@ export type TransferRefusalCode =
 export interface PostedSide {
   walletId: string;
   userId: string | null;
-  kind: 'USER' | 'SYSTEM';
+  kind: 'USER' | 'SYSTEM' | 'MERCHANT';
   /** The user's display name, or the system wallet's purpose. */
   name: string | null;
   balanceAfter: bigint;

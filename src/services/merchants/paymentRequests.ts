@@ -14,6 +14,7 @@ import type { Currencies } from '../money/currencies.js';
 import { parsePositiveAmount, type MoneyInput } from '../transfers/transferInput.js';
 import type { MerchantService } from './merchants.js';
 import { newPaymentCode, PAYMENT_CODE } from './paymentCodes.js';
+import { qrDataUrl } from './qrCodes.js';
 
 export type PaymentRequestStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CANCELLED';
 
@@ -56,6 +57,8 @@ export interface PaymentRequestService {
   expireDue(): Promise<number>;
   /** The link a payer opens; the QR code carries it. */
   urlOf(code: string): string;
+  /** The QR code of the link as a PNG data URL. */
+  qrDataUrl(code: string): Promise<string>;
   /** Sets the public origin (PUBLIC_URL, or this server's address once it listens). */
   setPublicOrigin(origin: string): void;
 }
@@ -189,6 +192,7 @@ export function createPaymentRequestService(deps: {
     },
 
     urlOf: (code) => `${origin}/pay/${code}`,
+    qrDataUrl: (code) => qrDataUrl(`${origin}/pay/${code}`),
     setPublicOrigin: (value) => void (origin = value.replace(/\/+$/, '')),
   };
 }

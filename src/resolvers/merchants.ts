@@ -1,0 +1,147 @@
+// Merchants: registration and members, payment requests, paying them, refunds, the merchant's
+// payments and the live checkout feed. Thin: the services decide and authorise.
+import { builder } from '../schema/builder.js';
+import {
+  AddMerchantMemberInput,
+  AddMerchantMemberPayload,
+  CreatePaymentRequestInput,
+  MerchantPaymentFilterInput,
+  MerchantPaymentRef,
+  MerchantRef,
+  PaymentRequestPayload,
+  PaymentRequestRef,
+  PayPaymentRequestInput,
+  PayPaymentRequestPayload,
+  RefundPaymentInput,
+  RefundPaymentPayload,
+  RegisterMerchantInput,
+  RegisterMerchantPayload,
+} from '../schema/merchants.js';
+import { badUserInput, notFound } from '../services/errors.js';
+import type { PaymentRequestChanged } from '../services/events/topics.js';
+import { topics } from '../services/events/topics.js';
+import { pageRequest, toConnection } from './pagination.js';
+import { payload } from './payload.js';
+
+builder.queryField('myMerchants', (t) =>
+  t.field({
+    type: [MerchantRef],
+    description: 'The merchants you are a member of.',
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, ctx) => ctx.services.merchants.listForUser(ctx.viewer!.userId),
+  }),
+);
+
+builder.queryField('paymentRequest', (t) =>
+  t.field({
+    type: PaymentRequestRef,
+    nullable: true,
+    description: 'A payment request by its code (what the QR code or link carries); null if there is none.',
+    authScopes: { authenticated: true },
+    args: { code: t.arg.string({ required: true }) },
+    resolve: (_root, { code }, ctx) => ctx.services.paymentRequests.byCode(code),
+  }),
+);
+
+builder.queryField('merchantPayments', (t) =>
+  t.connection(
+    {
+      type: MerchantPaymentRef,
+      description: 'Payments your merchant received, newest first.',
+      authScopes: { authenticated: true },
+      args: {
+        merchantId: t.arg.globalID({ required: true, for: MerchantRef }),
+        filter: t.arg({ type: MerchantPaymentFilterInput, required: false }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const merchant = await ctx.services.merchants.forMember(ctx.viewer!.userId, args.merchantId.id);
+        if (!merchant) throw notFound('Merchant');
+        if (args.filter?.from && args.filter.to && args.filter.from > args.filter.to) throw badUserInput('filter.from is after filter.to.', 'filter.from');
+        return toConnection(await ctx.services.merchantPayments.list(merchant.id, pageRequest(args), args.filter ?? {}));
+      },
+    },
+    { name: 'MerchantPaymentConnection' },
+    { name: 'MerchantPaymentEdge' },
+  ),
+);
+
+builder.mutationField('registerMerchant', (t) =>
+  t.field({
+    type: RegisterMerchantPayload,
+    description: 'Registers a business with you as its OWNER; it gets a wallet in its settlement currency and a static QR code.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: RegisterMerchantInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.merchants.register(ctx.viewer!.userId, input), (merchant) => ({ merchant: { ...merchant, role: 'OWNER' as const } })),
+  }),
+);
+
+builder.mutationField('addMerchantMember', (t) =>
+  t.field({
+    type: AddMerchantMemberPayload,
+    description: 'OWNER only: adds a user (by email) as OWNER or STAFF, or changes their role.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: AddMerchantMemberInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.merchants.addMember(ctx.viewer!.userId, { ...input, merchantId: input.merchantId.id }), (member) => ({ member })),
+  }),
+);
+
+builder.mutationField('createPaymentRequest', (t) =>
+  t.field({
+    type: PaymentRequestPayload,
+    description: 'A payment link and QR code for an amount (or an open amount), single or multiple use.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: CreatePaymentRequestInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.paymentRequests.create(ctx.viewer!.userId, { ...input, merchantId: input.merchantId.id }), (paymentRequest) => ({ paymentRequest })),
+  }),
+);
+
+builder.mutationField('cancelPaymentRequest', (t) =>
+  t.field({
+    type: PaymentRequestPayload,
+    description: 'Stops an open payment request from being paid.',
+    authScopes: { authenticated: true },
+    args: { code: t.arg.string({ required: true }) },
+    resolve: async (_root, { code }, ctx) =>
+      payload(await ctx.services.paymentRequests.cancel(ctx.viewer!.userId, code), (paymentRequest) => ({ paymentRequest })),
+  }),
+);
+
+builder.mutationField('payPaymentRequest', (t) =>
+  t.field({
+    type: PayPaymentRequestPayload,
+    description: 'Pays a payment request from your wallet (limits and risk rules as for sendMoney). Exactly once per idempotencyKey.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: PayPaymentRequestInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.merchantPayments.pay(ctx.viewer!.userId, input, { deviceId: ctx.client.deviceId }), (v) => ({ payment: v.payment, transfer: v.transfer })),
+  }),
+);
+
+builder.mutationField('refundPayment', (t) =>
+  t.field({
+    type: RefundPaymentPayload,
+    description: 'Gives a payment back, in full or in part, as a new REFUND transaction; never more than was paid in total.',
+    authScopes: { authenticated: true },
+    args: { input: t.arg({ type: RefundPaymentInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.merchantPayments.refund(ctx.viewer!.userId, { ...input, paymentId: input.paymentId.id }), (v) => ({ refund: v.refund, payment: v.payment })),
+  }),
+);
+
+builder.subscriptionField('paymentRequestUpdated', (t) =>
+  t.field({
+    type: PaymentRequestRef,
+    description: 'A payment request as it is paid, cancelled or expires: for the payer\'s and the merchant\'s checkout screens.',
+    authScopes: { authenticated: true },
+    args: { code: t.arg.string({ required: true }) },
+    subscribe: async (_root, { code }, ctx) => {
+      const request = await ctx.services.paymentRequests.byCode(code);
+      if (!request) throw notFound('Payment request');
+      return ctx.services.pubsub.subscribe<PaymentRequestChanged>(topics.paymentRequest(request.id));
+    },
+    resolve: async (_event, { code }, ctx) => (await ctx.services.paymentRequests.byCode(code))!,
+  }),
+);

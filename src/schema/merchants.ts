@@ -1,0 +1,264 @@
+// Merchants, payment requests, payments and refunds. A Merchant is visible to its members only
+// (it is loaded through the viewer's membership, with their role); its webhook URL and members to
+// its OWNER. A PaymentRequest is what a payer sees by its code (payer-safe fields); the merchant's
+// reference shows to the merchant's members only.
+import type { UserError } from '../services/errors.js';
+import type { MerchantPaymentRecord, RefundRecord, SettlementLine } from '../services/merchants/merchantPayments.js';
+import type { MerchantRecord, MerchantRole } from '../services/merchants/merchants.js';
+import type { PaymentRequestRecord } from '../services/merchants/paymentRequests.js';
+import type { TransactionView } from '../services/history/transactions.js';
+import { builder } from './builder.js';
+import { MoneyInput, MoneyRef } from './money.js';
+import { resultPayload, userErrorsField } from './userErrors.js';
+import { TransactionRef } from './wallet.js';
+
+export type MerchantView = MerchantRecord & { role: MerchantRole };
+
+export const MerchantRoleEnum = builder.enumType('MerchantRole', {
+  values: {
+    OWNER: { description: 'Everything, including members, API keys and webhooks.' },
+    STAFF: { description: 'Takes payments (payment requests) and refunds them.' },
+  } as const,
+});
+
+export const PaymentRequestStatusEnum = builder.enumType('PaymentRequestStatus', {
+  values: {
+    OPEN: { description: 'Can be paid.' },
+    PAID: { description: 'A single-use request that was paid.' },
+    EXPIRED: { description: 'Past its expiry; cannot be paid.' },
+    CANCELLED: { description: 'Cancelled by the merchant; cannot be paid.' },
+  } as const,
+});
+
+export const PaymentStatusEnum = builder.enumType('MerchantPaymentStatus', {
+  values: ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const,
+});
+
+const money = (amount: bigint, currency: string) => ({ amount, currency });
+
+export const PaymentRequestRef = builder.objectRef<PaymentRequestRecord>('PaymentRequest').implement({
+  description: 'What a payer scans or opens. Anyone with the code sees these fields; the reference only the merchant.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: '12 characters; what the link and the QR code carry.' }),
+    url: t.string({ description: 'The payment link (the hosted payment page).', resolve: (r, _a, ctx) => ctx.services.paymentRequests.urlOf(r.code) }),
+    qrCodePngUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.png` }),
+    qrCodeSvgUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.svg` }),
+    qrCodeDataUrl: t.string({
+      description: 'The QR code as a PNG data URL (data:image/png;base64,…), encoding `url`.',
+      resolve: (r, _a, ctx) => ctx.services.paymentRequests.qrDataUrl(r.code),
+    }),
+    merchantName: t.exposeString('merchantName'),
+    amount: t.field({ type: MoneyRef, nullable: true, description: 'Null: the payer enters the amount.', resolve: (r) => (r.amount === null ? null : money(r.amount, r.currency)) }),
+    currency: t.field({ type: 'CurrencyCode', resolve: (r) => r.currency }),
+    description: t.exposeString('description', { nullable: true }),
+    status: t.field({ type: PaymentRequestStatusEnum, resolve: (r) => r.status }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    singleUse: t.exposeBoolean('singleUse'),
+    isStatic: t.exposeBoolean('isStatic', { description: 'The merchant\'s static QR code (open amount, many payments).' }),
+    paidCount: t.exposeInt('paidCount'),
+    reference: t.string({
+      nullable: true,
+      description: 'The merchant\'s own reference (order number); null unless you are a member of the merchant.',
+      resolve: async (r, _a, ctx) => (ctx.viewer && (await ctx.services.merchants.forMember(ctx.viewer.userId, r.merchantId)) ? r.reference : null),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const MerchantBalanceRef = builder.objectRef<{ currency: string; posted: bigint; held: bigint }>('MerchantBalance').implement({
+  fields: (t) => ({
+    posted: t.field({ type: MoneyRef, resolve: (b) => money(b.posted, b.currency) }),
+    held: t.field({ type: MoneyRef, resolve: (b) => money(b.held, b.currency) }),
+    available: t.field({ type: MoneyRef, resolve: (b) => money(b.posted - b.held, b.currency) }),
+  }),
+});
+
+const MerchantMemberRef = builder
+  .objectRef<{ userId: string; displayName: string; email: string; role: MerchantRole }>('MerchantMember')
+  .implement({
+    fields: (t) => ({
+      userId: t.exposeID('userId'),
+      displayName: t.exposeString('displayName'),
+      email: t.exposeString('email'),
+      role: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
+    }),
+  });
+
+export const SettlementLineRef = builder.objectRef<SettlementLine>('MerchantSettlementLine').implement({
+  description: 'What one UTC day brought the merchant in one currency.',
+  fields: (t) => ({
+    day: t.exposeString('day'),
+    payments: t.exposeInt('payments'),
+    gross: t.field({ type: MoneyRef, resolve: (l) => money(l.gross, l.currency) }),
+    fees: t.field({ type: MoneyRef, resolve: (l) => money(l.fees, l.currency) }),
+    refunds: t.exposeInt('refunds'),
+    refunded: t.field({ type: MoneyRef, resolve: (l) => money(l.refunded, l.currency) }),
+    net: t.field({ type: MoneyRef, description: 'gross - fees - refunded.', resolve: (l) => money(l.net, l.currency) }),
+  }),
+});
+
+export const MerchantRef = builder.objectRef<MerchantView>('Merchant');
+builder.node(MerchantRef, {
+  description: 'A business you are a member of.',
+  id: { resolve: (m) => m.id },
+  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.merchants.forMember(ctx.viewer.userId, id) : null),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    category: t.exposeString('category'),
+    settlementCurrency: t.field({ type: 'CurrencyCode', resolve: (m) => m.settlementCurrency }),
+    myRole: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
+    webhookUrl: t.string({ nullable: true, description: 'OWNER only (null for STAFF).', resolve: (m) => (m.role === 'OWNER' ? m.webhookUrl : null) }),
+    members: t.field({
+      type: [MerchantMemberRef],
+      description: 'OWNER only (empty for STAFF).',
+      resolve: (m, _a, ctx) => (m.role === 'OWNER' ? ctx.services.merchants.members(m.id) : []),
+    }),
+    balances: t.field({ type: [MerchantBalanceRef], resolve: (m, _a, ctx) => ctx.services.merchants.balances(m.id) }),
+    staticPaymentRequest: t.field({
+      type: PaymentRequestRef,
+      description: 'The static QR code to print: the payer enters the amount; it never expires.',
+      resolve: (m, _a, ctx) => ctx.services.paymentRequests.staticFor(m.id),
+    }),
+    settlement: t.field({
+      type: [SettlementLineRef],
+      args: { day: t.arg.string({ required: true, description: 'A UTC day, YYYY-MM-DD.' }) },
+      resolve: (m, { day }, ctx) => ctx.services.merchantPayments.settlement(m.id, day),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const MerchantRefundRef = builder.objectRef<RefundRecord>('MerchantRefund').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    amount: t.field({ type: MoneyRef, resolve: (r) => money(r.amount, r.currency) }),
+    reason: t.exposeString('reason'),
+    transactionId: t.exposeID('transactionId'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const MerchantPaymentRef = builder.objectRef<MerchantPaymentRecord>('MerchantPayment');
+builder.node(MerchantPaymentRef, {
+  description: 'A payment a merchant received (its members only).',
+  id: { resolve: (p) => p.id },
+  loadOne: async (id, ctx) => {
+    const payment = ctx.viewer ? await ctx.services.merchantPayments.get(id) : null;
+    return payment && (await ctx.services.merchants.forMember(ctx.viewer!.userId, payment.merchantId)) ? payment : null;
+  },
+  fields: (t) => ({
+    amount: t.field({ type: MoneyRef, resolve: (p) => money(p.amount, p.currency) }),
+    fee: t.field({ type: MoneyRef, resolve: (p) => money(p.fee, p.currency) }),
+    net: t.field({ type: MoneyRef, description: 'amount - fee.', resolve: (p) => money(p.amount - p.fee, p.currency) }),
+    refunded: t.field({ type: MoneyRef, resolve: (p) => money(p.refunded, p.currency) }),
+    status: t.field({ type: PaymentStatusEnum, resolve: (p) => p.status }),
+    requestCode: t.exposeString('requestCode'),
+    reference: t.exposeString('reference', { nullable: true }),
+    payerName: t.exposeString('payerName'),
+    transactionId: t.exposeID('transactionId'),
+    refunds: t.field({ type: [MerchantRefundRef], resolve: (p, _a, ctx) => ctx.services.merchantPayments.refundsOf(p.id) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const PaymentReceiptRef = builder.objectRef<MerchantPaymentRecord>('PaymentReceipt').implement({
+  description: 'A payment as the payer sees it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    merchantName: t.exposeString('merchantName'),
+    amount: t.field({ type: MoneyRef, resolve: (p) => money(p.amount, p.currency) }),
+    refunded: t.field({ type: MoneyRef, resolve: (p) => money(p.refunded, p.currency) }),
+    requestCode: t.exposeString('requestCode'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const RegisterMerchantInput = builder.inputType('RegisterMerchantInput', {
+  fields: (t) => ({
+    name: t.string({ required: true, description: '2 to 100 characters, shown to payers.' }),
+    category: t.string({ required: true, description: 'What the business sells, e.g. "coffee shop".' }),
+    settlementCurrency: t.field({ type: 'CurrencyCode', required: true, description: 'The currency it is paid in.' }),
+    webhookUrl: t.string({ required: false, description: 'Where payment events are POSTed (https; http only for localhost).' }),
+  }),
+});
+
+export const AddMerchantMemberInput = builder.inputType('AddMerchantMemberInput', {
+  fields: (t) => ({
+    merchantId: t.globalID({ required: true, for: MerchantRef }),
+    email: t.string({ required: true }),
+    role: t.field({ type: MerchantRoleEnum, required: true }),
+  }),
+});
+
+export const CreatePaymentRequestInput = builder.inputType('CreatePaymentRequestInput', {
+  fields: (t) => ({
+    merchantId: t.globalID({ required: true, for: MerchantRef }),
+    amount: t.field({ type: MoneyInput, required: false, description: 'Leave out for an open amount (the payer enters it).' }),
+    currency: t.field({ type: 'CurrencyCode', required: false, description: 'For an open amount; default the settlement currency.' }),
+    description: t.string({ required: false, description: 'Up to 140 characters, shown to the payer.' }),
+    reference: t.string({ required: false, description: 'Your order number or similar (up to 64 printable ASCII characters), shown to your members only.' }),
+    expiresAt: t.field({ type: 'DateTime', required: false, description: 'In the future, within a year. None: never expires.' }),
+    singleUse: t.boolean({ required: false, defaultValue: true, description: 'Paid once (default), or any number of times.' }),
+  }),
+});
+
+export const PayPaymentRequestInput = builder.inputType('PayPaymentRequestInput', {
+  fields: (t) => ({
+    code: t.string({ required: true }),
+    idempotencyKey: t.string({ required: true, description: 'A new key per payment; a retry with it returns the first answer.' }),
+    amount: t.field({ type: MoneyInput, required: false, description: 'Only for requests without an amount.' }),
+  }),
+});
+
+export const RefundPaymentInput = builder.inputType('RefundPaymentInput', {
+  fields: (t) => ({
+    paymentId: t.globalID({ required: true, for: MerchantPaymentRef }),
+    amount: t.field({ type: MoneyInput, required: false, description: 'Part of the payment; default what is left to refund.' }),
+    reason: t.string({ required: true, description: '3 to 500 characters.' }),
+    idempotencyKey: t.string({ required: true }),
+  }),
+});
+
+export const MerchantPaymentFilterInput = builder.inputType('MerchantPaymentFilter', {
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime', required: false, description: 'At or after.' }),
+    to: t.field({ type: 'DateTime', required: false, description: 'Before.' }),
+    status: t.field({ type: PaymentStatusEnum, required: false }),
+    reference: t.string({ required: false }),
+    code: t.string({ required: false, description: 'Payments of one payment request.' }),
+  }),
+});
+
+export const RegisterMerchantPayload = resultPayload('RegisterMerchantPayload', 'merchant', MerchantRef);
+
+export const AddMerchantMemberPayload = builder
+  .objectRef<{ member?: { userId: string; role: MerchantRole } | null; userErrors: UserError[] }>('AddMerchantMemberPayload')
+  .implement({
+    fields: (t) => ({
+      userId: t.id({ nullable: true, resolve: (p) => p.member?.userId ?? null }),
+      role: t.field({ type: MerchantRoleEnum, nullable: true, resolve: (p) => p.member?.role ?? null }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });
+
+export const PaymentRequestPayload = resultPayload('PaymentRequestPayload', 'paymentRequest', PaymentRequestRef);
+
+export const PayPaymentRequestPayload = builder
+  .objectRef<{ payment?: MerchantPaymentRecord | null; transfer?: TransactionView | null; userErrors: UserError[] }>('PayPaymentRequestPayload')
+  .implement({
+    fields: (t) => ({
+      payment: t.field({ type: PaymentReceiptRef, nullable: true, resolve: (p) => p.payment ?? null }),
+      transaction: t.field({ type: TransactionRef, nullable: true, description: 'The payment in your history.', resolve: (p) => p.transfer ?? null }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });
+
+export const RefundPaymentPayload = builder
+  .objectRef<{ refund?: RefundRecord | null; payment?: MerchantPaymentRecord | null; userErrors: UserError[] }>('RefundPaymentPayload')
+  .implement({
+    fields: (t) => ({
+      refund: t.field({ type: MerchantRefundRef, nullable: true, resolve: (p) => p.refund ?? null }),
+      payment: t.field({ type: MerchantPaymentRef, nullable: true, resolve: (p) => p.payment ?? null }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });

@@ -1,0 +1,106 @@
+// The hosted payment page in a real browser: Debian's Chromium (apt-get install chromium; .ci/run
+// installs it, and there a missing browser fails the run) driven by playwright-core. On a machine
+// without Chromium the file is skipped with a message saying how to run it. A payer opening the link sees the merchant, the amount,
+// the description, the status and a QR code image that loads; after payment the page says so and
+// the QR code is gone; an unknown code gets a clear page, not an error.
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) {
+  throw new Error(`No Chromium at ${CHROMIUM}: CI must run the browser tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+}
+if (!haveChromium) {
+  console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`);
+}
+
+const PpSignUp = graphql(`mutation PpSignUp($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } } }`);
+const PpRegister = graphql(`mutation PpRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
+const PpCreate = graphql(`
+  mutation PpCreate($input: CreatePaymentRequestInput!) { createPaymentRequest(input: $input) { paymentRequest { code url } userErrors { message } } }
+`);
+const PpWallets = graphql(`query PpWallets { me { wallets { id } } }`);
+const PpSignIn = graphql(`mutation PpSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
+const PpAdjust = graphql(`mutation PpAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { message } } }`);
+const PpPay = graphql(`mutation PpPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { userErrors { code message } } }`);
+
+const ADMIN = { email: 'paypage.admin@example.com', password: 'Pay-Page-Admin-2026!' };
+
+let t: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  // Flags for a closed network and running as root (see the machine notes): no sandbox, no
+  // background traffic, a fresh profile.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+async function signUp(name: string) {
+  return (await t.query(PpSignUp, { input: { email: uniqueEmail('pp'), password: STRONG_PASSWORD, displayName: name } })).signUp.tokens!.accessToken;
+}
+
+describe.runIf(haveChromium)('the hosted payment page', () => {
+  it('shows a payer the merchant, amount, description, status and a QR code; then that it is paid', async () => {
+    const owner = await signUp('Owner');
+    const merchantId = (await t.query(PpRegister, { input: { name: 'Bakery <b>& Co</b>', category: 'bakery', settlementCurrency: 'USD' } }, { token: owner })).registerMerchant.merchant!.id;
+    const created = (await t.query(PpCreate, { input: { merchantId, amount: { amount: '12.50', currency: 'USD' }, description: 'Two loaves' } }, { token: owner })).createPaymentRequest;
+    const { code, url } = created.paymentRequest!;
+
+    const page = await browser.newPage();
+    try {
+      const response = await page.goto(url);
+      expect(response?.status()).toBe(200);
+      expect(await page.title()).toBe('Pay Bakery <b>& Co</b>');
+      // Markup in a merchant's name is shown as text, never interpreted.
+      expect(await page.getByTestId('merchant').textContent()).toBe('Bakery <b>& Co</b>');
+      expect(await page.locator('h1 b').count()).toBe(0);
+      expect(await page.getByTestId('amount').textContent()).toBe('12.50 USD');
+      expect(await page.getByTestId('description').textContent()).toBe('Two loaves');
+      expect(await page.getByTestId('status').textContent()).toBe('Waiting for payment');
+      expect(await page.getByTestId('code').textContent()).toBe(code);
+      const qr = page.getByTestId('qr');
+      await qr.waitFor();
+      // The image loaded and has its size: the SVG was served and rendered.
+      expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+
+      const payer = await signUp('Payer');
+      const walletId = (await t.query(PpWallets, {}, { token: payer })).me.wallets[0]!.id;
+      const admin = (await t.query(PpSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+      await t.query(PpAdjust, { input: { walletId, amount: { amount: '20.00', currency: 'USD' }, direction: 'CREDIT', reason: 'browser test funding', idempotencyKey: randomUUID() } }, { token: admin });
+      expect((await t.query(PpPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer })).payPaymentRequest.userErrors).toEqual([]);
+
+      await page.reload();
+      expect(await page.getByTestId('status').textContent()).toBe('Paid');
+      expect(await page.getByTestId('qr').count()).toBe(0);
+      expect(await page.textContent('main')).toContain('This payment request cannot be paid.');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('an unknown code gets a page that says what to do', async () => {
+    const page = await browser.newPage();
+    try {
+      const response = await page.goto(`${t.origin}/pay/AAAAAAAAAAAA`);
+      expect(response?.status()).toBe(404);
+      expect(await page.textContent('h1')).toBe('Payment request not found');
+      expect(await page.textContent('main')).toContain('ask the merchant for a new one');
+    } finally {
+      await page.close();
+    }
+  });
+});
