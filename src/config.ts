@@ -30,6 +30,16 @@ const fee = z
     return { bps: Number(bps), fixed: BigInt(fixed!) };
   });
 
+/** "<tokens per second>/<burst>", e.g. "20/40". */
+const bucket = z
+  .string()
+  .regex(/^\d{1,6}(\.\d{1,3})?\/\d{1,7}$/, 'must be "<per second>/<burst>", e.g. "20/40"')
+  .transform((v) => {
+    const [perSecond, burst] = v.split('/');
+    return { perSecond: Number(perSecond), burst: Number(burst) };
+  })
+  .refine((b) => b.perSecond > 0 && b.burst >= 1, 'needs a rate above 0 and a burst of at least 1');
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -83,6 +93,12 @@ const schema = z
     MERCHANT_FEE: fee.prefault('290+30'),
     /** Where payers open payment links (/pay/<code>) and what QR codes point to; default http://localhost:<the port listened on>. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Outgoing merchant webhooks: the first retry after this long, each later one twice as long (≤ 1 h), for 3 days. */
+    MERCHANT_WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(10_000),
+    MERCHANT_WEBHOOK_RETRY_FOR_HOURS: int(1, 24 * 30).default(72),
+    /** How often due merchant webhooks are looked for (new ones go out at once anyway); 0 disables the loop. */
+    MERCHANT_WEBHOOK_POLL_MS: int(0, 600_000).default(1_000),
+    MERCHANT_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
     /** When open payment requests past their expiry are marked EXPIRED (cron, UTC; "off" to disable). */
     PAYMENT_REQUEST_EXPIRY_SCHEDULE: z
       .string()
@@ -200,6 +216,13 @@ const schema = z
     SIGNIN_SLOWDOWN_MS: int(0, 10_000).default(500),
     SIGNUP_MAX_PER_IP: int(1, 1_000_000).default(20),
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
+    /** Requests (HTTP operations, WebSocket subscriptions) per signed-in user and per API key: a token bucket. */
+    RATE_LIMIT_USER: bucket.prefault('20/40'),
+    RATE_LIMIT_API_KEY: bucket.prefault('50/100'),
+    /** Partner clients' trusted documents: <dir>/<client>/persisted-documents.json, registered at start. */
+    PARTNER_DOCUMENTS_DIR: z.string().min(1).default('partners'),
+    /** The client whose trusted documents a new API key runs unless it names another. */
+    DEFAULT_PARTNER_CLIENT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/).default('example'),
   })
   .superRefine((c, ctx) => {
     for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'WEBHOOK_SECRET_CARD', 'WEBHOOK_SECRET_BANK', 'WEBHOOK_SECRET_KYC'] as const) {

@@ -10,6 +10,8 @@ import '../schema/kyc.js';
 import '../schema/aml.js';
 import '../schema/risk.js';
 import '../schema/merchants.js';
+import '../schema/partners.js';
+import '../schema/merchantWebhooks.js';
 import './auth.js';
 import './viewer.js';
 import './admin.js';
@@ -22,6 +24,8 @@ import './kyc.js';
 import './aml.js';
 import './risk.js';
 import './merchants.js';
+import './partners.js';
+import './merchantWebhooks.js';
 import './subscriptions.js';
 import { builder } from '../schema/builder.js';
 

@@ -1,5 +1,7 @@
 // Merchants: registration and members, payment requests, paying them, refunds, the merchant's
-// payments and the live checkout feed. Thin: the services decide and authorise.
+// payments and the live checkout feed. Thin: the services decide and authorise. Fields a partner
+// may use with an API key say so with `apiScope` (the key acts as STAFF of its own merchant).
+import { merchantActor } from '../schema/actors.js';
 import { builder } from '../schema/builder.js';
 import {
   AddMerchantMemberInput,
@@ -26,9 +28,14 @@ import { payload } from './payload.js';
 builder.queryField('myMerchants', (t) =>
   t.field({
     type: [MerchantRef],
-    description: 'The merchants you are a member of.',
-    authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => ctx.services.merchants.listForUser(ctx.viewer!.userId),
+    description: 'The merchants you are a member of (with an API key: its merchant).',
+    authScopes: { authenticated: true, apiScope: 'payments:read' },
+    resolve: async (_root, _args, ctx) => {
+      const actor = merchantActor(ctx);
+      if (actor.kind === 'user') return ctx.services.merchants.listForUser(actor.userId);
+      const own = await ctx.services.merchants.forActor(actor, actor.merchantId);
+      return own ? [own] : [];
+    },
   }),
 );
 
@@ -37,7 +44,7 @@ builder.queryField('paymentRequest', (t) =>
     type: PaymentRequestRef,
     nullable: true,
     description: 'A payment request by its code (what the QR code or link carries); null if there is none.',
-    authScopes: { authenticated: true },
+    authScopes: { authenticated: true, apiScope: 'payments:read' },
     args: { code: t.arg.string({ required: true }) },
     resolve: (_root, { code }, ctx) => ctx.services.paymentRequests.byCode(code),
   }),
@@ -48,13 +55,13 @@ builder.queryField('merchantPayments', (t) =>
     {
       type: MerchantPaymentRef,
       description: 'Payments your merchant received, newest first.',
-      authScopes: { authenticated: true },
+      authScopes: { authenticated: true, apiScope: 'payments:read' },
       args: {
         merchantId: t.arg.globalID({ required: true, for: MerchantRef }),
         filter: t.arg({ type: MerchantPaymentFilterInput, required: false }),
       },
       resolve: async (_root, args, ctx) => {
-        const merchant = await ctx.services.merchants.forMember(ctx.viewer!.userId, args.merchantId.id);
+        const merchant = await ctx.services.merchants.forActor(merchantActor(ctx), args.merchantId.id);
         if (!merchant) throw notFound('Merchant');
         if (args.filter?.from && args.filter.to && args.filter.from > args.filter.to) throw badUserInput('filter.from is after filter.to.', 'filter.from');
         return toConnection(await ctx.services.merchantPayments.list(merchant.id, pageRequest(args), args.filter ?? {}));
@@ -72,7 +79,7 @@ builder.mutationField('registerMerchant', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RegisterMerchantInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.merchants.register(ctx.viewer!.userId, input), (merchant) => ({ merchant: { ...merchant, role: 'OWNER' as const } })),
+      payload(await ctx.services.merchants.register(ctx.viewer!.userId, input), (v) => ({ merchant: { ...v.merchant, role: 'OWNER' as const }, webhookSecret: v.webhookSecret })),
   }),
 );
 
@@ -91,10 +98,10 @@ builder.mutationField('createPaymentRequest', (t) =>
   t.field({
     type: PaymentRequestPayload,
     description: 'A payment link and QR code for an amount (or an open amount), single or multiple use.',
-    authScopes: { authenticated: true },
+    authScopes: { authenticated: true, apiScope: 'payments:write' },
     args: { input: t.arg({ type: CreatePaymentRequestInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.paymentRequests.create(ctx.viewer!.userId, { ...input, merchantId: input.merchantId.id }), (paymentRequest) => ({ paymentRequest })),
+      payload(await ctx.services.paymentRequests.create(merchantActor(ctx), { ...input, merchantId: input.merchantId.id }), (paymentRequest) => ({ paymentRequest })),
   }),
 );
 
@@ -102,10 +109,10 @@ builder.mutationField('cancelPaymentRequest', (t) =>
   t.field({
     type: PaymentRequestPayload,
     description: 'Stops an open payment request from being paid.',
-    authScopes: { authenticated: true },
+    authScopes: { authenticated: true, apiScope: 'payments:write' },
     args: { code: t.arg.string({ required: true }) },
     resolve: async (_root, { code }, ctx) =>
-      payload(await ctx.services.paymentRequests.cancel(ctx.viewer!.userId, code), (paymentRequest) => ({ paymentRequest })),
+      payload(await ctx.services.paymentRequests.cancel(merchantActor(ctx), code), (paymentRequest) => ({ paymentRequest })),
   }),
 );
 
@@ -124,10 +131,10 @@ builder.mutationField('refundPayment', (t) =>
   t.field({
     type: RefundPaymentPayload,
     description: 'Gives a payment back, in full or in part, as a new REFUND transaction; never more than was paid in total.',
-    authScopes: { authenticated: true },
+    authScopes: { authenticated: true, apiScope: 'refunds:write' },
     args: { input: t.arg({ type: RefundPaymentInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.merchantPayments.refund(ctx.viewer!.userId, { ...input, paymentId: input.paymentId.id }), (v) => ({ refund: v.refund, payment: v.payment })),
+      payload(await ctx.services.merchantPayments.refund(merchantActor(ctx), { ...input, paymentId: input.paymentId.id }), (v) => ({ refund: v.refund, payment: v.payment })),
   }),
 );
 
@@ -135,7 +142,7 @@ builder.subscriptionField('paymentRequestUpdated', (t) =>
   t.field({
     type: PaymentRequestRef,
     description: 'A payment request as it is paid, cancelled or expires: for the payer\'s and the merchant\'s checkout screens.',
-    authScopes: { authenticated: true },
+    authScopes: { authenticated: true, apiScope: 'payments:read' },
     args: { code: t.arg.string({ required: true }) },
     subscribe: async (_root, { code }, ctx) => {
       const request = await ctx.services.paymentRequests.byCode(code);

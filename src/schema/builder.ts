@@ -3,6 +3,7 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { badUserInput, forbidden, unauthenticated } from '../services/errors.js';
+import type { ApiScope } from '../services/partners/apiKeys.js';
 import type { GraphQLContext } from './context.js';
 
 /** Most IDs one nodes(ids:) call may look up (inputs are bounded like pages). */
@@ -10,7 +11,8 @@ const MAX_NODES = 100;
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
-  AuthScopes: { authenticated: boolean; admin: boolean };
+  /** authenticated/admin: a signed-in user (an admin); apiScope: an API key with that scope. */
+  AuthScopes: { authenticated: boolean; admin: boolean; apiScope: ApiScope };
   Scalars: {
     ID: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
@@ -26,9 +28,11 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({
       authenticated: ctx.viewer !== null,
       admin: ctx.viewer?.roles.includes('ADMIN') ?? false,
+      apiScope: (scope) => ctx.apiKey?.scopes.includes(scope) ?? false,
     }),
-    // Not signed in: UNAUTHENTICATED. Signed in but not allowed: FORBIDDEN.
-    unauthorizedError: (_parent, ctx) => (ctx.viewer ? forbidden() : unauthenticated(ctx.authProblem)),
+    // Not signed in: UNAUTHENTICATED. Signed in (or an API key) but not allowed: FORBIDDEN.
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer ? forbidden() : ctx.apiKey ? forbidden('This API key may not do this: it lacks the scope, or the field is for signed-in users.') : unauthenticated(ctx.authProblem),
   },
   relay: {
     clientMutationId: 'omit',

@@ -5,6 +5,7 @@ import type { UserRecord } from '../services/accounts/accounts.js';
 import type { Role } from '../services/auth/accessTokens.js';
 import type { ClientInfo } from '../services/auth/sessions.js';
 import type { Services } from '../services/index.js';
+import type { ApiKeyPrincipal } from '../services/partners/apiKeys.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
 
 /** The signed-in caller, from a verified access token of a live session. */
@@ -27,6 +28,8 @@ export interface GraphQLContext {
   requestId: string;
   log: Logger;
   viewer: Viewer | null;
+  /** A partner's request, authenticated by a merchant's API key (viewer is then null). */
+  apiKey: ApiKeyPrincipal | null;
   /** Why a credential that was sent was not accepted (shown in UNAUTHENTICATED errors). */
   authProblem?: string;
   client: ClientInfo;

@@ -7,6 +7,7 @@ import type { MerchantPaymentRecord, RefundRecord, SettlementLine } from '../ser
 import type { MerchantRecord, MerchantRole } from '../services/merchants/merchants.js';
 import type { PaymentRequestRecord } from '../services/merchants/paymentRequests.js';
 import type { TransactionView } from '../services/history/transactions.js';
+import { optionalActor } from './actors.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
 import { resultPayload, userErrorsField } from './userErrors.js';
@@ -59,7 +60,10 @@ export const PaymentRequestRef = builder.objectRef<PaymentRequestRecord>('Paymen
     reference: t.string({
       nullable: true,
       description: 'The merchant\'s own reference (order number); null unless you are a member of the merchant.',
-      resolve: async (r, _a, ctx) => (ctx.viewer && (await ctx.services.merchants.forMember(ctx.viewer.userId, r.merchantId)) ? r.reference : null),
+      resolve: async (r, _a, ctx) => {
+        const actor = optionalActor(ctx);
+        return actor && (await ctx.services.merchants.forActor(actor, r.merchantId)) ? r.reference : null;
+      },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -101,7 +105,10 @@ export const MerchantRef = builder.objectRef<MerchantView>('Merchant');
 builder.node(MerchantRef, {
   description: 'A business you are a member of.',
   id: { resolve: (m) => m.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.merchants.forMember(ctx.viewer.userId, id) : null),
+  loadOne: (id, ctx) => {
+    const actor = optionalActor(ctx);
+    return actor ? ctx.services.merchants.forActor(actor, id) : null;
+  },
   fields: (t) => ({
     name: t.exposeString('name'),
     category: t.exposeString('category'),
@@ -143,8 +150,9 @@ builder.node(MerchantPaymentRef, {
   description: 'A payment a merchant received (its members only).',
   id: { resolve: (p) => p.id },
   loadOne: async (id, ctx) => {
-    const payment = ctx.viewer ? await ctx.services.merchantPayments.get(id) : null;
-    return payment && (await ctx.services.merchants.forMember(ctx.viewer!.userId, payment.merchantId)) ? payment : null;
+    const actor = optionalActor(ctx);
+    const payment = actor ? await ctx.services.merchantPayments.get(id) : null;
+    return payment && (await ctx.services.merchants.forActor(actor!, payment.merchantId)) ? payment : null;
   },
   fields: (t) => ({
     amount: t.field({ type: MoneyRef, resolve: (p) => money(p.amount, p.currency) }),
@@ -229,7 +237,19 @@ export const MerchantPaymentFilterInput = builder.inputType('MerchantPaymentFilt
   }),
 });
 
-export const RegisterMerchantPayload = resultPayload('RegisterMerchantPayload', 'merchant', MerchantRef);
+export const RegisterMerchantPayload = builder
+  .objectRef<{ merchant?: MerchantView | null; webhookSecret?: string | null; userErrors: UserError[] }>('RegisterMerchantPayload')
+  .implement({
+    fields: (t) => ({
+      merchant: t.field({ type: MerchantRef, nullable: true, resolve: (p) => p.merchant ?? null }),
+      webhookSecret: t.string({
+        nullable: true,
+        description: 'The secret webhooks to this merchant are signed with (docs/partners.md), shown this once: store it now. rollWebhookSecret makes a new one.',
+        resolve: (p) => p.webhookSecret ?? null,
+      }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });
 
 export const AddMerchantMemberPayload = builder
   .objectRef<{ member?: { userId: string; role: MerchantRole } | null; userErrors: UserError[] }>('AddMerchantMemberPayload')

@@ -3,9 +3,11 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { formatError, isInternalError, withoutInputValues } from './formatError.js';
+import { createRedisApqCache } from './apqCache.js';
 import type { OperationLimits } from './operationLimits.js';
 
 /** Logs each failed operation once: internal errors at error level with their cause, the rest at debug. */
@@ -25,9 +27,14 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
-export function createApollo(schema: GraphQLSchema, config: Config, limits: OperationLimits) {
+/** How long a registered APQ query is kept (refreshed whenever it is registered again). */
+const APQ_TTL_SECONDS = 24 * 3600;
+
+export function createApollo(schema: GraphQLSchema, config: Config, limits: OperationLimits, redis?: Redis) {
   return new ApolloServer<GraphQLContext>({
     schema,
+    // Automatic persisted queries for app frontends (partners' API keys use trusted documents instead).
+    persistedQueries: { ttl: APQ_TTL_SECONDS, ...(redis ? { cache: createRedisApqCache(redis, config.REDIS_PREFIX) } : {}) },
     introspection: config.INTROSPECTION,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: config.ALLOW_BATCHING,

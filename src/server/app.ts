@@ -62,16 +62,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
       log.info({ userId: admin.id }, 'bootstrap admin ready');
     }
-    apollo = createApollo(schema, config, limits);
+    apollo = createApollo(schema, config, limits, redis?.client);
     await apollo.start();
   } catch (err) {
     await redis?.close();
     await db.close();
     throw err;
   }
-  const stopRelay = services.outbox.startRelay();
+  const stopOutboxRelay = services.outbox.startRelay();
+  // Merchant webhooks go out from their own table, with retries over days (not the outbox's pub/sub).
+  const stopWebhooks = config.MERCHANT_WEBHOOK_POLL_MS > 0 ? services.merchantWebhooks.start() : async () => {};
+  const stopRelay = async () => {
+    await Promise.all([stopOutboxRelay(), stopWebhooks()]);
+  };
   const stopJobs = startJobs({ services, config, log });
-  const stopRevocations = await services.sessions.listenForRevocations();
+  const stopSessionRevocations = await services.sessions.listenForRevocations();
+  const stopKeyRevocations = await services.apiKeys.listen();
+  const stopRevocations = async () => {
+    await Promise.all([stopSessionRevocations(), stopKeyRevocations()]);
+  };
 
   let draining = false;
   const readiness: Readiness = {

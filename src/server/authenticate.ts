@@ -1,14 +1,26 @@
-// Who is calling: a verified access token of a session that is still live.
+// Who is calling: a verified access token of a session that is still live, or a merchant's API
+// key ("wk_…") that is not revoked.
 import type { Viewer } from '../schema/context.js';
 import type { Services } from '../services/index.js';
+import { isApiKey, type ApiKeyPrincipal } from '../services/partners/apiKeys.js';
 
-export type Authentication = { viewer: Viewer | null; problem?: string };
+export type Authentication = {
+  viewer: Viewer | null;
+  apiKey?: ApiKeyPrincipal | null;
+  problem?: string;
+  /** An API key was sent and is unknown or revoked: the request is refused outright (its body is only a document id). */
+  badApiKey?: boolean;
+};
 
 /** Accepts "Bearer <token>" (or the bare token, as WebSocket clients often send). */
 export async function authenticate(services: Services, authorization: unknown): Promise<Authentication> {
   if (authorization === undefined || authorization === null || authorization === '') return { viewer: null };
   if (typeof authorization !== 'string') return { viewer: null, problem: 'authorization must be a string' };
   const token = authorization.replace(/^Bearer\s+/i, '').trim();
+  if (isApiKey(token)) {
+    const apiKey = await services.apiKeys.authenticate(token);
+    return apiKey ? { viewer: null, apiKey } : { viewer: null, problem: 'The API key is unknown or revoked.', badApiKey: true };
+  }
   const claims = await services.accessTokens.verify(token);
   if (!claims) return { viewer: null, problem: 'The access token is invalid or expired. Refresh it or sign in again.' };
   if (!(await services.sessions.isActive(claims.sessionId))) {

@@ -31,6 +31,7 @@ export function createContext(args: {
     requestId: args.requestId,
     log: args.log,
     viewer: args.auth.viewer,
+    apiKey: args.auth.apiKey ?? null,
     authProblem: args.auth.problem,
     client: { ip: args.ip, userAgent: args.userAgent, deviceId: args.deviceId ?? null },
     services: args.services,

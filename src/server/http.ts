@@ -13,7 +13,9 @@ import { authenticate } from './authenticate.js';
 import { createContext, deviceIdOf } from './context.js';
 import type { Provider } from '../services/funding/funding.js';
 import { SIGNATURE_HEADER } from '../services/webhooks/signature.js';
+import { INTERNAL_MESSAGE } from './formatError.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
+import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './webhooks.js';
 
 export interface Readiness {
@@ -85,6 +87,29 @@ async function readBody(req: IncomingMessage, maxBytes: number, what: string, se
 }
 
 /** Reads a JSON body up to the limit. */
+/** A GET request's parameters as a request object (variables and extensions are JSON in the URL). */
+function searchRequest(url: URL): Record<string, unknown> {
+  const request: Record<string, unknown> = {};
+  for (const [key, value] of url.searchParams) {
+    if (key === 'variables' || key === 'extensions') {
+      try {
+        request[key] = JSON.parse(value);
+      } catch {
+        throw new HttpProblem(400, `The ${key} parameter is not valid JSON.`, 'BAD_REQUEST');
+      }
+    } else request[key] = value;
+  }
+  return request;
+}
+
+function toSearch(request: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(request)) {
+    if (value !== undefined) params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return `?${params}`;
+}
+
 async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const text = (await readBody(req, maxBytes, 'GraphQL requests', ' (MAX_BODY_BYTES)')).toString('utf8');
   if (!text.trim()) throw new HttpProblem(400, 'Request body is empty: send {"query": "..."} as JSON.', 'BAD_REQUEST');
@@ -99,17 +124,36 @@ export function createRequestListener(deps: HttpDeps) {
   const { apollo, services, config, log } = deps;
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
-    const body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
+    let body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
+    let search = url.search;
+    const auth = await authenticate(services, req.headers.authorization);
+    if (auth.badApiKey) throw new HttpProblem(401, `${auth.problem} Create a new one (createApiKey) if it was revoked.`, 'UNAUTHENTICATED');
+    const limited = await checkRateLimit(services, auth);
+    if (limited) {
+      res.setHeader('retry-after', String(limited.retryAfterSeconds));
+      sendJson(res, limited.status, { errors: [{ message: limited.message, extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } }] });
+      return;
+    }
+    if (auth.apiKey) {
+      // Partners run their trusted documents only (and one operation per request).
+      if (Array.isArray(body)) throw new HttpProblem(400, 'Requests with an API key carry one operation, not a batch.', 'BAD_REQUEST');
+      const fromSearch = body === undefined;
+      const request = fromSearch ? searchRequest(url) : (body as Record<string, unknown>);
+      const trusted = await resolveTrustedDocument(services, auth.apiKey, request ?? {});
+      if ('problem' in trusted) throw new HttpProblem(trusted.problem.status, trusted.problem.message, trusted.problem.code);
+      if (fromSearch) search = toSearch(trusted.request);
+      else body = trusted.request;
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
+      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search, body },
       context: async () =>
         createContext({
           services,
-          auth: await authenticate(services, req.headers.authorization),
+          auth,
           requestId,
           log: reqLog,
           ip: clientIp(req, config.TRUST_PROXY),
@@ -210,7 +254,7 @@ export function createRequestListener(deps: HttpDeps) {
       }
       reqLog.error({ err }, 'unhandled error in HTTP handler');
       if (!res.headersSent) {
-        sendJson(res, 500, { errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL' } }] });
+        sendJson(res, 500, { errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL' } }] });
       } else {
         res.destroy();
       }

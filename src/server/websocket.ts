@@ -1,7 +1,9 @@
 // GraphQL subscriptions over WebSocket (graphql-ws protocol) on the same port and path as HTTP.
-// The connection is authenticated once in onConnect (bad or missing token: close 4403), and every
-// operation re-checks that the token has not expired and the session is still live, and passes
-// the same parse/validation limits as HTTP.
+// The connection is authenticated once in onConnect (bad or missing token or API key: close
+// 4403), and every operation re-checks that the token has not expired and the session is still
+// live, passes the caller's rate limit and, for an API key, the trusted-documents rule (the
+// operation names a registered document and sends no query), and the same parse/validation
+// limits as HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, parse, specifiedRules, validate, getOperationAST, type GraphQLSchema, type DocumentNode } from 'graphql';
@@ -11,14 +13,17 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Viewer } from '../schema/context.js';
 import type { Services } from '../services/index.js';
+import type { ApiKeyPrincipal } from '../services/partners/apiKeys.js';
 import { authenticate } from './authenticate.js';
 import { createContext, deviceIdOf } from './context.js';
 import { formatError } from './formatError.js';
 import { clientIp } from './http.js';
 import type { OperationLimits } from './operationLimits.js';
+import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 
 type ConnectionState = {
   viewer?: Viewer;
+  apiKey?: ApiKeyPrincipal;
   connectionId?: string;
 };
 
@@ -43,14 +48,15 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
     {
       schema,
       onConnect: async (ctx) => {
-        const { viewer } = await authenticate(services, ctx.connectionParams?.authorization);
-        if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
-        ctx.extra.viewer = viewer;
+        const { viewer, apiKey } = await authenticate(services, ctx.connectionParams?.authorization);
+        if (!viewer && !apiKey) return false; // graphql-ws closes with 4403 Forbidden
+        if (viewer) ctx.extra.viewer = viewer;
+        if (apiKey) ctx.extra.apiKey = apiKey;
         ctx.extra.connectionId = randomUUID();
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const viewer = ctx.extra.viewer!;
+        const { viewer, apiKey } = ctx.extra;
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return fail(
@@ -58,11 +64,21 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
             'RATE_LIMITED',
           );
         }
-        if (viewer.tokenExpiresAt * 1000 <= Date.now()) {
+        if (viewer && viewer.tokenExpiresAt * 1000 <= Date.now()) {
           return fail('The access token has expired. Reconnect with a fresh token.', 'UNAUTHENTICATED');
         }
-        if (!(await services.sessions.isActive(viewer.sessionId))) {
+        if (viewer && !(await services.sessions.isActive(viewer.sessionId))) {
           return fail('This session has been signed out. Sign in again.', 'UNAUTHENTICATED');
+        }
+        if (apiKey && !(await services.apiKeys.authenticate(String(ctx.connectionParams?.authorization ?? '').replace(/^Bearer\s+/i, '').trim()))) {
+          return fail('This API key has been revoked.', 'UNAUTHENTICATED');
+        }
+        const limited = await checkRateLimit(services, { viewer: viewer ?? null, apiKey });
+        if (limited) return [new GraphQLError(limited.message, { extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } })];
+        if (apiKey) {
+          const trusted = await resolveTrustedDocument(services, apiKey, payload);
+          if ('problem' in trusted) return fail(trusted.problem.message, trusted.problem.code);
+          payload = trusted.request;
         }
         let document = documents.get(payload.query);
         if (!document) {
@@ -89,7 +105,7 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
           variableValues: payload.variables,
           contextValue: createContext({
             services,
-            auth: { viewer },
+            auth: { viewer: viewer ?? null, apiKey },
             requestId,
             log: log.child({ reqId: requestId, connectionId: ctx.extra.connectionId }),
             ip: clientIp(ctx.extra.request, config.TRUST_PROXY),

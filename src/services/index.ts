@@ -27,9 +27,13 @@ import { createLedger, type Ledger } from './ledger/postTransfers.js';
 import { loadCurrencies, type Currencies } from './money/currencies.js';
 import { createMerchantPaymentService, type MerchantPaymentService } from './merchants/merchantPayments.js';
 import { createMerchantService, type MerchantService } from './merchants/merchants.js';
+import { createMerchantWebhookService, type MerchantWebhookService } from './merchants/merchantWebhooks.js';
 import { createPaymentRequestService, type PaymentRequestService } from './merchants/paymentRequests.js';
 import { createPaymentMethodService, type PaymentMethodService } from './payments/paymentMethods.js';
+import { createApiKeyService, type ApiKeyService } from './partners/apiKeys.js';
+import { createTrustedDocumentService, type TrustedDocumentService } from './partners/trustedDocuments.js';
 import { createLimiterFactory, createWindowCounter } from './ratelimit/limiters.js';
+import { createTokenBucket, type TokenBucket } from './ratelimit/tokenBucket.js';
 import { createRiskEngine } from './risk/riskEngine.js';
 import { createRiskReviewService, type RiskReviewService } from './risk/riskReviews.js';
 import { createTransferService, type TransferService } from './transfers/transfers.js';
@@ -57,6 +61,11 @@ export interface Services {
   merchants: MerchantService;
   paymentRequests: PaymentRequestService;
   merchantPayments: MerchantPaymentService;
+  merchantWebhooks: MerchantWebhookService;
+  apiKeys: ApiKeyService;
+  trustedDocuments: TrustedDocumentService;
+  /** Request rate limits (token buckets) per signed-in user and per API key. */
+  rateLimits: { user: TokenBucket; apiKey: TokenBucket };
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
@@ -209,8 +218,23 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     gatewayTimeoutMs: config.GATEWAY_TIMEOUT_MS,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
   });
-  const merchants = createMerchantService({ prisma, currencies, log });
-  const paymentRequests = createPaymentRequestService({ prisma, merchants, currencies, outbox, log });
+  // The merchant service makes a merchant's first webhook secret; the webhook service checks
+  // membership through the merchant service: the first is handed the second once it exists.
+  let merchantWebhooks: MerchantWebhookService | undefined;
+  const merchants = createMerchantService({ prisma, currencies, newWebhookSecret: () => merchantWebhooks!.newSecret(), log });
+  merchantWebhooks = createMerchantWebhookService({
+    prisma,
+    merchants,
+    vault: { store: vault.store, reveal: vault.reveal },
+    settings: {
+      retryBaseMs: config.MERCHANT_WEBHOOK_RETRY_BASE_MS,
+      retryForMs: config.MERCHANT_WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
+      pollMs: config.MERCHANT_WEBHOOK_POLL_MS,
+      timeoutMs: config.MERCHANT_WEBHOOK_TIMEOUT_MS,
+    },
+    log,
+  });
+  const paymentRequests = createPaymentRequestService({ prisma, merchants, currencies, outbox, webhooks: merchantWebhooks, log });
   paymentRequests.setPublicOrigin(config.PUBLIC_URL ?? `http://localhost:${config.PORT}`);
   const merchantPayments = createMerchantPaymentService({
     prisma,
@@ -221,8 +245,11 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     outbox,
     fee: config.MERCHANT_FEE,
     idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+    webhooks: merchantWebhooks,
     log,
   });
+  const trustedDocuments = createTrustedDocumentService({ prisma, log });
+  await trustedDocuments.registerDirectory(config.PARTNER_DOCUMENTS_DIR);
   let webhookTarget: string | null = null;
   const sandbox: SandboxControl = {
     setWebhookTarget: (origin) => void (webhookTarget = origin),
@@ -235,6 +262,13 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     merchants,
     paymentRequests,
     merchantPayments,
+    merchantWebhooks,
+    apiKeys: createApiKeyService({ prisma, merchants, pubsub, defaultClient: config.DEFAULT_PARTNER_CLIENT, log }),
+    trustedDocuments,
+    rateLimits: {
+      user: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-user:`, config.RATE_LIMIT_USER),
+      apiKey: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-key:`, config.RATE_LIMIT_API_KEY),
+    },
     riskReviews: createRiskReviewService({ prisma, outbox, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, log }),
     amlMonitor: createAmlMonitor({
       prisma,

@@ -94,6 +94,18 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   // merchant_payments: 0 <= fee <= amount, 0 <= refunded <= amount (amount is 2^62 + n).
   'MerchantPayment.fee': (n) => BigInt(n),
   'MerchantPayment.refunded': (n) => BigInt(n),
+  // api_keys: prefix "wk_" + 12, a hex SHA-256, scopes from their list, a client name.
+  'ApiKey.prefix': (n) => `wk_${String(n).padStart(12, '0')}`,
+  'ApiKey.secretHash': (n) => String(n).padStart(64, 'a'),
+  'ApiKey.scopes': () => ['payments:read'],
+  'ApiKey.client': (n) => `client-${n}`,
+  // trusted_documents: a client name and a hex sha256 id.
+  'TrustedDocument.client': (n) => `client-${n}`,
+  'TrustedDocument.id': (n) => String(n).padStart(64, 'b'),
+  // merchant_webhook_events: a known event type; deliveries count from 1.
+  'MerchantWebhookEvent.type': () => 'payment.succeeded',
+  'MerchantWebhookDelivery.attempt': (n) => n + 1,
+  'MerchantWebhookDelivery.durationMs': (n) => n,
   // merchant_refunds: reason 3..500 characters.
   'MerchantRefund.reason': (n) => `reason ${n}`,
 };
@@ -118,6 +130,8 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   'PaymentMethod.expYear': { setInMinimal: true, check: 'payment_methods_card_fields' },
   // kind <> 'WITHDRAWAL' OR hold_id IS NOT NULL: both sample rows are withdrawals.
   'FundingOperation.holdId': { setInMinimal: true, check: 'funding_operations_withdrawal_hold' },
+  // cardinality(scopes) >= 1 (and no default): a list Prisma treats as optional must be set.
+  'ApiKey.scopes': { setInMinimal: true, check: 'api_keys_scopes_check' },
 };
 
 /**

@@ -63,11 +63,17 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     // Scheduled jobs run when a test asks (services.amlMonitor.run(), funding.reconcile()).
     AML_SCHEDULE: 'off',
     PAYMENT_REQUEST_EXPIRY_SCHEDULE: 'off',
+    // Merchant webhooks retry fast (a test would otherwise wait 10 s for the first retry).
+    MERCHANT_WEBHOOK_RETRY_BASE_MS: '100',
+    MERCHANT_WEBHOOK_POLL_MS: '100',
+    MERCHANT_WEBHOOK_TIMEOUT_MS: '2000',
     RECONCILE_SCHEDULE: 'off',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',
     SIGNIN_MAX_FAILURES_PER_IP: '1000000',
+    RATE_LIMIT_USER: '100000/100000',
+    RATE_LIMIT_API_KEY: '100000/100000',
     DB_POOL_SIZE: '5',
     ...overrides,
   };

@@ -7,6 +7,8 @@ export const topics = {
   wallet: (walletId: string) => `wallet.${walletId}`,
   /** Sessions were signed out or revoked; every process drops them from its cache. Payload: SessionsRevoked. */
   sessionsRevoked: 'sessions.revoked',
+  /** API keys were revoked; every process drops them from its cache. Payload: { keyIds }. */
+  apiKeysRevoked: 'api-keys.revoked',
   /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
   transactions: (userId: string) => `user.${userId}.transactions`,
   /** One of the user's deposits or withdrawals changed status. Payload: FundingChanged. */

@@ -21,7 +21,8 @@ import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageReq
 import type { RiskEngine } from '../risk/riskEngine.js';
 import type { RequestOrigin } from '../transfers/transfers.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
-import type { MerchantService } from './merchants.js';
+import type { MerchantWebhookService } from './merchantWebhooks.js';
+import { actingUser, type MerchantActor, type MerchantService } from './merchants.js';
 import { requestEvent, type PaymentRequestService } from './paymentRequests.js';
 
 export type PaymentStatus = 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
@@ -83,7 +84,7 @@ export interface MerchantPaymentService {
     origin?: RequestOrigin,
   ): Promise<Outcome<{ payment: MerchantPaymentRecord; transfer: TransactionView; replayed: boolean }>>;
   refund(
-    userId: string,
+    actor: MerchantActor,
     input: { paymentId: string; amount?: MoneyInput | null; reason: string; idempotencyKey: string },
   ): Promise<Outcome<{ refund: RefundRecord; payment: MerchantPaymentRecord; replayed: boolean }>>;
   get(paymentId: string): Promise<MerchantPaymentRecord | null>;
@@ -148,8 +149,7 @@ export function createMerchantPaymentService(deps: {
   fee: FeeRule;
   idempotencyTtlHours: number;
   /** Merchant webhook events for a payment or refund, written in its transaction. */
-  onPaid?: (tx: Prisma.TransactionClient, payment: MerchantPaymentRecord) => Promise<OutboxEvent[] | void>;
-  onRefunded?: (tx: Prisma.TransactionClient, refund: RefundRecord, payment: MerchantPaymentRecord) => Promise<OutboxEvent[] | void>;
+  webhooks: Pick<MerchantWebhookService, 'paid' | 'refunded' | 'wake'>;
   log: Logger;
 }): MerchantPaymentService {
   const { prisma, log } = deps;
@@ -258,21 +258,26 @@ export function createMerchantPaymentService(deps: {
             data: { paidCount: { increment: 1 }, ...(request.singleUse ? { status: 'PAID' } : {}), updatedAt: new Date() },
           });
           const payment = toRecord(row);
-          events.push(...(await writeOutbox(tx, [requestEvent(updated)])), ...((await deps.onPaid?.(tx, payment)) ?? []));
+          events.push(...(await writeOutbox(tx, [requestEvent(updated)])));
+          await deps.webhooks.paid(tx, payment);
           return { payment, paid, events, replayed: false };
         });
         deps.outbox.publishCommitted(done.events);
-        if (!done.replayed) log.info({ paymentId: done.payment.id, merchantId: request.merchantId }, 'payment request paid');
+        if (!done.replayed) {
+          deps.webhooks.wake();
+          log.info({ paymentId: done.payment.id, merchantId: request.merchantId }, 'payment request paid');
+        }
         return success({ payment: done.payment, transfer: viewOfPosted(done.paid.transfer, 'from'), replayed: done.replayed });
       });
     },
 
-    async refund(userId, input) {
+    async refund(actor, input) {
       const reason = input.reason.trim();
       const problems = [reasonProblem(reason), idempotencyKeyProblem(input.idempotencyKey)].filter((p) => p !== null);
       if (problems.length) return { ok: false, errors: problems };
       const found = isUuid(input.paymentId) ? await prisma.merchantPayment.findUnique({ where: { id: input.paymentId }, include: { ...include, transaction: { select: { fromWalletId: true } } } }) : null;
-      if (!found || !(await deps.merchants.forMember(userId, found.merchantId))) return failure('NOT_FOUND', 'No payment of your merchant has that id.', 'paymentId');
+      if (!found || !(await deps.merchants.forActor(actor, found.merchantId))) return failure('NOT_FOUND', 'No payment of your merchant has that id.', 'paymentId');
+      const { userId, key } = actingUser(actor, input.idempotencyKey);
       let amount = found.amount - found.refunded;
       if (input.amount) {
         const parsed = parsePositiveAmount(input.amount, deps.currencies);
@@ -282,7 +287,7 @@ export function createMerchantPaymentService(deps: {
       }
       const request: TransferRequest = {
         userId,
-        key: input.idempotencyKey,
+        key,
         operation: 'refundPayment',
         hash: requestHash(['refundPayment', found.id, amount, reason]),
         type: 'REFUND',
@@ -291,14 +296,14 @@ export function createMerchantPaymentService(deps: {
         from: { merchantId: found.merchantId },
         to: { walletId: found.transaction.fromWalletId },
         note: `Refund: ${reason}`.slice(0, 280),
-        metadata: { paymentId: found.id, refundOf: found.transactionId, reason },
+        metadata: { paymentId: found.id, refundOf: found.transactionId, reason, ...(actor.kind === 'apiKey' ? { apiKeyId: actor.keyId } : {}) },
         initiatedBy: userId,
       };
       return refusable(async () => {
         const done = await prisma.$transaction(async (tx) => {
           const [locked] = await tx.$queryRaw<{ amount: bigint; refunded: bigint }[]>`
             SELECT amount, refunded FROM merchant_payments WHERE id = ${found.id}::uuid FOR UPDATE`;
-          if (!(await keyUsed(tx, userId, input.idempotencyKey))) {
+          if (!(await keyUsed(tx, userId, key))) {
             const left = locked!.amount - locked!.refunded;
             if (left === 0n) refuse('REFUND_EXCEEDS_PAYMENT', 'This payment is already refunded in full.', 'paymentId');
             if (amount === 0n || amount > left) {
@@ -323,11 +328,14 @@ export function createMerchantPaymentService(deps: {
           const payment = toRecord(
             await tx.merchantPayment.update({ where: { id: found.id }, data: { refunded: { increment: amount }, updatedAt: new Date() }, include }),
           );
-          events.push(...((await deps.onRefunded?.(tx, refund, payment)) ?? []));
+          await deps.webhooks.refunded(tx, refund, payment);
           return { refund, payment, events, replayed: false };
         });
         deps.outbox.publishCommitted(done.events);
-        if (!done.replayed) log.info({ paymentId: found.id, refundId: done.refund.id }, 'payment refunded');
+        if (!done.replayed) {
+          deps.webhooks.wake();
+          log.info({ paymentId: found.id, refundId: done.refund.id }, 'payment refunded');
+        }
         return success({ refund: done.refund, payment: done.payment, replayed: done.replayed });
       });
     },

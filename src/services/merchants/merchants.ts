@@ -2,6 +2,7 @@
 // code), members and their roles, and the one membership check every merchant operation uses.
 // OWNER and STAFF take payments and refund them; only an OWNER manages members, API keys and
 // webhooks. A user who is not a member sees nothing of a merchant (NOT_FOUND, like any missing id).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
@@ -21,17 +22,34 @@ export interface MerchantRecord {
   createdAt: Date;
 }
 
-/** Who acts on a merchant: a signed-in member. (Partners' API keys act for their merchant too.) */
-export interface MerchantActor {
-  userId: string;
+/**
+ * Who acts for a merchant: a signed-in member, or one of the merchant's API keys (STAFF powers;
+ * its scopes are checked by the API). `createdBy` is the owner who made the key.
+ */
+export type MerchantActor = { kind: 'user'; userId: string } | { kind: 'apiKey'; keyId: string; merchantId: string; createdBy: string };
+
+/**
+ * The user an actor's requests are recorded under, and its idempotency key as stored: an API
+ * key's keys are kept apart from its creator's own (a space never occurs in a client's key).
+ */
+export function actingUser(actor: MerchantActor, idempotencyKey?: string): { userId: string; key: string } {
+  if (actor.kind === 'user') return { userId: actor.userId, key: idempotencyKey ?? '' };
+  const hashed = idempotencyKey === undefined ? '' : createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 48);
+  return { userId: actor.createdBy, key: `apikey ${actor.keyId} ${hashed}` };
 }
 
 export interface MerchantService {
-  register(userId: string, input: { name: string; category: string; settlementCurrency: string; webhookUrl?: string | null }): Promise<Outcome<MerchantRecord>>;
+  /** The new merchant and its first webhook signing secret (shown this once). */
+  register(
+    userId: string,
+    input: { name: string; category: string; settlementCurrency: string; webhookUrl?: string | null },
+  ): Promise<Outcome<{ merchant: MerchantRecord; webhookSecret: string }>>;
   /** The merchants the user is a member of, with their role. */
   listForUser(userId: string): Promise<(MerchantRecord & { role: MerchantRole })[]>;
   /** The merchant if the user is a member with one of `roles`; null otherwise (indistinguishable from missing). */
   forMember(userId: string, merchantId: string, roles?: readonly MerchantRole[]): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
+  /** Like forMember for any actor: an API key acts as STAFF of its own merchant only. */
+  forActor(actor: MerchantActor, merchantId: string, roles?: readonly MerchantRole[]): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
   addMember(ownerId: string, input: { merchantId: string; email: string; role: MerchantRole }): Promise<Outcome<{ userId: string; role: MerchantRole }>>;
   members(merchantId: string): Promise<{ userId: string; displayName: string; email: string; role: MerchantRole }[]>;
   /** The merchant's wallets (posted and held, per currency). */
@@ -52,7 +70,13 @@ const registerSchema = z.object({
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
-export function createMerchantService(deps: { prisma: PrismaClient; currencies: Currencies; log: Logger }): MerchantService {
+export function createMerchantService(deps: {
+  prisma: PrismaClient;
+  currencies: Currencies;
+  /** A new webhook signing secret in the vault (recorded for the merchant in its registration transaction). */
+  newWebhookSecret: () => Promise<{ secret: string; vaultToken: string }>;
+  log: Logger;
+}): MerchantService {
   const { prisma, log } = deps;
   const select = { id: true, name: true, category: true, settlementCurrency: true, webhookUrl: true, createdAt: true } as const;
 
@@ -62,7 +86,9 @@ export function createMerchantService(deps: { prisma: PrismaClient; currencies: 
       if (!parsed.ok) return parsed;
       const { name, category, settlementCurrency } = parsed.value;
       if (!deps.currencies.get(settlementCurrency)) return failure('UNSUPPORTED_CURRENCY', `${settlementCurrency} is not a supported currency.`, 'settlementCurrency');
-      // The merchant, its owner, its wallet and its static QR code exist together or not at all.
+      // The merchant, its owner, its wallet, its static QR code and its webhook secret exist
+      // together or not at all (a secret vaulted for a registration that failed is never used).
+      const { secret, vaultToken } = await deps.newWebhookSecret();
       const merchant = await prisma.$transaction(async (tx) => {
         const m = await tx.merchant.create({
           data: { name, category, settlementCurrency, webhookUrl: parsed.value.webhookUrl ?? null, createdBy: userId },
@@ -73,10 +99,11 @@ export function createMerchantService(deps: { prisma: PrismaClient; currencies: 
         await tx.paymentRequest.create({
           data: { merchantId: m.id, code: newPaymentCode(), currency: settlementCurrency, singleUse: false, isStatic: true, createdBy: userId },
         });
+        await tx.merchantWebhookSecret.create({ data: { merchantId: m.id, vaultToken } });
         return m;
       });
       log.info({ merchantId: merchant.id, userId }, 'merchant registered');
-      return success(merchant);
+      return success({ merchant, webhookSecret: secret });
     },
 
     async listForUser(userId) {
@@ -88,6 +115,13 @@ export function createMerchantService(deps: { prisma: PrismaClient; currencies: 
       if (!isUuid(merchantId)) return null;
       const row = await prisma.merchantMember.findUnique({ where: { merchantId_userId: { merchantId, userId } }, include: { merchant: { select } } });
       return row && roles.includes(row.role) ? { ...row.merchant, role: row.role } : null;
+    },
+
+    async forActor(actor, merchantId, roles = ['OWNER', 'STAFF']) {
+      if (actor.kind === 'user') return service.forMember(actor.userId, merchantId, roles);
+      if (actor.merchantId !== merchantId || !roles.includes('STAFF')) return null;
+      const merchant = await prisma.merchant.findUnique({ where: { id: merchantId }, select });
+      return merchant ? { ...merchant, role: 'STAFF' as const } : null;
     },
 
     async addMember(ownerId, input) {

@@ -8,11 +8,12 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { failure, parseInput, success, type Outcome } from '../errors.js';
-import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
+import { writeOutbox, type OutboxPublisher } from '../events/outbox.js';
 import { topics, type PaymentRequestChanged } from '../events/topics.js';
 import type { Currencies } from '../money/currencies.js';
 import { parsePositiveAmount, type MoneyInput } from '../transfers/transferInput.js';
-import type { MerchantService } from './merchants.js';
+import type { MerchantWebhookService } from './merchantWebhooks.js';
+import { actingUser, type MerchantActor, type MerchantService } from './merchants.js';
 import { newPaymentCode, PAYMENT_CODE } from './paymentCodes.js';
 import { qrDataUrl } from './qrCodes.js';
 
@@ -48,11 +49,11 @@ export interface CreatePaymentRequestInput {
 }
 
 export interface PaymentRequestService {
-  create(userId: string, input: CreatePaymentRequestInput): Promise<Outcome<PaymentRequestRecord>>;
+  create(actor: MerchantActor, input: CreatePaymentRequestInput): Promise<Outcome<PaymentRequestRecord>>;
   byCode(code: string): Promise<PaymentRequestRecord | null>;
   /** The merchant's static (open-amount, many-use) request. */
   staticFor(merchantId: string): Promise<PaymentRequestRecord>;
-  cancel(userId: string, code: string): Promise<Outcome<PaymentRequestRecord>>;
+  cancel(actor: MerchantActor, code: string): Promise<Outcome<PaymentRequestRecord>>;
   /** Marks open requests past their expiry EXPIRED; returns how many. */
   expireDue(): Promise<number>;
   /** The link a payer opens; the QR code carries it. */
@@ -104,16 +105,16 @@ export function createPaymentRequestService(deps: {
   merchants: MerchantService;
   currencies: Currencies;
   outbox: OutboxPublisher;
-  /** Called with each request that expired (outgoing merchant webhooks), inside the same transaction. */
-  onExpired?: (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0], request: PaymentRequestRecord) => Promise<OutboxEvent[] | void>;
+  /** Merchant webhook events for expired requests, written in the same transaction. */
+  webhooks: Pick<MerchantWebhookService, 'expired' | 'wake'>;
   log: Logger;
 }): PaymentRequestService {
   const { prisma, log } = deps;
   let origin = 'http://localhost';
 
   return {
-    async create(userId, input) {
-      const merchant = await deps.merchants.forMember(userId, input.merchantId);
+    async create(actor, input) {
+      const merchant = await deps.merchants.forActor(actor, input.merchantId);
       if (!merchant) return failure('NOT_FOUND', 'No merchant of yours has that id.', 'merchantId');
       const text = parseInput(textFields, { description: input.description, reference: input.reference });
       if (!text.ok) return text;
@@ -143,7 +144,7 @@ export function createPaymentRequestService(deps: {
           reference: text.value.reference || null,
           expiresAt,
           singleUse: input.singleUse ?? true,
-          createdBy: userId,
+          createdBy: actingUser(actor).userId,
         },
         include,
       });
@@ -160,9 +161,9 @@ export function createPaymentRequestService(deps: {
       return toRecord(await prisma.paymentRequest.findFirstOrThrow({ where: { merchantId, isStatic: true }, include }));
     },
 
-    async cancel(userId, code) {
+    async cancel(actor, code) {
       const found = PAYMENT_CODE.test(code) ? await prisma.paymentRequest.findUnique({ where: { code } }) : null;
-      if (!found || !(await deps.merchants.forMember(userId, found.merchantId))) return failure('NOT_FOUND', 'No payment request of yours has that code.', 'code');
+      if (!found || !(await deps.merchants.forActor(actor, found.merchantId))) return failure('NOT_FOUND', 'No payment request of yours has that code.', 'code');
       if (found.isStatic) return failure('INVALID_INPUT', 'The static QR code cannot be cancelled.', 'code');
       const { row, events } = await prisma.$transaction(async (tx) => {
         const updated = await tx.paymentRequest.updateMany({ where: { id: found.id, status: 'OPEN' }, data: { status: 'CANCELLED', updatedAt: new Date() } });
@@ -183,11 +184,14 @@ export function createPaymentRequestService(deps: {
         if (!due.length) return { count: 0, events: [] };
         const rows = await tx.paymentRequest.findMany({ where: { id: { in: due.map((d) => d.id) } }, include });
         const events = await writeOutbox(tx, rows.map(requestEvent));
-        for (const row of rows) events.push(...((await deps.onExpired?.(tx, toRecord(row))) ?? []));
+        for (const row of rows) await deps.webhooks.expired(tx, toRecord(row));
         return { count: due.length, events };
       });
       if (events.length) deps.outbox.publishCommitted(events);
-      if (count) log.info({ count }, 'payment requests expired');
+      if (count) {
+        deps.webhooks.wake();
+        log.info({ count }, 'payment requests expired');
+      }
       return count;
     },
 

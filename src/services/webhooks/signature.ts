@@ -37,6 +37,12 @@ export function signPayload(secret: string, body: Buffer | string, timestampSeco
   return `t=${timestampSeconds},v1=${hmac(secret, body, timestampSeconds).toString('hex')}`;
 }
 
+/** One header with a v1 per secret (while a secret is rolled, receivers may check either). */
+export function signWithSecrets(secrets: string[], body: Buffer | string, timestampSeconds: number): string {
+  if (secrets.length === 0) throw new Error('signWithSecrets: at least one secret is needed');
+  return [`t=${timestampSeconds}`, ...secrets.map((secret) => signPayload(secret, body, timestampSeconds).split(',')[1]!)].join(',');
+}
+
 function fail(problem: SignatureProblem, message: string): VerifyResult {
   return { ok: false, problem, message };
 }

@@ -1,0 +1,278 @@
+// Outgoing webhooks to merchants: payment.succeeded, payment.refunded, payment_request.expired.
+// Each event is a row written in the same database transaction as what it describes (so none is
+// lost and none is invented), with a stable id the receiver deduplicates by. A delivery loop
+// claims due events with a lease (SKIP LOCKED: several servers never deliver the same event at
+// the same moment; a server that dies mid-delivery leaves it to be retried when the lease ends),
+// POSTs the same body every time, signed like the processors' webhooks to us
+// (`Wallet-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>`, one v1 per valid secret
+// while a secret is rolled), records every attempt, and retries with exponential backoff until 3
+// days after the event. Owners read the log and ask for redelivery.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { Logger } from '../../logger.js';
+import { failure, success, type Outcome } from '../errors.js';
+import { globalId } from '../globalIds.js';
+import { formatAmount } from '../money/money.js';
+import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
+import type { Vault } from '../vault/vault.js';
+import { signWithSecrets } from '../webhooks/signature.js';
+import type { MerchantPaymentRecord, RefundRecord } from './merchantPayments.js';
+import type { MerchantService } from './merchants.js';
+import type { PaymentRequestRecord } from './paymentRequests.js';
+
+export const MERCHANT_SIGNATURE_HEADER = 'wallet-signature';
+export type WebhookEventType = 'payment.succeeded' | 'payment.refunded' | 'payment_request.expired';
+export type WebhookEventRecord = Prisma.MerchantWebhookEventGetPayload<{ include: { deliveries: true } }>;
+
+export interface MerchantWebhookSettings {
+  /** First retry after this long; each later one waits twice as long (capped at an hour). */
+  retryBaseMs: number;
+  /** How long an event is retried. */
+  retryForMs: number;
+  /** How often the loop looks for due events (it is also woken after each commit that adds one). */
+  pollMs: number;
+  /** A delivery not answered within this long counts as failed. */
+  timeoutMs: number;
+}
+
+export interface MerchantWebhookService {
+  /** Writes the events for a payment, a refund, an expiry, inside their transaction (nothing without a webhook URL). */
+  paid(tx: Prisma.TransactionClient, payment: MerchantPaymentRecord): Promise<void>;
+  refunded(tx: Prisma.TransactionClient, refund: RefundRecord, payment: MerchantPaymentRecord): Promise<void>;
+  expired(tx: Prisma.TransactionClient, request: PaymentRequestRecord): Promise<void>;
+  /** Delivers what is due soon (call after the transaction that wrote events commits). */
+  wake(): void;
+  /** Delivers every due event once; returns how many were attempted. */
+  deliverDue(): Promise<number>;
+  /** A new signing secret for the merchant, shown once; older ones keep signing for `overlapHours`. */
+  rollSecret(ownerId: string, merchantId: string, overlapHours: number): Promise<Outcome<{ secret: string }>>;
+  /**
+   * A new secret put in the vault, not yet any merchant's: the caller records `vaultToken` for the
+   * merchant in its own transaction (the vault writes through its own connection, so it goes first).
+   */
+  newSecret(): Promise<{ secret: string; vaultToken: string }>;
+  setUrl(ownerId: string, merchantId: string, url: string | null): Promise<Outcome<{ webhookUrl: string | null }>>;
+  list(merchantId: string, page: PageRequest, status?: 'PENDING' | 'DELIVERED' | 'FAILED' | null): Promise<Page<WebhookEventRecord>>;
+  redeliver(ownerId: string, eventId: string): Promise<Outcome<WebhookEventRecord>>;
+  /** Starts the delivery loop; returns a stop function that waits for a running pass. */
+  start(): () => Promise<void>;
+}
+
+const webhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u + '/'), 'must be https (http only for localhost)');
+
+const money = (amount: bigint, currency: string) => ({ amount: formatAmount(amount, currency), currency });
+const paymentData = (p: MerchantPaymentRecord) => ({
+  paymentId: globalId('MerchantPayment', p.id),
+  requestCode: p.requestCode,
+  reference: p.reference,
+  amount: money(p.amount, p.currency),
+  fee: money(p.fee, p.currency),
+  net: money(p.amount - p.fee, p.currency),
+  refunded: money(p.refunded, p.currency),
+  status: p.status,
+  createdAt: p.createdAt.toISOString(),
+});
+
+/** Delay before retry number `attempt` (1 = the first retry). */
+export function retryDelayMs(attempt: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** (attempt - 1), 3_600_000);
+}
+
+const LEASE_MS = 60_000;
+const BATCH = 20;
+
+export function createMerchantWebhookService(deps: {
+  prisma: PrismaClient;
+  merchants: MerchantService;
+  vault: Pick<Vault, 'store' | 'reveal'>;
+  settings: MerchantWebhookSettings;
+  log: Logger;
+}): MerchantWebhookService {
+  const { prisma, log, settings } = deps;
+  let wakeTimer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+
+  async function enqueue(tx: Prisma.TransactionClient, merchantId: string, type: WebhookEventType, data: Record<string, unknown>) {
+    // Only merchants with a URL get events; one set later receives what happens from then on.
+    await tx.$executeRaw`
+      INSERT INTO merchant_webhook_events (merchant_id, type, payload)
+      SELECT id, ${type}, ${JSON.stringify(data)}::jsonb FROM merchants WHERE id = ${merchantId}::uuid AND webhook_url IS NOT NULL`;
+  }
+
+  async function newSecret() {
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const { token } = await deps.vault.store('WEBHOOK_SECRET', secret);
+    return { secret, vaultToken: token };
+  }
+
+  async function signingSecrets(merchantId: string): Promise<string[]> {
+    const rows = await prisma.merchantWebhookSecret.findMany({
+      where: { merchantId, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      orderBy: { createdAt: 'desc' },
+    });
+    return Promise.all(rows.map((r) => deps.vault.reveal(r.vaultToken, 'WEBHOOK_SECRET')));
+  }
+
+  /** The body of an event: the same bytes on every attempt. */
+  const bodyOf = (e: { id: string; type: string; payload: unknown; createdAt: Date; merchantId: string }) =>
+    JSON.stringify({ id: e.id, type: e.type, createdAt: e.createdAt.toISOString(), merchantId: e.merchantId, data: e.payload });
+
+  async function deliver(event: { id: string; merchantId: string; type: string; payload: unknown; createdAt: Date; attempts: number }) {
+    const merchant = await prisma.merchant.findUniqueOrThrow({ where: { id: event.merchantId }, select: { webhookUrl: true } });
+    const attempt = event.attempts + 1;
+    const url = merchant.webhookUrl;
+    const started = Date.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    if (!url) {
+      error = 'the merchant has no webhook URL now';
+    } else {
+      const body = bodyOf(event);
+      try {
+        const secrets = await signingSecrets(event.merchantId);
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'wallet-webhooks/1',
+            [MERCHANT_SIGNATURE_HEADER]: signWithSecrets(secrets, body, Math.floor(Date.now() / 1000)),
+            'wallet-event-id': event.id,
+          },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(settings.timeoutMs),
+        });
+        statusCode = response.status;
+        await response.body?.cancel();
+        if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+      } catch (err) {
+        error = (err as Error).name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (err as Error).message.slice(0, 300);
+      }
+    }
+    const durationMs = Date.now() - started;
+    const delivered = error === null;
+    const giveUp = !delivered && Date.now() >= event.createdAt.getTime() + settings.retryForMs;
+    await prisma.$transaction([
+      prisma.merchantWebhookDelivery.create({ data: { eventId: event.id, attempt, url: url ?? '', statusCode, error, durationMs } }),
+      prisma.merchantWebhookEvent.update({
+        where: { id: event.id },
+        data: {
+          attempts: attempt,
+          status: delivered ? 'DELIVERED' : giveUp ? 'FAILED' : 'PENDING',
+          deliveredAt: delivered ? new Date() : null,
+          lastError: error,
+          nextAttemptAt: new Date(Date.now() + (delivered || giveUp ? 0 : retryDelayMs(attempt, settings.retryBaseMs))),
+        },
+      }),
+    ]);
+    if (!delivered) log.info({ eventId: event.id, attempt, error, giveUp }, 'merchant webhook not delivered');
+  }
+
+  const service: MerchantWebhookService = {
+    paid: (tx, p) => enqueue(tx, p.merchantId, 'payment.succeeded', paymentData(p)),
+    refunded: (tx, r, p) =>
+      enqueue(tx, p.merchantId, 'payment.refunded', { refundId: r.id, refundAmount: money(r.amount, r.currency), reason: r.reason, payment: paymentData(p) }),
+    expired: (tx, r) =>
+      enqueue(tx, r.merchantId, 'payment_request.expired', {
+        code: r.code,
+        reference: r.reference,
+        amount: r.amount === null ? null : money(r.amount, r.currency),
+        expiresAt: r.expiresAt?.toISOString() ?? null,
+      }),
+
+    wake() {
+      if (wakeTimer) return;
+      wakeTimer = setTimeout(() => {
+        wakeTimer = null;
+        running = running.then(() => service.deliverDue()).catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
+      }, 10);
+      wakeTimer.unref();
+    },
+
+    async deliverDue() {
+      // Claim: due events get a lease, so no other server picks them while they are delivered.
+      const claimed = await prisma.$queryRaw<{ id: string; merchant_id: string; type: string; payload: unknown; created_at: Date; attempts: number }[]>`
+        UPDATE merchant_webhook_events SET next_attempt_at = now() + make_interval(secs => ${LEASE_MS / 1000})
+        WHERE id IN (SELECT id FROM merchant_webhook_events WHERE status = 'PENDING' AND next_attempt_at <= now()
+                     ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+        RETURNING id::text, merchant_id::text, type, payload, created_at, attempts`;
+      await Promise.all(
+        claimed.map((e) =>
+          deliver({ id: e.id, merchantId: e.merchant_id, type: e.type, payload: e.payload, createdAt: e.created_at, attempts: e.attempts }).catch((err) =>
+            log.warn({ eventId: e.id, err: (err as Error).message }, 'recording a merchant webhook attempt failed; it is retried when its lease ends'),
+          ),
+        ),
+      );
+      if (claimed.length === BATCH) service.wake();
+      return claimed.length;
+    },
+
+    newSecret,
+
+    async rollSecret(ownerId, merchantId, overlapHours) {
+      const merchant = await deps.merchants.forMember(ownerId, merchantId, ['OWNER']);
+      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
+      if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > 7 * 24) {
+        return failure('INVALID_INPUT', 'overlapHours must be a whole number from 0 to 168.', 'overlapHours');
+      }
+      const { secret, vaultToken } = await newSecret();
+      await prisma.$transaction(async (tx) => {
+        const until = new Date(Date.now() + overlapHours * 3_600_000);
+        // The current secrets keep signing until the overlap ends (earlier expiries stay as they are).
+        await tx.merchantWebhookSecret.updateMany({ where: { merchantId, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] }, data: { expiresAt: until } });
+        await tx.merchantWebhookSecret.create({ data: { merchantId, vaultToken } });
+      });
+      log.info({ merchantId, overlapHours }, 'merchant webhook secret rolled');
+      return success({ secret });
+    },
+
+    async setUrl(ownerId, merchantId, url) {
+      const merchant = await deps.merchants.forMember(ownerId, merchantId, ['OWNER']);
+      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
+      if (url !== null && !webhookUrl.safeParse(url).success) return failure('INVALID_INPUT', 'webhookUrl must be an https URL (http only for localhost).', 'webhookUrl');
+      await prisma.merchant.update({ where: { id: merchantId }, data: { webhookUrl: url, updatedAt: new Date() } });
+      return success({ webhookUrl: url });
+    },
+
+    async list(merchantId, page, status) {
+      const rows = await prisma.merchantWebhookEvent.findMany({
+        where: { merchantId, ...(status ? { status } : {}), ...keysetWhere(page) },
+        orderBy: keysetOrder(page),
+        take: page.limit + 1,
+        include: { deliveries: { orderBy: { attempt: 'asc' } } },
+      });
+      return toPage(rows, page, (e) => encodeCursor({ at: e.createdAt, id: e.id }));
+    },
+
+    async redeliver(ownerId, eventId) {
+      const event = z.uuid().safeParse(eventId).success ? await prisma.merchantWebhookEvent.findUnique({ where: { id: eventId } }) : null;
+      if (!event || !(await deps.merchants.forMember(ownerId, event.merchantId, ['OWNER']))) return failure('NOT_FOUND', 'No webhook event of a merchant you own has that id.', 'eventId');
+      // One more attempt now, whatever happened before; the same id and body as every earlier one.
+      const updated = await prisma.merchantWebhookEvent.update({
+        where: { id: eventId },
+        data: { status: 'PENDING', nextAttemptAt: new Date() },
+        include: { deliveries: { orderBy: { attempt: 'asc' } } },
+      });
+      service.wake();
+      return success(updated);
+    },
+
+    start() {
+      const timer = setInterval(() => {
+        running = running.then(() => service.deliverDue()).catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
+      }, settings.pollMs);
+      timer.unref();
+      return async () => {
+        clearInterval(timer);
+        if (wakeTimer) clearTimeout(wakeTimer);
+        await running;
+      };
+    },
+  };
+  return service;
+}

@@ -1,0 +1,150 @@
+// Merchants' API keys for partner integrations. A key is "wk_<12 characters>_<32 characters>":
+// the first part is its visible prefix (how it is found and shown), the whole key is stored only
+// as a SHA-256 (190 random bits need no slow hash) and shown once, at creation. Keys carry scopes
+// (checked per field by the API), act for their merchant with STAFF powers, and run only their
+// client's trusted documents. Verified keys are cached briefly per process; a revocation removes
+// the key from every process's cache at once (pub/sub), and the cache bounds a lost message.
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient } from '../../db/database.js';
+import type { Logger } from '../../logger.js';
+import { failure, parseInput, success, type Outcome } from '../errors.js';
+import type { PubSub } from '../events/pubsub.js';
+import { topics } from '../events/topics.js';
+import type { MerchantService } from '../merchants/merchants.js';
+
+export const API_SCOPES = ['payments:read', 'payments:write', 'refunds:write'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export interface ApiKeyRecord {
+  id: string;
+  merchantId: string;
+  name: string;
+  prefix: string;
+  scopes: ApiScope[];
+  client: string;
+  createdBy: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** A request authenticated by an API key. */
+export interface ApiKeyPrincipal {
+  keyId: string;
+  merchantId: string;
+  scopes: ApiScope[];
+  client: string;
+  /** The owner who created the key: requests are recorded (and their idempotency keys kept) under them. */
+  createdBy: string;
+}
+
+export interface ApiKeyService {
+  create(ownerId: string, input: { merchantId: string; name: string; scopes: string[]; client?: string | null }): Promise<Outcome<{ apiKey: ApiKeyRecord; key: string }>>;
+  list(merchantId: string): Promise<ApiKeyRecord[]>;
+  revoke(ownerId: string, keyId: string): Promise<Outcome<ApiKeyRecord>>;
+  /** The principal of a presented key, or null (unknown, wrong, revoked). */
+  authenticate(key: string): Promise<ApiKeyPrincipal | null>;
+  /** Listens for revocations from other processes; returns a stop function. */
+  listen(): Promise<() => Promise<void>>;
+}
+
+const KEY = /^(wk_[A-Za-z0-9]{12})_([A-Za-z0-9]{32})$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const random = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const CACHE_MS = 60_000;
+
+export const isApiKey = (token: string) => token.startsWith('wk_');
+
+const createSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(z.enum(API_SCOPES)).min(1).max(3),
+  client: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'lower-case letters, digits and dashes').nullish(),
+});
+
+const toRecord = (r: Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow']>>): ApiKeyRecord => ({ ...r, scopes: r.scopes as ApiScope[] });
+
+export function createApiKeyService(deps: { prisma: PrismaClient; merchants: MerchantService; pubsub: PubSub; defaultClient: string; log: Logger }): ApiKeyService {
+  const { prisma, log } = deps;
+  const cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
+  const lastTouched = new Map<string, number>();
+
+  function forget(keyIds: string[]) {
+    for (const [hash, entry] of cache) if (entry.principal && keyIds.includes(entry.principal.keyId)) cache.delete(hash);
+  }
+
+  return {
+    async create(ownerId, input) {
+      const merchant = await deps.merchants.forActor({ kind: 'user', userId: ownerId }, input.merchantId, ['OWNER']);
+      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
+      const parsed = parseInput(createSchema, input);
+      if (!parsed.ok) return parsed;
+      const prefix = `wk_${random(12)}`;
+      const key = `${prefix}_${random(32)}`;
+      const row = await prisma.apiKey.create({
+        data: {
+          merchantId: merchant.id,
+          name: parsed.value.name,
+          prefix,
+          secretHash: sha256(key),
+          scopes: [...new Set(parsed.value.scopes)],
+          client: parsed.value.client ?? deps.defaultClient,
+          createdBy: ownerId,
+        },
+      });
+      log.info({ apiKeyId: row.id, merchantId: merchant.id, prefix }, 'API key created');
+      return success({ apiKey: toRecord(row), key });
+    },
+
+    async list(merchantId) {
+      return (await prisma.apiKey.findMany({ where: { merchantId }, orderBy: { createdAt: 'desc' } })).map(toRecord);
+    },
+
+    async revoke(ownerId, keyId) {
+      const row = z.uuid().safeParse(keyId).success ? await prisma.apiKey.findUnique({ where: { id: keyId } }) : null;
+      if (!row || !(await deps.merchants.forActor({ kind: 'user', userId: ownerId }, row.merchantId, ['OWNER']))) {
+        return failure('NOT_FOUND', 'No API key of a merchant you own has that id.', 'id');
+      }
+      const revoked = row.revokedAt ? row : await prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+      forget([keyId]);
+      await deps.pubsub.publish(topics.apiKeysRevoked, { keyIds: [keyId] });
+      log.info({ apiKeyId: keyId }, 'API key revoked');
+      return success(toRecord(revoked));
+    },
+
+    async authenticate(key) {
+      const match = KEY.exec(key);
+      if (!match) return null;
+      const hash = sha256(key);
+      const cached = cache.get(hash);
+      if (cached && cached.until > Date.now()) return cached.principal;
+      const row = await prisma.apiKey.findUnique({ where: { prefix: match[1]! } });
+      const valid = row !== null && row.revokedAt === null && timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'));
+      const principal = valid
+        ? { keyId: row.id, merchantId: row.merchantId, scopes: row.scopes as ApiScope[], client: row.client, createdBy: row.createdBy }
+        : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hash, { principal, until: Date.now() + CACHE_MS });
+      // last used: written at most once a minute per key, not on every request.
+      if (principal && (lastTouched.get(principal.keyId) ?? 0) < Date.now() - 60_000) {
+        lastTouched.set(principal.keyId, Date.now());
+        prisma.apiKey
+          .update({ where: { id: principal.keyId }, data: { lastUsedAt: new Date() } })
+          .catch((err) => log.warn({ err: (err as Error).message }, 'recording an API key\'s last use failed'));
+      }
+      return principal;
+    },
+
+    async listen() {
+      const events = await deps.pubsub.subscribe<{ keyIds: string[] }>(topics.apiKeysRevoked, { internal: true });
+      const done = (async () => {
+        for await (const event of events) forget(event.keyIds);
+      })();
+      return async () => {
+        await events.return?.();
+        await done;
+      };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Token buckets for request rate limits: each key has a bucket of `burst` tokens refilled at
+// `perSecond`; a request takes one, and an empty bucket says how long until the next token. In
+// Redis the take is one Lua script (atomic across server processes); in memory on the embedded
+// default. rate-limiter-flexible (used for sign-in and sign-up windows) offers fixed windows and
+// a two-window approximation of bursts, not a bucket: this is the refill a partner can plan by.
+import type { Redis } from 'ioredis';
+
+export interface BucketSpec {
+  /** Tokens added per second. */
+  perSecond: number;
+  /** Bucket size: the largest burst. */
+  burst: number;
+}
+
+export interface TokenBucket {
+  /** Takes a token for `key`: null when allowed, or the seconds until one is available. */
+  take(key: string): Promise<number | null>;
+}
+
+// KEYS[1] bucket; ARGV: perSecond, burst, now (ms). Stores tokens and the time they were counted.
+const TAKE = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) * 1000 / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+return tostring(wait)`;
+
+export function createTokenBucket(redis: Redis | undefined, prefix: string, spec: BucketSpec): TokenBucket {
+  if (redis) {
+    // EVALSHA after the first call (ioredis keeps the script's hash): the script is not resent.
+    if (!('walletTakeToken' in redis)) redis.defineCommand('walletTakeToken', { numberOfKeys: 1, lua: TAKE });
+    const takeToken = (redis as unknown as { walletTakeToken(key: string, ...args: number[]): Promise<string> }).walletTakeToken.bind(redis);
+    return {
+      async take(key) {
+        const wait = Number(await takeToken(`${prefix}tb:${key}`, spec.perSecond, spec.burst, Date.now()));
+        return wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : null;
+      },
+    };
+  }
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return {
+    async take(key) {
+      const now = Date.now();
+      if (buckets.size > 100_000) buckets.clear();
+      const b = buckets.get(key) ?? { tokens: spec.burst, at: now };
+      b.tokens = Math.min(spec.burst, b.tokens + ((now - b.at) * spec.perSecond) / 1000);
+      b.at = now;
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return null;
+      }
+      return Math.max(1, Math.ceil(((1 - b.tokens) * 1000) / spec.perSecond / 1000));
+    },
+  };
+}
