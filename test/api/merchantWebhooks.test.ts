@@ -9,12 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'hooks.admin@example.com', password: 'Hook-Keeper-2026!' };
 
-const MwhSignUp = graphql(`mutation MwhSignUp($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } } }`);
-const MwhSignIn = graphql(`mutation MwhSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
 const MwhRegister = graphql(`
   mutation MwhRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } webhookSecret userErrors { message } } }
 `);
@@ -22,8 +21,6 @@ const MwhAddMember = graphql(`mutation MwhAddMember($input: AddMerchantMemberInp
 const MwhCreate = graphql(`
   mutation MwhCreate($input: CreatePaymentRequestInput!) { createPaymentRequest(input: $input) { paymentRequest { code } userErrors { message } } }
 `);
-const MwhWallets = graphql(`query MwhWallets { me { wallets { id } } }`);
-const MwhAdjust = graphql(`mutation MwhAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { message } } }`);
 const MwhPay = graphql(`mutation MwhPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`);
 const MwhPayments = graphql(`query MwhPayments($merchantId: ID!) { merchantPayments(merchantId: $merchantId, first: 5) { edges { node { id } } } }`);
 const MwhRefund = graphql(`mutation MwhRefund($input: RefundPaymentInput!) { refundPayment(input: $input) { userErrors { code message } } }`);
@@ -87,17 +84,14 @@ let t: TestServer;
 let admin: string;
 beforeAll(async () => {
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  admin = (await t.query(MwhSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+  admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => {
   if (t) await expectLedgerConsistent(t);
   await t?.stop();
 });
 
-const signUp = async () => {
-  const email = uniqueEmail('wh');
-  return { email, token: (await t.query(MwhSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Wh' } })).signUp.tokens!.accessToken };
-};
+const signUp = () => signUpUser(t, { label: 'wh' });
 
 async function setup(failFirst: number) {
   const hook = receiver(failFirst);
@@ -106,8 +100,7 @@ async function setup(failFirst: number) {
   const registered = (await t.query(MwhRegister, { input: { name: 'Hook Shop', category: 'shop', settlementCurrency: 'USD', webhookUrl: url } }, { token: owner.token })).registerMerchant;
   const merchantId = registered.merchant!.id;
   const payer = await signUp();
-  const walletId = (await t.query(MwhWallets, {}, { token: payer.token })).me.wallets[0]!.id;
-  await t.query(MwhAdjust, { input: { walletId, amount: { amount: '100.00', currency: 'USD' }, direction: 'CREDIT', reason: 'webhook test funding', idempotencyKey: randomUUID() } }, { token: admin });
+  await credit(t, admin, payer.walletId, '100.00');
   const pay = async (amount: string, extra: Record<string, unknown> = {}) => {
     const code = (await t.query(MwhCreate, { input: { merchantId, amount: { amount, currency: 'USD' }, reference: 'order-7', ...extra } }, { token: owner.token })).createPaymentRequest.paymentRequest!.code;
     expect((await t.query(MwhPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors).toEqual([]);

@@ -8,23 +8,16 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { decodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
+import { credit, signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
 
 const ADMIN = { email: 'merchants.admin@example.com', password: 'Merchant-Keeper-2026!' };
 const WAIT_MS = usingPostgres ? 15_000 : 40_000;
 
-const MxSignUp = graphql(`
-  mutation MxSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } } }
-`);
-const MxSignIn = graphql(`mutation MxSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
 const MxWallets = graphql(`query MxWallets { me { wallets { id balance { posted { amount } } } } }`);
-const MxAdjust = graphql(`
-  mutation MxAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { code message } } }
-`);
 const MxRegister = graphql(`
   mutation MxRegister($input: RegisterMerchantInput!) {
     registerMerchant(input: $input) {
@@ -95,7 +88,7 @@ let t: TestServer;
 let admin: string;
 beforeAll(async () => {
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, MERCHANT_FEE: '290+30' });
-  admin = (await t.query(MxSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+  admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => {
   if (t) await expectLedgerConsistent(t);
@@ -104,22 +97,12 @@ afterAll(async () => {
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
-interface Person {
-  token: string;
-  email: string;
-  userId: string;
-}
+type Person = TestUser;
 
 async function person(balance = '0'): Promise<Person> {
-  const email = uniqueEmail('mx');
-  const signUp = (await t.query(MxSignUp, { input: { email, password: STRONG_PASSWORD, displayName: `Payer ${email.slice(0, 6)}` } })).signUp;
-  const token = signUp.tokens!.accessToken;
-  if (balance !== '0') {
-    const walletId = (await t.query(MxWallets, {}, { token })).me.wallets[0]!.id;
-    const adjusted = await t.query(MxAdjust, { input: { walletId, amount: usd(balance), direction: 'CREDIT', reason: 'merchant test funding', idempotencyKey: randomUUID() } }, { token: admin });
-    expect(adjusted.adminAdjustBalance.userErrors).toEqual([]);
-  }
-  return { token, email, userId: decodeId(signUp.user!.id) };
+  const user = await signUpUser(t, { label: 'mx', displayName: `Payer ${randomUUID().slice(0, 6)}` });
+  if (balance !== '0') await credit(t, admin, user.walletId, balance);
+  return user;
 }
 
 const balanceOf = async (p: Person) => (await t.query(MxWallets, {}, { token: p.token })).me.wallets[0]!.balance.posted.amount;

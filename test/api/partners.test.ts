@@ -9,16 +9,15 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
 import manifest from '../../partners/example/gql/persisted-documents.json' with { type: 'json' };
 
 const ADMIN = { email: 'partners.admin@example.com', password: 'Partner-Keeper-2026!' };
 const WAIT_MS = usingPostgres ? 15_000 : 40_000;
 
-const PtSignUp = graphql(`mutation PtSignUp($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } } }`);
-const PtSignIn = graphql(`mutation PtSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
 const PtRegister = graphql(`mutation PtRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
 const PtAddMember = graphql(`mutation PtAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { userErrors { code } } }`);
 const PtCreateKey = graphql(`
@@ -28,8 +27,6 @@ const PtCreateKey = graphql(`
 `);
 const PtRevokeKey = graphql(`mutation PtRevokeKey($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } userErrors { code } } }`);
 const PtKeys = graphql(`query PtKeys($id: ID!) { node(id: $id) { ... on Merchant { apiKeys { id prefix lastUsedAt } } } }`);
-const PtWallets = graphql(`query PtWallets { me { wallets { id } } }`);
-const PtAdjust = graphql(`mutation PtAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { message } } }`);
 const PtPay = graphql(`mutation PtPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`);
 const PtMe = graphql(`query PtMe { me { email } }`);
 
@@ -42,18 +39,14 @@ let t: TestServer;
 let admin: string;
 beforeAll(async () => {
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  admin = (await t.query(PtSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+  admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => {
   if (t) await expectLedgerConsistent(t);
   await t?.stop();
 });
 
-async function user() {
-  const email = uniqueEmail('pt');
-  const token = (await t.query(PtSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Pt' } })).signUp.tokens!.accessToken;
-  return { email, token };
-}
+const user = () => signUpUser(t, { label: 'pt' });
 
 async function merchantWithKey(scopes: ('PAYMENTS_READ' | 'PAYMENTS_WRITE' | 'REFUNDS_WRITE')[] = ['PAYMENTS_READ', 'PAYMENTS_WRITE', 'REFUNDS_WRITE']) {
   const owner = await user();
@@ -188,8 +181,7 @@ describe('trusted documents', () => {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       const payer = await user();
-      const walletId = (await t.query(PtWallets, {}, { token: payer.token })).me.wallets[0]!.id;
-      await t.query(PtAdjust, { input: { walletId, amount: { amount: '2.00', currency: 'USD' }, direction: 'CREDIT', reason: 'partner ws funding', idempotencyKey: randomUUID() } }, { token: admin });
+      await credit(t, admin, payer.walletId, '2.00');
       expect((await t.query(PtPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors).toEqual([]);
       expect((await first).value).toEqual({ data: { paymentRequestUpdated: { code, status: 'PAID', paidCount: 1 } } });
       await live.return?.();
@@ -251,22 +243,23 @@ describe('rate limits', () => {
   }
 
   it('per user: a burst over the bucket is RATE_LIMITED with when to retry, and recovers as it refills', async () => {
-    const email = uniqueEmail('rl');
-    const token = (await limited.query(PtSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Rl' } })).signUp.tokens!.accessToken;
+    const { token } = await signUpUser(limited, { label: 'rl' });
+    // The helper's own request took a token: let the bucket fill up again (3 at 2 per second).
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
     const first = await burst(token, { query: '{ me { email } }' }, 5);
     expect(first.statuses.filter((s) => s === 200)).toHaveLength(3);
     expect(first.statuses.filter((s) => s === 429)).toHaveLength(2);
     expect(first.refusal).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 } });
     expect(first.retryAfter).toBe('1');
     // Other users have their own bucket.
-    const other = (await limited.query(PtSignUp, { input: { email: uniqueEmail('rl'), password: STRONG_PASSWORD, displayName: 'Rl2' } })).signUp.tokens!.accessToken;
+    const other = (await signUpUser(limited, { label: 'rl' })).token;
     expect((await burst(other, { query: '{ me { email } }' }, 1)).statuses).toEqual([200]);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await burst(token, { query: '{ me { email } }' }, 2)).statuses).toEqual([200, 200]);
   });
 
   it('per API key, the same', async () => {
-    const owner = (await limited.query(PtSignUp, { input: { email: uniqueEmail('rl'), password: STRONG_PASSWORD, displayName: 'Owner' } })).signUp.tokens!.accessToken;
+    const owner = (await signUpUser(limited, { label: 'rl' })).token;
     const merchantId = (await limited.query(PtRegister, { input: { name: 'Limited Shop', category: 'shop', settlementCurrency: 'USD' } }, { token: owner })).registerMerchant.merchant!.id;
     const key = (await limited.query(PtCreateKey, { input: { merchantId, name: 'k', scopes: ['PAYMENTS_READ'] } }, { token: owner })).createApiKey.key!;
     const first = await burst(key, byId('PartnerMyMerchant'), 5);
@@ -281,8 +274,7 @@ describe('the example partner client (partners/example/client.ts)', () => {
   it('creates a checkout, follows it live until a customer pays, and lists the payment', async () => {
     const { key } = await merchantWithKey();
     const payer = await user();
-    const walletId = (await t.query(PtWallets, {}, { token: payer.token })).me.wallets[0]!.id;
-    await t.query(PtAdjust, { input: { walletId, amount: { amount: '50.00', currency: 'USD' }, direction: 'CREDIT', reason: 'partner test funding', idempotencyKey: randomUUID() } }, { token: admin });
+    await credit(t, admin, payer.walletId, '50.00');
 
     const child = spawn(process.execPath, ['--import', 'tsx', 'partners/example/client.ts', '12.34', '--wait-seconds', '60'], {
       env: { ...process.env, WALLET_URL: t.origin, WALLET_API_KEY: key },

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { decodeId, encodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
@@ -16,17 +17,8 @@ import { connectWs } from '../helpers/wsClient.js';
 const ADMIN = { email: 'risk.admin@example.com', password: 'Risk-Reviewer-2026!' };
 const WAIT_MS = usingPostgres ? 15_000 : 40_000;
 
-const RkSignUp = graphql(`
-  mutation RkSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } } }
-`);
-const RkSignIn = graphql(`
-  mutation RkSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }
-`);
 const RkWallets = graphql(`
   query RkWallets { me { wallets { id balance { posted { amount } held { amount } available { amount } } } } }
-`);
-const RkAdjust = graphql(`
-  mutation RkAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { code message } } }
 `);
 const RkSend = graphql(`
   mutation RkSend($input: SendMoneyInput!) {
@@ -88,7 +80,7 @@ beforeAll(async () => {
     RISK_FAILED_METHODS_REVIEW: '2',
     RISK_FAILED_METHODS_BLOCK: '4',
   });
-  admin = (await t.query(RkSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+  admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => {
   if (t) await expectLedgerConsistent(t);
@@ -110,18 +102,11 @@ interface Person {
  * RISK_NEW_DEVICE_HOURS, so only the rule a test is about can fire.
  */
 async function person(balance: string, { knownDevice = true } = {}): Promise<Person> {
-  const email = uniqueEmail('rk');
   const device = `device-${randomUUID()}`;
-  const signUp = (await t.query(RkSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Rk' } }, { headers: { 'x-device-id': device } })).signUp;
-  const userId = decodeId(signUp.user!.id);
-  const token = signUp.tokens!.accessToken;
-  if (knownDevice) await t.server.db.prisma.session.updateMany({ where: { userId }, data: { createdAt: new Date(Date.now() - 2 * 3_600_000) } });
-  const walletId = (await t.query(RkWallets, {}, { token })).me.wallets[0]!.id;
-  if (balance !== '0') {
-    const adjusted = await t.query(RkAdjust, { input: { walletId, amount: usd(balance), direction: 'CREDIT', reason: 'risk test funding', idempotencyKey: randomUUID() } }, { token: admin });
-    expect(adjusted.adminAdjustBalance.userErrors).toEqual([]);
-  }
-  return { token, email, userId, walletId, device };
+  const user = await signUpUser(t, { label: 'rk', headers: { 'x-device-id': device } });
+  if (knownDevice) await t.server.db.prisma.session.updateMany({ where: { userId: user.userId }, data: { createdAt: new Date(Date.now() - 2 * 3_600_000) } });
+  if (balance !== '0') await credit(t, admin, user.walletId, balance);
+  return { ...user, device };
 }
 
 async function send(from: Person, to: Person, amount: string, options: { device?: string | null; key?: string } = {}) {

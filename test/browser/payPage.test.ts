@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -19,14 +20,10 @@ if (!haveChromium) {
   console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`);
 }
 
-const PpSignUp = graphql(`mutation PpSignUp($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } } }`);
 const PpRegister = graphql(`mutation PpRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
 const PpCreate = graphql(`
   mutation PpCreate($input: CreatePaymentRequestInput!) { createPaymentRequest(input: $input) { paymentRequest { code url } userErrors { message } } }
 `);
-const PpWallets = graphql(`query PpWallets { me { wallets { id } } }`);
-const PpSignIn = graphql(`mutation PpSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
-const PpAdjust = graphql(`mutation PpAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { message } } }`);
 const PpPay = graphql(`mutation PpPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { userErrors { code message } } }`);
 
 const ADMIN = { email: 'paypage.admin@example.com', password: 'Pay-Page-Admin-2026!' };
@@ -49,13 +46,11 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function signUp(name: string) {
-  return (await t.query(PpSignUp, { input: { email: uniqueEmail('pp'), password: STRONG_PASSWORD, displayName: name } })).signUp.tokens!.accessToken;
-}
+const signUp = (displayName: string) => signUpUser(t, { label: 'pp', displayName });
 
 describe.runIf(haveChromium)('the hosted payment page', () => {
   it('shows a payer the merchant, amount, description, status and a QR code; then that it is paid', async () => {
-    const owner = await signUp('Owner');
+    const owner = (await signUp('Owner')).token;
     const merchantId = (await t.query(PpRegister, { input: { name: 'Bakery <b>& Co</b>', category: 'bakery', settlementCurrency: 'USD' } }, { token: owner })).registerMerchant.merchant!.id;
     const created = (await t.query(PpCreate, { input: { merchantId, amount: { amount: '12.50', currency: 'USD' }, description: 'Two loaves' } }, { token: owner })).createPaymentRequest;
     const { code, url } = created.paymentRequest!;
@@ -78,10 +73,8 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
       expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
 
       const payer = await signUp('Payer');
-      const walletId = (await t.query(PpWallets, {}, { token: payer })).me.wallets[0]!.id;
-      const admin = (await t.query(PpSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
-      await t.query(PpAdjust, { input: { walletId, amount: { amount: '20.00', currency: 'USD' }, direction: 'CREDIT', reason: 'browser test funding', idempotencyKey: randomUUID() } }, { token: admin });
-      expect((await t.query(PpPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer })).payPaymentRequest.userErrors).toEqual([]);
+      await credit(t, await signInAdmin(t, ADMIN), payer.walletId, '20.00');
+      expect((await t.query(PpPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors).toEqual([]);
 
       await page.reload();
       expect(await page.getByTestId('status').textContent()).toBe('Paid');
