@@ -266,8 +266,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     apiKeys: createApiKeyService({ prisma, merchants, pubsub, defaultClient: config.DEFAULT_PARTNER_CLIENT, log }),
     trustedDocuments,
     rateLimits: {
-      user: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-user:`, config.RATE_LIMIT_USER),
-      apiKey: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-key:`, config.RATE_LIMIT_API_KEY),
+      user: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-user:`, config.RATE_LIMIT_USER, log),
+      apiKey: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-key:`, config.RATE_LIMIT_API_KEY, log),
     },
     riskReviews: createRiskReviewService({ prisma, outbox, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS, log }),
     amlMonitor: createAmlMonitor({
