@@ -99,6 +99,8 @@ const schema = z
     /** How often due merchant webhooks are looked for (new ones go out at once anyway); 0 disables the loop. */
     MERCHANT_WEBHOOK_POLL_MS: int(0, 600_000).default(1_000),
     MERCHANT_WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
+    /** Accept http and loopback/private webhook URLs (default: everywhere but production). */
+    MERCHANT_WEBHOOK_ALLOW_LOCAL: bool.optional(),
     /** When open payment requests past their expiry are marked EXPIRED (cron, UTC; "off" to disable). */
     PAYMENT_REQUEST_EXPIRY_SCHEDULE: z
       .string()
@@ -243,7 +245,11 @@ const schema = z
       });
     }
   })
-  .transform((c) => ({ ...c, INTROSPECTION: c.INTROSPECTION ?? c.NODE_ENV !== 'production' }));
+  .transform((c) => ({
+    ...c,
+    INTROSPECTION: c.INTROSPECTION ?? c.NODE_ENV !== 'production',
+    MERCHANT_WEBHOOK_ALLOW_LOCAL: c.MERCHANT_WEBHOOK_ALLOW_LOCAL ?? c.NODE_ENV !== 'production',
+  }));
 
 export type Config = z.output<typeof schema>;
 

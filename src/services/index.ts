@@ -221,7 +221,13 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   // The merchant service makes a merchant's first webhook secret; the webhook service checks
   // membership through the merchant service: the first is handed the second once it exists.
   let merchantWebhooks: MerchantWebhookService | undefined;
-  const merchants = createMerchantService({ prisma, currencies, newWebhookSecret: () => merchantWebhooks!.newSecret(), log });
+  const merchants = createMerchantService({
+    prisma,
+    currencies,
+    allowLocalWebhookUrls: config.MERCHANT_WEBHOOK_ALLOW_LOCAL,
+    newWebhookSecret: () => merchantWebhooks!.newSecret(),
+    log,
+  });
   merchantWebhooks = createMerchantWebhookService({
     prisma,
     merchants,
@@ -231,6 +237,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
       retryForMs: config.MERCHANT_WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
       pollMs: config.MERCHANT_WEBHOOK_POLL_MS,
       timeoutMs: config.MERCHANT_WEBHOOK_TIMEOUT_MS,
+      allowLocal: config.MERCHANT_WEBHOOK_ALLOW_LOCAL,
     },
     log,
   });

@@ -21,6 +21,7 @@ import { signWithSecrets } from '../webhooks/signature.js';
 import type { MerchantPaymentRecord, RefundRecord } from './merchantPayments.js';
 import type { MerchantService } from './merchants.js';
 import type { PaymentRequestRecord } from './paymentRequests.js';
+import { webhookUrlProblem } from './webhookUrls.js';
 
 export const MERCHANT_SIGNATURE_HEADER = 'wallet-signature';
 export type WebhookEventType = 'payment.succeeded' | 'payment.refunded' | 'payment_request.expired';
@@ -35,6 +36,8 @@ export interface MerchantWebhookSettings {
   pollMs: number;
   /** A delivery not answered within this long counts as failed. */
   timeoutMs: number;
+  /** Accept http and loopback/private URLs (development, tests). */
+  allowLocal: boolean;
 }
 
 export interface MerchantWebhookService {
@@ -59,11 +62,6 @@ export interface MerchantWebhookService {
   /** Starts the delivery loop; returns a stop function that waits for a running pass. */
   start(): () => Promise<void>;
 }
-
-const webhookUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(500)
-  .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u + '/'), 'must be https (http only for localhost)');
 
 const money = (amount: bigint, currency: string) => ({ amount: formatAmount(amount, currency), currency });
 const paymentData = (p: MerchantPaymentRecord) => ({
@@ -234,7 +232,8 @@ export function createMerchantWebhookService(deps: {
     async setUrl(ownerId, merchantId, url) {
       const merchant = await deps.merchants.forMember(ownerId, merchantId, ['OWNER']);
       if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
-      if (url !== null && !webhookUrl.safeParse(url).success) return failure('INVALID_INPUT', 'webhookUrl must be an https URL (http only for localhost).', 'webhookUrl');
+      const problem = url === null ? null : webhookUrlProblem(url, settings.allowLocal);
+      if (problem) return failure('INVALID_INPUT', problem, 'webhookUrl');
       await prisma.merchant.update({ where: { id: merchantId }, data: { webhookUrl: url, updatedAt: new Date() } });
       return success({ webhookUrl: url });
     },

@@ -10,6 +10,7 @@ import { normaliseEmail } from '../accounts/accountInput.js';
 import { failure, parseInput, success, type Outcome } from '../errors.js';
 import type { Currencies } from '../money/currencies.js';
 import { newPaymentCode } from './paymentCodes.js';
+import { webhookUrlProblem } from './webhookUrls.js';
 
 export type MerchantRole = 'OWNER' | 'STAFF';
 
@@ -56,16 +57,11 @@ export interface MerchantService {
   balances(merchantId: string): Promise<{ currency: string; posted: bigint; held: bigint }[]>;
 }
 
-const webhookUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(500)
-  .refine((u) => u.startsWith('https://') || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//.test(u + '/'), 'must be https (http only for localhost)');
-
 const registerSchema = z.object({
   name: z.string().trim().min(2).max(100),
   category: z.string().trim().min(2).max(50),
   settlementCurrency: z.string(),
-  webhookUrl: webhookUrl.nullish(),
+  webhookUrl: z.string().nullish(),
 });
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
@@ -73,6 +69,8 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
 export function createMerchantService(deps: {
   prisma: PrismaClient;
   currencies: Currencies;
+  /** Accept http and loopback/private webhook URLs (development, tests). */
+  allowLocalWebhookUrls: boolean;
   /** A new webhook signing secret in the vault (recorded for the merchant in its registration transaction). */
   newWebhookSecret: () => Promise<{ secret: string; vaultToken: string }>;
   log: Logger;
@@ -83,7 +81,11 @@ export function createMerchantService(deps: {
   const service: MerchantService = {
     async register(userId, input) {
       const parsed = parseInput(registerSchema, input);
-      if (!parsed.ok) return parsed;
+      const urlProblem = input.webhookUrl ? webhookUrlProblem(input.webhookUrl, deps.allowLocalWebhookUrls) : null;
+      if (!parsed.ok || urlProblem) {
+        const errors = [...(parsed.ok ? [] : parsed.errors), ...(urlProblem ? [{ field: ['input', 'webhookUrl'], code: 'INVALID_INPUT' as const, message: urlProblem }] : [])];
+        return { ok: false, errors };
+      }
       const { name, category, settlementCurrency } = parsed.value;
       if (!deps.currencies.get(settlementCurrency)) return failure('UNSUPPORTED_CURRENCY', `${settlementCurrency} is not a supported currency.`, 'settlementCurrency');
       // The merchant, its owner, its wallet, its static QR code and its webhook secret exist
