@@ -29,61 +29,99 @@ export async function tryConsume(limiter: RateLimiterAbstract, key: string, poin
   }
 }
 
-/** Counts events per key in fixed time windows: how many so far in this window, this one included. */
+/**
+ * Counts events per key over sliding windows ("in the last minute"): how many, this one included.
+ * Each window is kept as fixed buckets of its length; the count is this bucket's plus the previous
+ * bucket's weighted by how much of it still lies within the window (the usual sliding-window
+ * estimate), rounded up. A plain fixed window would forget everything at each boundary, so a
+ * burst straddling one would never be seen.
+ */
 export interface WindowCounter {
-  /** Counts one event for each key in each window; returns, per key, the counts in the order of `windowsSeconds`. */
+  /** Counts one event for each key; returns, per key, the counts in the order of `windowsSeconds`. */
   hit(keys: string[]): Promise<number[][]>;
   /** The counts without counting. */
   peek(key: string): Promise<number[]>;
 }
 
+/** Where `now` falls: the bucket numbers and how far into the current bucket (0..1). */
+function position(seconds: number, now: number) {
+  const at = now / 1000 / seconds;
+  const bucket = Math.floor(at);
+  return { bucket, elapsed: at - bucket };
+}
+
+const estimate = (current: number, previous: number, elapsed: number) => Math.ceil(current + previous * (1 - elapsed));
+
 /**
- * A fixed-window counter: in Redis one pipelined round trip per call, however many keys (INCR and
- * EXPIRE NX per key and window, no MULTI: a lost EXPIRE only lets a window live longer); in memory
- * on the embedded default. Cheaper than a rate limiter per window on a path taken by every transfer.
+ * In Redis one pipelined round trip per call, however many keys (per key and window: INCR and
+ * EXPIRE NX of the current bucket, GET of the previous one; no MULTI: a lost EXPIRE only lets a
+ * bucket live longer); in memory on the embedded default.
  */
 export function createWindowCounter(redis: Redis | undefined, prefix: string, windowsSeconds: number[]): WindowCounter {
-  const keyOf = (key: string, seconds: number) => `${prefix}wc:${seconds}:${Math.floor(Date.now() / 1000 / seconds)}:${key}`;
+  const keyOf = (key: string, seconds: number, bucket: number) => `${prefix}wc:${seconds}:${bucket}:${key}`;
   if (redis) {
     return {
       async hit(keys) {
         if (!keys.length) return [];
+        const now = Date.now();
         const pipeline = redis.pipeline();
-        for (const key of keys) for (const s of windowsSeconds) pipeline.incr(keyOf(key, s)).expire(keyOf(key, s), s, 'NX');
+        for (const key of keys) {
+          for (const s of windowsSeconds) {
+            const { bucket } = position(s, now);
+            pipeline.incr(keyOf(key, s, bucket)).expire(keyOf(key, s, bucket), 2 * s, 'NX').get(keyOf(key, s, bucket - 1));
+          }
+        }
         const replies = (await pipeline.exec()) ?? [];
-        const per = windowsSeconds.length * 2;
-        return keys.map((_k, k) => windowsSeconds.map((_s, i) => Number(replies[k * per + i * 2]?.[1] ?? 0)));
+        const per = windowsSeconds.length * 3;
+        return keys.map((_k, k) =>
+          windowsSeconds.map((s, i) => {
+            const base = k * per + i * 3;
+            return estimate(Number(replies[base]?.[1] ?? 0), Number(replies[base + 2]?.[1] ?? 0), position(s, now).elapsed);
+          }),
+        );
       },
       async peek(key) {
-        const values = await redis.mget(windowsSeconds.map((s) => keyOf(key, s)));
-        return values.map((v) => Number(v ?? 0));
+        const now = Date.now();
+        const names = windowsSeconds.flatMap((s) => {
+          const { bucket } = position(s, now);
+          return [keyOf(key, s, bucket), keyOf(key, s, bucket - 1)];
+        });
+        const values = (await redis.mget(names)).map((v) => Number(v ?? 0));
+        return windowsSeconds.map((s, i) => estimate(values[i * 2]!, values[i * 2 + 1]!, position(s, now).elapsed));
       },
     };
   }
-  const counts = new Map<string, { n: number; until: number }>();
+  const counts = new Map<string, number>();
   let sweptAt = Date.now();
-  const get = (k: string) => {
-    const entry = counts.get(k);
-    return entry && entry.until > Date.now() ? entry.n : 0;
+  const read = (key: string, s: number, now: number) => {
+    const { bucket, elapsed } = position(s, now);
+    return { bucket, current: counts.get(keyOf(key, s, bucket)) ?? 0, previous: counts.get(keyOf(key, s, bucket - 1)) ?? 0, elapsed };
   };
   return {
     async hit(keys) {
-      // Ended windows are dropped now and then, so the map holds only current ones.
-      if (Date.now() - sweptAt > 60_000) {
-        sweptAt = Date.now();
-        for (const [k, entry] of counts) if (entry.until <= sweptAt) counts.delete(k);
+      const now = Date.now();
+      // Buckets older than the previous one are dropped now and then, so the map stays small.
+      if (now - sweptAt > 60_000) {
+        sweptAt = now;
+        for (const k of counts.keys()) {
+          const [, seconds, bucket] = k.slice(prefix.length).split(':');
+          if (Number(bucket) < position(Number(seconds), now).bucket - 1) counts.delete(k);
+        }
       }
       return keys.map((key) =>
         windowsSeconds.map((s) => {
-          const k = keyOf(key, s);
-          const n = get(k) + 1;
-          counts.set(k, { n, until: (Math.floor(Date.now() / 1000 / s) + 1) * s * 1000 });
-          return n;
+          const { bucket, current, previous, elapsed } = read(key, s, now);
+          counts.set(keyOf(key, s, bucket), current + 1);
+          return estimate(current + 1, previous, elapsed);
         }),
       );
     },
     async peek(key) {
-      return windowsSeconds.map((s) => get(keyOf(key, s)));
+      const now = Date.now();
+      return windowsSeconds.map((s) => {
+        const { current, previous, elapsed } = read(key, s, now);
+        return estimate(current, previous, elapsed);
+      });
     },
   };
 }
