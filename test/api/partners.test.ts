@@ -107,8 +107,13 @@ describe('API keys', () => {
     const b = await merchantWithKey();
     const other = await call(a.key, byId('PartnerCreateCheckout', { input: { merchantId: b.merchantId, amount: { amount: '1.00', currency: 'USD' } } }));
     expect((other.body.data?.createPaymentRequest as { userErrors: { code: string }[] }).userErrors[0]?.code).toBe('NOT_FOUND');
-    const listed = (await t.query(PtKeys, { id: a.merchantId }, { token: a.owner.token })).node as { apiKeys: { lastUsedAt: string | null }[] };
-    expect(listed.apiKeys[0]!.lastUsedAt).not.toBeNull();
+    // Last use is written beside the request, not in its path: wait (bounded) for it.
+    let lastUsedAt: string | null = null;
+    for (let i = 0; i < 100 && lastUsedAt === null; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 50));
+      lastUsedAt = ((await t.query(PtKeys, { id: a.merchantId }, { token: a.owner.token })).node as { apiKeys: { lastUsedAt: string | null }[] }).apiKeys[0]!.lastUsedAt;
+    }
+    expect(lastUsedAt).not.toBeNull();
   });
 
   it('a revoked key is refused at once, over HTTP and WebSocket', async () => {
