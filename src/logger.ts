@@ -1,5 +1,6 @@
 // Structured JSON logs. Secrets are redacted by path so that no code path can log them by
-// accident: passwords, tokens, authorization headers, card and account numbers.
+// accident: passwords, tokens, API keys and webhook secrets, authorization headers, card and
+// account numbers.
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -14,6 +15,8 @@ const SECRET_KEYS = [
   'refreshToken',
   'apiKey',
   'secret',
+  'webhookSecret',
+  'secretHash',
   'authorization',
   'cookie',
   'number',

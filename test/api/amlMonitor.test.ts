@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { decodeId as decode } from '../helpers/globalIds.js';
 
 const ADMIN = { email: 'aml.monitor@example.com', password: 'Aml-Monitor-2026!' };
@@ -17,16 +18,6 @@ const THRESHOLDS = {
   AML_RAPID_MIN: '50',
 };
 
-const AmSignUp = graphql(`
-  mutation AmSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } } }
-`);
-const AmSignIn = graphql(`
-  mutation AmSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }
-`);
-const AmWallets = graphql(`query AmWallets { me { wallets { id } } }`);
-const AmAdjust = graphql(`
-  mutation AmAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { code } } }
-`);
 const AmSend = graphql(`
   mutation AmSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code } } }
 `);
@@ -57,21 +48,16 @@ let t: TestServer;
 let admin: string;
 beforeAll(async () => {
   t = await startTestServer({ ...THRESHOLDS, BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  admin = (await t.query(AmSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+  admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => t?.stop());
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
 async function person(balance = '0') {
-  const email = uniqueEmail('am');
-  const res = (await t.query(AmSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Am Person' } })).signUp;
-  const token = res.tokens!.accessToken;
-  if (balance !== '0') {
-    const walletId = (await t.query(AmWallets, {}, { token })).me.wallets[0]!.id;
-    await t.query(AmAdjust, { input: { walletId, amount: usd(balance), direction: 'CREDIT', reason: 'aml test', idempotencyKey: randomUUID() } }, { token: admin });
-  }
-  return { token, email, userId: decode(res.user!.id) };
+  const user = await signUpUser(t, { label: 'am', displayName: 'Am Person' });
+  if (balance !== '0') await credit(t, admin, user.walletId, balance);
+  return user;
 }
 const send = async (from: { token: string }, to: { email: string }, amount = '1.00') =>
   (await t.query(AmSend, { input: { recipient: { email: to.email }, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: from.token })).sendMoney.transfer!.id;
@@ -148,17 +134,15 @@ describe('the scheduled AML job', () => {
   afterAll(async () => s?.stop());
 
   it('finds a pattern without being asked', async () => {
-    const hub = await s.query(AmSignUp, { input: { email: uniqueEmail('hub'), password: STRONG_PASSWORD, displayName: 'Hub' } });
-    const hubEmail = (await s.server.db.prisma.user.findUniqueOrThrow({ where: { id: decode(hub.signUp.user!.id) } })).email;
-    const adminToken = (await s.query(AmSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+    const hub = await signUpUser(s, { label: 'hub', displayName: 'Hub' });
+    const adminToken = await signInAdmin(s, ADMIN);
     for (let i = 0; i < 4; i++) {
-      const sender = (await s.query(AmSignUp, { input: { email: uniqueEmail('snd'), password: STRONG_PASSWORD, displayName: 'Snd' } })).signUp.tokens!.accessToken;
-      const walletId = (await s.query(AmWallets, {}, { token: sender })).me.wallets[0]!.id;
-      await s.query(AmAdjust, { input: { walletId, amount: usd('5'), direction: 'CREDIT', reason: 'aml job test', idempotencyKey: randomUUID() } }, { token: adminToken });
-      await s.query(AmSend, { input: { recipient: { email: hubEmail }, amount: usd('1.00'), idempotencyKey: randomUUID() } }, { token: sender });
+      const sender = await signUpUser(s, { label: 'snd', displayName: 'Snd' });
+      await credit(s, adminToken, sender.walletId, '5');
+      await s.query(AmSend, { input: { recipient: { email: hub.email }, amount: usd('1.00'), idempotencyKey: randomUUID() } }, { token: sender.token });
     }
     for (let i = 0; i < 200; i++) {
-      const found = await s.server.db.prisma.amlCase.findFirst({ where: { userId: decode(hub.signUp.user!.id), kind: 'FAN_IN' } });
+      const found = await s.server.db.prisma.amlCase.findFirst({ where: { userId: hub.userId, kind: 'FAN_IN' } });
       if (found) return;
       await new Promise((r) => setTimeout(r, 50));
     }

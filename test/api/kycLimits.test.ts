@@ -6,21 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
-import { decodeId } from '../helpers/globalIds.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'limits.admin@example.com', password: 'Limit-Keeper-2026!' };
 
-const KlSignUp = graphql(`
-  mutation KlSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } } }
-`);
-const KlSignIn = graphql(`
-  mutation KlSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }
-`);
 const KlWallets = graphql(`query KlWallets { me { wallets { id balance { posted { amount } } } } }`);
-const KlAdjust = graphql(`
-  mutation KlAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { code message } } }
-`);
 const KlSend = graphql(`
   mutation KlSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { field code message } } }
 `);
@@ -47,7 +38,7 @@ let t: TestServer;
 let admin: string;
 beforeAll(async () => {
   t = await startTestServer({ KYC_LIMITS_FILE: 'config/kyc-limits.json', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  admin = (await t.query(KlSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
+  admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => {
   if (t) await expectLedgerConsistent(t);
@@ -63,17 +54,10 @@ const tomorrow = () => {
 
 /** A user at `tier` holding `balance` (credited by an admin: adjustments are not limited). */
 async function user(tier: 'TIER_0' | 'TIER_1' | 'TIER_2', balance: string) {
-  const email = uniqueEmail('kl');
-  const signUp = (await t.query(KlSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Kl' } })).signUp;
-  const token = signUp.tokens!.accessToken;
-  const userId = decodeId(signUp.user!.id);
-  await t.server.db.prisma.user.update({ where: { id: userId }, data: { kycTier: tier } });
-  const walletId = (await t.query(KlWallets, {}, { token })).me.wallets[0]!.id;
-  if (balance !== '0') {
-    const adjusted = await t.query(KlAdjust, { input: { walletId, amount: usd(balance), direction: 'CREDIT', reason: 'limits test funding', idempotencyKey: randomUUID() } }, { token: admin });
-    expect(adjusted.adminAdjustBalance.userErrors).toEqual([]);
-  }
-  return { token, email, walletId };
+  const person = await signUpUser(t, { label: 'kl', displayName: 'Kl' });
+  await t.server.db.prisma.user.update({ where: { id: person.userId }, data: { kycTier: tier } });
+  if (balance !== '0') await credit(t, admin, person.walletId, balance);
+  return person;
 }
 
 const send = async (from: { token: string }, to: { email: string }, amount: string) =>
