@@ -1,7 +1,7 @@
 // AML cases for the compliance team. Sanctions screening: a name screened at sign-up, KYC or
 // payout that hits the sanctions list freezes the user's wallets (WALLET_FROZEN on every movement)
 // and opens a SANCTIONS case, until an admin clears it (wallets unfrozen) or confirms it (they stay
-// frozen). The transaction-pattern checks will open cases here too.
+// frozen). The transaction-pattern checks (amlMonitor.ts) open their cases here too.
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
