@@ -29,10 +29,8 @@ export const WALLET_UPDATED = `subscription BenchWalletUpdated($walletId: ID!, $
   }
 }`;
 
-/** The API's global ID of an object: base64 of "<Type>:<uuid>" (see src/schema/builder.ts). */
-export function globalId(typename: 'Wallet' | 'Transaction' | 'User', id: string): string {
-  return Buffer.from(`${typename}:${id}`, 'utf8').toString('base64');
-}
+/** The API's global ID of an object (src/services/ids.ts). */
+export { globalId } from '../src/services/ids.js';
 
 /** A USD amount of 0.01 … 5.00 as the decimal string the API takes. */
 export function smallAmount(random: () => number = Math.random): string {

@@ -70,7 +70,8 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
         if (viewer && !(await services.sessions.isActive(viewer.sessionId))) {
           return fail('This session has been signed out. Sign in again.', 'UNAUTHENTICATED');
         }
-        if (apiKey && !(await services.apiKeys.authenticate(String(ctx.connectionParams?.authorization ?? '').replace(/^Bearer\s+/i, '').trim()))) {
+        // The key is checked again (from the cache) so that a revocation ends its next operation.
+        if (apiKey && !(await authenticate(services, ctx.connectionParams?.authorization)).apiKey) {
           return fail('This API key has been revoked.', 'UNAUTHENTICATED');
         }
         const limited = await checkRateLimit(services, { viewer: viewer ?? null, apiKey });

@@ -8,4 +8,5 @@ export function decodeId(globalId: string, type?: string): string {
   return id!;
 }
 
-export const encodeId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+/** A global ID of `type` for `id`, as the API makes them. */
+export { globalId as encodeId } from '../../src/services/ids.js';

@@ -2,13 +2,13 @@
 // payout that hits the sanctions list freezes the user's wallets (WALLET_FROZEN on every movement)
 // and opens a SANCTIONS case, until an admin clears it (wallets unfrozen) or confirms it (they stay
 // frozen). The transaction-pattern checks (amlMonitor.ts) open their cases here too.
-import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, reasonProblem, success, type Outcome } from '../errors.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { SanctionsScreen } from './sanctions.js';
+import { isUuid } from '../ids.js';
 
 export type AmlCaseRecord = Prisma.AmlCaseGetPayload<object>;
 export type ScreeningPoint = 'SIGN_UP' | 'KYC' | 'PAYOUT';
@@ -46,7 +46,7 @@ export function createAmlService(deps: { prisma: PrismaClient; sanctions: Sancti
       return toQueuePage(rows, page);
     },
 
-    get: (caseId) => (z.uuid().safeParse(caseId).success ? prisma.amlCase.findUnique({ where: { id: caseId } }) : Promise.resolve(null)),
+    get: (caseId) => (isUuid(caseId) ? prisma.amlCase.findUnique({ where: { id: caseId } }) : Promise.resolve(null)),
 
     async transactionIds(caseId) {
       return (await prisma.amlCaseTransaction.findMany({ where: { caseId }, select: { transactionId: true } })).map((r) => r.transactionId);
@@ -56,7 +56,7 @@ export function createAmlService(deps: { prisma: PrismaClient; sanctions: Sancti
       const why = reason.trim();
       const refused = reasonProblem(why);
       if (refused) return { ok: false, errors: [refused] };
-      if (!z.uuid().safeParse(caseId).success) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
+      if (!isUuid(caseId)) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
       return prisma.$transaction(async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM aml_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
         if (!locked) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');

@@ -15,6 +15,7 @@ import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } fro
 import type { VaultWriter } from '../vault/vault.js';
 import { claimWebhookEvent, recordWebhookOutcome } from '../webhooks/webhookEvents.js';
 import type { KycTier } from './limits.js';
+import { isUuid } from '../ids.js';
 
 export type KycCaseRecord = Prisma.KycCaseGetPayload<object>;
 export type KycDecisionRecord = Prisma.KycDecisionGetPayload<object>;
@@ -161,7 +162,7 @@ export function createKycService(deps: {
     },
 
     async get(viewer, caseId) {
-      if (!z.uuid().safeParse(caseId).success) return null;
+      if (!isUuid(caseId)) return null;
       const c = await prisma.kycCase.findUnique({ where: { id: caseId } });
       return c && (viewer.admin || c.userId === viewer.userId) ? c : null;
     },
@@ -177,7 +178,7 @@ export function createKycService(deps: {
       const why = reason.trim();
       const refused = reasonProblem(why);
       if (refused) return { ok: false, errors: [refused] };
-      if (!z.uuid().safeParse(caseId).success) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
+      if (!isUuid(caseId)) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
       const result = await prisma.$transaction(async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
         if (!locked) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
@@ -193,7 +194,7 @@ export function createKycService(deps: {
       const result = await prisma.$transaction(async (tx) => {
         if (!(await claimWebhookEvent(tx, 'kyc', event))) return { outcome: 'DUPLICATE' as const, updated: null };
         const reference = event.data.reference;
-        const [locked] = z.uuid().safeParse(reference).success
+        const [locked] = isUuid(reference)
           ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${reference}::uuid FOR UPDATE`
           : [];
         const c = locked ? await tx.kycCase.findUniqueOrThrow({ where: { id: reference } }) : null;

@@ -8,7 +8,6 @@
 // transaction. If the process dies in between, the deposit stays PENDING without a processor
 // reference; a retry of addFunds with the same key, or reconciliation, submits it again under the
 // same reference, which the processor treats as the same charge.
-import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -19,6 +18,7 @@ import type { PubSub } from '../events/pubsub.js';
 import { topics, type FundingChanged } from '../events/topics.js';
 import { GatewayTimeoutError, type BankGateway, type CardGateway, type MovementState, type WebhookEvent } from '../gateways/gateways.js';
 import { postThrough, type SystemWallet, type TransferRequest } from '../ledger/postTransfers.js';
+import { endHold } from '../ledger/holds.js';
 import type { Currencies } from '../money/currencies.js';
 import { formatAmount } from '../money/money.js';
 import { keysetOrder, keysetWhere, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
@@ -26,6 +26,7 @@ import type { PaymentMethodService } from '../payments/paymentMethods.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
 import { claimWebhookEvent, recordWebhookOutcome, type WebhookOutcome as RecordedOutcome } from '../webhooks/webhookEvents.js';
 import { stepFor, type Step } from './fundingStates.js';
+import { isUuid } from '../ids.js';
 
 export type FundingRecord = Prisma.FundingOperationGetPayload<object>;
 export type Provider = 'card' | 'bank';
@@ -91,8 +92,6 @@ export interface FundingService {
   reconcile(options: { olderThanSeconds: number; day?: string }): Promise<ReconcileReport>;
 }
 
-/** Ids from outside (the API, processors' references) are checked before they reach a uuid cast. */
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', bank: 'SETTLEMENT_BANK' };
 
@@ -230,15 +229,9 @@ export function createFundingService(deps: {
     return { reversalId, events };
   }
 
-  /** Ends a withdrawal's hold: released (nothing paid out) or captured (about to be posted). */
-  async function endHold(tx: Prisma.TransactionClient, op: FundingRecord, status: 'RELEASED' | 'CAPTURED') {
-    const ended = await tx.hold.updateMany({ where: { id: op.holdId!, status: 'ACTIVE' }, data: { status, releasedAt: new Date() } });
-    if (ended.count === 1) await tx.$executeRaw`UPDATE wallets SET held_amount = held_amount - ${op.amount}, updated_at = now() WHERE id = ${op.walletId}::uuid`;
-  }
-
   /** The processor paid out: the hold becomes the posted withdrawal (or card refund), in one transaction. */
   async function postWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord) {
-    await endHold(tx, op, 'CAPTURED');
+    await endHold(tx, { id: op.holdId!, walletId: op.walletId, amount: op.amount }, 'CAPTURED');
     const to = { system: SETTLEMENT[op.provider as Provider] };
     const { ids, events } = await post(tx, [
       op.refundOfId
@@ -277,7 +270,7 @@ export function createFundingService(deps: {
       Object.assign(data, { status: 'REVERSED', reversalTransactionId: reversed.reversalId, failureCode: event.data.failureCode ?? null, failureMessage: reason });
     }
     if (step === 'fail') {
-      if (withdrawal) await endHold(tx, op, 'RELEASED');
+      if (withdrawal) await endHold(tx, { id: op.holdId!, walletId: op.walletId, amount: op.amount }, 'RELEASED');
       Object.assign(data, { status: 'FAILED', failureCode: event.data.failureCode ?? 'failed', failureMessage: event.data.failureMessage ?? 'The processor refused the payment.' });
     }
     const updated = await tx.fundingOperation.update({ where: { id: op.id }, data });

@@ -6,7 +6,6 @@
 // transaction (merchant to payer) linked to the payment, under a lock on the payment, so partial
 // refunds never add up to more than was paid (the database checks that too).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -24,6 +23,7 @@ import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInpu
 import type { MerchantWebhookService } from './merchantWebhooks.js';
 import { actingUser, type MerchantActor, type MerchantService } from './merchants.js';
 import { requestEvent, type PaymentRequestService } from './paymentRequests.js';
+import { isUuid } from '../ids.js';
 
 export type PaymentStatus = 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
 
@@ -135,7 +135,6 @@ const toRefund = (r: Prisma.MerchantRefundGetPayload<{ include: { payment: { sel
 /** The posting function names the field of sendMoney's input; a payment's input calls them differently. */
 const PAY_FIELD: Record<string, string> = { recipient: 'code', amount: 'amount', idempotencyKey: 'idempotencyKey' };
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 /** An internal key beside the payer's own: spaces cannot occur in a client's key, so the two never collide. */
 const feeKey = (key: string) => `fee ${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
@@ -188,7 +187,9 @@ export function createMerchantPaymentService(deps: {
       const assessment = await deps.risk.assess({ userId: payerId, key: input.idempotencyKey, currency: request.currency, amount, to: merchant, deviceId: origin.deviceId ?? null });
       // A checkout cannot wait for a reviewer: what a send would hold for review is declined here.
       const risk = assessment?.decision === 'REVIEW' ? { ...assessment, decision: 'BLOCK' as const } : assessment;
-      const fee = [feeFor(amount, deps.fee), amount].reduce((a, b) => (a < b ? a : b));
+      // Never more than the payment (a tiny payment with a fixed fee part).
+      const ruleFee = feeFor(amount, deps.fee);
+      const fee = ruleFee < amount ? ruleFee : amount;
       const requests: TransferRequest[] = [
         {
           userId: payerId,

@@ -8,12 +8,11 @@
 // while a secret is rolled), records every attempt, and retries with exponential backoff until 3
 // days after the event. Owners read the log and ask for redelivery.
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
-import { globalId } from '../globalIds.js';
+import { globalId, isUuid } from '../ids.js';
 import { formatAmount } from '../money/money.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { Vault } from '../vault/vault.js';
@@ -77,7 +76,7 @@ const paymentData = (p: MerchantPaymentRecord) => ({
 });
 
 /** Delay before retry number `attempt` (1 = the first retry). */
-export function retryDelayMs(attempt: number, baseMs: number): number {
+function retryDelayMs(attempt: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** (attempt - 1), 3_600_000);
 }
 
@@ -249,7 +248,7 @@ export function createMerchantWebhookService(deps: {
     },
 
     async redeliver(ownerId, eventId) {
-      const event = z.uuid().safeParse(eventId).success ? await prisma.merchantWebhookEvent.findUnique({ where: { id: eventId } }) : null;
+      const event = isUuid(eventId) ? await prisma.merchantWebhookEvent.findUnique({ where: { id: eventId } }) : null;
       if (!event || !(await deps.merchants.forMember(ownerId, event.merchantId, ['OWNER']))) return failure('NOT_FOUND', 'No webhook event of a merchant you own has that id.', 'eventId');
       // One more attempt now, whatever happened before; the same id and body as every earlier one.
       const updated = await prisma.merchantWebhookEvent.update({

@@ -11,6 +11,7 @@ import { failure, parseInput, success, type Outcome } from '../errors.js';
 import type { Currencies } from '../money/currencies.js';
 import { newPaymentCode } from './paymentCodes.js';
 import { webhookUrlProblem } from './webhookUrls.js';
+import { isUuid } from '../ids.js';
 
 export type MerchantRole = 'OWNER' | 'STAFF';
 
@@ -64,7 +65,6 @@ const registerSchema = z.object({
   webhookUrl: z.string().nullish(),
 });
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 
 export function createMerchantService(deps: {
   prisma: PrismaClient;

@@ -4,7 +4,7 @@
 // (checked per field by the API), act for their merchant with STAFF powers, and run only their
 // client's trusted documents. Verified keys are cached briefly per process; a revocation removes
 // the key from every process's cache at once (pub/sub), and the cache bounds a lost message.
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
@@ -12,6 +12,7 @@ import { failure, parseInput, success, type Outcome } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics } from '../events/topics.js';
 import type { MerchantService } from '../merchants/merchants.js';
+import { isUuid, randomChars } from '../ids.js';
 
 export const API_SCOPES = ['payments:read', 'payments:write', 'refunds:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
@@ -51,7 +52,6 @@ export interface ApiKeyService {
 
 const KEY = /^(wk_[A-Za-z0-9]{12})_([A-Za-z0-9]{32})$/;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const random = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const CACHE_MS = 60_000;
 
@@ -76,12 +76,12 @@ export function createApiKeyService(deps: { prisma: PrismaClient; merchants: Mer
 
   return {
     async create(ownerId, input) {
-      const merchant = await deps.merchants.forActor({ kind: 'user', userId: ownerId }, input.merchantId, ['OWNER']);
+      const merchant = await deps.merchants.forMember(ownerId, input.merchantId, ['OWNER']);
       if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
       const parsed = parseInput(createSchema, input);
       if (!parsed.ok) return parsed;
-      const prefix = `wk_${random(12)}`;
-      const key = `${prefix}_${random(32)}`;
+      const prefix = `wk_${randomChars(ALPHABET, 12)}`;
+      const key = `${prefix}_${randomChars(ALPHABET, 32)}`;
       const row = await prisma.apiKey.create({
         data: {
           merchantId: merchant.id,
@@ -102,8 +102,8 @@ export function createApiKeyService(deps: { prisma: PrismaClient; merchants: Mer
     },
 
     async revoke(ownerId, keyId) {
-      const row = z.uuid().safeParse(keyId).success ? await prisma.apiKey.findUnique({ where: { id: keyId } }) : null;
-      if (!row || !(await deps.merchants.forActor({ kind: 'user', userId: ownerId }, row.merchantId, ['OWNER']))) {
+      const row = isUuid(keyId) ? await prisma.apiKey.findUnique({ where: { id: keyId } }) : null;
+      if (!row || !(await deps.merchants.forMember(ownerId, row.merchantId, ['OWNER']))) {
         return failure('NOT_FOUND', 'No API key of a merchant you own has that id.', 'id');
       }
       const revoked = row.revokedAt ? row : await prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });

@@ -12,6 +12,7 @@ import { parseAmount } from '../money/money.js';
 import type { VaultWriter } from '../vault/vault.js';
 import { validateBankAccount } from './bankAccounts.js';
 import { validateCard } from './cardNumbers.js';
+import { isUuid } from '../ids.js';
 
 export type PaymentMethodRecord = Prisma.PaymentMethodGetPayload<object>;
 
@@ -62,7 +63,7 @@ export function createPaymentMethodService(deps: {
   const live = (userId: string) => ({ userId, status: { not: 'REMOVED' as const } });
 
   async function find(userId: string, id: string) {
-    if (!z.uuid().safeParse(id).success) return null;
+    if (!isUuid(id)) return null;
     return prisma.paymentMethod.findFirst({ where: { id, ...live(userId) } });
   }
 

@@ -96,7 +96,8 @@ export function createRiskEngine(deps: {
       failedMethodAdds: stored.failedMethodAdds,
       now: new Date(),
     };
-    const results = rules.map((rule) => ({ rule: rule.name, ...rule.evaluate(facts, thresholdsFor(request.currency)) }));
+    const thresholds = thresholdsFor(request.currency);
+    const results = rules.map((rule) => ({ rule: rule.name, ...rule.evaluate(facts, thresholds) }));
     return {
       decision: strictest(results),
       rules: results,

@@ -3,7 +3,6 @@
 // transaction is posted, with the sender's limits checked again on today's usage) or declines (the
 // hold is released, the send no longer counts against the limits, the transaction is DECLINED).
 // Each decision is one database transaction with its outbox event; deciding twice is refused.
-import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -11,7 +10,9 @@ import { failure, reasonProblem, refusable, refuse, success, type Outcome } from
 import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
 import { topics, type TransactionChanged } from '../events/topics.js';
 import { postThrough, type TransactionType } from '../ledger/postTransfers.js';
+import { endHold } from '../ledger/holds.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
+import { isUuid } from '../ids.js';
 
 export type RiskReviewRecord = Prisma.RiskReviewGetPayload<{ include: { evaluation: true; transaction: true } }>;
 export type RiskReviewStatus = RiskReviewRecord['status'];
@@ -34,26 +35,29 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: Ou
       return toQueuePage(rows, page);
     },
 
-    get: (reviewId) => (z.uuid().safeParse(reviewId).success ? prisma.riskReview.findUnique({ where: { id: reviewId }, include }) : Promise.resolve(null)),
+    get: (reviewId) => (isUuid(reviewId) ? prisma.riskReview.findUnique({ where: { id: reviewId }, include }) : Promise.resolve(null)),
 
     async decide(adminId, { reviewId, decision, reason }) {
       const why = reason.trim();
       const refused = reasonProblem(why);
       if (refused) return { ok: false, errors: [refused] };
-      if (!z.uuid().safeParse(reviewId).success) return notFound();
+      if (!isUuid(reviewId)) return notFound();
       let events: OutboxEvent[] = [];
       return refusable(async () => {
         const decided = await prisma.$transaction(async (tx) => {
           const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM risk_reviews WHERE id = ${reviewId}::uuid FOR UPDATE`;
           if (!locked) return null;
           if (locked.status !== 'PENDING') refuse('INVALID_INPUT', `This review was already ${locked.status.toLowerCase()}.`, 'reviewId');
-          const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include: { ...include, hold: true } });
+          const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include });
           const t = review.transaction;
-          // The hold ends either way; the sender's usage for the day it was counted is given back,
-          // and an approval counts it again on today's (posting with limits).
-          await tx.hold.update({ where: { id: review.holdId }, data: { status: decision === 'APPROVE' ? 'CAPTURED' : 'RELEASED', releasedAt: new Date() } });
+          // The hold ends either way (a pending review's hold is active: the audit checks it); the
+          // sender's usage for the day it was counted is given back, and an approval counts it
+          // again on today's (posting with limits).
+          if (!(await endHold(tx, { id: review.holdId, walletId: t.fromWalletId, amount: t.amount }, decision === 'APPROVE' ? 'CAPTURED' : 'RELEASED'))) {
+            throw new Error(`the hold of risk review ${review.id} is not active`);
+          }
           await tx.$executeRaw`
-            UPDATE wallets SET held_amount = held_amount - ${t.amount}, updated_at = now(),
+            UPDATE wallets SET
               sent_day = CASE WHEN usage_day = (${review.createdAt}::timestamptz AT TIME ZONE 'UTC')::date THEN greatest(sent_day - ${t.amount}, 0) ELSE sent_day END,
               sent_month = CASE WHEN usage_month = date_trunc('month', ${review.createdAt}::timestamptz AT TIME ZONE 'UTC')::date THEN greatest(sent_month - ${t.amount}, 0) ELSE sent_month END
             WHERE id = ${t.fromWalletId}::uuid`;

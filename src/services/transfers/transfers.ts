@@ -122,13 +122,12 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
     async sendMoney(userId, input, origin = {}) {
       const parsed = parseSend(input, input.idempotencyKey);
       if (!parsed.ok) return parsed;
-      const { to, note } = parsed.value;
-      const amount = parsed.value;
+      const { to, note, currency, amount } = parsed.value;
       const assessment = await risk.assess({
         userId,
         key: input.idempotencyKey,
-        currency: amount.currency,
-        amount: amount.amount,
+        currency,
+        amount,
         to,
         deviceId: origin.deviceId ?? null,
       });
@@ -137,10 +136,10 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
           userId,
           key: input.idempotencyKey,
           operation: 'sendMoney',
-          hash: requestHash(['sendMoney', to, amount.currency, amount.amount, note]),
+          hash: requestHash(['sendMoney', to, currency, amount, note]),
           type: 'P2P_TRANSFER',
-          currency: amount.currency,
-          amount: amount.amount,
+          currency,
+          amount,
           from: { userId },
           to,
           note,

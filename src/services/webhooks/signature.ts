@@ -30,17 +30,17 @@ function hmac(secret: string, body: Buffer | string, timestamp: number): Buffer 
 }
 
 export function signPayload(secret: string, body: Buffer | string, timestampSeconds: number): string {
-  if (secret === '') throw new Error('signPayload: secret must not be empty');
-  if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0) {
-    throw new Error('signPayload: timestampSeconds must be a non-negative integer');
-  }
-  return `t=${timestampSeconds},v1=${hmac(secret, body, timestampSeconds).toString('hex')}`;
+  return signWithSecrets([secret], body, timestampSeconds);
 }
 
 /** One header with a v1 per secret (while a secret is rolled, receivers may check either). */
 export function signWithSecrets(secrets: string[], body: Buffer | string, timestampSeconds: number): string {
-  if (secrets.length === 0) throw new Error('signWithSecrets: at least one secret is needed');
-  return [`t=${timestampSeconds}`, ...secrets.map((secret) => signPayload(secret, body, timestampSeconds).split(',')[1]!)].join(',');
+  if (secrets.length === 0) throw new Error('signPayload: at least one secret is needed');
+  if (secrets.includes('')) throw new Error('signPayload: secret must not be empty');
+  if (!Number.isSafeInteger(timestampSeconds) || timestampSeconds < 0) {
+    throw new Error('signPayload: timestampSeconds must be a non-negative integer');
+  }
+  return [`t=${timestampSeconds}`, ...secrets.map((secret) => `v1=${hmac(secret, body, timestampSeconds).toString('hex')}`)].join(',');
 }
 
 function fail(problem: SignatureProblem, message: string): VerifyResult {
