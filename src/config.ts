@@ -123,7 +123,7 @@ const schema = z
     SANDBOX_BANK_SETTLE_MS: int(0, 86_400_000).default(2_000),
     /** Sandbox processors send every event twice and out of order, as real ones sometimes do. */
     SANDBOX_WEBHOOK_CHAOS: bool.default(false),
-    ACCESS_TOKEN_TTL_SECONDS: int(30, 3600).default(900),
+    ACCESS_TOKEN_TTL_SECONDS: int(5, 3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: int(300, 365 * 24 * 3600).default(30 * 24 * 3600),
     /**
      * How long a process may trust a session it checked without asking the database again.
@@ -208,6 +208,8 @@ const schema = z
     /** Concurrent subscriptions one WebSocket connection may hold. */
     MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(100),
     SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
+    /** Bearer token required by GET /metrics (Prometheus). Unset: /metrics is open (keep it off the public network). */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
     /** Failed sign-ins per email (and per IP) within SIGNIN_WINDOW_SECONDS before RATE_LIMITED. */
     SIGNIN_MAX_FAILURES_PER_EMAIL: int(1, 1_000_000).default(10),

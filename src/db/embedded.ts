@@ -2,8 +2,6 @@
 // a loopback socket so the app talks to it through the same `pg` driver as to real PostgreSQL.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -33,6 +31,8 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   mkdirSync(dir, { recursive: true });
   const unlock = lockDataDir(dir);
   try {
+    // Loaded here, not at the top: a server on PostgreSQL never pays for loading PGlite.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
     const db = await PGlite.create({ dataDir: path.join(dir, 'pgdata') });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
     await server.start();

@@ -8,11 +8,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { PROJECT_ROOT } from '../projectRoot.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 /** Arbitrary but fixed: the advisory lock key shared by every process of this app. */
 export const MIGRATION_LOCK_KEY = 72_616_001;
 

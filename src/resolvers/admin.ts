@@ -1,6 +1,7 @@
-// Admin-only reads.
+// Admin-only reads, and the roles of users.
 import { builder } from '../schema/builder.js';
-import { UserRef } from '../schema/user.js';
+import { AdminSetUserRolesInput, AdminSetUserRolesPayload, UserRef } from '../schema/user.js';
+import { payload } from './payload.js';
 import { pageRequest, toConnection } from './pagination.js';
 
 builder.queryField('users', (t) =>
@@ -12,4 +13,16 @@ builder.queryField('users', (t) =>
     resolve: async (_root, args, ctx) =>
       toConnection(await ctx.services.accounts.listUsers(pageRequest(args), { emailPrefix: args.emailPrefix ?? undefined })),
   }, { name: 'UserConnection' }, { name: 'UserEdge' }),
+);
+
+builder.mutationField('adminSetUserRoles', (t) =>
+  t.field({
+    type: AdminSetUserRolesPayload,
+    description:
+      "Sets a user's roles (admins only; USER is always kept). Takes effect on the user's next request, with the tokens they already hold.",
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: AdminSetUserRolesInput, required: true }) },
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.accounts.setRoles(ctx.viewer!.userId, input.userId.id, input.roles), (user) => ({ user })),
+  }),
 );

@@ -3,7 +3,7 @@ import { builder } from '../schema/builder.js';
 import { UserRef } from '../schema/user.js';
 import { TransactionRef, viewerOf, WalletEventRef, WalletRef } from '../schema/wallet.js';
 import { badUserInput, notFound } from '../services/errors.js';
-import { openWalletFeed, ReplayTooLongError, type WalletFeedEvent } from '../services/events/walletFeed.js';
+import { openWalletFeed, ReplayTooLongError, walletNotActive, type WalletFeedEvent } from '../services/events/walletFeed.js';
 import { topics, type ProfileChanged, type TransactionChanged } from '../services/events/topics.js';
 
 builder.subscriptionField('meUpdated', (t) =>
@@ -36,6 +36,7 @@ builder.subscriptionField('walletUpdated', (t) =>
     subscribe: async (_root, args, ctx) => {
       const wallet = await ctx.services.wallets.getVisible(viewerOf(ctx.viewer!), args.walletId.id);
       if (!wallet || wallet.userId !== ctx.viewer!.userId) throw notFound('Wallet');
+      if (wallet.status !== 'ACTIVE') throw walletNotActive(wallet.status);
       if (args.afterSequence != null && args.afterSequence < 0n) throw badUserInput('afterSequence must not be negative.', 'afterSequence');
       // A sequence the wallet has not reached yet (another wallet's, a typo) would silently skip
       // every change up to it.

@@ -3,8 +3,10 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { badUserInput, forbidden, unauthenticated } from '../services/errors.js';
+import { parseGlobalId } from '../services/ids.js';
 import type { ApiScope } from '../services/partners/apiKeys.js';
 import type { GraphQLContext } from './context.js';
+import GlobalIdArgumentsPlugin from './globalIdArguments.js';
 
 /** Most IDs one nodes(ids:) call may look up (inputs are bounded like pages). */
 const MAX_NODES = 100;
@@ -22,7 +24,8 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin],
+  // GlobalIdArgumentsPlugin checks id arguments (naming the argument) before relay decodes them.
+  plugins: [ScopeAuthPlugin, RelayPlugin, GlobalIdArgumentsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -44,13 +47,13 @@ export const builder = new SchemaBuilder<{
         return resolveNodes(ids);
       },
     },
-    // Every id in this API is "<Type>:<uuid>" in base64; anything else is the client's mistake,
-    // refused here before it can reach the database as a malformed uuid.
+    // Every id in this API is "<Type>:<uuid>" in base64 (src/services/ids.ts). Id arguments were
+    // already checked, by name and type, in globalIdArguments.ts; this is the backstop for any
+    // other id relay decodes, refused before it can reach the database as a malformed uuid.
     decodeGlobalID: (globalID) => {
-      const decoded = globalID.length <= 200 ? Buffer.from(globalID, 'base64').toString('utf8') : '';
-      const match = /^([A-Za-z]+):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(decoded);
-      if (!match) throw badUserInput(`"${globalID.slice(0, 60)}" is not a valid ID.`, 'id');
-      return { typename: match[1]!, id: match[2]! };
+      const decoded = parseGlobalId(globalID);
+      if (!decoded) throw badUserInput('Not an ID of this API.');
+      return decoded;
     },
   },
 });

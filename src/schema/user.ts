@@ -2,6 +2,7 @@
 import type { UserRecord } from '../services/accounts/accounts.js';
 import type { SessionRecord } from '../services/auth/sessions.js';
 import { builder } from './builder.js';
+import { resultPayload } from './userErrors.js';
 
 export const RoleEnum = builder.enumType('Role', { values: ['USER', 'ADMIN'] as const });
 
@@ -45,3 +46,12 @@ builder.node(UserRef, {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+export const AdminSetUserRolesInput = builder.inputType('AdminSetUserRolesInput', {
+  fields: (t) => ({
+    userId: t.globalID({ required: true, for: UserRef }),
+    roles: t.field({ type: [RoleEnum], required: true, description: 'The roles the user should have; USER is always kept.' }),
+  }),
+});
+
+export const AdminSetUserRolesPayload = resultPayload('AdminSetUserRolesPayload', 'user', UserRef);

@@ -5,6 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { isDatabaseUnavailable } from '../db/sqlErrors.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { formatError, isInternalError, withoutInputValues } from './formatError.js';
 import { createRedisApqCache } from './apqCache.js';
@@ -16,7 +17,9 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ contextValue, errors, operationName }) {
         for (const error of errors) {
-          if (isInternalError(error)) {
+          if (error.extensions?.code === 'SERVICE_UNAVAILABLE' || isDatabaseUnavailable(error.originalError)) {
+            contextValue.log.warn({ err: error.originalError?.message, path: error.path, operationName }, 'database unavailable');
+          } else if (isInternalError(error)) {
             contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');
           } else {
             contextValue.log.debug({ message: withoutInputValues(error.message, error.originalError?.message), code: error.extensions?.code, operationName }, 'request error');
@@ -27,10 +30,38 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/**
+ * An answer that failed only because the database was unreachable says so in HTTP too: 503 with
+ * Retry-After (no data), or Retry-After beside partial data, so plain HTTP clients and proxies retry.
+ */
+function unavailableAnswers(onUnavailable: () => void): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { errors, data } = response.body.singleResult;
+          const unavailable = errors?.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+          if (!unavailable) return;
+          onUnavailable();
+          response.http.headers.set('retry-after', String(unavailable.extensions?.retryAfterSeconds ?? 1));
+          if (data == null) response.http.status = 503;
+        },
+      };
+    },
+  };
+}
+
 /** How long a registered APQ query is kept (refreshed whenever it is registered again). */
 const APQ_TTL_SECONDS = 24 * 3600;
 
-export function createApollo(schema: GraphQLSchema, config: Config, limits: OperationLimits, redis?: Redis) {
+export function createApollo(
+  schema: GraphQLSchema,
+  config: Config,
+  limits: OperationLimits,
+  options: { redis?: Redis; onUnavailable?: () => void } = {},
+) {
+  const { redis } = options;
   return new ApolloServer<GraphQLContext>({
     schema,
     // Automatic persisted queries for app frontends (partners' API keys use trusted documents instead).
@@ -47,6 +78,7 @@ export function createApollo(schema: GraphQLSchema, config: Config, limits: Oper
     formatError,
     plugins: [
       errorLogging,
+      unavailableAnswers(options.onUnavailable ?? (() => {})),
       // No HTTP caching of this API's answers; without the plugin Apollo does not wrap every
       // field resolver to track cache hints (measurable per request).
       ApolloServerPluginCacheControlDisabled(),

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
-import { openDatabase, withTimeout, type Database } from '../db/database.js';
+import { openDatabase, type Database } from '../db/database.js';
 import { connectRedis, type RedisConnections } from '../db/redis.js';
 import type { Logger } from '../logger.js';
 import { schema } from '../resolvers/index.js';
@@ -15,6 +15,7 @@ import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from './sec
 import { operationLimits } from './operationLimits.js';
 import { attachWebSocketServer } from './websocket.js';
 import { startJobs } from './jobs.js';
+import { createMetrics } from './metrics.js';
 
 export interface RunningServer {
   url: string;
@@ -42,7 +43,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await db.close();
     throw err;
   }
-  const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber, config.REDIS_PREFIX) : createMemoryPubSub();
+  const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber, config.REDIS_PREFIX, redis) : createMemoryPubSub();
+  // Each dependency's state: the database as last seen by the readiness check, Redis as its connections say.
+  let databaseUp = true;
+  const dependencies = (): Record<string, boolean> => ({ database: databaseUp, ...(redis ? { redis: redis.isUp() } : {}) });
+  let ws: ReturnType<typeof attachWebSocketServer> | undefined;
+  const metrics = createMetrics({
+    dependencies,
+    outboxPending: () => services.outbox.pending().catch(() => null),
+    webSocketConnections: () => ws?.connectionCount() ?? 0,
+  });
+
   let services: Services;
   let apollo: ReturnType<typeof createApollo>;
   const limits = operationLimits(config);
@@ -55,14 +66,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       prisma: db.prisma,
       sql: db.sql,
       pubsub,
-      redis: redis?.client,
+      redis,
       log,
     });
     if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
       const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
       log.info({ userId: admin.id }, 'bootstrap admin ready');
     }
-    apollo = createApollo(schema, config, limits, redis?.client);
+    apollo = createApollo(schema, config, limits, { redis: redis?.client, onUnavailable: () => metrics.unavailable.inc({ dependency: 'database' }) });
     await apollo.start();
   } catch (err) {
     await redis?.close();
@@ -83,20 +94,26 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   };
 
   let draining = false;
+  // Only the database is required: without Redis the server is ready, degraded.
   const readiness: Readiness = {
     async check() {
-      const [database, pubsubState] = await Promise.allSettled([db.ping(2000), withTimeout(pubsub.ping(), 2000, 'pub/sub ping')]);
-      const checks = {
-        database: database.status === 'fulfilled' ? 'ok' : `unreachable: ${database.reason?.message ?? database.reason}`,
-        pubsub: pubsubState.status === 'fulfilled' ? 'ok' : `unreachable: ${pubsubState.reason?.message ?? pubsubState.reason}`,
-      };
-      return { ready: database.status === 'fulfilled' && pubsubState.status === 'fulfilled', checks };
+      const database = await db.ping(2000).then(
+        () => 'ok',
+        (err: Error) => `unreachable: ${err.message}`,
+      );
+      databaseUp = database === 'ok';
+      const checks: Record<string, string> = { database };
+      if (redis) checks.redis = redis.isUp() ? 'ok' : 'degraded: unreachable (rate limits in process, events wait in the outbox)';
+      return { ready: databaseUp, degraded: !Object.values(dependencies()).every(Boolean), checks };
     },
   };
+  // The database's state for metrics, also when nothing asks /readyz.
+  const watchDatabase = setInterval(() => void readiness.check(), 5_000);
+  watchDatabase.unref();
 
   const httpServer = createServer(
     { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
-    createRequestListener({ apollo, services, config, log, readiness, isDraining: () => draining }),
+    createRequestListener({ apollo, services, config, log, readiness, metrics, isDraining: () => draining }),
   );
   // A client error on the socket (malformed HTTP) gets a 400 and a warn line, never a crash.
   httpServer.on('clientError', (err, socket) => {
@@ -119,7 +136,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw new Error(`Cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}. Set PORT (or HOST) to a free one.`);
   }
   // Attached once listening, so a failed listen is reported once, by us.
-  const ws = attachWebSocketServer({ httpServer, schema, services, config, log, limits });
+  ws = attachWebSocketServer({ httpServer, schema, services, config, log, limits });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}/graphql`;
@@ -132,10 +149,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let stopping: Promise<void> | undefined;
   async function shutdown() {
     draining = true;
+    clearInterval(watchDatabase);
     log.info('shutting down: finishing in-flight requests');
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
-    await ws.close();
+    await ws?.close();
     const forced = setTimeout(() => {
       log.warn('shutdown timeout: closing remaining connections');
       httpServer.closeAllConnections();

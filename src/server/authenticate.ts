@@ -1,5 +1,7 @@
-// Who is calling: a verified access token of a session that is still live, or a merchant's API
-// key ("wk_…") that is not revoked.
+// Who is calling: a verified access token of a session that is still live and belongs to the
+// token's subject, or a merchant's API key ("wk_…") that is not revoked. The caller's roles are
+// the user's roles now (read with the session, cached with it), not the ones the token was issued
+// with: removing a role takes effect on the next request.
 import type { Viewer } from '../schema/context.js';
 import type { Services } from '../services/index.js';
 import { isApiKey, type ApiKeyPrincipal } from '../services/partners/apiKeys.js';
@@ -23,10 +25,12 @@ export async function authenticate(services: Services, authorization: unknown): 
   }
   const claims = await services.accessTokens.verify(token);
   if (!claims) return { viewer: null, problem: 'The access token is invalid or expired. Refresh it or sign in again.' };
-  if (!(await services.sessions.isActive(claims.sessionId))) {
+  const session = await services.sessions.principal(claims.sessionId);
+  // A session of another user is treated like none: only a forged or mixed-up token has one.
+  if (!session || session.userId !== claims.userId || !session.active) {
     return { viewer: null, problem: 'This session has been signed out. Sign in again.' };
   }
   return {
-    viewer: { userId: claims.userId, sessionId: claims.sessionId, roles: claims.roles, tokenExpiresAt: claims.expiresAt },
+    viewer: { userId: claims.userId, sessionId: claims.sessionId, roles: session.roles, tokenExpiresAt: claims.expiresAt },
   };
 }

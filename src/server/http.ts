@@ -13,14 +13,16 @@ import { authenticate } from './authenticate.js';
 import { createContext, deviceIdOf } from './context.js';
 import type { Provider } from '../services/funding/funding.js';
 import { SIGNATURE_HEADER } from '../services/webhooks/signature.js';
-import { INTERNAL_MESSAGE } from './formatError.js';
+import { isDatabaseUnavailable } from '../db/sqlErrors.js';
+import { INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_SECONDS } from './formatError.js';
+import type { Metrics } from './metrics.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './webhooks.js';
 
 export interface Readiness {
-  /** Resolves with each dependency's state; never throws. */
-  check(): Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */
+  check(): Promise<{ ready: boolean; degraded: boolean; checks: Record<string, string> }>;
 }
 
 export interface HttpDeps {
@@ -29,6 +31,7 @@ export interface HttpDeps {
   config: Config;
   log: Logger;
   readiness: Readiness;
+  metrics: Metrics;
   /** True once shutdown has begun: readiness fails and connections are not kept alive. */
   isDraining(): boolean;
 }
@@ -203,13 +206,20 @@ export function createRequestListener(deps: HttpDeps) {
     }
 
     try {
-      if (url.pathname === '/healthz') {
-        sendJson(res, 200, { status: 'ok' });
-      } else if (url.pathname === '/readyz') {
-        const state = deps.isDraining()
-          ? { ready: false, checks: { server: 'shutting down' } }
-          : await deps.readiness.check();
-        sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state.checks });
+      if (url.pathname === '/healthz' || url.pathname === '/readyz') {
+        // /healthz: the process is alive (always 200), with each dependency's state.
+        // /readyz: send traffic here? Only the database is required; Redis down is "degraded".
+        const state = await deps.readiness.check();
+        const ready = state.ready && !deps.isDraining();
+        const status = deps.isDraining() ? 'shutting down' : !state.ready ? 'not ready' : state.degraded ? 'degraded' : 'ready';
+        if (url.pathname === '/healthz') sendJson(res, 200, { status: 'ok', ...state.checks });
+        else sendJson(res, ready ? 200 : 503, { status, ...state.checks });
+      } else if (url.pathname === '/metrics') {
+        if (config.METRICS_TOKEN && req.headers.authorization !== `Bearer ${config.METRICS_TOKEN}`) {
+          throw new HttpProblem(401, 'Send the METRICS_TOKEN as "Authorization: Bearer <token>".', 'UNAUTHENTICATED');
+        }
+        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+        res.end(await deps.metrics.registry.metrics());
       } else if (url.pathname === GRAPHQL_PATH) {
         if (req.method === 'OPTIONS') {
           res.writeHead(204, {
@@ -250,6 +260,16 @@ export function createRequestListener(deps: HttpDeps) {
         if (!res.headersSent) sendProblem(res, err);
         // Stop reading an oversized body: the response is sent, the rest is not wanted.
         if (err.status === 413) res.once('finish', () => req.destroy());
+        return;
+      }
+      if (isDatabaseUnavailable(err)) {
+        // Before Apollo (authentication, webhooks): the same retriable answer as inside it.
+        deps.metrics.unavailable.inc({ dependency: 'database' });
+        reqLog.warn({ err: (err as Error).message }, 'database unavailable');
+        if (!res.headersSent) {
+          res.setHeader('retry-after', String(UNAVAILABLE_RETRY_SECONDS));
+          sendJson(res, 503, { errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } }] });
+        } else res.destroy();
         return;
       }
       reqLog.error({ err }, 'unhandled error in HTTP handler');

@@ -17,7 +17,8 @@ export function startJobs(deps: { services: Services; config: Config; log: Logge
   function every(schedule: string, name: string, work: () => Promise<void>) {
     if (schedule === 'off') return;
     jobs.push(
-      new Cron(schedule, { timezone: 'UTC', protect: true, unref: true }, () => {
+      // utcOffset rather than timezone: 'UTC' (the same schedule) spares loading time-zone data at start.
+      new Cron(schedule, { utcOffset: 0, protect: true, unref: true }, () => {
         const run = work().catch((err) => log.warn({ err: (err as Error).message }, `${name} failed; it runs again at the next schedule`));
         running.add(run);
         return run.finally(() => running.delete(run));

@@ -1,9 +1,10 @@
 // GraphQL subscriptions over WebSocket (graphql-ws protocol) on the same port and path as HTTP.
-// The connection is authenticated once in onConnect (bad or missing token or API key: close
-// 4403), and every operation re-checks that the token has not expired and the session is still
-// live, passes the caller's rate limit and, for an API key, the trusted-documents rule (the
-// operation names a registered document and sends no query), and the same parse/validation
-// limits as HTTP.
+// The connection is authenticated in onConnect (bad or missing token or API key: close 4403),
+// and every operation authenticates again (token not expired, session or key still live, the
+// user's current roles), passes the caller's rate limit and, for an API key, the
+// trusted-documents rule (the operation names a registered document and sends no query), and the
+// same parse/validation limits as HTTP. Running subscriptions end with their connection when what
+// authorised it ends, on any process (liveConnections.ts: close codes 4401 and 4403).
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, parse, specifiedRules, validate, getOperationAST, type GraphQLSchema, type DocumentNode } from 'graphql';
@@ -11,21 +12,24 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Viewer } from '../schema/context.js';
 import type { Services } from '../services/index.js';
-import type { ApiKeyPrincipal } from '../services/partners/apiKeys.js';
 import { authenticate } from './authenticate.js';
 import { createContext, deviceIdOf } from './context.js';
-import { formatError } from './formatError.js';
+import { isDatabaseUnavailable } from '../db/sqlErrors.js';
+import { formatError, isInternalError } from './formatError.js';
 import { clientIp } from './http.js';
+import { createLiveConnections, type LiveConnection } from './liveConnections.js';
 import type { OperationLimits } from './operationLimits.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 
 type ConnectionState = {
-  viewer?: Viewer;
-  apiKey?: ApiKeyPrincipal;
   connectionId?: string;
+  /** What authorised the connection, registered so that its end closes the socket. */
+  live?: LiveConnection;
 };
+
+/** While the broadcast channel is down, open connections are re-checked against the database this often. */
+const RECHECK_WHILE_DOWN_MS = 5_000;
 
 export interface WebSocketDeps {
   httpServer: Server;
@@ -44,19 +48,47 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
 
   const fail = (message: string, code: string) => [new GraphQLError(message, { extensions: { code } })];
 
+  /** Operation errors over WebSocket are logged as over HTTP: bugs at error, outages at warn. */
+  const logErrors = (connectionId: string | undefined, operationName: string | null | undefined, errors: readonly GraphQLError[]) => {
+    for (const error of errors) {
+      if (isDatabaseUnavailable(error.originalError)) log.warn({ connectionId, operationName, path: error.path }, 'database unavailable');
+      else if (isInternalError(error)) log.error({ err: error.originalError ?? error, connectionId, operationName, path: error.path }, 'internal error');
+    }
+  };
+
+  const live = createLiveConnections(
+    { liveSessions: (ids) => services.sessions.liveAmong(ids), liveKeys: (ids) => services.apiKeys.liveAmong(ids) },
+    log,
+  );
+  const stopListening = [
+    services.sessions.onChange((change) => {
+      if (change.kind === 'sessionsEnded') live.endSessions(change.sessionIds);
+      else if (change.kind === 'usersChanged') live.endUsers(change.userIds, 'Your roles changed: reconnect');
+      else void live.recheck();
+    }),
+    services.apiKeys.onRevoked((keyIds) => (keyIds === 'recheck' ? void live.recheck() : live.endKeys(keyIds))),
+  ];
+  const recheckTimer = setInterval(() => {
+    if (!services.pubsub.isUp()) void live.recheck();
+  }, RECHECK_WHILE_DOWN_MS);
+  recheckTimer.unref();
+
   const server = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema,
       onConnect: async (ctx) => {
         const { viewer, apiKey } = await authenticate(services, ctx.connectionParams?.authorization);
         if (!viewer && !apiKey) return false; // graphql-ws closes with 4403 Forbidden
-        if (viewer) ctx.extra.viewer = viewer;
-        if (apiKey) ctx.extra.apiKey = apiKey;
         ctx.extra.connectionId = randomUUID();
+        const connection: LiveConnection = { socket: ctx.extra.socket, viewer: viewer ?? undefined, apiKey: apiKey ?? undefined };
+        ctx.extra.live = connection;
+        live.add(connection);
         return true;
       },
+      onClose: (ctx) => {
+        if (ctx.extra.live) live.remove(ctx.extra.live);
+      },
       onSubscribe: async (ctx, _id, payload) => {
-        const { viewer, apiKey } = ctx.extra;
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return fail(
@@ -64,17 +96,10 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
             'RATE_LIMITED',
           );
         }
-        if (viewer && viewer.tokenExpiresAt * 1000 <= Date.now()) {
-          return fail('The access token has expired. Reconnect with a fresh token.', 'UNAUTHENTICATED');
-        }
-        if (viewer && !(await services.sessions.isActive(viewer.sessionId))) {
-          return fail('This session has been signed out. Sign in again.', 'UNAUTHENTICATED');
-        }
-        // The key is checked again (from the cache) so that a revocation ends its next operation.
-        if (apiKey && !(await authenticate(services, ctx.connectionParams?.authorization)).apiKey) {
-          return fail('This API key has been revoked.', 'UNAUTHENTICATED');
-        }
-        const limited = await checkRateLimit(services, { viewer: viewer ?? null, apiKey });
+        // Authenticated again (from the caches): expiry, revocation and the user's current roles.
+        const { viewer, apiKey, problem } = await authenticate(services, ctx.connectionParams?.authorization);
+        if (!viewer && !apiKey) return fail(problem ?? 'Sign in again.', 'UNAUTHENTICATED');
+        const limited = await checkRateLimit(services, { viewer, apiKey });
         if (limited) return [new GraphQLError(limited.message, { extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } })];
         if (apiKey) {
           const trusted = await resolveTrustedDocument(services, apiKey, payload);
@@ -106,7 +131,7 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
           variableValues: payload.variables,
           contextValue: createContext({
             services,
-            auth: { viewer: viewer ?? null, apiKey },
+            auth: { viewer, apiKey },
             requestId,
             log: log.child({ reqId: requestId, connectionId: ctx.extra.connectionId }),
             ip: clientIp(ctx.extra.request, config.TRUST_PROXY),
@@ -115,17 +140,35 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
           }),
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      onNext: (ctx, id, payload, _args, result) => {
+        if (!result.errors) return undefined;
+        const unavailable = result.errors.find((e) => isDatabaseUnavailable(e.originalError));
+        // An event of a running subscription that could not be read whole (the database went
+        // away) is not sent with holes: throwing here, inside graphql-ws's loop over the stream,
+        // ends the operation with an `error` SERVICE_UNAVAILABLE, and the client resubscribes
+        // (walletUpdated with afterSequence: the missed change is replayed, not lost). A single
+        // result (a query, or a subscription refused at its start) is sent as it is.
+        if (unavailable && ctx.subscriptions[id]) throw unavailable.originalError;
+        logErrors(ctx.extra.connectionId, payload.operationName, result.errors);
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
+      onError: (ctx, _id, payload, errors) => {
+        logErrors(ctx.extra.connectionId, payload.operationName, errors);
+        return errors.map((e) => formatError(e.toJSON(), e));
+      },
     },
     wss,
   );
 
   return {
     wss,
+    /** Open connections in this process. */
+    connectionCount: () => live.size(),
     /** Closes every socket with 1001 (going away) and stops accepting new ones. */
     async close() {
+      clearInterval(recheckTimer);
+      for (const stop of stopListening) stop();
+      live.close();
       await server.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -13,6 +13,22 @@ export const isUuid = (id: string): boolean => z.uuid().safeParse(id).success;
  */
 export const globalId = (type: string, id: string): string => Buffer.from(`${type}:${id}`, 'utf8').toString('base64');
 
+/** Longest global id worth decoding: base64 of a long type name and a uuid is far shorter. */
+const MAX_GLOBAL_ID_LENGTH = 200;
+const GLOBAL_ID = /^([A-Za-z][A-Za-z0-9]*):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * The type name and uuid inside one of the API's global ids, or null when the text is not one
+ * (not base64, not "<Type>:<uuid>" inside, too long). Whether the type is the expected one is the
+ * caller's question.
+ */
+export function parseGlobalId(text: string): { typename: string; id: string } | null {
+  if (text.length === 0 || text.length > MAX_GLOBAL_ID_LENGTH || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
+  const match = GLOBAL_ID.exec(Buffer.from(text, 'base64').toString('utf8'));
+  // Only the canonical spelling: other base64 texts that happen to decode to the same bytes are not ids.
+  return match && globalId(match[1]!, match[2]!) === text ? { typename: match[1]!, id: match[2]! } : null;
+}
+
 /** `length` characters drawn uniformly (crypto.randomInt) from `alphabet`. */
 export function randomChars(alphabet: string, length: number): string {
   let text = '';

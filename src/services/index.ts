@@ -1,7 +1,7 @@
 // The service container: every domain service, built once per process from explicit dependencies.
-import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/database.js';
+import type { SharedRedis } from '../db/redis.js';
 import type { Sql } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import { createAccountService, type AccountService } from './accounts/accounts.js';
@@ -91,7 +91,8 @@ export interface ServiceDeps {
   prisma: PrismaClient;
   sql: Sql;
   pubsub: PubSub;
-  redis?: Redis;
+  /** Shared rate limits and counters; each falls back to its in-process form while Redis is down. */
+  redis?: SharedRedis;
   log: Logger;
 }
 
@@ -106,11 +107,21 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const limitsFile = loadLimitsFile(config.KYC_LIMITS_FILE, currencies);
   await syncTierLimits(prisma, limitsFile.rows);
   const limiters = createLimiterFactory(redis, config.REDIS_PREFIX);
+  const outbox = createOutboxPublisher({
+    prisma,
+    pubsub,
+    log,
+    settings: {
+      relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+      relayDelayMs: config.OUTBOX_RELAY_DELAY_MS,
+    },
+  });
   const accessTokens = createAccessTokens(jwtSecret, config.ACCESS_TOKEN_TTL_SECONDS);
   const sessions = createSessionService({
     prisma,
     sql,
     pubsub,
+    outbox,
     accessTokens,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     cacheSeconds: config.SESSION_CACHE_SECONDS,
@@ -123,7 +134,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     slowdownAfter: config.SIGNIN_SLOWDOWN_AFTER,
     slowdownMs: config.SIGNIN_SLOWDOWN_MS,
   });
-  const aml = createAmlService({ prisma, sanctions: loadSanctionsList(config.SANCTIONS_LIST_FILE), log });
+  const aml = createAmlService({ prisma, outbox, sanctions: loadSanctionsList(config.SANCTIONS_LIST_FILE), log });
   const accounts = createAccountService({
     prisma,
     sql,
@@ -136,15 +147,6 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     screenName: (userId, name) => aml.screen(userId, name, 'SIGN_UP'),
     log,
   });
-  const outbox = createOutboxPublisher({
-    prisma,
-    pubsub,
-    log,
-    settings: {
-      relayIntervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
-      relayDelayMs: config.OUTBOX_RELAY_DELAY_MS,
-    },
-  });
   const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS });
   const ledger =
     config.LEDGER_BATCH_MAX > 1
@@ -154,7 +156,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
           log,
         )
       : directLedger;
-  const wallets = createWalletService({ prisma, sql, currencies });
+  const wallets = createWalletService({ prisma, sql, currencies, outbox });
   const history = createHistoryService({ sql });
   const limits = createLimitsService({ prisma });
   const risk = createRiskEngine({
@@ -270,7 +272,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     paymentRequests,
     merchantPayments,
     merchantWebhooks,
-    apiKeys: createApiKeyService({ prisma, merchants, pubsub, defaultClient: config.DEFAULT_PARTNER_CLIENT, log }),
+    apiKeys: createApiKeyService({ prisma, merchants, pubsub, outbox, defaultClient: config.DEFAULT_PARTNER_CLIENT, log }),
     trustedDocuments,
     rateLimits: {
       user: createTokenBucket(redis, `${config.REDIS_PREFIX}rate-user:`, config.RATE_LIMIT_USER, log),

@@ -1,13 +1,14 @@
-// Health endpoints and the HTTP edges around GraphQL: /healthz says the process is up; /readyz
-// reports each dependency and turns 503 (naming the database) while the database cannot be
+// Health endpoints and the HTTP edges around GraphQL: /healthz says the process is up (with each
+// dependency's state); /readyz reports each dependency and turns 503 (naming the database) while the database cannot be
 // reached, then 200 again once it can (the database sits behind a TCP proxy the test cuts and
 // restores); unknown paths and methods get JSON 404/405; every response carries x-request-id.
-import net from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
+import { createProxiedDatabase, type ProxiedDatabase } from '../helpers/proxiedDatabase.js';
+import { usingRedis } from '../helpers/testDatabase.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
+
+/** Redis is reported when the server has one (REDIS_URL). */
+const redisOk = usingRedis ? { redis: 'ok' } : {};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,45 +28,6 @@ async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boole
   }
 }
 
-/** A TCP proxy that can be cut (listener closed, every connection destroyed) and restored. */
-class TcpProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as net.AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
-}
-
 describe('liveness, readiness and HTTP edges', () => {
   let t: TestServer;
   beforeAll(async () => {
@@ -73,17 +35,17 @@ describe('liveness, readiness and HTTP edges', () => {
   });
   afterAll(async () => t?.stop());
 
-  it('GET /healthz answers 200 {status: ok}', async () => {
+  it('GET /healthz answers 200 {status: ok} with each dependency', async () => {
     const res = await getJson(`${t.origin}/healthz`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', database: 'ok', ...redisOk });
   });
 
   it('GET /readyz answers 200 with each dependency ok', async () => {
     const res = await getJson(`${t.origin}/readyz`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', database: 'ok', pubsub: 'ok' });
+    expect(res.body).toEqual({ status: 'ready', database: 'ok', ...redisOk });
   });
 
   it('answers an unknown path with a JSON 404', async () => {
@@ -137,56 +99,34 @@ describe('liveness, readiness and HTTP edges', () => {
 
 describe('readiness when the database goes away', () => {
   let t: TestServer;
-  let proxy: TcpProxy;
-  let targetDb: TestDatabase | undefined;
-  let embedded: { db: PGlite; socket: PGLiteSocketServer } | undefined;
+  let db: ProxiedDatabase;
 
   beforeAll(async () => {
-    // The database the proxy forwards to: a fresh one on PostgreSQL, else an in-memory PGlite
-    // served over a loopback socket (as the embedded mode does).
-    let target: URL;
-    if (usingPostgres) {
-      targetDb = await createTestDatabase();
-      target = new URL(targetDb.url!);
-    } else {
-      const db = await PGlite.create();
-      const socket = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 });
-      await socket.start();
-      embedded = { db, socket };
-      target = new URL(`postgresql://postgres@${socket.getServerConn()}/postgres`);
-    }
-    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.start();
-    const viaProxy = new URL(target);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    t = await startTestServer({ DATABASE_URL: viaProxy.toString() });
+    db = await createProxiedDatabase();
+    t = await startTestServer(db.env);
   });
 
   afterAll(async () => {
     await t?.stop();
-    await proxy?.stop();
-    await targetDb?.drop();
-    if (embedded) {
-      await embedded.socket.stop();
-      await embedded.db.close();
-    }
+    await db?.drop();
   });
 
   it('answers 503 naming the database while it is unreachable, and 200 once it is back', async () => {
     const before = await getJson(`${t.origin}/readyz`);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ database: 'ok', pubsub: 'ok' });
+    expect(before.body).toMatchObject({ database: 'ok', ...redisOk });
 
-    await proxy.stop();
+    await db.cut();
     const down = await getJson(`${t.origin}/readyz`);
     expect(down.status).toBe(503);
-    expect(down.body).toEqual({ status: 'not ready', database: expect.stringMatching(/^unreachable: /), pubsub: 'ok' });
-    // Liveness is about the process, not its dependencies.
-    expect((await getJson(`${t.origin}/healthz`)).status).toBe(200);
+    expect(down.body).toEqual({ status: 'not ready', database: expect.stringMatching(/^unreachable: /), ...redisOk });
+    // Liveness is about the process, not its dependencies (which it reports).
+    const health = await getJson(`${t.origin}/healthz`);
+    expect(health.status).toBe(200);
+    expect(health.body.database).toMatch(/^unreachable: /);
 
-    await proxy.start(); // same port as before
+    await db.restore(); // same port as before
     const up = await eventually(() => getJson(`${t.origin}/readyz`), (r) => r.status === 200, 'readiness after the database returns');
-    expect(up.body).toEqual({ status: 'ready', database: 'ok', pubsub: 'ok' });
+    expect(up.body).toEqual({ status: 'ready', database: 'ok', ...redisOk });
   });
 });

@@ -640,8 +640,8 @@ describe('listeners', () => {
     // server's own channels for revocations).
     const channels = async () =>
       ((await redis?.pubsub('CHANNELS', `${t.config.REDIS_PREFIX}*`)) as string[] | undefined)
-        // Every server listens for revoked sessions and API keys; those channels are not the test's.
-        ?.filter((c) => c !== `${t.config.REDIS_PREFIX}sessions.revoked` && c !== `${t.config.REDIS_PREFIX}api-keys.revoked`)
+        // Every server listens for revoked sessions and API keys and changed roles; those channels are not the test's.
+        ?.filter((c) => !['sessions.revoked', 'api-keys.revoked', 'users.changed'].some((own) => c === `${t.config.REDIS_PREFIX}${own}`))
         .sort();
     const redis = usingRedis ? new Redis(process.env.REDIS_URL!) : undefined;
     try {

@@ -9,6 +9,7 @@ import { hashPassword, passwordWeakness, verifyAgainstDummy, verifyPassword } fr
 import type { ClientInfo, SessionService, SessionTokens } from '../auth/sessions.js';
 import type { SignInThrottle } from '../auth/signInThrottle.js';
 import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
+import { isUuid } from '../ids.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type ProfileChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
@@ -50,6 +51,11 @@ export interface AccountService {
   listUsers(page: PageRequest, filter?: { emailPrefix?: string }): Promise<Page<UserRecord>>;
   /** Creates the admin if missing, or grants ADMIN to an existing account with that email. */
   ensureAdmin(email: string, password: string): Promise<UserRecord>;
+  /**
+   * Sets a user's roles (USER is always kept). Takes effect on the user's next request on every
+   * process, with the same access token: authorisation reads roles from the session, not the token.
+   */
+  setRoles(adminId: string, userId: string, roles: Role[]): Promise<Outcome<UserRecord>>;
 }
 
 export interface AccountServiceDeps {
@@ -236,6 +242,24 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         select: userSelect,
       });
       return toPage(rows, page, (u) => encodeCursor({ at: u.createdAt, id: u.id }));
+    },
+
+    async setRoles(adminId, userId, roles) {
+      if (userId === adminId && !roles.includes('ADMIN')) {
+        return failure('INVALID_INPUT', 'You cannot remove your own ADMIN role: ask another admin.', 'roles');
+      }
+      const wanted = [...new Set<Role>(['USER', ...roles])];
+      const changed = isUuid(userId)
+        ? await prisma.$transaction(async (tx) => {
+            const updated = await tx.user.updateManyAndReturn({ where: { id: userId }, data: { roles: { set: wanted } }, select: userSelect });
+            if (!updated.length) return null;
+            return { user: updated[0]!, afterCommit: await sessions.usersChanged(tx, [userId]) };
+          })
+        : null;
+      if (!changed) return failure('NOT_FOUND', 'No user with that id.', 'userId');
+      changed.afterCommit();
+      log.info({ userId, roles: wanted, by: adminId }, 'user roles changed');
+      return success(changed.user);
     },
 
     async ensureAdmin(rawEmail, password) {

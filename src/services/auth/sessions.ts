@@ -2,13 +2,21 @@
 // Refresh tokens are random, stored only as SHA-256 hashes, and usable once: each refresh
 // rotates to a new token. Presenting a token that was already used means it was copied, so the
 // whole family (the session) is revoked: the thief and the victim are both signed out.
+//
+// Who a session is (its user, that user's current roles, whether it is live) is cached per
+// process. Every change to that (a revocation, a change of roles) is written to the outbox in the
+// same transaction, so every process hears of it even if Redis is away when it happens (the relay
+// publishes it later); while the broadcast channel is down the cache is not trusted, and when it
+// comes back the cache is emptied and live connections are re-checked (onChange 'recheck').
 import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../../db/database.js';
 import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
+import { writeOutbox, type OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
-import { topics, type SessionsRevoked } from '../events/topics.js';
+import { topics, type SessionsRevoked, type UsersChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { AccessTokens, Role } from './accessTokens.js';
 
@@ -38,6 +46,22 @@ export interface ClientInfo {
   deviceId?: string | null;
 }
 
+/** Who a live or ended session is: its user and that user's roles now (not the token's). */
+export interface SessionPrincipal {
+  userId: string;
+  roles: Role[];
+  active: boolean;
+}
+
+/** What may end or change what a session was allowed to do, for whoever holds it open (WebSockets). */
+export type PrincipalChange =
+  | { kind: 'sessionsEnded'; sessionIds: string[] }
+  | { kind: 'usersChanged'; userIds: string[] }
+  /** Broadcasts may have been missed (the channel was down): check every live session again. */
+  | { kind: 'recheck' };
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
 export interface SessionService {
   start(user: { id: string; roles: Role[] }, client: ClientInfo): Promise<SessionTokens>;
   refresh(refreshToken: string, client: ClientInfo): Promise<Outcome<{ userId: string; tokens: SessionTokens }>>;
@@ -47,8 +71,17 @@ export interface SessionService {
   revokeOwn(userId: string, sessionId: string): Promise<Outcome<SessionRecord>>;
   /** Revokes every session of the user, except `keepSessionId` when given. */
   revokeAll(userId: string, reason: string, keepSessionId?: string): Promise<number>;
-  /** Whether a session may still be used; cached for SESSION_CACHE_SECONDS per process. */
-  isActive(sessionId: string): Promise<boolean>;
+  /** The session's user, roles and state; null if there is no such session. Cached for SESSION_CACHE_SECONDS per process. */
+  principal(sessionId: string): Promise<SessionPrincipal | null>;
+  /** Of these sessions, the ones still live, read from the database (for re-checks, not per request). */
+  liveAmong(sessionIds: string[]): Promise<Set<string>>;
+  /**
+   * Records, inside `tx`, that these users' roles changed, so every process drops what it cached
+   * about them; call the returned function once `tx` has committed.
+   */
+  usersChanged(tx: Tx, userIds: string[]): Promise<() => void>;
+  /** Listens to revocations and role changes, from this process and (once listening) all others. */
+  onChange(listener: (change: PrincipalChange) => void): () => void;
   /** Starts listening for revocations from other processes; returns a stop function. */
   listenForRevocations(): Promise<() => Promise<void>>;
   get(userId: string, sessionId: string): Promise<SessionRecord | null>;
@@ -60,6 +93,8 @@ export interface SessionServiceDeps {
   sql: Sql;
   /** Revocations are broadcast so every process forgets the session at once, not after the cache time. */
   pubsub: PubSub;
+  /** Revocations are written to the outbox with the change, so none is lost to a Redis outage. */
+  outbox: OutboxPublisher;
   accessTokens: AccessTokens;
   refreshTtlSeconds: number;
   cacheSeconds: number;
@@ -84,23 +119,45 @@ const sessionSelect = {
 
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { prisma, accessTokens, refreshTtlSeconds, log } = deps;
-  const activeCache = new Map<string, { active: boolean; until: number }>();
+  const cache = new Map<string, { principal: SessionPrincipal; until: number }>();
+  const changes = new EventEmitter();
+  changes.setMaxListeners(0);
 
-  const remember = (sessionId: string, active: boolean) => {
-    if (deps.cacheSeconds === 0) return;
-    if (activeCache.size >= CACHE_LIMIT) activeCache.delete(activeCache.keys().next().value!);
-    activeCache.set(sessionId, { active, until: Date.now() + deps.cacheSeconds * 1000 });
+  const remember = (sessionId: string, principal: SessionPrincipal) => {
+    // While the broadcast channel is down, a revocation elsewhere would not reach the cache.
+    if (deps.cacheSeconds === 0 || !deps.pubsub.isUp()) return;
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(sessionId, { principal, until: Date.now() + deps.cacheSeconds * 1000 });
   };
 
-  /** Forgets revoked sessions here and tells the other processes to do the same. */
-  const forget = (sessionIds: string[]) => {
+  /** Applies a change here (cache, listeners); other processes get it from the outbox. */
+  const apply = (change: PrincipalChange) => {
+    if (change.kind === 'sessionsEnded') {
+      for (const id of change.sessionIds) {
+        const cached = cache.get(id);
+        if (cached) cached.principal = { ...cached.principal, active: false };
+      }
+    } else if (change.kind === 'usersChanged') {
+      const users = new Set(change.userIds);
+      for (const [id, entry] of cache) if (users.has(entry.principal.userId)) cache.delete(id);
+    } else cache.clear();
+    changes.emit('change', change);
+  };
+
+  /** Ends sessions inside `tx`: marks them and writes the broadcast; returns the ids it ended. */
+  async function endSessions(tx: Tx, where: Parameters<PrismaClient['session']['updateMany']>[0]['where'], reason: string) {
+    const ended = await tx.session.updateManyAndReturn({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason }, select: { id: true } });
+    const sessionIds = ended.map((s) => s.id);
+    const events = sessionIds.length ? await writeOutbox(tx, [{ topic: topics.sessionsRevoked, payload: { sessionIds } satisfies SessionsRevoked }]) : [];
+    return { sessionIds, events };
+  }
+
+  /** After commit: forget the sessions here at once, and publish (or leave it to the relay). */
+  function ended({ sessionIds, events }: Awaited<ReturnType<typeof endSessions>>) {
     if (!sessionIds.length) return;
-    for (const id of sessionIds) remember(id, false);
-    deps.pubsub
-      .publish(topics.sessionsRevoked, { sessionIds } satisfies SessionsRevoked)
-      .catch((err) => log.warn({ err: (err as Error).message }, 'broadcasting a session revocation failed'));
-  };
-
+    apply({ kind: 'sessionsEnded', sessionIds });
+    deps.outbox.publishCommitted(events);
+  }
 
   async function issueTokens(sessionId: string, user: { id: string; roles: Role[] }, refreshToken: string, refreshExpiresAt: Date) {
     const access = await accessTokens.issue({ userId: user.id, sessionId, roles: user.roles });
@@ -130,7 +187,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         },
         select: { id: true },
       });
-      remember(session.id, true);
+      remember(session.id, { userId: user.id, roles: user.roles, active: true });
       return issueTokens(session.id, user, refreshToken, expiresAt);
     },
 
@@ -152,11 +209,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           ? 0
           : (await tx.refreshToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } })).count;
         if (claimed === 0) {
-          await tx.session.update({
-            where: { id: session.id },
-            data: { revokedAt: now, revokedReason: 'REFRESH_TOKEN_REUSE' },
-          });
-          return { kind: 'reused' as const, sessionId: session.id, userId: session.userId };
+          const revoked = await endSessions(tx, { id: session.id }, 'REFRESH_TOKEN_REUSE');
+          return { kind: 'reused' as const, sessionId: session.id, userId: session.userId, revoked };
         }
         const next = newRefreshToken();
         const expiresAt = new Date(now.getTime() + refreshTtlSeconds * 1000);
@@ -169,7 +223,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       });
       if (outcome.kind === 'invalid') return invalid;
       if (outcome.kind === 'reused') {
-        forget([outcome.sessionId]);
+        ended(outcome.revoked);
         log.warn({ sessionId: outcome.sessionId, userId: outcome.userId }, 'refresh token reused: session revoked');
         return invalid;
       }
@@ -178,12 +232,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
 
     async revoke(userId, sessionId, reason) {
-      const { count } = await prisma.session.updateMany({
-        where: { id: sessionId, userId, revokedAt: null },
-        data: { revokedAt: new Date(), revokedReason: reason },
-      });
-      if (count === 1) forget([sessionId]);
-      return count === 1;
+      const revoked = await prisma.$transaction((tx) => endSessions(tx, { id: sessionId, userId }, reason));
+      ended(revoked);
+      return revoked.sessionIds.length === 1;
     },
 
     async revokeOwn(userId, sessionId) {
@@ -194,38 +245,77 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
 
     async revokeAll(userId, reason, keepSessionId) {
-      const where = { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) };
-      const active = await prisma.session.findMany({ where, select: { id: true } });
-      const { count } = await prisma.session.updateMany({
-        where,
-        data: { revokedAt: new Date(), revokedReason: reason },
-      });
-      forget(active.map((s) => s.id));
-      return count;
+      const where = { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) };
+      const revoked = await prisma.$transaction((tx) => endSessions(tx, where, reason));
+      ended(revoked);
+      return revoked.sessionIds.length;
     },
 
-    async isActive(sessionId) {
-      const cached = activeCache.get(sessionId);
-      if (cached && cached.until > Date.now()) return cached.active;
-      const [row] = await deps.sql.query<{ active: boolean }>(
-        'SELECT revoked_at IS NULL AND expires_at > now() AS active FROM sessions WHERE id = $1::uuid',
+    async principal(sessionId) {
+      const cached = cache.get(sessionId);
+      if (cached && cached.until > Date.now()) return cached.principal;
+      const [row] = await deps.sql.query<{ user_id: string; roles: Role[]; active: boolean }>(
+        `SELECT s.user_id::text, u.roles::text[] AS roles, s.revoked_at IS NULL AND s.expires_at > now() AS active
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1::uuid`,
         [sessionId],
-        'session_active',
+        'session_principal',
       );
-      const active = row?.active === true;
-      remember(sessionId, active);
-      return active;
+      if (!row) return null;
+      const principal = { userId: row.user_id, roles: row.roles, active: row.active };
+      remember(sessionId, principal);
+      return principal;
+    },
+
+    async liveAmong(sessionIds) {
+      if (!sessionIds.length) return new Set();
+      const rows = await deps.sql.query<{ id: string }>(
+        'SELECT id::text FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND expires_at > now()',
+        [sessionIds],
+      );
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async usersChanged(tx, userIds) {
+      const events = await writeOutbox(tx, [{ topic: topics.usersChanged, payload: { userIds } satisfies UsersChanged }]);
+      return () => {
+        apply({ kind: 'usersChanged', userIds });
+        deps.outbox.publishCommitted(events);
+      };
+    },
+
+    onChange(listener) {
+      const wrapped = (change: PrincipalChange) => {
+        try {
+          listener(change);
+        } catch (err) {
+          log.error({ err }, 'session change listener failed');
+        }
+      };
+      changes.on('change', wrapped);
+      return () => void changes.off('change', wrapped);
     },
 
     async listenForRevocations() {
-      const events = await deps.pubsub.subscribe<SessionsRevoked>(topics.sessionsRevoked, { internal: true });
-      const done = (async () => {
-        for await (const event of events) {
-          for (const id of event.sessionIds) remember(id, false);
-        }
-      })();
+      const [revocations, userChanges] = await Promise.all([
+        deps.pubsub.subscribe<SessionsRevoked>(topics.sessionsRevoked, { internal: true }),
+        deps.pubsub.subscribe<UsersChanged>(topics.usersChanged, { internal: true }),
+      ]);
+      const done = Promise.all([
+        (async () => {
+          for await (const event of revocations) apply({ kind: 'sessionsEnded', sessionIds: event.sessionIds });
+        })(),
+        (async () => {
+          for await (const event of userChanges) apply({ kind: 'usersChanged', userIds: event.userIds });
+        })(),
+      ]);
+      // Down: the cache stops being used (remember() skips). Back: what was missed is re-read.
+      const stopWatching = deps.pubsub.onStateChange((up) => {
+        if (up) apply({ kind: 'recheck' });
+        else cache.clear();
+      });
       return async () => {
-        await events.return?.();
+        stopWatching();
+        await Promise.all([revocations.return?.(), userChanges.return?.()]);
         await done;
       };
     },

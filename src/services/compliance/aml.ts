@@ -7,6 +7,8 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, reasonProblem, success, type Outcome } from '../errors.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
+import type { OutboxPublisher } from '../events/outbox.js';
+import { changeWalletStatus } from '../wallets/wallets.js';
 import type { SanctionsScreen } from './sanctions.js';
 import { isUuid } from '../ids.js';
 
@@ -22,20 +24,22 @@ export interface AmlService {
   decide(adminId: string, input: { caseId: string; decision: 'CLEAR' | 'CONFIRM'; reason: string }): Promise<Outcome<AmlCaseRecord>>;
 }
 
-export function createAmlService(deps: { prisma: PrismaClient; sanctions: SanctionsScreen; log: Logger }): AmlService {
+export function createAmlService(deps: { prisma: PrismaClient; outbox: OutboxPublisher; sanctions: SanctionsScreen; log: Logger }): AmlService {
   const { prisma, log } = deps;
   return {
     async screen(userId, name, at) {
       const hit = deps.sanctions.screen(name);
       if (!hit) return false;
-      await prisma.$transaction(async (tx) => {
-        await tx.wallet.updateMany({ where: { userId, status: 'ACTIVE' }, data: { status: 'FROZEN', updatedAt: new Date() } });
+      const frozen = await prisma.$transaction(async (tx) => {
+        const frozen = await changeWalletStatus(tx, { userId, status: 'ACTIVE' }, 'FROZEN');
         // One open case per user and kind: a second hit while one is open adds nothing new to decide.
         await tx.$executeRaw`
           INSERT INTO aml_cases (user_id, kind, details)
           VALUES (${userId}::uuid, 'SANCTIONS', ${JSON.stringify({ screenedName: name, matchedEntry: hit.entry, score: Math.round(hit.score * 1000) / 1000, screenedAt: at })}::jsonb)
           ON CONFLICT (user_id, kind) WHERE status = 'OPEN' DO NOTHING`;
+        return frozen;
       });
+      deps.outbox.publishCommitted(frozen.events);
       // The names stay out of the log: the case holds them.
       log.warn({ userId, at }, 'sanctions screening hit: wallets frozen, AML case opened');
       return true;
@@ -57,22 +61,25 @@ export function createAmlService(deps: { prisma: PrismaClient; sanctions: Sancti
       const refused = reasonProblem(why);
       if (refused) return { ok: false, errors: [refused] };
       if (!isUuid(caseId)) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
-      return prisma.$transaction(async (tx) => {
+      const decided = await prisma.$transaction(async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM aml_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
-        if (!locked) return failure('NOT_FOUND', 'No AML case has that id.', 'caseId');
+        if (!locked) return { outcome: failure('NOT_FOUND', 'No AML case has that id.', 'caseId'), events: [] };
         const c = await tx.amlCase.findUniqueOrThrow({ where: { id: caseId } });
-        if (c.status !== 'OPEN') return failure('INVALID_INPUT', `This case was already ${c.status.toLowerCase()}.`, 'caseId');
+        if (c.status !== 'OPEN') return { outcome: failure('INVALID_INPUT', `This case was already ${c.status.toLowerCase()}.`, 'caseId'), events: [] };
         const decided = await tx.amlCase.update({
           where: { id: caseId },
           data: { status: decision === 'CLEAR' ? 'CLEARED' : 'CONFIRMED', decidedBy: adminId, reason: why, decidedAt: new Date(), updatedAt: new Date() },
         });
         // Cleared: the wallets the hit froze are unfrozen, unless another sanctions case is still open.
         const stillOpen = await tx.amlCase.count({ where: { userId: c.userId, kind: 'SANCTIONS', status: 'OPEN' } });
-        if (decision === 'CLEAR' && c.kind === 'SANCTIONS' && stillOpen === 0) {
-          await tx.wallet.updateMany({ where: { userId: c.userId, status: 'FROZEN' }, data: { status: 'ACTIVE', updatedAt: new Date() } });
-        }
-        return success(decided);
+        const unfrozen =
+          decision === 'CLEAR' && c.kind === 'SANCTIONS' && stillOpen === 0
+            ? await changeWalletStatus(tx, { userId: c.userId, status: 'FROZEN' }, 'ACTIVE')
+            : { events: [] };
+        return { outcome: success(decided), events: unfrozen.events };
       });
+      deps.outbox.publishCommitted(decided.events);
+      return decided.outcome;
     },
   };
 }

@@ -36,6 +36,8 @@ export interface OutboxPublisher {
   drain(): Promise<void>;
   /** Starts the periodic relay and housekeeping; returns a stop function that waits for a running pass. */
   startRelay(): () => Promise<void>;
+  /** How many events wait to be published (for metrics). */
+  pending(): Promise<number>;
 }
 
 export interface OutboxSettings {
@@ -86,6 +88,8 @@ export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubS
 
   return {
     publishCommitted(events) {
+      // Pub/sub down: the rows stay, and the relay publishes them once it is back.
+      if (!pubsub.isUp()) return;
       const done: Promise<void> = publishAll(events)
         .then(() => removePublished(events.map((e) => e.id)))
         .catch((err) => log.warn({ err: (err as Error).message }, 'publishing committed events failed; the relay will retry'))
@@ -96,21 +100,37 @@ export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubS
       await Promise.all([...inFlight]);
     },
     relayOnce,
+    async pending() {
+      const [row] = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox_events`;
+      return row?.n ?? 0;
+    },
     startRelay() {
       let running: Promise<unknown> = Promise.resolve();
       let passes = 0;
-      const timer = setInterval(() => {
+      let failing = false;
+      const pass = () => {
         running = running
           .then(async () => {
-            await relayOnce();
+            // While the pub/sub is away the events wait here; nothing to try.
+            if (pubsub.isUp()) await relayOnce();
             // Housekeeping about once an hour.
             if (++passes % Math.max(1, Math.round(3_600_000 / settings.relayIntervalMs)) === 0) await housekeeping();
+            if (failing) log.info('outbox relay working again');
+            failing = false;
           })
-          .catch((err) => log.warn({ err: (err as Error).message }, 'outbox relay pass failed'));
-      }, settings.relayIntervalMs);
+          .catch((err) => {
+            // One line per outage (e.g. the database restarting), not one per pass.
+            if (!failing) log.warn({ err: (err as Error).message }, 'outbox relay pass failed; retrying every pass');
+            failing = true;
+          });
+      };
+      const timer = setInterval(pass, settings.relayIntervalMs);
       timer.unref();
+      // Back after an outage: publish what waited at once, not at the next tick.
+      const stopListening = pubsub.onStateChange((up) => up && pass());
       return async () => {
         clearInterval(timer);
+        stopListening();
         await running;
       };
     },

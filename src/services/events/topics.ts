@@ -3,10 +3,12 @@
 export const topics = {
   /** The user's own profile changed. Payload: ProfileChanged. */
   profile: (userId: string) => `user.${userId}.profile`,
-  /** A committed change to a wallet. Payload: WalletChanged. */
+  /** A committed change to a wallet. Payload: WalletChanged, or WalletStatusChanged. */
   wallet: (walletId: string) => `wallet.${walletId}`,
   /** Sessions were signed out or revoked; every process drops them from its cache. Payload: SessionsRevoked. */
   sessionsRevoked: 'sessions.revoked',
+  /** Users' roles changed; every process drops what it cached about their sessions. Payload: UsersChanged. */
+  usersChanged: 'users.changed',
   /** API keys were revoked; every process drops them from its cache. Payload: { keyIds }. */
   apiKeysRevoked: 'api-keys.revoked',
   /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
@@ -48,6 +50,12 @@ export interface WalletChanged {
   currency: string;
 }
 
+/** A user wallet's status changed (frozen, unfrozen, closed): sent on the wallet's topic beside WalletChanged. */
+export interface WalletStatusChanged {
+  walletId: string;
+  status: 'ACTIVE' | 'FROZEN' | 'CLOSED';
+}
+
 export interface TransactionChanged {
   transactionId: string;
   walletId: string;
@@ -56,4 +64,12 @@ export interface TransactionChanged {
 
 export interface SessionsRevoked {
   sessionIds: string[];
+}
+
+export interface UsersChanged {
+  userIds: string[];
+}
+
+export interface ApiKeysRevoked {
+  keyIds: string[];
 }

@@ -2,10 +2,13 @@
 // walletUpdated subscription. Pub/sub delivers at least once and may reorder (two processes
 // publish after their own commits), so the feed keys everything on the wallet's entry sequence:
 // it listens first, then catches up from the ledger, drops what it has already sent, and fills
-// any gap from the ledger before passing a later event on.
+// any gap from the ledger before passing a later event on. After an outage of the pub/sub it
+// catches up from the ledger again (nothing later may come to reveal the gap). A wallet that is
+// frozen or closed ends its feeds with FORBIDDEN (reason WALLET_FROZEN / WALLET_CLOSED).
 import type { HistoryService, WalletEntry } from '../history/transactions.js';
-import type { PubSub } from './pubsub.js';
-import { topics, type WalletChanged } from './topics.js';
+import { isResync, type PubSub, type Resync } from './pubsub.js';
+import { AppError } from '../errors.js';
+import { topics, type WalletChanged, type WalletStatusChanged } from './topics.js';
 
 export interface WalletFeedEvent {
   walletId: string;
@@ -21,12 +24,19 @@ const PAGE = 500;
 
 export class ReplayTooLongError extends Error {}
 
+/** Why a feed ends, or cannot start, on a wallet that is frozen or closed (what authorised watching it is gone). */
+export const walletNotActive = (status: string) =>
+  new AppError('FORBIDDEN', `This wallet is ${status.toLowerCase()}: its live updates have ended. Query the wallet for its state.`, {
+    reason: status === 'FROZEN' ? 'WALLET_FROZEN' : 'WALLET_CLOSED',
+  });
+
 export async function openWalletFeed(
   deps: { pubsub: PubSub; history: HistoryService },
   wallet: { id: string; currency: string; sequence: bigint },
   afterSequence: bigint | null,
 ): Promise<AsyncIterableIterator<WalletFeedEvent>> {
-  const live = await deps.pubsub.subscribe<WalletChanged>(topics.wallet(wallet.id));
+  // RESYNC: the pub/sub was away, and what was published meanwhile may have missed us.
+  const live = await deps.pubsub.subscribe<WalletChanged | WalletStatusChanged | Resync>(topics.wallet(wallet.id), { resync: true });
   const toEvent = (e: WalletEntry): WalletFeedEvent => ({
     walletId: e.walletId,
     sequence: e.sequence,
@@ -57,6 +67,14 @@ export async function openWalletFeed(
     }
     yield* catchUp(null);
     for await (const message of live) {
+      if (isResync(message)) {
+        yield* catchUp(null);
+        continue;
+      }
+      if ('status' in message) {
+        if (message.status !== 'ACTIVE') throw walletNotActive(message.status);
+        continue;
+      }
       const sequence = BigInt(message.sequence);
       if (sequence <= last) continue;
       if (sequence > last + 1n) yield* catchUp(sequence - 1n);

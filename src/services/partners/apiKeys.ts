@@ -3,14 +3,17 @@
 // as a SHA-256 (190 random bits need no slow hash) and shown once, at creation. Keys carry scopes
 // (checked per field by the API), act for their merchant with STAFF powers, and run only their
 // client's trusted documents. Verified keys are cached briefly per process; a revocation removes
-// the key from every process's cache at once (pub/sub), and the cache bounds a lost message.
+// the key from every process's cache at once (written to the outbox with the revocation, so a
+// Redis outage delays it but never loses it), and ends what the key holds open (onRevoked).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { failure, parseInput, success, type Outcome } from '../errors.js';
+import { writeOutbox, type OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
-import { topics } from '../events/topics.js';
+import { topics, type ApiKeysRevoked } from '../events/topics.js';
 import type { MerchantService } from '../merchants/merchants.js';
 import { isUuid, randomChars } from '../ids.js';
 
@@ -46,6 +49,10 @@ export interface ApiKeyService {
   revoke(ownerId: string, keyId: string): Promise<Outcome<ApiKeyRecord>>;
   /** The principal of a presented key, or null (unknown, wrong, revoked). */
   authenticate(key: string): Promise<ApiKeyPrincipal | null>;
+  /** Of these keys, the ones not revoked, read from the database (for re-checks, not per request). */
+  liveAmong(keyIds: string[]): Promise<Set<string>>;
+  /** Called with revoked key ids (from this process, and from others once listening); 'recheck' after a broadcast outage. */
+  onRevoked(listener: (keyIds: string[] | 'recheck') => void): () => void;
   /** Listens for revocations from other processes; returns a stop function. */
   listen(): Promise<() => Promise<void>>;
 }
@@ -65,13 +72,24 @@ const createSchema = z.object({
 
 const toRecord = (r: Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow']>>): ApiKeyRecord => ({ ...r, scopes: r.scopes as ApiScope[] });
 
-export function createApiKeyService(deps: { prisma: PrismaClient; merchants: MerchantService; pubsub: PubSub; defaultClient: string; log: Logger }): ApiKeyService {
+export function createApiKeyService(deps: {
+  prisma: PrismaClient;
+  merchants: MerchantService;
+  pubsub: PubSub;
+  outbox: OutboxPublisher;
+  defaultClient: string;
+  log: Logger;
+}): ApiKeyService {
   const { prisma, log } = deps;
   const cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
   const lastTouched = new Map<string, number>();
+  const revocations = new EventEmitter();
+  revocations.setMaxListeners(0);
 
-  function forget(keyIds: string[]) {
-    for (const [hash, entry] of cache) if (entry.principal && keyIds.includes(entry.principal.keyId)) cache.delete(hash);
+  function forget(keyIds: string[] | 'recheck') {
+    if (keyIds === 'recheck') cache.clear();
+    else for (const [hash, entry] of cache) if (entry.principal && keyIds.includes(entry.principal.keyId)) cache.delete(hash);
+    revocations.emit('revoked', keyIds);
   }
 
   return {
@@ -106,9 +124,12 @@ export function createApiKeyService(deps: { prisma: PrismaClient; merchants: Mer
       if (!row || !(await deps.merchants.forMember(ownerId, row.merchantId, ['OWNER']))) {
         return failure('NOT_FOUND', 'No API key of a merchant you own has that id.', 'id');
       }
-      const revoked = row.revokedAt ? row : await prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+      const { revoked, events } = await prisma.$transaction(async (tx) => ({
+        revoked: row.revokedAt ? row : await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } }),
+        events: await writeOutbox(tx, [{ topic: topics.apiKeysRevoked, payload: { keyIds: [keyId] } satisfies ApiKeysRevoked }]),
+      }));
       forget([keyId]);
-      await deps.pubsub.publish(topics.apiKeysRevoked, { keyIds: [keyId] });
+      deps.outbox.publishCommitted(events);
       log.info({ apiKeyId: keyId }, 'API key revoked');
       return success(toRecord(revoked));
     },
@@ -125,7 +146,8 @@ export function createApiKeyService(deps: { prisma: PrismaClient; merchants: Mer
         ? { keyId: row.id, merchantId: row.merchantId, scopes: row.scopes as ApiScope[], client: row.client, createdBy: row.createdBy }
         : null;
       if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { principal, until: Date.now() + CACHE_MS });
+      // While the broadcast channel is down a revocation elsewhere would not reach the cache.
+      if (deps.pubsub.isUp()) cache.set(hash, { principal, until: Date.now() + CACHE_MS });
       // last used: written at most once a minute per key, not on every request.
       if (principal && (lastTouched.get(principal.keyId) ?? 0) < Date.now() - 60_000) {
         lastTouched.set(principal.keyId, Date.now());
@@ -136,12 +158,26 @@ export function createApiKeyService(deps: { prisma: PrismaClient; merchants: Mer
       return principal;
     },
 
+    async liveAmong(keyIds) {
+      if (!keyIds.length) return new Set();
+      const rows = await prisma.apiKey.findMany({ where: { id: { in: keyIds }, revokedAt: null }, select: { id: true } });
+      return new Set(rows.map((r) => r.id));
+    },
+
+    onRevoked(listener) {
+      revocations.on('revoked', listener);
+      return () => void revocations.off('revoked', listener);
+    },
+
     async listen() {
-      const events = await deps.pubsub.subscribe<{ keyIds: string[] }>(topics.apiKeysRevoked, { internal: true });
+      const events = await deps.pubsub.subscribe<ApiKeysRevoked>(topics.apiKeysRevoked, { internal: true });
       const done = (async () => {
         for await (const event of events) forget(event.keyIds);
       })();
+      // Down: the cache stops filling; back: it is emptied and open connections re-checked.
+      const stopWatching = deps.pubsub.onStateChange((up) => (up ? forget('recheck') : cache.clear()));
       return async () => {
+        stopWatching();
         await events.return?.();
         await done;
       };

@@ -1,6 +1,7 @@
 // Counters for abuse limits: in Redis when there is one (shared by every server process),
-// in memory on the embedded default (one process).
-import type { Redis } from 'ioredis';
+// in memory on the embedded default (one process). While Redis is unreachable the counting goes
+// on in process (the same limits, per process), and Redis takes over again when it is back.
+import type { SharedRedis } from '../../db/redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface LimiterSpec {
@@ -11,11 +12,19 @@ export interface LimiterSpec {
 
 export type LimiterFactory = (spec: LimiterSpec) => RateLimiterAbstract;
 
-export function createLimiterFactory(redis?: Redis, prefix = ''): LimiterFactory {
-  return ({ keyPrefix, points, durationSeconds }) =>
-    redis
-      ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}rl:${keyPrefix}`, points, duration: durationSeconds })
-      : new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
+export function createLimiterFactory(shared?: SharedRedis, prefix = ''): LimiterFactory {
+  return ({ keyPrefix, points, durationSeconds }) => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
+    if (!shared) return memory;
+    // The library's own fallback: a store error runs the same operation on the insurance limiter.
+    return new RateLimiterRedis({
+      storeClient: shared.client,
+      keyPrefix: `${prefix}rl:${keyPrefix}`,
+      points,
+      duration: durationSeconds,
+      insuranceLimiter: memory,
+    });
+  };
 }
 
 /** Consumes a point; returns null when allowed, or the seconds to wait when refused. */
@@ -57,40 +66,53 @@ const estimate = (current: number, previous: number, elapsed: number) => Math.ce
  * EXPIRE NX of the current bucket, GET of the previous one; no MULTI: a lost EXPIRE only lets a
  * bucket live longer); in memory on the embedded default.
  */
-export function createWindowCounter(redis: Redis | undefined, prefix: string, windowsSeconds: number[]): WindowCounter {
+export function createWindowCounter(shared: SharedRedis | undefined, prefix: string, windowsSeconds: number[]): WindowCounter {
   const keyOf = (key: string, seconds: number, bucket: number) => `${prefix}wc:${seconds}:${bucket}:${key}`;
-  if (redis) {
-    return {
-      async hit(keys) {
-        if (!keys.length) return [];
-        const now = Date.now();
-        const pipeline = redis.pipeline();
-        for (const key of keys) {
-          for (const s of windowsSeconds) {
-            const { bucket } = position(s, now);
-            pipeline.incr(keyOf(key, s, bucket)).expire(keyOf(key, s, bucket), 2 * s, 'NX').get(keyOf(key, s, bucket - 1));
-          }
-        }
-        const replies = (await pipeline.exec()) ?? [];
-        const per = windowsSeconds.length * 3;
-        return keys.map((_k, k) =>
-          windowsSeconds.map((s, i) => {
-            const base = k * per + i * 3;
-            return estimate(Number(replies[base]?.[1] ?? 0), Number(replies[base + 2]?.[1] ?? 0), position(s, now).elapsed);
-          }),
-        );
-      },
-      async peek(key) {
-        const now = Date.now();
-        const names = windowsSeconds.flatMap((s) => {
+  const local = createMemoryWindowCounter(keyOf, prefix, windowsSeconds);
+  if (!shared) return local;
+  const redis = shared.client;
+  const inRedis: WindowCounter = {
+    async hit(keys) {
+      if (!keys.length) return [];
+      const now = Date.now();
+      const pipeline = redis.pipeline();
+      for (const key of keys) {
+        for (const s of windowsSeconds) {
           const { bucket } = position(s, now);
-          return [keyOf(key, s, bucket), keyOf(key, s, bucket - 1)];
-        });
-        const values = (await redis.mget(names)).map((v) => Number(v ?? 0));
-        return windowsSeconds.map((s, i) => estimate(values[i * 2]!, values[i * 2 + 1]!, position(s, now).elapsed));
-      },
-    };
-  }
+          pipeline.incr(keyOf(key, s, bucket)).expire(keyOf(key, s, bucket), 2 * s, 'NX').get(keyOf(key, s, bucket - 1));
+        }
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      const per = windowsSeconds.length * 3;
+      return keys.map((_k, k) =>
+        windowsSeconds.map((s, i) => {
+          const base = k * per + i * 3;
+          return estimate(Number(replies[base]?.[1] ?? 0), Number(replies[base + 2]?.[1] ?? 0), position(s, now).elapsed);
+        }),
+      );
+    },
+    async peek(key) {
+      const now = Date.now();
+      const names = windowsSeconds.flatMap((s) => {
+        const { bucket } = position(s, now);
+        return [keyOf(key, s, bucket), keyOf(key, s, bucket - 1)];
+      });
+      const values = (await redis.mget(names)).map((v) => Number(v ?? 0));
+      return windowsSeconds.map((s, i) => estimate(values[i * 2]!, values[i * 2 + 1]!, position(s, now).elapsed));
+    },
+  };
+  // Redis unreachable, or lost mid-call: this call is counted in process.
+  return {
+    hit: (keys) => (shared.isUp() ? inRedis.hit(keys).catch(() => local.hit(keys)) : local.hit(keys)),
+    peek: (key) => (shared.isUp() ? inRedis.peek(key).catch(() => local.peek(key)) : local.peek(key)),
+  };
+}
+
+function createMemoryWindowCounter(
+  keyOf: (key: string, seconds: number, bucket: number) => string,
+  prefix: string,
+  windowsSeconds: number[],
+): WindowCounter {
   const counts = new Map<string, number>();
   let sweptAt = Date.now();
   const read = (key: string, s: number, now: number) => {

@@ -3,7 +3,10 @@
 // Redis the take is one Lua script (atomic across server processes); in memory on the embedded
 // default. rate-limiter-flexible (used for sign-in and sign-up windows) offers fixed windows and
 // a two-window approximation of bursts, not a bucket: this is the refill a partner can plan by.
-import type { Redis } from 'ioredis';
+// While Redis is unreachable each process keeps its own buckets at the same rates, so the limit
+// still holds per process (with N processes a caller may get up to N times the rate until Redis
+// is back); when it returns, the shared buckets take over.
+import type { SharedRedis } from '../../db/redis.js';
 import type { Logger } from '../../logger.js';
 import { createBatcher } from '../batching/batcher.js';
 
@@ -34,34 +37,44 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
 return tostring(wait)`;
 
-export function createTokenBucket(redis: Redis | undefined, prefix: string, spec: BucketSpec, log: Logger): TokenBucket {
-  if (redis) {
-    // EVALSHA after the first call (ioredis keeps the script's hash): the script is not resent.
-    if (!('walletTakeToken' in redis)) redis.defineCommand('walletTakeToken', { numberOfKeys: 1, lua: TAKE });
-    // Takes arriving together leave in one pipelined write: on a path taken by every
-    // request, the socket write costs more than the script (docs/performance.md).
-    const batcher = createBatcher<string, number>(
-      async (keys) => {
-        const pipeline = redis.pipeline();
-        const now = Date.now();
-        for (const key of keys) (pipeline as unknown as { walletTakeToken(...args: (string | number)[]): void }).walletTakeToken(`${prefix}tb:${key}`, spec.perSecond, spec.burst, now);
-        const replies = (await pipeline.exec()) ?? [];
-        return replies.map(([err, wait]) => {
-          if (err) throw err;
-          return Number(wait);
-        });
-      },
-      // No waiting for company: one pipeline is in flight, and takes arriving meanwhile form the next.
-      { windowMs: 0, maxBatch: 200, maxInFlight: 1 },
-      { what: 'rate limit', log },
-    );
-    return {
-      async take(key) {
+export function createTokenBucket(shared: SharedRedis | undefined, prefix: string, spec: BucketSpec, log: Logger): TokenBucket {
+  const local = createMemoryBucket(spec);
+  if (!shared) return local;
+  const redis = shared.client;
+  // EVALSHA after the first call (ioredis keeps the script's hash): the script is not resent.
+  if (!('walletTakeToken' in redis)) redis.defineCommand('walletTakeToken', { numberOfKeys: 1, lua: TAKE });
+  // Takes arriving together leave in one pipelined write: on a path taken by every
+  // request, the socket write costs more than the script (docs/performance.md).
+  const batcher = createBatcher<string, number>(
+    async (keys) => {
+      const pipeline = redis.pipeline();
+      const now = Date.now();
+      for (const key of keys) (pipeline as unknown as { walletTakeToken(...args: (string | number)[]): void }).walletTakeToken(`${prefix}tb:${key}`, spec.perSecond, spec.burst, now);
+      const replies = (await pipeline.exec()) ?? [];
+      return replies.map(([err, wait]) => {
+        if (err) throw err;
+        return Number(wait);
+      });
+    },
+    // No waiting for company: one pipeline is in flight, and takes arriving meanwhile form the next.
+    { windowMs: 0, maxBatch: 200, maxInFlight: 1 },
+    { what: 'rate limit', log },
+  );
+  return {
+    async take(key) {
+      if (!shared.isUp()) return local.take(key);
+      try {
         const wait = await batcher.run(key);
         return wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : null;
-      },
-    };
-  }
+      } catch {
+        // Lost mid-request: this request is counted here; the state change is logged once by the connection.
+        return local.take(key);
+      }
+    },
+  };
+}
+
+function createMemoryBucket(spec: BucketSpec): TokenBucket {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     async take(key) {

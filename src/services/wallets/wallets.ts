@@ -5,6 +5,8 @@ import { big, type Sql } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Currencies } from '../money/currencies.js';
 import { failure, success, type Outcome } from '../errors.js';
+import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
+import { topics, type WalletStatusChanged } from '../events/topics.js';
 
 export type WalletStatus = 'ACTIVE' | 'FROZEN' | 'CLOSED';
 
@@ -48,6 +50,31 @@ export interface WalletService {
   setStatus(walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
 }
 
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/**
+ * Sets the status of the matching user wallets inside `tx` and writes the change to each wallet's
+ * topic, so live subscriptions on a wallet that stops being ACTIVE end (walletFeed.ts). The one
+ * way wallet statuses change; publish the returned events after commit.
+ */
+export async function changeWalletStatus(
+  tx: Tx,
+  where: { id?: string; userId?: string; status?: WalletStatus },
+  status: WalletStatus,
+): Promise<{ walletIds: string[]; events: OutboxEvent[] }> {
+  const changed = await tx.wallet.updateManyAndReturn({
+    where: { ...where, kind: 'USER', status: where.status ?? { not: status } },
+    data: { status, updatedAt: new Date() },
+    select: { id: true },
+  });
+  const walletIds = changed.map((w) => w.id);
+  const events = await writeOutbox(
+    tx,
+    walletIds.map((walletId) => ({ topic: topics.wallet(walletId), payload: { walletId, status } satisfies WalletStatusChanged })),
+  );
+  return { walletIds, events };
+}
+
 interface WalletRow {
   id: string;
   user_id: string | null;
@@ -72,7 +99,7 @@ const fromRow = (r: WalletRow): WalletRecord => ({
   createdAt: r.created_at,
 });
 
-export function createWalletService(deps: { prisma: PrismaClient; sql: Sql; currencies: Currencies }): WalletService {
+export function createWalletService(deps: { prisma: PrismaClient; sql: Sql; currencies: Currencies; outbox: OutboxPublisher }): WalletService {
   const { prisma, sql, currencies } = deps;
   return {
     async open(userId, currency) {
@@ -126,9 +153,12 @@ export function createWalletService(deps: { prisma: PrismaClient; sql: Sql; curr
     },
 
     async setStatus(walletId, status) {
-      const updated = await prisma.wallet.updateMany({ where: { id: walletId, kind: 'USER' }, data: { status, updatedAt: new Date() } });
-      if (!updated.count) return null;
-      return prisma.wallet.findUnique({ where: { id: walletId }, select: walletSelect });
+      const { wallet, events } = await prisma.$transaction(async (tx) => ({
+        events: (await changeWalletStatus(tx, { id: walletId }, status)).events,
+        wallet: await tx.wallet.findFirst({ where: { id: walletId, kind: 'USER' }, select: walletSelect }),
+      }));
+      deps.outbox.publishCommitted(events);
+      return wallet;
     },
   };
 }
