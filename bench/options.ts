@@ -66,7 +66,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-function positiveNumber(name: string, text: string | undefined, fallback: number, { integer = true } = {}): number {
+export function positiveNumber(name: string, text: string | undefined, fallback: number, { integer = true } = {}): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
@@ -124,12 +124,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     return pct / 100;
   });
 
-  const serverEnv: Record<string, string> = {};
-  for (const pair of values['server-env'] ?? []) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
-    if (!m) throw new UsageError(`--server-env takes KEY=VALUE, got "${pair}"`);
-    serverEnv[m[1]!] = m[2]!;
-  }
+  const serverEnv = parseServerEnv(values['server-env']);
 
   const subscribersPerWallet = positiveNumber('subscribers-per-wallet', values['subscribers-per-wallet'], 1);
   return {
@@ -156,3 +151,15 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     serverEnv,
   };
 }
+
+/** `--server-env KEY=VALUE` flags (repeatable) as settings. */
+export function parseServerEnv(pairs: string[] | undefined): Record<string, string> {
+  const serverEnv: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
+    if (!m) throw new UsageError(`--server-env takes KEY=VALUE, got "${pair}"`);
+    serverEnv[m[1]!] = m[2]!;
+  }
+  return serverEnv;
+}
+

@@ -5,8 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../scripts/ports.js';
 
 /** The JWT secret of every benchmark server; the benchmark signs its access tokens with it. */
 export const BENCH_JWT_SECRET = 'wallet-bench-jwt-secret-not-for-production-0123456789';
@@ -31,17 +31,6 @@ export interface ServerOptions {
   profileDir?: string;
   /** Where its warnings are reported (the first few in full, then a count). */
   onLine(line: string): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Settings every benchmark server gets: production mode, quiet logs, abuse limits out of the way. */

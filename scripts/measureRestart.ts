@@ -18,12 +18,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
@@ -52,14 +52,6 @@ const modes = values.modes.split(',').filter((m): m is Mode => m in MODES);
 const databases = values.databases.split(',').filter((d): d is DatabaseKind => d === 'embedded' || d === 'postgres');
 if (modes.includes('dist') && !existsSync(path.join(ROOT, 'dist/main.js'))) {
   throw new Error('dist/main.js is missing: run `npm run build` first (npm run measure:restart does).');
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 /** Production settings (so the start is the production one), with throwaway secrets. */

@@ -10,7 +10,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { print } from 'graphql';
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
 import { STRONG_PASSWORD, TEST_JWT_SECRET, uniqueEmail } from '../helpers/testServer.js';
+import { freePort } from '../../scripts/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const START_TIMEOUT_MS = 45_000;
@@ -27,14 +27,6 @@ const SignUp = graphql(`
     signUp(input: $input) { user { email } tokens { accessToken } userErrors { code } }
   }
 `);
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 let db: TestDatabase;
 beforeAll(async () => {

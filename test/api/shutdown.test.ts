@@ -17,6 +17,7 @@ import { graphql } from '../gql/index.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
 import { STRONG_PASSWORD, TEST_JWT_SECRET, uniqueEmail } from '../helpers/testServer.js';
 import { connectWs, type TestWsClient } from '../helpers/wsClient.js';
+import { freePort } from '../../scripts/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const START_TIMEOUT_MS = 45_000;
@@ -32,15 +33,6 @@ const MeUpdated = graphql(`
     meUpdated { id }
   }
 `);
-
-/** A port nobody is listening on right now: bind port 0, read what the OS chose, let it go. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 interface ServerProcess {
   child: ChildProcess;

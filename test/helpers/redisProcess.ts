@@ -2,19 +2,7 @@
 // abrupt outage a crash or a network cut gives) and start again on the same port. Nothing is
 // persisted (--save "" --appendonly no), so it comes back empty, as a Redis that lost its memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../scripts/ports.js';
 
 export class RedisProcess {
   private child: ChildProcess | undefined;
