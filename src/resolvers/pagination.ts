@@ -18,7 +18,7 @@ export function pageRequest(args: ConnectionArgs, isCursor: (c: string) => boole
   if (first != null && last != null) throw badUserInput('Pass either first or last, not both.', 'first');
   for (const [name, value] of [['first', first], ['last', last]] as const) {
     if (value != null && (value < 1 || value > MAX_PAGE_SIZE)) {
-      throw badUserInput(`${name} must be between 1 and ${MAX_PAGE_SIZE}, got ${value}.`, name);
+      throw badUserInput(`${name} must be between 1 and ${MAX_PAGE_SIZE}.`, name);
     }
   }
   for (const [name, value] of [['after', after], ['before', before]] as const) {

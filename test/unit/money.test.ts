@@ -62,12 +62,15 @@ describe('parseAmount', () => {
     const result = parseAmount(text, currency);
     expect(result).toMatchObject({ ok: false, problem: 'PRECISION' });
     expect(result.ok || result.message).toContain(currency);
+    // What was typed may be a card number in the wrong field: never repeated back.
+    expect(result.ok || result.message).not.toContain(text);
   });
 
   it.each(['1e3', ' 1', '1 ', '1.', '.5', '', 'abc', '--1', '-', '1,000.00', '1.2.3', '١٢', '0x10', 'Infinity', 'NaN'])(
     '%j is not a decimal amount → FORMAT',
     (text) => {
-      expect(parseAmount(text, 'USD')).toMatchObject({ ok: false, problem: 'FORMAT' });
+      // The same words whatever was typed: nothing of it is repeated back.
+      expect(parseAmount(text, 'USD')).toEqual({ ok: false, problem: 'FORMAT', message: 'not a decimal amount like "12.50"' });
     },
   );
 

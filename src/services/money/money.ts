@@ -42,10 +42,10 @@ export function parseAmount(
   currency: string,
 ): { ok: true; amount: bigint } | { ok: false; problem: AmountProblem; message: string } {
   if (!isCurrencyCode(currency)) {
-    return { ok: false, problem: 'UNKNOWN_CURRENCY', message: `${currency} is not an ISO 4217 currency code` };
+    return { ok: false, problem: 'UNKNOWN_CURRENCY', message: 'not an ISO 4217 currency code we support' };
   }
   const m = DECIMAL.exec(text);
-  if (!m) return { ok: false, problem: 'FORMAT', message: `"${text}" is not a decimal amount like "12.50"` };
+  if (!m) return { ok: false, problem: 'FORMAT', message: 'not a decimal amount like "12.50"' };
   const [, minus, whole, fraction = ''] = m;
   const exp = currencyExponent(currency);
   const significant = fraction.replace(/0+$/, '');
@@ -53,7 +53,7 @@ export function parseAmount(
     return {
       ok: false,
       problem: 'PRECISION',
-      message: `${currency} allows ${exp} decimal place${exp === 1 ? '' : 's'}, got "${text}"`,
+      message: `${currency} allows ${exp} decimal place${exp === 1 ? '' : 's'}`,
     };
   }
   const minor = BigInt(whole! + significant.padEnd(exp, '0'));
