@@ -1,7 +1,7 @@
 // The committed SDL: where it lives and how it is printed (shared by the script and the drift test).
 import { fileURLToPath } from 'node:url';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { schema } from '../src/resolvers/index.js';
+import { schema } from '../src/graphqlSchema.js';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 

@@ -1,8 +1,15 @@
-// AML cases: the admins' list and decisions.
+// AML cases: loading one, its transactions, the admins' list and decisions.
 import { builder } from '../schema/builder.js';
 import { AmlCaseRef, AmlCaseStatusEnum, DecideAmlCaseInput, DecideAmlCasePayload } from '../schema/aml.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+loadNodeWith(AmlCaseRef, (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.aml.get(id) : null));
+
+builder.objectField(AmlCaseRef, 'transactionIds', (t) =>
+  t.idList({ description: 'The ledger transactions involved.', resolve: (c, _args, ctx) => ctx.services.aml.transactionIds(c.id) }),
+);
 
 builder.queryField('amlCases', (t) =>
   t.connection(

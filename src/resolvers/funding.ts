@@ -1,4 +1,5 @@
-// Adding funds, withdrawing, the viewer's deposits and withdrawals, and their live status.
+// Adding funds, withdrawing, the viewer's deposits and withdrawals (with what they link to), and
+// their live status.
 import { builder } from '../schema/builder.js';
 import {
   AddFundsInput,
@@ -9,10 +10,41 @@ import {
   WithdrawInput,
   WithdrawPayload,
 } from '../schema/funding.js';
+import { PaymentMethodRef } from '../schema/paymentMethods.js';
+import { TransactionRef } from '../schema/wallet.js';
 import { notFound } from '../services/errors.js';
 import { topics, type FundingChanged } from '../services/events/topics.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+loadNodeWith(FundingOperationRef, (id, ctx) => (ctx.viewer ? ctx.services.funding.get(ctx.viewer.userId, id) : null));
+
+builder.objectFields(FundingOperationRef, (t) => ({
+  paymentMethod: t.field({
+    type: PaymentMethodRef,
+    nullable: true,
+    description: 'Null once the method was removed.',
+    resolve: (f, _args, ctx) => ctx.services.paymentMethods.get(f.userId, f.paymentMethodId),
+  }),
+  transaction: t.field({
+    type: TransactionRef,
+    nullable: true,
+    description: 'The ledger transaction that posted the money.',
+    resolve: (f, _args, ctx) => (f.transactionId ? ctx.services.history.view(f.walletId, f.transactionId, f.userId) : null),
+  }),
+  reversalTransaction: t.field({
+    type: TransactionRef,
+    nullable: true,
+    resolve: (f, _args, ctx) => (f.reversalTransactionId ? ctx.services.history.view(f.walletId, f.reversalTransactionId, f.userId) : null),
+  }),
+  refundOf: t.field({
+    type: FundingOperationRef,
+    nullable: true,
+    description: 'For a refund to a card (kind WITHDRAWAL, paid to the card): the top-up it pays back.',
+    resolve: (f, _args, ctx) => (f.refundOfId ? ctx.services.funding.get(f.userId, f.refundOfId) : null),
+  }),
+}));
 
 builder.mutationField('addFunds', (t) =>
   t.field({

@@ -1,10 +1,33 @@
-// KYC: submit, status, live updates, and the admins' review queue and decisions.
+// KYC: submit, status, live updates, loading a case and its decisions, and the admins' review
+// queue and decisions.
 import { builder } from '../schema/builder.js';
-import { DecideKycInput, DecideKycPayload, KycCaseRef, KycStatusRef, SubmitKycInput, SubmitKycPayload } from '../schema/kyc.js';
+import {
+  DecideKycInput,
+  DecideKycPayload,
+  KycCaseDecisionRef,
+  KycCaseRef,
+  KycStatusRef,
+  SubmitKycInput,
+  SubmitKycPayload,
+} from '../schema/kyc.js';
 import { badUserInput, notFound } from '../services/errors.js';
 import { topics, type KycChanged } from '../services/events/topics.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+loadNodeWith(KycCaseRef, (id, ctx) =>
+  ctx.viewer ? ctx.services.kyc.get({ userId: ctx.viewer.userId, admin: ctx.viewer.roles.includes('ADMIN') }, id) : null,
+);
+
+builder.objectField(KycCaseRef, 'decisions', (t) =>
+  t.field({
+    type: [KycCaseDecisionRef],
+    authScopes: { admin: true },
+    description: 'Admins only: every decision with who and why.',
+    resolve: (c, _args, ctx) => ctx.services.kyc.decisions(c.id),
+  }),
+);
 
 builder.mutationField('submitKyc', (t) =>
   t.field({

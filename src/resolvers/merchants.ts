@@ -1,15 +1,20 @@
 // Merchants: registration and members, payment requests, paying them, refunds, the merchant's
-// payments and the live checkout feed. Thin: the services decide and authorise. Fields a partner
-// may use with an API key say so with `apiScope` (the key acts as STAFF of its own merchant).
-import { merchantActor } from '../schema/actors.js';
+// payments and the live checkout feed, and the fields of Merchant, PaymentRequest and
+// MerchantPayment that are read through a service. Thin: the services decide and authorise.
+// Fields a partner may use with an API key say so with `apiScope` (the key acts as STAFF of its
+// own merchant).
+import { merchantActor, optionalActor } from './actors.js';
 import { builder } from '../schema/builder.js';
 import {
   AddMerchantMemberInput,
   AddMerchantMemberPayload,
   CreatePaymentRequestInput,
+  MerchantBalanceRef,
+  MerchantMemberRef,
   MerchantPaymentFilterInput,
   MerchantPaymentRef,
   MerchantRef,
+  MerchantRefundRef,
   PaymentRequestPayload,
   PaymentRequestRef,
   PayPaymentRequestInput,
@@ -18,12 +23,68 @@ import {
   RefundPaymentPayload,
   RegisterMerchantInput,
   RegisterMerchantPayload,
+  SettlementLineRef,
 } from '../schema/merchants.js';
 import { badUserInput, notFound } from '../services/errors.js';
 import type { PaymentRequestChanged } from '../services/events/topics.js';
 import { topics } from '../services/events/topics.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+// A merchant is loaded through the caller's membership (or API key), with their role.
+loadNodeWith(MerchantRef, (id, ctx) => {
+  const actor = optionalActor(ctx);
+  return actor ? ctx.services.merchants.forActor(actor, id) : null;
+});
+
+builder.objectFields(MerchantRef, (t) => ({
+  members: t.field({
+    type: [MerchantMemberRef],
+    description: 'OWNER only (empty for STAFF).',
+    resolve: (m, _a, ctx) => (m.role === 'OWNER' ? ctx.services.merchants.members(m.id) : []),
+  }),
+  balances: t.field({ type: [MerchantBalanceRef], resolve: (m, _a, ctx) => ctx.services.merchants.balances(m.id) }),
+  staticPaymentRequest: t.field({
+    type: PaymentRequestRef,
+    description: 'The static QR code to print: the payer enters the amount; it never expires.',
+    resolve: (m, _a, ctx) => ctx.services.paymentRequests.staticFor(m.id),
+  }),
+  settlement: t.field({
+    type: [SettlementLineRef],
+    args: { day: t.arg.string({ required: true, description: 'A UTC day, YYYY-MM-DD.' }) },
+    resolve: (m, { day }, ctx) => ctx.services.merchantPayments.settlement(m.id, day),
+  }),
+}));
+
+builder.objectFields(PaymentRequestRef, (t) => ({
+  url: t.string({ description: 'The payment link (the hosted payment page).', resolve: (r, _a, ctx) => ctx.services.paymentRequests.urlOf(r.code) }),
+  qrCodePngUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.png` }),
+  qrCodeSvgUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.svg` }),
+  qrCodeDataUrl: t.string({
+    description: 'The QR code as a PNG data URL (data:image/png;base64,…), encoding `url`.',
+    resolve: (r, _a, ctx) => ctx.services.paymentRequests.qrDataUrl(r.code),
+  }),
+  reference: t.string({
+    nullable: true,
+    description: 'The merchant\'s own reference (order number); null unless you are a member of the merchant.',
+    resolve: async (r, _a, ctx) => {
+      const actor = optionalActor(ctx);
+      return actor && (await ctx.services.merchants.forActor(actor, r.merchantId)) ? r.reference : null;
+    },
+  }),
+}));
+
+// A payment is loaded for members of its merchant (or its API key) only.
+loadNodeWith(MerchantPaymentRef, async (id, ctx) => {
+  const actor = optionalActor(ctx);
+  const payment = actor ? await ctx.services.merchantPayments.get(id) : null;
+  return payment && (await ctx.services.merchants.forActor(actor!, payment.merchantId)) ? payment : null;
+});
+
+builder.objectField(MerchantPaymentRef, 'refunds', (t) =>
+  t.field({ type: [MerchantRefundRef], resolve: (p, _a, ctx) => ctx.services.merchantPayments.refundsOf(p.id) }),
+);
 
 builder.queryField('myMerchants', (t) =>
   t.field({

@@ -1,7 +1,16 @@
-// API keys: created and revoked by a merchant's OWNER, signed in (never with an API key).
+// API keys: listed, created and revoked by a merchant's OWNER, signed in (never with an API key).
 import { builder } from '../schema/builder.js';
-import { CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/partners.js';
+import { MerchantRef } from '../schema/merchants.js';
+import { ApiKeyRef, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/partners.js';
 import { payload } from './payload.js';
+
+builder.objectField(MerchantRef, 'apiKeys', (t) =>
+  t.field({
+    type: [ApiKeyRef],
+    description: 'OWNER only (empty otherwise), newest first.',
+    resolve: (m, _a, ctx) => (m.role === 'OWNER' ? ctx.services.apiKeys.list(m.id) : []),
+  }),
+);
 
 builder.mutationField('createApiKey', (t) =>
   t.field({

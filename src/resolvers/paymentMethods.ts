@@ -1,4 +1,4 @@
-// Payment methods: list, add, verify, remove, choose the default. The viewer's own only.
+// Payment methods: load, list, add, verify, remove, choose the default. The viewer's own only.
 import { builder } from '../schema/builder.js';
 import {
   AddBankAccountInput,
@@ -12,7 +12,11 @@ import {
   VerifyBankAccountInput,
   VerifyBankAccountPayload,
 } from '../schema/paymentMethods.js';
+import { loadNodeWith } from './nodes.js';
 import { payload } from './payload.js';
+
+// Owners only: payment methods are not even shown to admins through the API.
+loadNodeWith(PaymentMethodRef, (id, ctx) => (ctx.viewer ? ctx.services.paymentMethods.get(ctx.viewer.userId, id) : null));
 
 const asPaymentMethod = <T>(paymentMethod: T) => ({ paymentMethod });
 

@@ -1,8 +1,11 @@
-// Risk reviews: the admins' queue and decisions.
+// Risk reviews: loading one, the admins' queue and decisions.
 import { builder } from '../schema/builder.js';
 import { DecideRiskReviewInput, DecideRiskReviewPayload, RiskReviewRef, RiskReviewStatusEnum } from '../schema/risk.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+loadNodeWith(RiskReviewRef, (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.riskReviews.get(id) : null));
 
 builder.queryField('riskReviewQueue', (t) =>
   t.connection(

@@ -1,10 +1,11 @@
 // Live updates over WebSocket. Each subscription only ever listens to the viewer's own topics.
 import { builder } from '../schema/builder.js';
 import { UserRef } from '../schema/user.js';
-import { TransactionRef, viewerOf, WalletEventRef, WalletRef } from '../schema/wallet.js';
+import { TransactionRef, WalletEventRef, WalletRef } from '../schema/wallet.js';
 import { badUserInput, notFound } from '../services/errors.js';
 import { openWalletFeed, ReplayTooLongError, walletNotActive, type WalletFeedEvent } from '../services/events/walletFeed.js';
 import { topics, type ProfileChanged, type TransactionChanged } from '../services/events/topics.js';
+import { viewerOf } from './actors.js';
 
 builder.subscriptionField('meUpdated', (t) =>
   t.field({

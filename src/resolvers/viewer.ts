@@ -1,4 +1,5 @@
-// The signed-in user's own account: me, profile edits, credential changes, sessions.
+// The signed-in user's own account: me, profile edits, credential changes, sessions; loading a
+// user or a session by id.
 import { builder } from '../schema/builder.js';
 import {
   ChangeEmailInput,
@@ -12,8 +13,19 @@ import {
 } from '../schema/auth.js';
 import { SessionRef, UserRef } from '../schema/user.js';
 import { notFound } from '../services/errors.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+// Yourself, or anyone for an admin.
+loadNodeWith(UserRef, (id, ctx) => {
+  const v = ctx.viewer;
+  if (!v || (v.userId !== id && !v.roles.includes('ADMIN'))) return null;
+  return ctx.loaders.user.load(id);
+});
+
+// Only the owner can load a session through node(id).
+loadNodeWith(SessionRef, (id, ctx) => (ctx.viewer ? ctx.services.sessions.get(ctx.viewer.userId, id) : null));
 
 builder.queryField('me', (t) =>
   t.field({

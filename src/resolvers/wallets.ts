@@ -1,15 +1,44 @@
-// Wallet reads and wallet administration.
+// Wallet reads (wallets and transactions by id, a user's wallets, history, what a walletUpdated
+// event links to) and wallet administration.
 import { builder } from '../schema/builder.js';
 import { MoneyRef } from '../schema/money.js';
 import { AdminSetWalletStatusInput, AdminSetWalletStatusPayload, OpenWalletInput, OpenWalletPayload, TransactionFilterInput } from '../schema/transfers.js';
 import { UserRef } from '../schema/user.js';
-import { TransactionRef, viewerOf, WalletRef } from '../schema/wallet.js';
+import { TransactionRef, WalletEventRef, WalletRef } from '../schema/wallet.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { notFound } from '../services/errors.js';
 import { parseTransactionFilter } from '../services/history/transactions.js';
 import { decodeSequenceCursor } from '../services/pagination.js';
+import { viewerOf } from './actors.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+loadNodeWith(WalletRef, (id, ctx) => (ctx.viewer ? ctx.services.wallets.getVisible(viewerOf(ctx.viewer), id) : null));
+
+loadNodeWith(TransactionRef, (id, ctx) => (ctx.viewer ? ctx.services.history.viewForUser(id, ctx.viewer.userId) : null));
+
+builder.objectField(TransactionRef, 'wallet', (t) =>
+  t.field({
+    type: WalletRef,
+    resolve: async (tx, _args, ctx) => (await ctx.loaders.wallet.load(tx.walletId))!,
+  }),
+);
+
+builder.objectFields(WalletEventRef, (t) => ({
+  wallet: t.field({
+    type: WalletRef,
+    description: 'The wallet as it is now (balance includes holds).',
+    resolve: async (e, _args, ctx) => {
+      ctx.loaders.wallet.clear(e.walletId);
+      return (await ctx.loaders.wallet.load(e.walletId))!;
+    },
+  }),
+  transaction: t.field({
+    type: TransactionRef,
+    resolve: async (e, _args, ctx) => (await ctx.services.history.view(e.walletId, e.transactionId, ctx.viewer!.userId))!,
+  }),
+}));
 
 /** The wallet if the viewer may see it; NOT_FOUND otherwise, so ids of others cannot be probed. */
 async function visibleWallet(ctx: GraphQLContext, walletId: string) {

@@ -1,4 +1,4 @@
-// AML cases, for admins only.
+// AML cases, for admins only. Loading a case and its transactionIds: src/resolvers/aml.ts.
 import type { AmlCaseRecord } from '../services/compliance/aml.js';
 import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
@@ -20,7 +20,6 @@ export const AmlCaseRef = builder.objectRef<AmlCaseRecord>('AmlCase');
 builder.node(AmlCaseRef, {
   description: 'Something the compliance team must look at (admins only).',
   id: { resolve: (c) => c.id },
-  loadOne: (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.aml.get(id) : null),
   authScopes: { admin: true },
   fields: (t) => ({
     kind: t.field({ type: AmlCaseKindEnum, resolve: (c) => c.kind }),
@@ -30,7 +29,6 @@ builder.node(AmlCaseRef, {
     matchedEntry: t.string({ nullable: true, description: 'SANCTIONS: the list entry it matched.', resolve: (c) => (c.details as Details).matchedEntry ?? null }),
     score: t.float({ nullable: true, description: 'SANCTIONS: match score, 0..1.', resolve: (c) => (c.details as Details).score ?? null }),
     screenedAt: t.string({ nullable: true, description: 'SANCTIONS: SIGN_UP, KYC or PAYOUT.', resolve: (c) => (c.details as Details).screenedAt ?? null }),
-    transactionIds: t.idList({ description: 'The ledger transactions involved.', resolve: (c, _args, ctx) => ctx.services.aml.transactionIds(c.id) }),
     decidedBy: t.id({ nullable: true, resolve: (c) => c.decidedBy }),
     reason: t.exposeString('reason', { nullable: true }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),

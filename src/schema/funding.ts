@@ -1,11 +1,11 @@
-// Deposits and withdrawals as their owner sees them.
+// Deposits and withdrawals as their owner sees them. Loading one, and the fields that link to other
+// objects (paymentMethod, transaction, reversalTransaction, refundOf): src/resolvers/funding.ts.
 import type { FundingRecord } from '../services/funding/funding.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
 import { PaymentMethodRef } from './paymentMethods.js';
 import type { UserError } from '../services/errors.js';
 import { userErrorsField } from './userErrors.js';
-import { TransactionRef } from './wallet.js';
 
 export const FundingKindEnum = builder.enumType('FundingKind', { values: ['DEPOSIT', 'WITHDRAWAL'] as const });
 export const FundingStatusEnum = builder.enumType('FundingStatus', {
@@ -22,7 +22,6 @@ export const FundingOperationRef = builder.objectRef<FundingRecord>('FundingOper
 builder.node(FundingOperationRef, {
   description: 'Money added from a card or bank account (DEPOSIT), or paid out to a bank account (WITHDRAWAL).',
   id: { resolve: (f) => f.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.funding.get(ctx.viewer.userId, id) : null),
   // The owner, and admins (who start refunds on a user's behalf).
   authScopes: (f, ctx) => Boolean(ctx.viewer && (ctx.viewer.userId === f.userId || ctx.viewer.roles.includes('ADMIN'))),
   fields: (t) => ({
@@ -30,29 +29,6 @@ builder.node(FundingOperationRef, {
     status: t.field({ type: FundingStatusEnum, resolve: (f) => f.status }),
     amount: t.field({ type: MoneyRef, resolve: (f) => ({ amount: f.amount, currency: f.currency }) }),
     fee: t.field({ type: MoneyRef, description: 'Charged on top-up, as its own ledger transaction.', resolve: (f) => ({ amount: f.fee, currency: f.currency }) }),
-    paymentMethod: t.field({
-      type: PaymentMethodRef,
-      nullable: true,
-      description: 'Null once the method was removed.',
-      resolve: (f, _args, ctx) => ctx.services.paymentMethods.get(f.userId, f.paymentMethodId),
-    }),
-    transaction: t.field({
-      type: TransactionRef,
-      nullable: true,
-      description: 'The ledger transaction that posted the money.',
-      resolve: (f, _args, ctx) => (f.transactionId ? ctx.services.history.view(f.walletId, f.transactionId, f.userId) : null),
-    }),
-    reversalTransaction: t.field({
-      type: TransactionRef,
-      nullable: true,
-      resolve: (f, _args, ctx) => (f.reversalTransactionId ? ctx.services.history.view(f.walletId, f.reversalTransactionId, f.userId) : null),
-    }),
-    refundOf: t.field({
-      type: FundingOperationRef,
-      nullable: true,
-      description: 'For a refund to a card (kind WITHDRAWAL, paid to the card): the top-up it pays back.',
-      resolve: (f, _args, ctx) => (f.refundOfId ? ctx.services.funding.get(f.userId, f.refundOfId) : null),
-    }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why an admin started it (refunds).' }),
     failureCode: t.exposeString('failureCode', { nullable: true, description: "The processor's code, e.g. card_declined, R01." }),
     failureMessage: t.exposeString('failureMessage', { nullable: true }),

@@ -1,4 +1,5 @@
 // KYC cases as their owner and admins see them. The document number never appears: its last four only.
+// Loading a case and its decisions: src/resolvers/kyc.ts.
 import type { KycCaseRecord, KycDecisionRecord } from '../services/compliance/kyc.js';
 import type { KycTier } from '../services/compliance/limits.js';
 import type { UserError } from '../services/errors.js';
@@ -36,7 +37,7 @@ const DocumentRef = builder.objectRef<KycCaseRecord>('KycDocument').implement({
   }),
 });
 
-const DecisionRef = builder.objectRef<KycDecisionRecord>('KycCaseDecision').implement({
+export const KycCaseDecisionRef = builder.objectRef<KycDecisionRecord>('KycCaseDecision').implement({
   description: 'A decision on a case: by the provider (decidedBy null) or an admin.',
   fields: (t) => ({
     decision: t.field({ type: KycCaseStatusEnum, resolve: (d) => d.decision as 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW' }),
@@ -50,7 +51,6 @@ export const KycCaseRef = builder.objectRef<KycCaseRecord>('KycCase');
 
 builder.node(KycCaseRef, {
   id: { resolve: (c) => c.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.kyc.get({ userId: ctx.viewer.userId, admin: ctx.viewer.roles.includes('ADMIN') }, id) : null),
   // The owner, and admins (who review cases). Nobody else, not even to learn a case exists.
   authScopes: (c, ctx) => Boolean(ctx.viewer && (ctx.viewer.userId === c.userId || ctx.viewer.roles.includes('ADMIN'))),
   fields: (t) => ({
@@ -61,12 +61,6 @@ builder.node(KycCaseRef, {
     address: t.field({ type: AddressRef, resolve: (c) => c.address as unknown as Address }),
     document: t.field({ type: DocumentRef, nullable: true, resolve: (c) => (c.documentType ? c : null) }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it was rejected or referred.' }),
-    decisions: t.field({
-      type: [DecisionRef],
-      authScopes: { admin: true },
-      description: 'Admins only: every decision with who and why.',
-      resolve: (c, _args, ctx) => ctx.services.kyc.decisions(c.id),
-    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

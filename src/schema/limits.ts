@@ -1,5 +1,5 @@
 // KYC tiers and limits as their user sees them.
-import { KYC_TIERS, LIMIT_KINDS, type KycTier, type LimitUsage } from '../services/compliance/limits.js';
+import { LIMIT_KINDS, type KYC_TIERS, type KycTier, type LimitUsage } from '../services/compliance/limits.js';
 import { builder } from './builder.js';
 import { MoneyRef } from './money.js';
 

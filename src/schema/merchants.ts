@@ -1,13 +1,15 @@
 // Merchants, payment requests, payments and refunds. A Merchant is visible to its members only
 // (it is loaded through the viewer's membership, with their role); its webhook URL and members to
 // its OWNER. A PaymentRequest is what a payer sees by its code (payer-safe fields); the merchant's
-// reference shows to the merchant's members only.
+// reference shows to the merchant's members only. Loading, and the fields read through a service
+// (members, balances, staticPaymentRequest, settlement, url and QR codes, reference, refunds):
+// src/resolvers/merchants.ts; Merchant.apiKeys and Merchant.webhookEvents: src/resolvers/partners.ts
+// and merchantWebhooks.ts.
 import type { UserError } from '../services/errors.js';
 import type { MerchantPaymentRecord, RefundRecord, SettlementLine } from '../services/merchants/merchantPayments.js';
 import type { MerchantRecord, MerchantRole } from '../services/merchants/merchants.js';
 import type { PaymentRequestRecord } from '../services/merchants/paymentRequests.js';
 import type { TransactionView } from '../services/history/transactions.js';
-import { optionalActor } from './actors.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
 import { resultPayload, userErrorsField } from './userErrors.js';
@@ -41,13 +43,6 @@ export const PaymentRequestRef = builder.objectRef<PaymentRequestRecord>('Paymen
   description: 'What a payer scans or opens. Anyone with the code sees these fields; the reference only the merchant.',
   fields: (t) => ({
     code: t.exposeString('code', { description: '12 characters; what the link and the QR code carry.' }),
-    url: t.string({ description: 'The payment link (the hosted payment page).', resolve: (r, _a, ctx) => ctx.services.paymentRequests.urlOf(r.code) }),
-    qrCodePngUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.png` }),
-    qrCodeSvgUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.svg` }),
-    qrCodeDataUrl: t.string({
-      description: 'The QR code as a PNG data URL (data:image/png;base64,…), encoding `url`.',
-      resolve: (r, _a, ctx) => ctx.services.paymentRequests.qrDataUrl(r.code),
-    }),
     merchantName: t.exposeString('merchantName'),
     amount: t.field({ type: MoneyRef, nullable: true, description: 'Null: the payer enters the amount.', resolve: (r) => (r.amount === null ? null : money(r.amount, r.currency)) }),
     currency: t.field({ type: 'CurrencyCode', resolve: (r) => r.currency }),
@@ -57,19 +52,11 @@ export const PaymentRequestRef = builder.objectRef<PaymentRequestRecord>('Paymen
     singleUse: t.exposeBoolean('singleUse'),
     isStatic: t.exposeBoolean('isStatic', { description: 'The merchant\'s static QR code (open amount, many payments).' }),
     paidCount: t.exposeInt('paidCount'),
-    reference: t.string({
-      nullable: true,
-      description: 'The merchant\'s own reference (order number); null unless you are a member of the merchant.',
-      resolve: async (r, _a, ctx) => {
-        const actor = optionalActor(ctx);
-        return actor && (await ctx.services.merchants.forActor(actor, r.merchantId)) ? r.reference : null;
-      },
-    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
-const MerchantBalanceRef = builder.objectRef<{ currency: string; posted: bigint; held: bigint }>('MerchantBalance').implement({
+export const MerchantBalanceRef = builder.objectRef<{ currency: string; posted: bigint; held: bigint }>('MerchantBalance').implement({
   fields: (t) => ({
     posted: t.field({ type: MoneyRef, resolve: (b) => money(b.posted, b.currency) }),
     held: t.field({ type: MoneyRef, resolve: (b) => money(b.held, b.currency) }),
@@ -77,7 +64,7 @@ const MerchantBalanceRef = builder.objectRef<{ currency: string; posted: bigint;
   }),
 });
 
-const MerchantMemberRef = builder
+export const MerchantMemberRef = builder
   .objectRef<{ userId: string; displayName: string; email: string; role: MerchantRole }>('MerchantMember')
   .implement({
     fields: (t) => ({
@@ -105,32 +92,12 @@ export const MerchantRef = builder.objectRef<MerchantView>('Merchant');
 builder.node(MerchantRef, {
   description: 'A business you are a member of.',
   id: { resolve: (m) => m.id },
-  loadOne: (id, ctx) => {
-    const actor = optionalActor(ctx);
-    return actor ? ctx.services.merchants.forActor(actor, id) : null;
-  },
   fields: (t) => ({
     name: t.exposeString('name'),
     category: t.exposeString('category'),
     settlementCurrency: t.field({ type: 'CurrencyCode', resolve: (m) => m.settlementCurrency }),
     myRole: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
     webhookUrl: t.string({ nullable: true, description: 'OWNER only (null for STAFF).', resolve: (m) => (m.role === 'OWNER' ? m.webhookUrl : null) }),
-    members: t.field({
-      type: [MerchantMemberRef],
-      description: 'OWNER only (empty for STAFF).',
-      resolve: (m, _a, ctx) => (m.role === 'OWNER' ? ctx.services.merchants.members(m.id) : []),
-    }),
-    balances: t.field({ type: [MerchantBalanceRef], resolve: (m, _a, ctx) => ctx.services.merchants.balances(m.id) }),
-    staticPaymentRequest: t.field({
-      type: PaymentRequestRef,
-      description: 'The static QR code to print: the payer enters the amount; it never expires.',
-      resolve: (m, _a, ctx) => ctx.services.paymentRequests.staticFor(m.id),
-    }),
-    settlement: t.field({
-      type: [SettlementLineRef],
-      args: { day: t.arg.string({ required: true, description: 'A UTC day, YYYY-MM-DD.' }) },
-      resolve: (m, { day }, ctx) => ctx.services.merchantPayments.settlement(m.id, day),
-    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -149,11 +116,6 @@ export const MerchantPaymentRef = builder.objectRef<MerchantPaymentRecord>('Merc
 builder.node(MerchantPaymentRef, {
   description: 'A payment a merchant received (its members only).',
   id: { resolve: (p) => p.id },
-  loadOne: async (id, ctx) => {
-    const actor = optionalActor(ctx);
-    const payment = actor ? await ctx.services.merchantPayments.get(id) : null;
-    return payment && (await ctx.services.merchants.forActor(actor!, payment.merchantId)) ? payment : null;
-  },
   fields: (t) => ({
     amount: t.field({ type: MoneyRef, resolve: (p) => money(p.amount, p.currency) }),
     fee: t.field({ type: MoneyRef, resolve: (p) => money(p.fee, p.currency) }),
@@ -164,7 +126,6 @@ builder.node(MerchantPaymentRef, {
     reference: t.exposeString('reference', { nullable: true }),
     payerName: t.exposeString('payerName'),
     transactionId: t.exposeID('transactionId'),
-    refunds: t.field({ type: [MerchantRefundRef], resolve: (p, _a, ctx) => ctx.services.merchantPayments.refundsOf(p.id) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

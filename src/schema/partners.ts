@@ -1,6 +1,6 @@
 // API keys of a merchant, for partner integrations (OWNER only).
 import type { UserError } from '../services/errors.js';
-import { API_SCOPES, type ApiKeyRecord } from '../services/partners/apiKeys.js';
+import type { API_SCOPES, ApiKeyRecord } from '../services/partners/apiKeys.js';
 import { builder } from './builder.js';
 import { MerchantRef } from './merchants.js';
 import { userErrorsField } from './userErrors.js';
@@ -26,14 +26,6 @@ export const ApiKeyRef = builder.objectRef<ApiKeyRecord>('ApiKey').implement({
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
   }),
 });
-
-builder.objectField(MerchantRef, 'apiKeys', (t) =>
-  t.field({
-    type: [ApiKeyRef],
-    description: 'OWNER only (empty otherwise), newest first.',
-    resolve: (m, _a, ctx) => (m.role === 'OWNER' ? ctx.services.apiKeys.list(m.id) : []),
-  }),
-);
 
 export const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({

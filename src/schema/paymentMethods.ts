@@ -1,5 +1,5 @@
 // Cards and bank accounts as their owner sees them: never a full number, only brand, last 4,
-// expiry, holder and status.
+// expiry, holder and status. Loading one: src/resolvers/paymentMethods.ts.
 import type { PaymentMethodRecord } from '../services/payments/paymentMethods.js';
 import { MAX_VERIFICATION_ATTEMPTS } from '../services/payments/paymentMethods.js';
 import { builder } from './builder.js';
@@ -44,7 +44,6 @@ export const PaymentMethodRef = builder.objectRef<PaymentMethodRecord>('PaymentM
 builder.node(PaymentMethodRef, {
   description: 'A card or bank account for adding funds and withdrawing. The number itself never leaves the vault.',
   id: { resolve: (m) => m.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.paymentMethods.get(ctx.viewer.userId, id) : null),
   // Owners only: payment methods are not even shown to admins through the API.
   authScopes: (m, ctx) => ctx.viewer?.userId === m.userId,
   fields: (t) => ({

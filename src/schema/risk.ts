@@ -1,4 +1,4 @@
-// Risk reviews (admins only) and the transfer preview's types.
+// Risk reviews (admins only) and the transfer preview's types. Loading a review: src/resolvers/risk.ts.
 import type { UserError } from '../services/errors.js';
 import type { RiskReviewRecord } from '../services/risk/riskReviews.js';
 import type { TransferPreview } from '../services/transfers/transfers.js';
@@ -48,7 +48,6 @@ export const RiskReviewRef = builder.objectRef<RiskReviewRecord>('RiskReview');
 builder.node(RiskReviewRef, {
   description: 'A transfer the risk rules held for review (admins only).',
   id: { resolve: (r) => r.id },
-  loadOne: (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.riskReviews.get(id) : null),
   authScopes: { admin: true },
   fields: (t) => ({
     status: t.field({ type: RiskReviewStatusEnum, resolve: (r) => r.status }),

@@ -1,4 +1,5 @@
-// The account types: User (a Node) and its sessions.
+// The account types: User (a Node) and its sessions. Loading them and User.sessions:
+// src/resolvers/viewer.ts; User.wallets: src/resolvers/wallets.ts.
 import type { UserRecord } from '../services/accounts/accounts.js';
 import type { SessionRecord } from '../services/auth/sessions.js';
 import { builder } from './builder.js';
@@ -12,8 +13,6 @@ export const SessionRef = builder.objectRef<SessionRecord>('Session');
 builder.node(SessionRef, {
   description: 'A signed-in device. Revoking it signs that device out.',
   id: { resolve: (s) => s.id },
-  // Only the owner can load a session through node(id).
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.sessions.get(ctx.viewer.userId, id) : null),
   authScopes: (s, ctx) => ctx.viewer?.userId === s.userId,
   fields: (t) => ({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -32,11 +31,6 @@ builder.node(SessionRef, {
 builder.node(UserRef, {
   description: 'An account holder. Visible to the user themself and to admins.',
   id: { resolve: (u) => u.id },
-  loadOne: (id, ctx) => {
-    const v = ctx.viewer;
-    if (!v || (v.userId !== id && !v.roles.includes('ADMIN'))) return null;
-    return ctx.loaders.user.load(id);
-  },
   authScopes: (u, ctx) => ctx.viewer?.userId === u.id || (ctx.viewer?.roles.includes('ADMIN') ?? false),
   fields: (t) => ({
     email: t.exposeString('email'),

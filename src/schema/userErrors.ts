@@ -1,7 +1,7 @@
 // `userErrors` in mutation payloads: expected failures as data, Shopify-style.
 import type { ObjectRef } from '@pothos/core';
 import { USER_ERROR_CODES, type UserError } from '../services/errors.js';
-import { builder } from './builder.js';
+import { builder, type BuilderTypes } from './builder.js';
 
 export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
   description: 'Why a mutation did not do what was asked.',
@@ -25,7 +25,7 @@ export const UserErrorRef = builder.objectRef<UserError>('UserError').implement(
 export const userErrorsField = { type: [UserErrorRef] as [typeof UserErrorRef] };
 
 /** A `<Name>Payload` whose one result field is null when there are userErrors. */
-export function resultPayload<Field extends string, T>(name: string, field: Field, type: ObjectRef<SchemaTypesOf, T>) {
+export function resultPayload<Field extends string, T>(name: string, field: Field, type: ObjectRef<BuilderTypes, T>) {
   type Shape = { [K in Field]?: T | null } & { userErrors: UserError[] };
   return builder.objectRef<Shape>(name).implement({
     fields: (t) => ({
@@ -35,5 +35,3 @@ export function resultPayload<Field extends string, T>(name: string, field: Fiel
     }),
   });
 }
-
-type SchemaTypesOf = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;

@@ -1,4 +1,5 @@
-// Wallets, their balances, and transactions as their owner sees them.
+// Wallets, their balances, and transactions as their owner sees them. Loading them, Transaction.wallet
+// and what a WalletEvent links to (wallet, transaction): src/resolvers/wallets.ts.
 import type { TransactionView } from '../services/history/transactions.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
 import { builder } from './builder.js';
@@ -44,7 +45,6 @@ const isOwnerOrAdmin = (ownerId: string | null, ctx: { viewer: { userId: string;
 builder.node(WalletRef, {
   description: 'Money in one currency. A user has at most one wallet per currency.',
   id: { resolve: (w) => w.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.wallets.getVisible(viewerOf(ctx.viewer), id) : null),
   authScopes: (w, ctx) => isOwnerOrAdmin(w.userId, ctx),
   fields: (t) => ({
     currency: t.field({ type: 'CurrencyCode', resolve: (w) => w.currency }),
@@ -73,7 +73,6 @@ const CounterpartyRef = builder.objectRef<TransactionView['counterparty']>('Coun
 builder.node(TransactionRef, {
   description: 'A movement of money, seen from one of your wallets.',
   id: { resolve: (tx) => tx.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.history.viewForUser(id, ctx.viewer.userId) : null),
   fields: (t) => ({
     type: t.field({ type: TransactionTypeEnum, resolve: (tx) => tx.type }),
     status: t.field({ type: TransactionStatusEnum, resolve: (tx) => tx.status }),
@@ -89,10 +88,6 @@ builder.node(TransactionRef, {
       resolve: (tx) => (tx.balanceAfter === null ? null : { amount: tx.balanceAfter, currency: tx.currency }),
     }),
     sequence: t.field({ type: 'BigInt', nullable: true, resolve: (tx) => tx.sequence }),
-    wallet: t.field({
-      type: WalletRef,
-      resolve: async (tx, _args, ctx) => (await ctx.loaders.wallet.load(tx.walletId))!,
-    }),
   }),
 });
 
@@ -113,21 +108,5 @@ export const WalletEventRef = builder.objectRef<WalletEventShape>('WalletEvent')
       description: 'Posted balance right after this change.',
       resolve: (e) => ({ amount: e.balanceAfter, currency: e.currency }),
     }),
-    wallet: t.field({
-      type: WalletRef,
-      description: 'The wallet as it is now (balance includes holds).',
-      resolve: async (e, _args, ctx) => {
-        ctx.loaders.wallet.clear(e.walletId);
-        return (await ctx.loaders.wallet.load(e.walletId))!;
-      },
-    }),
-    transaction: t.field({
-      type: TransactionRef,
-      resolve: async (e, _args, ctx) => (await ctx.services.history.view(e.walletId, e.transactionId, ctx.viewer!.userId))!,
-    }),
   }),
 });
-
-export function viewerOf(viewer: { userId: string; roles: string[] }) {
-  return { userId: viewer.userId, isAdmin: viewer.roles.includes('ADMIN') };
-}

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { connectRedis, type RedisConnections } from '../db/redis.js';
 import type { Logger } from '../logger.js';
-import { schema } from '../resolvers/index.js';
+import { schema } from '../graphqlSchema.js';
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../services/events/pubsub.js';
 import { createServices, type Services } from '../services/index.js';
 import { createApollo } from './apollo.js';

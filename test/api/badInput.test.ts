@@ -25,7 +25,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../../src/resolvers/index.js';
+import { schema } from '../../src/graphqlSchema.js';
 import { encodeId } from '../helpers/globalIds.js';
 import { signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { getIntrospectionQuery, GraphQLError, type GraphQLScalarType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../../src/resolvers/index.js';
+import { schema } from '../../src/graphqlSchema.js';
 import { INTERNAL_MESSAGE } from '../../src/server/formatError.js';
 import { graphql } from '../gql/index.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { PothosValidationError } from '@pothos/core';
 import { buildSchema, graphql, graphqlSync, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema as apiSchema } from '../../src/resolvers/index.js';
+import { schema as apiSchema } from '../../src/graphqlSchema.js';
 import { formatError, INTERNAL_MESSAGE, withoutInputValues } from '../../src/server/formatError.js';
 import { globalId } from '../../src/services/ids.js';
 

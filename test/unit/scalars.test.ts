@@ -2,7 +2,7 @@
 // without quoting the value refused.
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../../src/resolvers/index.js';
+import { schema } from '../../src/graphqlSchema.js';
 
 const scalar = (name: string) => schema.getType(name) as GraphQLScalarType;
 
