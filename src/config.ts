@@ -172,6 +172,14 @@ const schema = z
     /** Failed card or bank-account additions in 24 h that get sends reviewed, or blocked. */
     RISK_FAILED_METHODS_REVIEW: int(1, 1000).default(3),
     RISK_FAILED_METHODS_BLOCK: int(1, 1000).default(6),
+    /**
+     * The risk engine reads a send's facts together with those of the sends beside it: sends
+     * arriving within this window share one query, up to RISK_BATCH_MAX, with RISK_BATCH_IN_FLIGHT
+     * queries at once. The defaults equal the ledger's LEDGER_BATCH_* ones.
+     */
+    RISK_BATCH_WINDOW_MS: z.coerce.number().min(0).max(50).default(1),
+    RISK_BATCH_MAX: int(1, 1000).default(100),
+    RISK_BATCH_IN_FLIGHT: int(1, 32).default(2),
     /** Currency of the wallet every user gets at sign-up. */
     DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),
     /** Largest single transfer, in major units, for every currency without its own entry below. */

@@ -88,6 +88,7 @@ describe('loadConfig', () => {
     { env: { WEB_CONCURRENCY: '2' }, variable: 'WEB_CONCURRENCY' },
     { env: { WEB_CONCURRENCY: '2', DATABASE_URL: 'postgresql://db/wallet' }, variable: 'WEB_CONCURRENCY' },
     { env: { LEDGER_BATCH_MAX: '0' }, variable: 'LEDGER_BATCH_MAX' },
+    { env: { RISK_BATCH_MAX: '0' }, variable: 'RISK_BATCH_MAX' },
   ])('rejects $env with one line naming $variable', ({ env, variable }) => {
     const { message } = configError(env);
     expect(message.split('\n')).toHaveLength(1);

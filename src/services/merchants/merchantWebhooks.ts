@@ -7,7 +7,6 @@
 // (`Wallet-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>`, one v1 per valid secret
 // while a secret is rolled), records every attempt, and retries with exponential backoff until 3
 // days after the event. Owners read the log and ask for redelivery.
-import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -17,9 +16,9 @@ import { formatAmount } from '../money/money.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { Vault } from '../vault/vault.js';
 import { signWithSecrets } from '../webhooks/signature.js';
-import type { MerchantPaymentRecord, RefundRecord } from './merchantPayments.js';
 import type { MerchantService } from './merchants.js';
-import type { PaymentRequestRecord } from './paymentRequests.js';
+import type { MerchantPaymentRecord, PaymentRequestRecord, RefundRecord } from './model.js';
+import { newSigningSecret } from './signingSecrets.js';
 import { webhookUrlProblem } from './webhookUrls.js';
 
 export const MERCHANT_SIGNATURE_HEADER = 'wallet-signature';
@@ -101,11 +100,7 @@ export function createMerchantWebhookService(deps: {
       SELECT id, ${type}, ${JSON.stringify(data)}::jsonb FROM merchants WHERE id = ${merchantId}::uuid AND webhook_url IS NOT NULL`;
   }
 
-  async function newSecret() {
-    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const { token } = await deps.vault.store('WEBHOOK_SECRET', secret);
-    return { secret, vaultToken: token };
-  }
+  const newSecret = () => newSigningSecret(deps.vault);
 
   async function signingSecrets(merchantId: string): Promise<string[]> {
     const rows = await prisma.merchantWebhookSecret.findMany({

@@ -14,29 +14,11 @@ import type { Currencies } from '../money/currencies.js';
 import { parsePositiveAmount, type MoneyInput } from '../transfers/transferInput.js';
 import type { MerchantWebhookService } from './merchantWebhooks.js';
 import { actingUser, type MerchantActor, type MerchantService } from './merchants.js';
+import type { PaymentRequestRecord } from './model.js';
 import { newPaymentCode, PAYMENT_CODE } from './paymentCodes.js';
 import { qrDataUrl } from './qrCodes.js';
 
-export type PaymentRequestStatus = 'OPEN' | 'PAID' | 'EXPIRED' | 'CANCELLED';
-
-export interface PaymentRequestRecord {
-  id: string;
-  merchantId: string;
-  merchantName: string;
-  code: string;
-  /** Null: the payer enters the amount. */
-  amount: bigint | null;
-  currency: string;
-  description: string | null;
-  reference: string | null;
-  expiresAt: Date | null;
-  singleUse: boolean;
-  isStatic: boolean;
-  /** As the payer should see it: an OPEN request past its expiry is EXPIRED. */
-  status: PaymentRequestStatus;
-  paidCount: number;
-  createdAt: Date;
-}
+export type { PaymentRequestRecord, PaymentRequestStatus } from './model.js';
 
 export interface CreatePaymentRequestInput {
   merchantId: string;

@@ -1,0 +1,59 @@
+// Accounts wiring: access tokens, sessions, the sign-in throttle and sign-up (with its limit per
+// IP and the sanctions screen of the new user's name).
+import type { Config } from '../../config.js';
+import { createAccountService } from '../accounts/accounts.js';
+import { createAccessTokens } from '../auth/accessTokens.js';
+import { createSessionService } from '../auth/sessions.js';
+import { createSignInThrottle } from '../auth/signInThrottle.js';
+import type { AmlService } from '../compliance/aml.js';
+import { createLimiterFactory } from '../ratelimit/limiters.js';
+import type { SharedWithOutbox } from './shared.js';
+
+export const accountSettings = (config: Config) => ({
+  redisPrefix: config.REDIS_PREFIX,
+  accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+  sessionCacheSeconds: config.SESSION_CACHE_SECONDS,
+  signIn: {
+    maxFailuresPerEmail: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
+    maxFailuresPerIp: config.SIGNIN_MAX_FAILURES_PER_IP,
+    windowSeconds: config.SIGNIN_WINDOW_SECONDS,
+    slowdownAfter: config.SIGNIN_SLOWDOWN_AFTER,
+    slowdownMs: config.SIGNIN_SLOWDOWN_MS,
+  },
+  signUpLimit: { points: config.SIGNUP_MAX_PER_IP, durationSeconds: config.SIGNUP_WINDOW_SECONDS },
+  defaultCurrency: config.DEFAULT_CURRENCY,
+});
+
+export function wireAccounts(
+  { prisma, sql, pubsub, redis, outbox, log }: SharedWithOutbox,
+  settings: ReturnType<typeof accountSettings>,
+  needs: { jwtSecret: string; aml: AmlService },
+) {
+  const limiters = createLimiterFactory(redis, settings.redisPrefix);
+  const accessTokens = createAccessTokens(needs.jwtSecret, settings.accessTokenTtlSeconds);
+  const sessions = createSessionService({
+    prisma,
+    sql,
+    pubsub,
+    outbox,
+    accessTokens,
+    refreshTtlSeconds: settings.refreshTtlSeconds,
+    cacheSeconds: settings.sessionCacheSeconds,
+    log,
+  });
+  const throttle = createSignInThrottle(limiters, settings.signIn);
+  const accounts = createAccountService({
+    prisma,
+    sql,
+    sessions,
+    throttle,
+    limiters,
+    signUpLimit: settings.signUpLimit,
+    pubsub,
+    defaultCurrency: settings.defaultCurrency,
+    screenName: (userId, name) => needs.aml.screen(userId, name, 'SIGN_UP'),
+    log,
+  });
+  return { accessTokens, sessions, accounts };
+}

@@ -1,0 +1,21 @@
+// Ledger wiring: the posting ledger (group commit when LEDGER_BATCH_MAX > 1), wallets and history.
+import type { Config } from '../../config.js';
+import { createHistoryService } from '../history/transactions.js';
+import { createBatchingLedger } from '../ledger/batchingLedger.js';
+import { createLedger, type Ledger } from '../ledger/postTransfers.js';
+import type { Currencies } from '../money/currencies.js';
+import { createWalletService } from '../wallets/wallets.js';
+import type { SharedWithOutbox } from './shared.js';
+
+export const ledgerSettings = (config: Config) => ({
+  idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+  batch: { windowMs: config.LEDGER_BATCH_WINDOW_MS, maxBatch: config.LEDGER_BATCH_MAX, maxInFlight: config.LEDGER_BATCH_IN_FLIGHT },
+});
+
+export function wireLedger({ prisma, sql, outbox, log }: SharedWithOutbox, settings: ReturnType<typeof ledgerSettings>, needs: { currencies: Currencies }) {
+  const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: settings.idempotencyTtlHours });
+  const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log) : directLedger;
+  const wallets = createWalletService({ prisma, sql, currencies: needs.currencies, outbox });
+  const history = createHistoryService({ sql });
+  return { ledger, wallets, history };
+}

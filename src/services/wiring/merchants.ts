@@ -1,0 +1,62 @@
+// Merchants wiring, in dependency order: the merchant service (its first webhook secret made by
+// the plain signing-secret function), the merchant webhook service, payment requests, payments.
+import type { Config } from '../../config.js';
+import { createMerchantPaymentService } from '../merchants/merchantPayments.js';
+import { createMerchantService } from '../merchants/merchants.js';
+import { createMerchantWebhookService } from '../merchants/merchantWebhooks.js';
+import { createPaymentRequestService } from '../merchants/paymentRequests.js';
+import { newSigningSecret } from '../merchants/signingSecrets.js';
+import type { Currencies } from '../money/currencies.js';
+import type { RiskEngine } from '../risk/riskEngine.js';
+import type { Vault } from '../vault/vault.js';
+import type { SharedWithOutbox } from './shared.js';
+
+export const merchantSettings = (config: Config) => ({
+  fee: config.MERCHANT_FEE,
+  idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+  publicOrigin: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  webhooks: {
+    retryBaseMs: config.MERCHANT_WEBHOOK_RETRY_BASE_MS,
+    retryForMs: config.MERCHANT_WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
+    pollMs: config.MERCHANT_WEBHOOK_POLL_MS,
+    timeoutMs: config.MERCHANT_WEBHOOK_TIMEOUT_MS,
+    allowLocal: config.MERCHANT_WEBHOOK_ALLOW_LOCAL,
+  },
+});
+
+export function wireMerchants(
+  { prisma, outbox, log }: SharedWithOutbox,
+  settings: ReturnType<typeof merchantSettings>,
+  needs: { currencies: Currencies; risk: RiskEngine; vault: Vault },
+) {
+  const { currencies, vault } = needs;
+  const merchants = createMerchantService({
+    prisma,
+    currencies,
+    allowLocalWebhookUrls: settings.webhooks.allowLocal,
+    newWebhookSecret: () => newSigningSecret(vault),
+    log,
+  });
+  const merchantWebhooks = createMerchantWebhookService({
+    prisma,
+    merchants,
+    vault: { store: vault.store, reveal: vault.reveal },
+    settings: settings.webhooks,
+    log,
+  });
+  const paymentRequests = createPaymentRequestService({ prisma, merchants, currencies, outbox, webhooks: merchantWebhooks, log });
+  paymentRequests.setPublicOrigin(settings.publicOrigin);
+  const merchantPayments = createMerchantPaymentService({
+    prisma,
+    merchants,
+    requests: paymentRequests,
+    currencies,
+    risk: needs.risk,
+    outbox,
+    fee: settings.fee,
+    idempotencyTtlHours: settings.idempotencyTtlHours,
+    webhooks: merchantWebhooks,
+    log,
+  });
+  return { merchants, merchantWebhooks, paymentRequests, merchantPayments };
+}

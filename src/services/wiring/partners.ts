@@ -1,0 +1,31 @@
+// Partners wiring: API keys (a merchant's machine access) and the trusted documents registered at
+// start, and the request rate limits per signed-in user and per API key.
+import type { Config } from '../../config.js';
+import type { MerchantService } from '../merchants/merchants.js';
+import { createApiKeyService } from '../partners/apiKeys.js';
+import { createTrustedDocumentService } from '../partners/trustedDocuments.js';
+import { createTokenBucket } from '../ratelimit/tokenBucket.js';
+import type { SharedWithOutbox } from './shared.js';
+
+export const partnerSettings = (config: Config) => ({
+  documentsDir: config.PARTNER_DOCUMENTS_DIR,
+  defaultClient: config.DEFAULT_PARTNER_CLIENT,
+  redisPrefix: config.REDIS_PREFIX,
+  rateLimitUser: config.RATE_LIMIT_USER,
+  rateLimitApiKey: config.RATE_LIMIT_API_KEY,
+});
+
+export async function wirePartners(
+  { prisma, pubsub, redis, outbox, log }: SharedWithOutbox,
+  settings: ReturnType<typeof partnerSettings>,
+  needs: { merchants: MerchantService },
+) {
+  const trustedDocuments = createTrustedDocumentService({ prisma, log });
+  await trustedDocuments.registerDirectory(settings.documentsDir);
+  const apiKeys = createApiKeyService({ prisma, merchants: needs.merchants, pubsub, outbox, defaultClient: settings.defaultClient, log });
+  const rateLimits = {
+    user: createTokenBucket(redis, `${settings.redisPrefix}rate-user:`, settings.rateLimitUser, log),
+    apiKey: createTokenBucket(redis, `${settings.redisPrefix}rate-key:`, settings.rateLimitApiKey, log),
+  };
+  return { trustedDocuments, apiKeys, rateLimits };
+}

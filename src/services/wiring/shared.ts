@@ -1,0 +1,22 @@
+// What every domain's wiring is handed: the process's connections and logger. Each domain also
+// gets its own settings, mapped from Config in its wiring file, and the services it builds on.
+import type { PrismaClient } from '../../db/database.js';
+import type { SharedRedis } from '../../db/redis.js';
+import type { Sql } from '../../db/sql.js';
+import type { Logger } from '../../logger.js';
+import type { OutboxPublisher } from '../events/outbox.js';
+import type { PubSub } from '../events/pubsub.js';
+
+export interface SharedDeps {
+  prisma: PrismaClient;
+  sql: Sql;
+  pubsub: PubSub;
+  /** Shared rate limits and counters; each falls back to its in-process form while Redis is down. */
+  redis?: SharedRedis;
+  log: Logger;
+}
+
+/** The shared dependencies once the outbox exists (every domain after events). */
+export interface SharedWithOutbox extends SharedDeps {
+  outbox: OutboxPublisher;
+}
