@@ -6,17 +6,9 @@ import { isRetryableTransactionError } from '../../db/sqlErrors.js';
 import type { Logger } from '../../logger.js';
 import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
 import type { RiskAssessment } from '../risk/riskEngine.js';
+import type { Party } from './model.js';
 
-/** Who holds the money on one side of a transfer. */
-export type Party =
-  | { walletId: string }
-  | { userId: string }
-  | { email: string }
-  | { phone: string }
-  | { merchantId: string }
-  | { system: SystemWallet };
-
-export type SystemWallet = 'SETTLEMENT_CARD' | 'SETTLEMENT_BANK' | 'FEES' | 'PROMOTIONS' | 'SUSPENSE' | 'ADJUSTMENTS' | 'RECOVERY';
+export type { Party, SystemWallet } from './model.js';
 
 export type TransactionType = 'P2P_TRANSFER' | 'ADJUSTMENT' | 'DEPOSIT' | 'WITHDRAWAL' | 'PAYMENT' | 'REFUND' | 'FEE' | 'REVERSAL';
 

@@ -9,7 +9,7 @@ import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { createBatcher, type BatchSettings } from '../batching/batcher.js';
 import type { BaseAmountScaler } from '../compliance/limits.js';
-import type { Party } from '../ledger/postTransfers.js';
+import type { Party } from '../ledger/model.js';
 import type { WindowCounter } from '../ratelimit/limiters.js';
 import { readFacts, type StoredFacts } from './riskFacts.js';
 import { strictest, type RiskDecision, type RiskFacts, type RiskRule, type RiskThresholds } from './riskRule.js';

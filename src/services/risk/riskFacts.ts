@@ -5,7 +5,7 @@
 // and whether the idempotency key was used already (then the ledger replays the first answer and
 // nothing is evaluated again).
 import { big, type Sql } from '../../db/sql.js';
-import type { Party } from '../ledger/postTransfers.js';
+import type { Party } from '../ledger/model.js';
 
 export interface FactsQuery {
   userId: string;

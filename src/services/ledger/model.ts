@@ -1,0 +1,14 @@
+// The ledger's vocabulary that other services speak too (the risk rules name the parties of a
+// transfer before it is posted). Kept apart from the posting code so that those services depend
+// on the words, not on the ledger, and no import loop forms.
+
+/** Who holds the money on one side of a transfer. */
+export type Party =
+  | { walletId: string }
+  | { userId: string }
+  | { email: string }
+  | { phone: string }
+  | { merchantId: string }
+  | { system: SystemWallet };
+
+export type SystemWallet = 'SETTLEMENT_CARD' | 'SETTLEMENT_BANK' | 'FEES' | 'PROMOTIONS' | 'SUSPENSE' | 'ADJUSTMENTS' | 'RECOVERY';
