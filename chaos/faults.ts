@@ -2,7 +2,7 @@
 // (the ends are what the report measures recovery from).
 import { sleep } from './api.js';
 import type { ChaosSettings, FaultName } from './options.js';
-import type { PostgresCluster } from './postgres.js';
+import type { PostgresCluster, RestartMode } from './postgres.js';
 import type { FaultProxy } from './proxy.js';
 import type { RedisServer } from './redis.js';
 import type { ServerProcess } from './server.js';
@@ -32,6 +32,27 @@ export interface Fault {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** A PostgreSQL restart in `mode` (fast: a clean restart; immediate: a crash), with what to say about it. */
+function postgresRestart(
+  name: FaultName,
+  title: string,
+  mode: RestartMode,
+  words: { doing: string; done: string; injected: (took: string) => string },
+): Fault {
+  return {
+    name,
+    title,
+    async inject({ postgres, say }) {
+      const injectedAt = Date.now();
+      say(`  ✂ ${words.doing}`);
+      await postgres.restart(mode);
+      const liftedAt = Date.now();
+      say(`  ✓ ${words.done} after ${seconds(liftedAt - injectedAt)}`);
+      return { injected: words.injected(seconds(liftedAt - injectedAt)), injectedAt, liftedAt };
+    },
+  };
+}
+
 export const FAULTS: Record<FaultName, Fault> = {
   redis: {
     name: 'redis',
@@ -47,30 +68,16 @@ export const FAULTS: Record<FaultName, Fault> = {
       return { injected: `redis-server SIGKILLed, restarted empty after ${seconds(liftedAt - injectedAt)}`, injectedAt, liftedAt };
     },
   },
-  'postgres-restart': {
-    name: 'postgres-restart',
-    title: 'PostgreSQL restart',
-    async inject({ postgres, say }) {
-      const injectedAt = Date.now();
-      say('  ✂ pg_ctl restart -m fast');
-      await postgres.restart('fast');
-      const liftedAt = Date.now();
-      say(`  ✓ PostgreSQL accepting connections again after ${seconds(liftedAt - injectedAt)}`);
-      return { injected: `pg_ctl restart -m fast (${seconds(liftedAt - injectedAt)} until it accepted connections)`, injectedAt, liftedAt };
-    },
-  },
-  'postgres-crash': {
-    name: 'postgres-crash',
-    title: 'PostgreSQL crash',
-    async inject({ postgres, say }) {
-      const injectedAt = Date.now();
-      say('  ✂ pg_ctl restart -m immediate (a crash: no checkpoint, WAL recovery on start)');
-      await postgres.restart('immediate');
-      const liftedAt = Date.now();
-      say(`  ✓ PostgreSQL recovered and accepting connections after ${seconds(liftedAt - injectedAt)}`);
-      return { injected: `pg_ctl restart -m immediate: crash + WAL recovery (${seconds(liftedAt - injectedAt)})`, injectedAt, liftedAt };
-    },
-  },
+  'postgres-restart': postgresRestart('postgres-restart', 'PostgreSQL restart', 'fast', {
+    doing: 'pg_ctl restart -m fast',
+    done: 'PostgreSQL accepting connections again',
+    injected: (took) => `pg_ctl restart -m fast (${took} until it accepted connections)`,
+  }),
+  'postgres-crash': postgresRestart('postgres-crash', 'PostgreSQL crash', 'immediate', {
+    doing: 'pg_ctl restart -m immediate (a crash: no checkpoint, WAL recovery on start)',
+    done: 'PostgreSQL recovered and accepting connections',
+    injected: (took) => `pg_ctl restart -m immediate: crash + WAL recovery (${took})`,
+  }),
   'server-kill': {
     name: 'server-kill',
     title: 'server SIGKILL',

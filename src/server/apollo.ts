@@ -17,7 +17,7 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ contextValue, errors, operationName }) {
         for (const error of errors) {
-          if (error.extensions?.code === 'SERVICE_UNAVAILABLE' || isDatabaseUnavailable(error.originalError)) {
+          if (isDatabaseUnavailable(error.originalError)) {
             contextValue.log.warn({ err: error.originalError?.message, path: error.path, operationName }, 'database unavailable');
           } else if (isInternalError(error)) {
             contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');

@@ -44,12 +44,22 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw err;
   }
   const pubsub = redis ? createRedisPubSub(redis.client, redis.subscriber, config.REDIS_PREFIX, redis) : createMemoryPubSub();
-  // Each dependency's state: the database as last seen by the readiness check, Redis as its connections say.
-  let databaseUp = true;
-  const dependencies = (): Record<string, boolean> => ({ database: databaseUp, ...(redis ? { redis: redis.isUp() } : {}) });
+  // Only the database is required: without Redis the server is ready, degraded.
+  const readiness: Readiness = {
+    async check() {
+      const database = await db.ping(2000).then(
+        () => 'ok',
+        (err: Error) => `unreachable: ${err.message}`,
+      );
+      const up: Record<string, boolean> = { database: database === 'ok', ...(redis ? { redis: redis.isUp() } : {}) };
+      const checks: Record<string, string> = { database };
+      if (redis) checks.redis = up.redis ? 'ok' : 'degraded: unreachable (rate limits in process, events wait in the outbox)';
+      return { ready: up.database!, degraded: !Object.values(up).every(Boolean), up, checks };
+    },
+  };
   let ws: ReturnType<typeof attachWebSocketServer> | undefined;
   const metrics = createMetrics({
-    dependencies,
+    dependencies: async () => (await readiness.check()).up,
     outboxPending: () => services.outbox.pending().catch(() => null),
     webSocketConnections: () => ws?.connectionCount() ?? 0,
   });
@@ -94,22 +104,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   };
 
   let draining = false;
-  // Only the database is required: without Redis the server is ready, degraded.
-  const readiness: Readiness = {
-    async check() {
-      const database = await db.ping(2000).then(
-        () => 'ok',
-        (err: Error) => `unreachable: ${err.message}`,
-      );
-      databaseUp = database === 'ok';
-      const checks: Record<string, string> = { database };
-      if (redis) checks.redis = redis.isUp() ? 'ok' : 'degraded: unreachable (rate limits in process, events wait in the outbox)';
-      return { ready: databaseUp, degraded: !Object.values(dependencies()).every(Boolean), checks };
-    },
-  };
-  // The database's state for metrics, also when nothing asks /readyz.
-  const watchDatabase = setInterval(() => void readiness.check(), 5_000);
-  watchDatabase.unref();
 
   const httpServer = createServer(
     { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
@@ -149,7 +143,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let stopping: Promise<void> | undefined;
   async function shutdown() {
     draining = true;
-    clearInterval(watchDatabase);
     log.info('shutting down: finishing in-flight requests');
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();

@@ -22,7 +22,7 @@ import { receiveWebhook } from './webhooks.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */
-  check(): Promise<{ ready: boolean; degraded: boolean; checks: Record<string, string> }>;
+  check(): Promise<{ ready: boolean; degraded: boolean; up: Record<string, boolean>; checks: Record<string, string> }>;
 }
 
 export interface HttpDeps {

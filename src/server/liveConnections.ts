@@ -58,6 +58,7 @@ export function createLiveConnections(check: LiveCheck, log: Logger): LiveConnec
   const bySession: Index = new Map();
   const byUser: Index = new Map();
   const byKey: Index = new Map();
+  const open = new Set<LiveConnection>();
   const expiries = new Map<LiveConnection, NodeJS.Timeout>();
   let rechecking: Promise<void> | null = null;
 
@@ -71,6 +72,7 @@ export function createLiveConnections(check: LiveCheck, log: Logger): LiveConnec
 
   const registry: LiveConnections = {
     add(connection) {
+      open.add(connection);
       const { viewer, apiKey } = connection;
       if (viewer) {
         put(bySession, viewer.sessionId, connection);
@@ -85,6 +87,7 @@ export function createLiveConnections(check: LiveCheck, log: Logger): LiveConnec
       if (apiKey) put(byKey, apiKey.keyId, connection);
     },
     remove(connection) {
+      open.delete(connection);
       const { viewer, apiKey } = connection;
       if (viewer) {
         drop(bySession, viewer.sessionId, connection);
@@ -118,7 +121,7 @@ export function createLiveConnections(check: LiveCheck, log: Logger): LiveConnec
       })();
       return rechecking;
     },
-    size: () => expiries.size + [...byKey.values()].reduce((n, set) => n + set.size, 0),
+    size: () => open.size,
     close() {
       for (const timer of expiries.values()) clearTimeout(timer);
       expiries.clear();

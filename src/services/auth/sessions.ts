@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../../db/database.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
@@ -60,8 +61,6 @@ export type PrincipalChange =
   /** Broadcasts may have been missed (the channel was down): check every live session again. */
   | { kind: 'recheck' };
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
-
 export interface SessionService {
   start(user: { id: string; roles: Role[] }, client: ClientInfo): Promise<SessionTokens>;
   refresh(refreshToken: string, client: ClientInfo): Promise<Outcome<{ userId: string; tokens: SessionTokens }>>;
@@ -79,7 +78,7 @@ export interface SessionService {
    * Records, inside `tx`, that these users' roles changed, so every process drops what it cached
    * about them; call the returned function once `tx` has committed.
    */
-  usersChanged(tx: Tx, userIds: string[]): Promise<() => void>;
+  usersChanged(tx: Prisma.TransactionClient, userIds: string[]): Promise<() => void>;
   /** Listens to revocations and role changes, from this process and (once listening) all others. */
   onChange(listener: (change: PrincipalChange) => void): () => void;
   /** Starts listening for revocations from other processes; returns a stop function. */
@@ -145,7 +144,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   };
 
   /** Ends sessions inside `tx`: marks them and writes the broadcast; returns the ids it ended. */
-  async function endSessions(tx: Tx, where: Parameters<PrismaClient['session']['updateMany']>[0]['where'], reason: string) {
+  async function endSessions(tx: Prisma.TransactionClient, where: Prisma.SessionWhereInput, reason: string) {
     const ended = await tx.session.updateManyAndReturn({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason }, select: { id: true } });
     const sessionIds = ended.map((s) => s.id);
     const events = sessionIds.length ? await writeOutbox(tx, [{ topic: topics.sessionsRevoked, payload: { sessionIds } satisfies SessionsRevoked }]) : [];

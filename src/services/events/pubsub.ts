@@ -37,7 +37,6 @@ export interface PubSub {
   isUp(): boolean;
   /** `listener(true)` when the pub/sub is back after an outage (after the RESYNCs), `(false)` when lost. */
   onStateChange(listener: (up: boolean) => void): () => void;
-  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,7 +59,7 @@ const alwaysUp: PubSubHealth = { isUp: () => true, onStateChange: () => () => {}
 function createPubSub(
   kind: PubSub['kind'],
   engine: Engine,
-  extra: { ping(): Promise<void>; prefix: string; encode: (p: unknown) => unknown; health: PubSubHealth },
+  extra: { prefix: string; encode: (p: unknown) => unknown; health: PubSubHealth },
 ): PubSub {
   let active = 0;
   const { health } = extra;
@@ -137,7 +136,6 @@ function createPubSub(
       listeners.on('state', listener);
       return () => void listeners.off('state', listener);
     },
-    ping: () => extra.ping(),
     // The Redis connections belong to the app, which closes them after the server stops.
     async close() {},
   };
@@ -149,9 +147,6 @@ export function createRedisPubSub(publisher: Redis, subscriber: Redis, prefix = 
     health,
     prefix,
     encode: (p) => p,
-    ping: async () => {
-      await publisher.ping();
-    },
   });
 }
 
@@ -165,6 +160,5 @@ export function createMemoryPubSub(): PubSub {
     health: alwaysUp,
     prefix: '',
     encode: (p) => JSON.parse(JSON.stringify(p)),
-    ping: async () => {},
   });
 }

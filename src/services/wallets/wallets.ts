@@ -50,15 +50,13 @@ export interface WalletService {
   setStatus(walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
 }
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
-
 /**
  * Sets the status of the matching user wallets inside `tx` and writes the change to each wallet's
  * topic, so live subscriptions on a wallet that stops being ACTIVE end (walletFeed.ts). The one
  * way wallet statuses change; publish the returned events after commit.
  */
 export async function changeWalletStatus(
-  tx: Tx,
+  tx: Prisma.TransactionClient,
   where: { id?: string; userId?: string; status?: WalletStatus },
   status: WalletStatus,
 ): Promise<{ walletIds: string[]; events: OutboxEvent[] }> {
