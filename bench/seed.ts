@@ -13,7 +13,7 @@
 import type pg from 'pg';
 import { createAccessTokens } from '../src/services/auth/accessTokens.js';
 import { hashPassword } from '../src/services/auth/passwords.js';
-import type { TransferRequest } from '../src/services/ledger/postTransfers.js';
+import type { TransferRequest } from '../src/services/ledger/ledger.js';
 import type { Progress } from './progress.js';
 
 export const BENCH_PASSWORD = 'bench-Wallet-2026!';

@@ -14,7 +14,7 @@ import type { OutboxPublisher } from './events/outbox.js';
 import type { PubSub } from './events/pubsub.js';
 import type { FundingService } from './funding/funding.js';
 import type { HistoryService } from './history/transactions.js';
-import type { Ledger } from './ledger/postTransfers.js';
+import type { Ledger } from './ledger/ledger.js';
 import type { MerchantPaymentService } from './merchants/merchantPayments.js';
 import type { MerchantService } from './merchants/merchants.js';
 import type { MerchantWebhookService } from './merchants/merchantWebhooks.js';
@@ -93,9 +93,9 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const { limits, aml } = compliance;
   const accounts = wireAccounts(deps, accountSettings(config), { jwtSecret, aml });
   const { ledger, wallets, history } = wireLedger(deps, ledgerSettings(config), { currencies });
-  const { risk, riskReviews } = wireRisk(deps, riskSettings(config), { fromBase: compliance.limitsFile.fromBase });
+  const { risk, riskReviews } = wireRisk(deps, riskSettings(config), { fromBase: compliance.limitsFile.fromBase, ledger });
   const payments = wirePayments(deps, paymentSettings(config), { ledger, currencies, risk, limits, aml, vault, cards, banks });
-  const merchants = wireMerchants(deps, merchantSettings(config), { currencies, risk, vault });
+  const merchants = wireMerchants(deps, merchantSettings(config), { ledger, currencies, risk, vault });
   const partners = await wirePartners(deps, partnerSettings(config), { merchants: merchants.merchants });
   return {
     ...accounts,

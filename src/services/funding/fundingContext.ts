@@ -2,10 +2,10 @@
 // operation, and telling the user that an operation changed.
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
-import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type FundingChanged } from '../events/topics.js';
 import { GatewayTimeoutError, type BankGateway, type CardGateway } from '../gateways/gateways.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import type { FeeRule } from '../money/fees.js';
 import type { PaymentMethodService } from '../payments/paymentMethods.js';
@@ -13,18 +13,17 @@ import type { FundingRecord, Provider } from './fundingModel.js';
 
 export interface FundingDeps {
   prisma: PrismaClient;
+  ledger: Ledger;
   /** Sanctions screening of the payee's name before a payout; true on a hit (wallets now frozen). */
   screenName: (userId: string, name: string) => Promise<boolean>;
   currencies: Currencies;
   paymentMethods: PaymentMethodService;
   cards: CardGateway;
   banks: BankGateway;
-  outbox: OutboxPublisher;
   pubsub: PubSub;
   log: Logger;
   fees: Record<Provider, FeeRule>;
   gatewayTimeoutMs: number;
-  idempotencyTtlHours: number;
 }
 
 export type FundingContext = ReturnType<typeof createFundingContext>;
@@ -64,8 +63,8 @@ export function createFundingContext(deps: FundingDeps) {
     }
   }
 
-  function notify(op: Pick<FundingRecord, 'id' | 'userId' | 'status'>, events: OutboxEvent[]) {
-    if (events.length) deps.outbox.publishCommitted(events);
+  /** Tells the user the operation changed (its money events are published by the ledger). */
+  function notify(op: Pick<FundingRecord, 'id' | 'userId' | 'status'>) {
     deps.pubsub
       .publish(topics.funding(op.userId), { fundingId: op.id, status: op.status } satisfies FundingChanged)
       .catch((err) => log.warn({ err: (err as Error).message }, 'publishing a funding update failed'));

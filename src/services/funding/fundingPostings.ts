@@ -1,22 +1,24 @@
 // What funding posts to the ledger once a processor has answered: a deposit (with its fee and any
 // debt repaid from it), a payout settled from its hold, and the linked reversals of either. Each
-// runs inside the transaction that records the processor's event (processorEvents.ts).
+// runs inside the ledger transaction that records the processor's event (processorEvents.ts).
 import type { Prisma } from '../../generated/prisma/client.js';
-import { postThrough, type SystemWallet, type TransferRequest } from '../ledger/postTransfers.js';
-import { endHold } from '../ledger/holds.js';
+import type { LedgerTransaction, SystemWallet, TransferRequest, TransferResult } from '../ledger/ledger.js';
 import type { FundingRecord, Provider } from './fundingModel.js';
 
 const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', bank: 'SETTLEMENT_BANK' };
 
-export function createFundingPostings(deps: { idempotencyTtlHours: number }) {
-  /** Posts through the ledger inside `tx`; any refusal rolls the whole step back. */
-  async function post(tx: Prisma.TransactionClient, requests: TransferRequest[]) {
-    const { results, events } = await postThrough(tx, requests, deps.idempotencyTtlHours);
-    const refused = results.find((r) => !r.ok);
-    if (refused && !refused.ok) throw new Error(`ledger refused a funding step: ${refused.code} ${refused.message}`);
-    return { ids: results.map((r) => (r.ok ? r.transfer.transactionId : '')), events };
-  }
+/** The transactions posted for a funding step; any refusal is thrown and rolls the whole step back. */
+function postedIds(results: TransferResult[]): string[] {
+  return results.map((r) => {
+    if (!r.ok) throw new Error(`ledger refused a funding step: ${r.code} ${r.message}`);
+    return r.transfer.transactionId;
+  });
+}
 
+/** The payout's hold, as the ledger knows it. */
+const holdOf = (op: FundingRecord) => ({ id: op.holdId!, walletId: op.walletId, amount: op.amount });
+
+export function createFundingPostings() {
   const transfer = (op: FundingRecord, step: string, fields: Pick<TransferRequest, 'type' | 'amount' | 'from' | 'to' | 'note'>): TransferRequest => ({
     userId: op.userId,
     key: `funding:${op.id}:${step}`,
@@ -29,7 +31,7 @@ export function createFundingPostings(deps: { idempotencyTtlHours: number }) {
   });
 
   /** The deposit's money into the wallet, its fee out, and any debt repaid from it. */
-  async function postDeposit(tx: Prisma.TransactionClient, op: FundingRecord) {
+  async function postDeposit(ledger: LedgerTransaction, tx: Prisma.TransactionClient, op: FundingRecord) {
     const settlement = { system: SETTLEMENT[op.provider as Provider] };
     const wallet = { walletId: op.walletId };
     const requests = [
@@ -47,11 +49,11 @@ export function createFundingPostings(deps: { idempotencyTtlHours: number }) {
       repaid.push({ id: debt.id, amount });
       requests.push(transfer(op, `repay:${debt.id}`, { type: 'ADJUSTMENT', amount, from: wallet, to: { system: 'RECOVERY' }, note: 'Repayment of an amount owed' }));
     }
-    const { ids, events } = await post(tx, requests);
+    const ids = postedIds(await ledger.post(requests));
     for (const r of repaid) {
       await tx.userDebt.update({ where: { id: r.id }, data: { outstanding: { decrement: r.amount }, updatedAt: new Date() } });
     }
-    return { transactionId: ids[0]!, events };
+    return ids[0]!;
   }
 
   /**
@@ -59,58 +61,46 @@ export function createFundingPostings(deps: { idempotencyTtlHours: number }) {
    * transaction. What the wallet cannot cover is advanced from RECOVERY and recorded as a debt;
    * history is never edited.
    */
-  async function reverseDeposit(tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
-    const [wallet] = await tx.$queryRaw<{ available: bigint }[]>`
-      SELECT posted_balance - held_amount AS available FROM wallets WHERE id = ${op.walletId}::uuid FOR UPDATE`;
-    const shortfall = op.amount > wallet!.available ? op.amount - wallet!.available : 0n;
+  async function reverseDeposit(ledger: LedgerTransaction, tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
+    const available = await ledger.lockAvailable(op.walletId);
+    const shortfall = op.amount > available ? op.amount - available : 0n;
     const requests: TransferRequest[] = [];
     if (shortfall > 0n) {
       requests.push(transfer(op, 'advance', { type: 'ADJUSTMENT', amount: shortfall, from: { system: 'RECOVERY' }, to: { walletId: op.walletId }, note: 'Advance to cover a reversal' }));
     }
     requests.push(transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { walletId: op.walletId }, to: { system: SETTLEMENT[op.provider as Provider] }, note: reason }));
-    const { ids, events } = await post(tx, requests);
+    const ids = postedIds(await ledger.reverse(transactionId, requests));
     const reversalId = ids.at(-1)!;
-    await linkReversal(tx, reversalId, transactionId);
     if (shortfall > 0n) {
       await tx.userDebt.create({
         data: { userId: op.userId, currency: op.currency, amount: shortfall, outstanding: shortfall, reason, fundingOperationId: op.id, transactionId: ids[0]! },
       });
     }
-    return { reversalId, events };
+    return reversalId;
   }
 
   /** The processor paid out: the hold becomes the posted withdrawal (or card refund), in one transaction. */
-  async function postWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord) {
-    await endHold(tx, { id: op.holdId!, walletId: op.walletId, amount: op.amount }, 'CAPTURED');
+  async function postWithdrawal(ledger: LedgerTransaction, op: FundingRecord) {
     const to = { system: SETTLEMENT[op.provider as Provider] };
-    const { ids, events } = await post(tx, [
+    const result = await ledger.captureHold(
+      holdOf(op),
       op.refundOfId
         ? transfer(op, 'post', { type: 'REFUND', amount: op.amount, from: { walletId: op.walletId }, to, note: 'Refund to card' })
         : transfer(op, 'post', { type: 'WITHDRAWAL', amount: op.amount, from: { walletId: op.walletId }, to, note: 'Withdrawal to bank' }),
-    ]);
-    await tx.hold.update({ where: { id: op.holdId! }, data: { transactionId: ids[0]! } });
-    return { transactionId: ids[0]!, events };
+    );
+    return postedIds([result])[0]!;
   }
 
   /** A payout came back (returned, or failed after settling): the money returns, as a linked transaction. */
-  async function reverseWithdrawal(tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
-    const { ids, events } = await post(tx, [
+  async function reverseWithdrawal(ledger: LedgerTransaction, op: FundingRecord, transactionId: string, reason: string) {
+    const results = await ledger.reverse(transactionId, [
       transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { system: SETTLEMENT[op.provider as Provider] }, to: { walletId: op.walletId }, note: reason }),
     ]);
-    await linkReversal(tx, ids[0]!, transactionId);
-    return { reversalId: ids[0]!, events };
+    return postedIds(results)[0]!;
   }
 
   /** A payout the processor refused: its hold is released and the money is available again. */
-  async function releasePayout(tx: Prisma.TransactionClient, op: FundingRecord) {
-    await endHold(tx, { id: op.holdId!, walletId: op.walletId, amount: op.amount }, 'RELEASED');
-  }
+  const releasePayout = (ledger: LedgerTransaction, op: FundingRecord) => ledger.releaseHold(holdOf(op));
 
   return { postDeposit, reverseDeposit, postWithdrawal, reverseWithdrawal, releasePayout };
-}
-
-/** Links the reversal to the transaction it takes back, and marks that one REVERSED. */
-async function linkReversal(tx: Prisma.TransactionClient, reversalId: string, transactionId: string) {
-  await tx.$executeRaw`UPDATE ledger_transactions SET reverses_id = ${transactionId}::uuid, updated_at = now() WHERE id = ${reversalId}::uuid`;
-  await tx.$executeRaw`UPDATE ledger_transactions SET status = 'REVERSED', updated_at = now() WHERE id = ${transactionId}::uuid`;
 }

@@ -4,6 +4,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import { failure, reasonProblem, Refusal, refuse, success, type Outcome, type UserError } from '../errors.js';
 import { isUuid } from '../ids.js';
+import type { HoldReason, LedgerTransaction } from '../ledger/ledger.js';
 import { feeFor } from '../money/fees.js';
 import { formatAmount } from '../money/money.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
@@ -11,29 +12,21 @@ import type { FundingContext } from './fundingContext.js';
 import type { AddFundsInput, Created, FundingRecord, Provider, RefundDepositInput, WithdrawInput } from './fundingModel.js';
 
 /** Counts a top-up or withdrawal against the wallet's daily limits, or refuses it (LIMIT_EXCEEDED). */
-async function countFunding(tx: Prisma.TransactionClient, walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint) {
-  const [row] = await tx.$queryRaw<{ refusal: string | null }[]>`SELECT wallet_count_funding(${walletId}::uuid, ${kind}, ${amount}) AS refusal`;
-  if (row!.refusal) refuse('LIMIT_EXCEEDED', row!.refusal, 'amount');
+async function countFunding(ledger: LedgerTransaction, walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint) {
+  const refusal = await ledger.countFunding(walletId, kind, amount);
+  if (refusal) refuse('LIMIT_EXCEEDED', refusal, 'amount');
 }
 
-/**
- * Holds money that is about to leave the wallet; the hold and the operation commit together. The
- * conditional update is the balance check: it takes the wallet's row lock, so transfers and other
- * withdrawals spending the same money wait, and available can never go below zero.
- */
+/** Holds money that is about to leave the wallet; the hold and the operation commit together. */
 async function holdForPayout(
-  tx: Prisma.TransactionClient,
+  ledger: LedgerTransaction,
   walletId: string,
   amount: bigint,
-  reason: 'withdrawal' | 'refund',
+  reason: HoldReason,
   /** The INSUFFICIENT_FUNDS message, worded for who asked. */
   insufficient: string,
 ) {
-  const held = await tx.$executeRaw`
-    UPDATE wallets SET held_amount = held_amount + ${amount}, updated_at = now()
-    WHERE id = ${walletId}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount}`;
-  if (held === 0) refuse('INSUFFICIENT_FUNDS', insufficient, 'amount');
-  return tx.hold.create({ data: { walletId, amount, reason } });
+  return (await ledger.placeHold(walletId, amount, reason)) ?? refuse('INSUFFICIENT_FUNDS', insufficient, 'amount');
 }
 
 export function createFundingRequests(ctx: FundingContext) {
@@ -64,10 +57,10 @@ export function createFundingRequests(ctx: FundingContext) {
     userId: string,
     key: string,
     hash: string,
-    create: (tx: Prisma.TransactionClient) => Promise<FundingRecord>,
+    create: (ledger: LedgerTransaction, tx: Prisma.TransactionClient) => Promise<FundingRecord>,
   ): Promise<Outcome<{ op: FundingRecord; replayed: boolean }>> {
     try {
-      return success({ op: await prisma.$transaction(create), replayed: false });
+      return success({ op: await ctx.ledger.transaction(create), replayed: false });
     } catch (err) {
       if (err instanceof Refusal) return { ok: false, errors: [err.userError] };
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
@@ -86,7 +79,7 @@ export function createFundingRequests(ctx: FundingContext) {
       await ctx.submit(op, vaultToken);
       current = (await prisma.fundingOperation.findUnique({ where: { id: op.id } }))!;
     }
-    if (!replayed) ctx.notify(current, []);
+    if (!replayed) ctx.notify(current);
     return { operation: current, replayed };
   }
 
@@ -101,8 +94,8 @@ export function createFundingRequests(ctx: FundingContext) {
     const fee = feeFor(amount.amount, ctx.fees[provider]);
     if (fee >= amount.amount) return failure('INVALID_AMOUNT', 'The amount must be more than the top-up fee.', 'amount.amount');
     const hash = requestHash(['addFunds', method.id, amount.currency, amount.amount]);
-    const created = await createOnce(userId, input.idempotencyKey, hash, async (tx) => {
-      await countFunding(tx, wallet.id, 'ADD', amount.amount);
+    const created = await createOnce(userId, input.idempotencyKey, hash, async (ledger, tx) => {
+      await countFunding(ledger, wallet.id, 'ADD', amount.amount);
       return tx.fundingOperation.create({
         data: {
           userId, walletId: wallet.id, currency: amount.currency, kind: 'DEPOSIT', paymentMethodId: method.id, provider,
@@ -125,10 +118,10 @@ export function createFundingRequests(ctx: FundingContext) {
       return failure('WALLET_FROZEN', 'Your wallet is frozen pending a compliance review. Contact support.', 'bankAccountId');
     }
     const hash = requestHash(['withdraw', method.id, amount.currency, amount.amount]);
-    const created = await createOnce(userId, input.idempotencyKey, hash, async (tx) => {
-      await countFunding(tx, wallet.id, 'WITHDRAW', amount.amount);
+    const created = await createOnce(userId, input.idempotencyKey, hash, async (ledger, tx) => {
+      await countFunding(ledger, wallet.id, 'WITHDRAW', amount.amount);
       const insufficient = 'Not enough available money in your wallet for this withdrawal.';
-      const hold = await holdForPayout(tx, wallet.id, amount.amount, 'withdrawal', insufficient);
+      const hold = await holdForPayout(ledger, wallet.id, amount.amount, 'withdrawal', insufficient);
       return tx.fundingOperation.create({
         data: {
           userId, walletId: wallet.id, currency: amount.currency, kind: 'WITHDRAWAL', paymentMethodId: method.id, provider: 'bank',
@@ -161,7 +154,7 @@ export function createFundingRequests(ctx: FundingContext) {
     // Admin keys live beside the user's own keys: prefixed, so the two can never collide.
     const key = `admin:${adminId}:${input.idempotencyKey}`;
     const hash = requestHash(['refundDeposit', deposit.id, requested, reason]);
-    const created = await createOnce(deposit.userId, key, hash, async (tx) => {
+    const created = await createOnce(deposit.userId, key, hash, async (ledger, tx) => {
       // The top-up's row lock serialises refunds of it, so together they never exceed it.
       await tx.$queryRaw`SELECT id FROM funding_operations WHERE id = ${deposit.id}::uuid FOR UPDATE`;
       const [sum] = await tx.$queryRaw<{ refunded: bigint }[]>`
@@ -172,7 +165,7 @@ export function createFundingRequests(ctx: FundingContext) {
         refuse('INVALID_AMOUNT', `At most ${formatAmount(left, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`, 'amount');
       }
       const insufficient = "The user's wallet no longer holds that much available money.";
-      const hold = await holdForPayout(tx, deposit.walletId, amount, 'refund', insufficient);
+      const hold = await holdForPayout(ledger, deposit.walletId, amount, 'refund', insufficient);
       return tx.fundingOperation.create({
         data: {
           userId: deposit.userId, walletId: deposit.walletId, currency: deposit.currency, kind: 'WITHDRAWAL', provider: 'card',

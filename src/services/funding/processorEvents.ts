@@ -3,9 +3,9 @@
 // (fundingPostings.ts), all in one database transaction: a replayed or concurrent event finds the
 // claim taken and changes nothing.
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { OutboxEvent } from '../events/outbox.js';
 import type { WebhookEvent } from '../gateways/gateways.js';
 import { isUuid } from '../ids.js';
+import type { LedgerTransaction } from '../ledger/ledger.js';
 import { claimWebhookEvent, recordWebhookOutcome, type WebhookOutcome as RecordedOutcome } from '../webhooks/webhookEvents.js';
 import type { FundingContext } from './fundingContext.js';
 import type { FundingRecord, Provider, WebhookOutcome } from './fundingModel.js';
@@ -13,40 +13,35 @@ import { createFundingPostings } from './fundingPostings.js';
 import { stepFor, type Step } from './fundingStates.js';
 
 export function createProcessorEvents(ctx: FundingContext) {
-  const { prisma, log } = ctx;
-  const postings = createFundingPostings(ctx);
+  const { log } = ctx;
+  const postings = createFundingPostings();
 
-  async function apply(tx: Prisma.TransactionClient, op: FundingRecord, step: Step, event: WebhookEvent) {
-    const events: OutboxEvent[] = [];
+  async function apply(ledger: LedgerTransaction, tx: Prisma.TransactionClient, op: FundingRecord, step: Step, event: WebhookEvent) {
     const data: Prisma.FundingOperationUncheckedUpdateInput = { updatedAt: new Date(), providerRef: op.providerRef ?? event.data.providerRef };
     let transactionId = op.transactionId;
     const withdrawal = op.kind === 'WITHDRAWAL';
     if (step === 'post' || step === 'post-and-reverse') {
-      const posted = withdrawal ? await postings.postWithdrawal(tx, op) : await postings.postDeposit(tx, op);
-      transactionId = posted.transactionId;
-      events.push(...posted.events);
+      transactionId = withdrawal ? await postings.postWithdrawal(ledger, op) : await postings.postDeposit(ledger, tx, op);
       Object.assign(data, { status: 'SUCCEEDED', transactionId });
     }
     if (step === 'reverse' || step === 'post-and-reverse') {
       const reason = event.data.failureMessage ?? 'Reversed by the processor.';
-      const reversed = withdrawal
-        ? await postings.reverseWithdrawal(tx, op, transactionId!, reason)
-        : await postings.reverseDeposit(tx, op, transactionId!, reason);
-      events.push(...reversed.events);
-      Object.assign(data, { status: 'REVERSED', reversalTransactionId: reversed.reversalId, failureCode: event.data.failureCode ?? null, failureMessage: reason });
+      const reversalId = withdrawal
+        ? await postings.reverseWithdrawal(ledger, op, transactionId!, reason)
+        : await postings.reverseDeposit(ledger, tx, op, transactionId!, reason);
+      Object.assign(data, { status: 'REVERSED', reversalTransactionId: reversalId, failureCode: event.data.failureCode ?? null, failureMessage: reason });
     }
     if (step === 'fail') {
-      if (withdrawal) await postings.releasePayout(tx, op);
+      if (withdrawal) await postings.releasePayout(ledger, op);
       Object.assign(data, { status: 'FAILED', failureCode: event.data.failureCode ?? 'failed', failureMessage: event.data.failureMessage ?? 'The processor refused the payment.' });
     }
-    const updated = await tx.fundingOperation.update({ where: { id: op.id }, data });
-    return { updated, events };
+    return tx.fundingOperation.update({ where: { id: op.id }, data });
   }
 
   /** Applies one verified webhook event; safe to call any number of times with the same event. */
   async function handleWebhook(provider: Provider, event: WebhookEvent): Promise<WebhookOutcome> {
-    const result = await prisma.$transaction(
-      async (tx) => {
+    const result = await ctx.ledger.transaction(
+      async (ledger, tx) => {
         if (!(await claimWebhookEvent(tx, provider, event))) return { outcome: 'DUPLICATE' as const };
         const reference = event.data.reference;
         const locked = isUuid(reference)
@@ -62,13 +57,13 @@ export function createProcessorEvents(ctx: FundingContext) {
           log.warn({ fundingId: op.id, eventId: event.id }, 'webhook amount or currency differs from the deposit; ignored for reconciliation');
         }
         const outcome: RecordedOutcome = step === 'unmatched' ? 'UNMATCHED' : step === 'ignore' ? 'IGNORED' : 'APPLIED';
-        const applied = op && outcome === 'APPLIED' ? await apply(tx, op, step, event) : null;
+        const applied = op && outcome === 'APPLIED' ? await apply(ledger, tx, op, step, event) : null;
         await recordWebhookOutcome(tx, provider, event.id, outcome, { fundingOperationId: op?.id ?? null });
         return { outcome, applied };
       },
-      { maxWait: 5_000, timeout: 15_000 },
+      { timeoutMs: 15_000 },
     );
-    if ('applied' in result && result.applied) ctx.notify(result.applied.updated, result.applied.events);
+    if ('applied' in result && result.applied) ctx.notify(result.applied);
     return result.outcome;
   }
 

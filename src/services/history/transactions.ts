@@ -3,7 +3,7 @@
 // from one of the viewer's wallets. The counterparty shows a display name; the email or phone a
 // sender typed is shown back only to that sender.
 import { big, type Sql } from '../../db/sql.js';
-import type { PostedTransfer, TransactionType } from '../ledger/postTransfers.js';
+import type { PostedTransfer, TransactionType } from '../ledger/ledger.js';
 import type { WalletRecord } from '../wallets/wallets.js';
 import { badUserInput } from '../errors.js';
 import { parseAmount } from '../money/money.js';

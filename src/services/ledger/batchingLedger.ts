@@ -5,7 +5,7 @@
 // is what a transfer costs (docs/performance.md).
 import type { Logger } from '../../logger.js';
 import { createBatcher, type BatchSettings } from '../batching/batcher.js';
-import type { Ledger, TransferRequest, TransferResult } from './postTransfers.js';
+import type { Ledger, TransferRequest, TransferResult } from './ledger.js';
 
 export function createBatchingLedger(inner: Ledger, settings: BatchSettings, log: Logger): Ledger {
   const batcher = createBatcher<TransferRequest, TransferResult>((requests) => inner.postTransfers(requests), settings, {
@@ -15,5 +15,5 @@ export function createBatchingLedger(inner: Ledger, settings: BatchSettings, log
     what: 'ledger',
     log,
   });
-  return { postTransfers: (requests) => Promise.all(requests.map((r) => batcher.run(r))) };
+  return { ...inner, postTransfers: (requests) => Promise.all(requests.map((r) => batcher.run(r))) };
 }

@@ -4,8 +4,8 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { Outcome } from '../errors.js';
-import type { OutboxPublisher } from '../events/outbox.js';
 import type { TransactionView } from '../history/transactions.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import type { FeeRule } from '../money/fees.js';
 import type { Page, PageRequest } from '../pagination.js';
@@ -41,13 +41,12 @@ export interface MerchantPaymentService {
 
 export function createMerchantPaymentService(deps: {
   prisma: PrismaClient;
+  ledger: Ledger;
   merchants: MerchantService;
   requests: PaymentRequestService;
   currencies: Currencies;
   risk: RiskEngine;
-  outbox: OutboxPublisher;
   fee: FeeRule;
-  idempotencyTtlHours: number;
   /** Merchant webhook events for a payment or refund, written in its transaction. */
   webhooks: Pick<MerchantWebhookService, 'paid' | 'refunded' | 'wake'>;
   log: Logger;

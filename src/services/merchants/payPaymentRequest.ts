@@ -4,12 +4,10 @@
 // FEES) are posted by the one posting function, and the payment, the request's new state and
 // their events are written with them.
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { failure, refusable, refuse, success, type Outcome } from '../errors.js';
-import { writeOutbox, type OutboxPublisher } from '../events/outbox.js';
 import { viewOfPosted, type TransactionView } from '../history/transactions.js';
-import type { TransferRequest, TransferResult } from '../ledger/postTransfers.js';
+import type { Ledger, TransferRequest, TransferResult } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import { feeFor, type FeeRule } from '../money/fees.js';
 import type { RiskEngine } from '../risk/riskEngine.js';
@@ -17,7 +15,7 @@ import type { RequestOrigin } from '../transfers/transfers.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
 import type { MerchantWebhookService } from './merchantWebhooks.js';
 import { paymentInclude, toPaymentRecord, type MerchantPaymentRecord } from './model.js';
-import { keyUsed, postOrRefuse } from './paymentPosting.js';
+import { postOrRefuse } from './paymentPosting.js';
 import { requestEvent, type PaymentRequestService } from './paymentRequests.js';
 
 /** The posting function names the field of sendMoney's input; a payment's input calls them differently. */
@@ -27,19 +25,17 @@ const PAY_FIELD: Record<string, string> = { recipient: 'code', amount: 'amount',
 const feeKey = (key: string) => `fee ${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
 export interface PayDeps {
-  prisma: PrismaClient;
+  ledger: Ledger;
   requests: Pick<PaymentRequestService, 'byCode'>;
   currencies: Currencies;
   risk: RiskEngine;
-  outbox: OutboxPublisher;
   fee: FeeRule;
-  idempotencyTtlHours: number;
   webhooks: Pick<MerchantWebhookService, 'paid' | 'wake'>;
   log: Logger;
 }
 
 export function payPaymentRequest(deps: PayDeps) {
-  const { prisma, log } = deps;
+  const { log } = deps;
   return async function pay(
     payerId: string,
     input: { code: string; idempotencyKey: string; amount?: MoneyInput | null },
@@ -103,18 +99,18 @@ export function payPaymentRequest(deps: PayDeps) {
     }
 
     return refusable(async () => {
-      const done = await prisma.$transaction(async (tx) => {
+      const done = await deps.ledger.transaction(async (ledger, tx) => {
         const [locked] = await tx.$queryRaw<{ status: string; expired: boolean }[]>`
             SELECT status::text, (expires_at IS NOT NULL AND expires_at <= now()) AS expired FROM payment_requests WHERE id = ${request.id}::uuid FOR UPDATE`;
-        if (!(await keyUsed(tx, payerId, input.idempotencyKey))) {
+        if (!(await ledger.answered(payerId, input.idempotencyKey))) {
           if (locked!.status === 'OPEN' && locked!.expired) refuse('PAYMENT_REQUEST_EXPIRED', 'This payment request has expired. Ask the merchant for a new one.', 'code');
           if (locked!.status !== 'OPEN') refuse('PAYMENT_REQUEST_CLOSED', `This payment request is ${locked!.status.toLowerCase()} and cannot be paid.`, 'code');
         }
-        const { results, events } = await postOrRefuse(tx, requests, PAY_FIELD, deps.idempotencyTtlHours);
+        const results = await postOrRefuse(ledger, requests, PAY_FIELD);
         const paid = results[0] as Extract<TransferResult, { ok: true }>;
         if (paid.replayed) {
           const existing = await tx.merchantPayment.findUniqueOrThrow({ where: { transactionId: paid.transfer.transactionId }, include: paymentInclude });
-          return { payment: toPaymentRecord(existing), paid, events: [], replayed: true };
+          return { payment: toPaymentRecord(existing), paid, replayed: true };
         }
         const feeResult = results[1];
         if (feeResult && !feeResult.ok) throw new Error(`the merchant fee was refused: ${feeResult.code}`);
@@ -136,11 +132,10 @@ export function payPaymentRequest(deps: PayDeps) {
           data: { paidCount: { increment: 1 }, ...(request.singleUse ? { status: 'PAID' } : {}), updatedAt: new Date() },
         });
         const payment = toPaymentRecord(row);
-        events.push(...(await writeOutbox(tx, [requestEvent(updated)])));
+        await ledger.emit([requestEvent(updated)]);
         await deps.webhooks.paid(tx, payment);
-        return { payment, paid, events, replayed: false };
+        return { payment, paid, replayed: false };
       });
-      deps.outbox.publishCommitted(done.events);
       if (!done.replayed) {
         deps.webhooks.wake();
         log.info({ paymentId: done.payment.id, merchantId: request.merchantId }, 'payment request paid');

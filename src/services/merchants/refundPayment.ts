@@ -4,23 +4,21 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { failure, reasonProblem, refusable, refuse, success, type Outcome } from '../errors.js';
-import type { OutboxPublisher } from '../events/outbox.js';
 import { isUuid } from '../ids.js';
-import type { TransferRequest, TransferResult } from '../ledger/postTransfers.js';
+import type { Ledger, TransferRequest, TransferResult } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import { formatAmount } from '../money/money.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
 import type { MerchantWebhookService } from './merchantWebhooks.js';
 import { actingUser, type MerchantActor, type MerchantService } from './merchants.js';
 import { paymentInclude, refundInclude, toPaymentRecord, toRefundRecord, type MerchantPaymentRecord, type RefundRecord } from './model.js';
-import { keyUsed, postOrRefuse } from './paymentPosting.js';
+import { postOrRefuse } from './paymentPosting.js';
 
 export interface RefundDeps {
   prisma: PrismaClient;
+  ledger: Ledger;
   merchants: Pick<MerchantService, 'forActor'>;
   currencies: Currencies;
-  outbox: OutboxPublisher;
-  idempotencyTtlHours: number;
   webhooks: Pick<MerchantWebhookService, 'refunded' | 'wake'>;
   log: Logger;
 }
@@ -59,10 +57,10 @@ export function refundPayment(deps: RefundDeps) {
       initiatedBy: userId,
     };
     return refusable(async () => {
-      const done = await prisma.$transaction(async (tx) => {
+      const done = await deps.ledger.transaction(async (ledger, tx) => {
         const [locked] = await tx.$queryRaw<{ amount: bigint; refunded: bigint }[]>`
             SELECT amount, refunded FROM merchant_payments WHERE id = ${found.id}::uuid FOR UPDATE`;
-        if (!(await keyUsed(tx, userId, key))) {
+        if (!(await ledger.answered(userId, key))) {
           const left = locked!.amount - locked!.refunded;
           if (left === 0n) refuse('REFUND_EXCEEDS_PAYMENT', 'This payment is already refunded in full.', 'paymentId');
           if (amount === 0n || amount > left) {
@@ -70,12 +68,12 @@ export function refundPayment(deps: RefundDeps) {
             refuse('REFUND_EXCEEDS_PAYMENT', `At most ${major} ${found.currency} of this payment can still be refunded.`, 'amount');
           }
         }
-        const { results, events } = await postOrRefuse(tx, [request], { amount: 'amount', idempotencyKey: 'idempotencyKey', recipient: 'paymentId' }, deps.idempotencyTtlHours);
+        const results = await postOrRefuse(ledger, [request], { amount: 'amount', idempotencyKey: 'idempotencyKey', recipient: 'paymentId' });
         const refunded = results[0] as Extract<TransferResult, { ok: true }>;
         if (refunded.replayed) {
           const existing = await tx.merchantRefund.findUniqueOrThrow({ where: { transactionId: refunded.transfer.transactionId }, include: refundInclude });
           const payment = await tx.merchantPayment.findUniqueOrThrow({ where: { id: found.id }, include: paymentInclude });
-          return { refund: toRefundRecord(existing), payment: toPaymentRecord(payment), events: [], replayed: true };
+          return { refund: toRefundRecord(existing), payment: toPaymentRecord(payment), replayed: true };
         }
         const refund = toRefundRecord(
           await tx.merchantRefund.create({
@@ -87,9 +85,8 @@ export function refundPayment(deps: RefundDeps) {
           await tx.merchantPayment.update({ where: { id: found.id }, data: { refunded: { increment: amount }, updatedAt: new Date() }, include: paymentInclude }),
         );
         await deps.webhooks.refunded(tx, refund, payment);
-        return { refund, payment, events, replayed: false };
+        return { refund, payment, replayed: false };
       });
-      deps.outbox.publishCommitted(done.events);
       if (!done.replayed) {
         deps.webhooks.wake();
         log.info({ paymentId: found.id, refundId: done.refund.id }, 'payment refunded');

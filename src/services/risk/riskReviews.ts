@@ -4,13 +4,10 @@
 // hold is released, the send no longer counts against the limits, the transaction is DECLINED).
 // Each decision is one database transaction with its outbox event; deciding twice is refused.
 import type { PrismaClient } from '../../db/database.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, reasonProblem, refusable, refuse, success, type Outcome } from '../errors.js';
-import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
-import { topics, type TransactionChanged } from '../events/topics.js';
-import { postThrough, type TransactionType } from '../ledger/postTransfers.js';
-import { endHold } from '../ledger/holds.js';
+import type { Ledger, TransactionType } from '../ledger/ledger.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import { isUuid } from '../ids.js';
 
@@ -25,7 +22,7 @@ export interface RiskReviewService {
 
 const include = { evaluation: true, transaction: true } as const;
 
-export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: OutboxPublisher; idempotencyTtlHours: number; log: Logger }): RiskReviewService {
+export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Ledger; log: Logger }): RiskReviewService {
   const { prisma, log } = deps;
   const notFound = () => failure('NOT_FOUND', 'No risk review has that id.', 'reviewId');
 
@@ -42,56 +39,38 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: Ou
       const refused = reasonProblem(why);
       if (refused) return { ok: false, errors: [refused] };
       if (!isUuid(reviewId)) return notFound();
-      let events: OutboxEvent[] = [];
       return refusable(async () => {
-        const decided = await prisma.$transaction(async (tx) => {
+        const decided = await deps.ledger.transaction(async (ledger, tx) => {
           const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM risk_reviews WHERE id = ${reviewId}::uuid FOR UPDATE`;
           if (!locked) return null;
           if (locked.status !== 'PENDING') refuse('INVALID_INPUT', `This review was already ${locked.status.toLowerCase()}.`, 'reviewId');
           const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include });
           const t = review.transaction;
-          // The hold ends either way (a pending review's hold is active: the audit checks it); the
-          // sender's usage for the day it was counted is given back, and an approval counts it
-          // again on today's (posting with limits).
-          if (!(await endHold(tx, { id: review.holdId, walletId: t.fromWalletId, amount: t.amount }, decision === 'APPROVE' ? 'CAPTURED' : 'RELEASED'))) {
-            throw new Error(`the hold of risk review ${review.id} is not active`);
-          }
-          await tx.$executeRaw`
-            UPDATE wallets SET
-              sent_day = CASE WHEN usage_day = (${review.createdAt}::timestamptz AT TIME ZONE 'UTC')::date THEN greatest(sent_day - ${t.amount}, 0) ELSE sent_day END,
-              sent_month = CASE WHEN usage_month = date_trunc('month', ${review.createdAt}::timestamptz AT TIME ZONE 'UTC')::date THEN greatest(sent_month - ${t.amount}, 0) ELSE sent_month END
-            WHERE id = ${t.fromWalletId}::uuid`;
+          const hold = { id: review.holdId, walletId: t.fromWalletId, amount: t.amount, transactionId: t.id };
+          // The sender's usage for the day it was counted is given back either way; an approval
+          // counts it again on today's (posting with limits).
+          await ledger.giveBackSendUsage(t.fromWalletId, t.amount, review.createdAt);
           if (decision === 'APPROVE') {
-            const posted = await postThrough(
-              tx,
-              [
-                {
-                  userId: review.userId,
-                  key: `risk-review:${review.id}`,
-                  operation: 'riskReview.approve',
-                  hash: review.id,
-                  type: t.type as TransactionType,
-                  currency: t.currency,
-                  amount: t.amount,
-                  from: { walletId: t.fromWalletId },
-                  to: { walletId: t.toWalletId },
-                  note: t.note,
-                  metadata: t.metadata as Record<string, unknown>,
-                  initiatedBy: t.initiatedBy,
-                  limits: true,
-                  transactionId: t.id,
-                },
-              ],
-              deps.idempotencyTtlHours,
-            );
-            const result = posted.results[0]!;
+            const result = await ledger.captureHold(hold, {
+              userId: review.userId,
+              key: `risk-review:${review.id}`,
+              operation: 'riskReview.approve',
+              hash: review.id,
+              type: t.type as TransactionType,
+              currency: t.currency,
+              amount: t.amount,
+              from: { walletId: t.fromWalletId },
+              to: { walletId: t.toWalletId },
+              note: t.note,
+              metadata: t.metadata as Record<string, unknown>,
+              initiatedBy: t.initiatedBy,
+              limits: true,
+              transactionId: t.id,
+            });
             if (!result.ok) refuse(result.code, `The transfer cannot be posted now: ${result.message}`, 'reviewId');
-            events = posted.events;
           } else {
-            await tx.$executeRaw`UPDATE ledger_transactions SET status = 'DECLINED', updated_at = now() WHERE id = ${t.id}::uuid`;
-            events = await writeOutbox(tx, [
-              { topic: topics.transactions(review.userId), payload: { transactionId: t.id, walletId: t.fromWalletId, status: 'DECLINED' } satisfies TransactionChanged },
-            ]);
+            await ledger.releaseHold(hold);
+            await ledger.decline({ id: t.id, userId: review.userId, walletId: t.fromWalletId });
           }
           await tx.riskReview.update({
             where: { id: reviewId },
@@ -100,7 +79,6 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; outbox: Ou
           return tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include });
         });
         if (!decided) return notFound();
-        deps.outbox.publishCommitted(events);
         log.info({ reviewId, decision, adminId }, 'risk review decided');
         return success(decided);
       });

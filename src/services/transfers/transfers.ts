@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
 import { inputPath, parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
 import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
-import type { Ledger, Party, TransferResult } from '../ledger/postTransfers.js';
+import type { Ledger, Party, TransferResult } from '../ledger/ledger.js';
 import type { LimitsService, LimitUsage } from '../compliance/limits.js';
 import type { Currencies } from '../money/currencies.js';
 import type { RiskDecision } from '../risk/riskRule.js';

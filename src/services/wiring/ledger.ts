@@ -2,7 +2,7 @@
 import type { Config } from '../../config.js';
 import { createHistoryService } from '../history/transactions.js';
 import { createBatchingLedger } from '../ledger/batchingLedger.js';
-import { createLedger, type Ledger } from '../ledger/postTransfers.js';
+import { createLedger, type Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import { createWalletService } from '../wallets/wallets.js';
 import type { SharedWithOutbox } from './shared.js';

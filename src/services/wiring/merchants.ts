@@ -6,6 +6,7 @@ import { createMerchantService } from '../merchants/merchants.js';
 import { createMerchantWebhookService } from '../merchants/merchantWebhooks.js';
 import { createPaymentRequestService } from '../merchants/paymentRequests.js';
 import { newSigningSecret } from '../merchants/signingSecrets.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import type { RiskEngine } from '../risk/riskEngine.js';
 import type { Vault } from '../vault/vault.js';
@@ -13,7 +14,6 @@ import type { SharedWithOutbox } from './shared.js';
 
 export const merchantSettings = (config: Config) => ({
   fee: config.MERCHANT_FEE,
-  idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
   publicOrigin: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
   webhooks: {
     retryBaseMs: config.MERCHANT_WEBHOOK_RETRY_BASE_MS,
@@ -27,7 +27,7 @@ export const merchantSettings = (config: Config) => ({
 export function wireMerchants(
   { prisma, outbox, log }: SharedWithOutbox,
   settings: ReturnType<typeof merchantSettings>,
-  needs: { currencies: Currencies; risk: RiskEngine; vault: Vault },
+  needs: { ledger: Ledger; currencies: Currencies; risk: RiskEngine; vault: Vault },
 ) {
   const { currencies, vault } = needs;
   const merchants = createMerchantService({
@@ -48,13 +48,12 @@ export function wireMerchants(
   paymentRequests.setPublicOrigin(settings.publicOrigin);
   const merchantPayments = createMerchantPaymentService({
     prisma,
+    ledger: needs.ledger,
     merchants,
     requests: paymentRequests,
     currencies,
     risk: needs.risk,
-    outbox,
     fee: settings.fee,
-    idempotencyTtlHours: settings.idempotencyTtlHours,
     webhooks: merchantWebhooks,
     log,
   });

@@ -5,7 +5,7 @@ import type { AmlService } from '../compliance/aml.js';
 import type { LimitsService } from '../compliance/limits.js';
 import { createFundingService } from '../funding/funding.js';
 import type { BankGateway, CardGateway } from '../gateways/gateways.js';
-import type { Ledger } from '../ledger/postTransfers.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import { createPaymentMethodService } from '../payments/paymentMethods.js';
 import type { RiskEngine } from '../risk/riskEngine.js';
@@ -16,11 +16,10 @@ import type { SharedWithOutbox } from './shared.js';
 export const paymentSettings = (config: Config) => ({
   fees: { card: config.CARD_DEPOSIT_FEE, bank: config.BANK_DEPOSIT_FEE },
   gatewayTimeoutMs: config.GATEWAY_TIMEOUT_MS,
-  idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
 });
 
 export function wirePayments(
-  { prisma, pubsub, outbox, log }: SharedWithOutbox,
+  { prisma, pubsub, log }: SharedWithOutbox,
   settings: ReturnType<typeof paymentSettings>,
   needs: {
     ledger: Ledger;
@@ -44,17 +43,16 @@ export function wirePayments(
   });
   const funding = createFundingService({
     prisma,
+    ledger: needs.ledger,
     screenName: (userId, name) => needs.aml.screen(userId, name, 'PAYOUT'),
     currencies,
     paymentMethods,
     cards,
     banks,
-    outbox,
     pubsub,
     log,
     fees: settings.fees,
     gatewayTimeoutMs: settings.gatewayTimeoutMs,
-    idempotencyTtlHours: settings.idempotencyTtlHours,
   });
   return { transfers, paymentMethods, funding };
 }

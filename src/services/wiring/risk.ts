@@ -1,6 +1,7 @@
 // Risk wiring: the rules engine run before every send (its fact reads batched with settings of
 // their own, RISK_BATCH_*) and the review queue of sends it held.
 import type { Config } from '../../config.js';
+import type { Ledger } from '../ledger/ledger.js';
 import { createWindowCounter } from '../ratelimit/limiters.js';
 import { createRiskEngine } from '../risk/riskEngine.js';
 import { createRiskReviewService } from '../risk/riskReviews.js';
@@ -8,7 +9,6 @@ import type { SharedWithOutbox } from './shared.js';
 
 export const riskSettings = (config: Config) => ({
   redisPrefix: config.REDIS_PREFIX,
-  idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
   batch: { windowMs: config.RISK_BATCH_WINDOW_MS, maxBatch: config.RISK_BATCH_MAX, maxInFlight: config.RISK_BATCH_IN_FLIGHT },
   rules: {
     enabled: config.RISK_RULES,
@@ -26,10 +26,10 @@ export const riskSettings = (config: Config) => ({
 });
 
 export function wireRisk(
-  { prisma, sql, redis, outbox, log }: SharedWithOutbox,
+  { prisma, sql, redis, log }: SharedWithOutbox,
   settings: ReturnType<typeof riskSettings>,
   /** Converts amounts into the limits file's base currency, in which the rules' amounts are set. */
-  needs: { fromBase: Parameters<typeof createRiskEngine>[0]['fromBase'] },
+  needs: { fromBase: Parameters<typeof createRiskEngine>[0]['fromBase']; ledger: Ledger },
 ) {
   const risk = createRiskEngine({
     sql,
@@ -39,6 +39,6 @@ export function wireRisk(
     fromBase: needs.fromBase,
     settings: settings.rules,
   });
-  const riskReviews = createRiskReviewService({ prisma, outbox, idempotencyTtlHours: settings.idempotencyTtlHours, log });
+  const riskReviews = createRiskReviewService({ prisma, ledger: needs.ledger, log });
   return { risk, riskReviews };
 }

@@ -1,16 +1,10 @@
-// The Node side of the one posting path: sends transfer requests to wallet_post_transfers (one
-// round trip, one commit for the whole list), retries serialization failures and deadlocks,
-// and hands the committed events to the outbox publisher.
+// The contract with the posting function, wallet_post_transfers (prisma/functions/): what a
+// transfer request is, what it answers, and the one call that sends a list of requests in one
+// round trip. Only the ledger module calls it (ledger.ts, ledgerTransaction.ts).
 import type { PrismaClient } from '../../db/database.js';
-import { isRetryableTransactionError } from '../../db/sqlErrors.js';
-import type { Logger } from '../../logger.js';
-import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
+import type { OutboxEvent } from '../events/outbox.js';
 import type { RiskAssessment } from '../risk/riskEngine.js';
-import type { Party } from './model.js';
-
-export type { Party, SystemWallet } from './model.js';
-
-export type TransactionType = 'P2P_TRANSFER' | 'ADJUSTMENT' | 'DEPOSIT' | 'WITHDRAWAL' | 'PAYMENT' | 'REFUND' | 'FEE' | 'REVERSAL';
+import type { Party, TransactionType } from './model.js';
 
 export interface TransferRequest {
   /** Idempotency scope: the user on whose behalf the request is made. */
@@ -83,22 +77,15 @@ export type TransferResult =
   | { ok: true; transfer: PostedTransfer; replayed: boolean }
   | { ok: false; code: TransferRefusalCode; message: string; field: string | null; replayed: boolean };
 
-export interface Ledger {
-  /** Posts each transfer or refuses it on its own; results are in request order. */
-  postTransfers(requests: TransferRequest[]): Promise<TransferResult[]>;
-}
-
-const MAX_ATTEMPTS = 5;
-
 /** Anything that can run SQL: the Prisma client, or an interactive transaction of it. */
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
 /**
  * One call of the posting function through `db`. Inside an interactive transaction the transfers
- * commit (or roll back) with whatever else that transaction does; the caller publishes the
- * returned events after its commit.
+ * commit (or roll back) with whatever else that transaction does; the returned events are to be
+ * published after that commit.
  */
-export async function postThrough(
+export async function callPostingFunction(
   db: Db,
   requests: TransferRequest[],
   idempotencyTtlHours: number,
@@ -118,34 +105,6 @@ export async function postThrough(
     SELECT wallet_post_transfers(${json}::jsonb) AS result`;
   const { results, events } = rows[0]!.result;
   return { results: results.map(toResult), events };
-}
-
-export function createLedger(deps: {
-  prisma: PrismaClient;
-  outbox: OutboxPublisher;
-  log: Logger;
-  /** How long idempotency answers are kept (IDEMPOTENCY_TTL_HOURS). */
-  idempotencyTtlHours: number;
-}): Ledger {
-  const { prisma, outbox, log } = deps;
-
-  return {
-    async postTransfers(requests) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const { results, events } = await postThrough(prisma, requests, deps.idempotencyTtlHours);
-          if (events.length) outbox.publishCommitted(events);
-          return results;
-        } catch (err) {
-          if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(err)) throw err;
-          // Nothing was committed: back off with jitter and try again.
-          const delay = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
-          log.debug({ attempt, delay }, 'posting retried after serialization failure or deadlock');
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
-    },
-  };
 }
 
 type RawSide = Omit<PostedSide, 'balanceAfter' | 'held' | 'sequence' | 'walletCreatedAt'> & {
