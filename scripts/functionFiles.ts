@@ -44,11 +44,14 @@ export function nextMigrationTimestamp(now: Date, existing: string[]): string {
 }
 
 /** The text of a migration made from function files, in the order given. */
-export function functionMigrationSql(files: FunctionFile[]): string {
+export function functionMigrationSql(files: FunctionFile[], drop: string[] = []): string {
   const header =
     `-- Made by \`npm run db:function-migration\` from prisma/functions/: ${files.map((f) => `${f.name}.sql`).join(', ')}.\n` +
     '-- Change the function files and make a new migration; never edit this one (it is history).\n';
-  return [header, ...files.map((f) => f.sql.replace(/\s*$/, '\n'))].join('\n');
+  // A function whose signature or return type changes, or that is gone, is dropped first:
+  // CREATE OR REPLACE cannot change either.
+  const drops = drop.map((signature) => `DROP FUNCTION IF EXISTS ${signature};\n`).join('');
+  return [header, ...(drops ? [drops] : []), ...files.map((f) => f.sql.replace(/\s*$/, '\n'))].join('\n');
 }
 
 export interface WrittenMigration {
@@ -61,6 +64,8 @@ export interface WrittenMigration {
 export function writeFunctionMigration(options: {
   name: string;
   functions: string[];
+  /** Signatures to drop before the functions are created, e.g. `wallet_refusal(text, text, text)`. */
+  drop?: string[];
   functionsDir?: string;
   migrationsDir?: string;
   now?: Date;
@@ -79,12 +84,17 @@ export function writeFunctionMigration(options: {
         `The function files are: ${[...available.keys()].join(', ')}.`,
     );
   }
+  for (const signature of options.drop ?? []) {
+    if (!/^[a-z_][a-z0-9_.]*\([a-z0-9_ ,[\]]*\)$/i.test(signature)) {
+      throw new Error(`--drop takes a function signature such as wallet_refusal(text, text, text), not "${signature}".`);
+    }
+  }
   const files = wanted.map((f) => available.get(f)!);
   const folder = `${nextMigrationTimestamp(options.now ?? new Date(), readdirSync(migrationsDir))}_${name}`;
   const dir = path.join(migrationsDir, folder);
   if (existsSync(dir)) throw new Error(`${dir} exists already.`);
   mkdirSync(dir);
   const file = path.join(dir, 'migration.sql');
-  writeFileSync(file, functionMigrationSql(files), { flag: 'wx' });
+  writeFileSync(file, functionMigrationSql(files, options.drop), { flag: 'wx' });
   return { name: folder, file, functions: files };
 }

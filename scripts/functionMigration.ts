@@ -2,16 +2,17 @@
 // prisma/migrations/<timestamp>_<name>/migration.sql, holding the current text of the named
 // function files (prisma/functions/<function>.sql), in the order given, and prints what it wrote.
 // Edit the function's file first, then run this; `npm run migrate` (or the server's start) applies
-// it. --migrations-dir and --functions-dir point elsewhere (the tests use them).
+// it. --drop <signature> (repeatable) drops a function first: needed when its arguments or return
+// type change, or it is gone. --migrations-dir and --functions-dir point elsewhere (the tests use them).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFunctionMigration } from './functionFiles.js';
 
-const USAGE = 'usage: npm run db:function-migration -- <migration_name> <function> [<function>...]';
+const USAGE = 'usage: npm run db:function-migration -- <migration_name> <function> [<function>...] [--drop <signature>]...';
 
 try {
   const { values, positionals } = parseArgs({
-    options: { 'migrations-dir': { type: 'string' }, 'functions-dir': { type: 'string' } },
+    options: { 'migrations-dir': { type: 'string' }, 'functions-dir': { type: 'string' }, drop: { type: 'string', multiple: true } },
     allowPositionals: true,
   });
   const [name, ...functions] = positionals;
@@ -19,6 +20,7 @@ try {
   const written = writeFunctionMigration({
     name,
     functions,
+    drop: values.drop ?? [],
     ...(values['migrations-dir'] ? { migrationsDir: values['migrations-dir'] } : {}),
     ...(values['functions-dir'] ? { functionsDir: values['functions-dir'] } : {}),
   });

@@ -2,6 +2,7 @@
 // printed with their credentials. Safe to run again: existing accounts are kept and not re-funded
 // (the funding uses an idempotency key per account).
 import { parseArgs } from 'node:util';
+import { refusalError } from '../src/services/ledger/ledger.js';
 import { runScript, scriptServices } from './cli.js';
 
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
@@ -50,7 +51,7 @@ await runScript(
           metadata: { reason: 'seed' },
         },
       ]);
-      if (!funded!.ok) throw new Error(`funding ${email} failed: ${funded!.message}`);
+      if (!funded!.ok) throw new Error(`funding ${email} failed: ${refusalError(funded!, 'adjustBalance').message}`);
       if (count <= 20) rows.push(`  ${email.padEnd(24)} ${PASSWORD}   ${created ? 'created' : 'existing'}`);
       if ((i + 1) % 50 === 0 || i + 1 === count) process.stdout.write(`\rseeded ${i + 1}/${count} users`);
     }

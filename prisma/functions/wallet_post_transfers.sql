@@ -28,8 +28,10 @@
 --   transactionId                  post this IN_REVIEW transaction (an approved risk review)
 -- Returns {"results": [one per request, in order], "events": [outbox rows written]}. A result is
 -- {"ok": true, "status": POSTED | IN_REVIEW, "transactionId", "type", "currency", "amount",
--- "note", "createdAt", "from": Side, "to": Side} or {"ok": false, "code", "message", "field"}
--- (wallet_refusal); "replayed": true marks an answer stored by an earlier call. Side =
+-- "note", "createdAt", "from": Side, "to": Side} or {"ok": false, "code", "part", "facts"}
+-- (wallet_refusal: what failed and the data to word it, never words; answers stored before
+-- 2026-12 carry "message" and "field" instead); "replayed": true marks an answer stored by an
+-- earlier call. Side =
 -- {"walletId", "userId", "kind", "name", "balanceAfter", "held", "sequence", "status",
 -- "walletCreatedAt"}, as the wallet is right after the transfer.
 CREATE OR REPLACE FUNCTION wallet_post_transfers(requests JSONB) RETURNS JSONB
@@ -50,11 +52,11 @@ DECLARE
   w_id UUID[]; w_bal BIGINT[]; w_held BIGINT[]; w_seq BIGINT[]; w_status TEXT[]; w_kind TEXT[];
   w_user UUID[]; w_name TEXT[]; w_created TIMESTAMPTZ[]; w_changed BOOLEAN[];
   w_tier TEXT[]; w_sent_day BIGINT[]; w_sent_month BIGINT[];
-  -- Limits by "tier:currency" (tier_limits rows as JSON), and what a refusal says.
+  -- Limits by "tier:currency" (tier_limits rows as JSON), and the limit a transfer breaks.
   lims JSONB;
   today DATE := (now() AT TIME ZONE 'UTC')::date;
   this_month DATE := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
-  refusal TEXT;
+  breach JSONB;
   -- Rows to write.
   t_id UUID[] := '{}'; t_type TEXT[] := '{}'; t_cur TEXT[] := '{}'; t_amt BIGINT[] := '{}'; t_from UUID[] := '{}';
   t_to UUID[] := '{}'; t_init UUID[] := '{}'; t_key TEXT[] := '{}'; t_note TEXT[] := '{}'; t_meta JSONB[] := '{}';
@@ -109,18 +111,15 @@ BEGIN
     ELSIF EXISTS (SELECT 1 FROM generate_series(1, i - 1) j WHERE claimed[j] AND r_user[j] = r_user[i] AND r_key[j] = r_key[i]) THEN
       results[i] := CASE WHEN EXISTS (SELECT 1 FROM generate_series(1, i - 1) j
                                        WHERE r_user[j] = r_user[i] AND r_key[j] = r_key[i] AND r_hash[j] = r_hash[i] AND r_op[j] = r_op[i])
-        THEN wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'A request with this idempotency key is still being processed. Retry shortly.', 'idempotencyKey')
-        ELSE wallet_refusal('IDEMPOTENCY_KEY_REUSED',
-          'This idempotency key was already used for a different request. Use a new key for a new request.', 'idempotencyKey') END;
+        THEN wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'key')
+        ELSE wallet_refusal('IDEMPOTENCY_KEY_REUSED', 'key') END;
     ELSE
       SELECT k.operation, k.request_hash, k.response INTO existing
       FROM idempotency_keys k WHERE k.user_id = r_user[i] AND k.key = r_key[i];
       IF existing.request_hash <> r_hash[i] OR existing.operation <> r_op[i] THEN
-        results[i] := wallet_refusal('IDEMPOTENCY_KEY_REUSED',
-          'This idempotency key was already used for a different request. Use a new key for a new request.', 'idempotencyKey');
+        results[i] := wallet_refusal('IDEMPOTENCY_KEY_REUSED', 'key');
       ELSIF existing.response IS NULL THEN
-        results[i] := wallet_refusal('IDEMPOTENCY_IN_PROGRESS',
-          'A request with this idempotency key is still being processed. Retry shortly.', 'idempotencyKey');
+        results[i] := wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'key');
       ELSE
         results[i] := existing.response || '{"replayed": true}';
       END IF;
@@ -134,7 +133,7 @@ BEGIN
     -- A blocked transfer is refused before anything about the recipient is looked at, and the
     -- answer names no rule.
     IF r_decision[i] = 'BLOCK' THEN
-      results[i] := wallet_refusal('TRANSFER_DECLINED', 'This transfer cannot be made. If you think this is a mistake, contact support.', NULL);
+      results[i] := wallet_refusal('TRANSFER_DECLINED', NULL);
       CONTINUE;
     END IF;
     -- Posting a transfer that was held for review: it must still be in review (the caller has
@@ -143,24 +142,24 @@ BEGIN
       RAISE EXCEPTION 'transaction % is not in review', r_txid[i];
     END IF;
     IF r_amount[i] !~ '^[0-9]{1,18}$' OR r_amount[i]::bigint <= 0 THEN
-      results[i] := wallet_refusal('INVALID_AMOUNT', 'The amount must be a positive whole number of minor units.', 'amount');
+      results[i] := wallet_refusal('INVALID_AMOUNT', 'amount');
       CONTINUE;
     ELSIF length(r_note[i]) > 280 THEN
-      results[i] := wallet_refusal('INVALID_INPUT', 'The note must be at most 280 characters.', 'note');
+      results[i] := wallet_refusal('INVALID_INPUT', 'note');
       CONTINUE;
     END IF;
     SELECT * INTO src FROM wallet_resolve_party(r_from[i], r_cur[i]);
     SELECT * INTO dst FROM wallet_resolve_party(r_to[i], r_cur[i]);
     IF src.problem = 'CURRENCY_MISMATCH' OR dst.problem = 'CURRENCY_MISMATCH' THEN
-      results[i] := wallet_refusal('CURRENCY_MISMATCH', 'That wallet holds another currency than the amount.', 'amount.currency');
+      results[i] := wallet_refusal('CURRENCY_MISMATCH', 'currency');
     ELSIF src.problem IS NOT NULL THEN
-      results[i] := wallet_refusal('NO_WALLET_IN_CURRENCY', format('You have no %s wallet. Open one first.', r_cur[i]), 'amount.currency');
+      results[i] := wallet_refusal('NO_WALLET_IN_CURRENCY', 'currency', jsonb_build_object('currency', r_cur[i]));
     ELSIF dst.problem = 'NO_WALLET' THEN
-      results[i] := wallet_refusal('RECIPIENT_HAS_NO_WALLET_IN_CURRENCY', format('The recipient has no %s wallet.', r_cur[i]), 'recipient');
+      results[i] := wallet_refusal('RECIPIENT_HAS_NO_WALLET_IN_CURRENCY', 'to', jsonb_build_object('currency', r_cur[i]));
     ELSIF dst.problem IS NOT NULL THEN
-      results[i] := wallet_refusal('RECIPIENT_NOT_FOUND', 'No one with that email, phone or wallet was found.', 'recipient');
+      results[i] := wallet_refusal('RECIPIENT_NOT_FOUND', 'to');
     ELSIF src.wallet_id = dst.wallet_id THEN
-      results[i] := wallet_refusal('SELF_TRANSFER', 'You cannot send money to the same wallet.', 'recipient');
+      results[i] := wallet_refusal('SELF_TRANSFER', 'to');
     ELSE
       from_ids[i] := src.wallet_id;
       to_ids[i] := dst.wallet_id;
@@ -190,23 +189,23 @@ BEGIN
     b := array_position(w_id, to_ids[i]);
     amt := r_amount[i]::bigint;
     IF w_status[a] <> 'ACTIVE' THEN
-      results[i] := wallet_refusal('WALLET_FROZEN', format('Your %s wallet is %s and cannot send money.', r_cur[i], lower(w_status[a])), NULL);
+      results[i] := wallet_refusal('WALLET_FROZEN', 'from', jsonb_build_object('currency', r_cur[i], 'status', w_status[a]));
     ELSIF w_status[b] <> 'ACTIVE' THEN
-      results[i] := wallet_refusal('WALLET_FROZEN', 'The recipient''s wallet cannot receive money right now.', 'recipient');
+      results[i] := wallet_refusal('WALLET_FROZEN', 'to');
     ELSIF w_kind[a] <> 'SYSTEM' AND w_bal[a] - w_held[a] < amt THEN
-      results[i] := wallet_refusal('INSUFFICIENT_FUNDS', 'Not enough money in your wallet for this transfer.', 'amount');
+      results[i] := wallet_refusal('INSUFFICIENT_FUNDS', 'amount');
     ELSE
       -- Limits, for the requests that ask for them: the sender's, then the recipient's balance cap.
-      refusal := NULL;
+      breach := NULL;
       IF r_limited[i] THEN
-        refusal := wallet_limit_refusal(lims -> (w_tier[a] || ':' || r_cur[i]), w_tier[a], amt, w_sent_day[a], w_sent_month[a], NULL, today, this_month);
-        IF refusal IS NULL AND w_kind[b] = 'USER'
-           AND wallet_limit_refusal(lims -> (w_tier[b] || ':' || r_cur[i]), w_tier[b], amt, NULL, NULL, w_bal[b], today, this_month) IS NOT NULL THEN
-          refusal := 'The recipient cannot hold that much yet (their balance limit, MAX_BALANCE). Send a smaller amount.';
+        breach := wallet_limit_breach(lims -> (w_tier[a] || ':' || r_cur[i]), w_tier[a], amt, w_sent_day[a], w_sent_month[a], NULL, today, this_month);
+        IF breach IS NULL AND w_kind[b] = 'USER'
+           AND wallet_limit_breach(lims -> (w_tier[b] || ':' || r_cur[i]), w_tier[b], amt, NULL, NULL, w_bal[b], today, this_month) IS NOT NULL THEN
+          breach := jsonb_build_object('limit', 'RECIPIENT_MAX_BALANCE');
         END IF;
       END IF;
-      IF refusal IS NOT NULL THEN
-        results[i] := wallet_refusal('LIMIT_EXCEEDED', refusal, 'amount');
+      IF breach IS NOT NULL THEN
+        results[i] := wallet_refusal('LIMIT_EXCEEDED', 'amount', breach);
       ELSIF r_decision[i] = 'REVIEW' THEN
         -- Held for review: the money is reserved on the sender's wallet (available drops), a
         -- transaction IN_REVIEW without entries records what was asked, and nothing is posted

@@ -34,7 +34,7 @@ const MAKE_MIGRATION = 'npm run db:function-migration -- <migration_name>';
 
 interface Definition {
   kind: 'function' | 'trigger';
-  /** `public.wallet_refusal(code text, message text, field text)`, `trigger ledger_entries_balanced ON public.ledger_entries`. */
+  /** `public.wallet_refusal(code text, part text, facts jsonb)`, `trigger ledger_entries_balanced ON public.ledger_entries`. */
   id: string;
   /** The function file it belongs in (the function's own, for a trigger the one of the function it runs). */
   file: string;
@@ -235,7 +235,7 @@ describe('prisma/functions/', () => {
     const post = fromFiles.definitions.find((d) => d.id === 'public.wallet_post_transfers(requests jsonb)')!;
     const trigger = fromFiles.definitions.find((d) => d.id === 'trigger ledger_entries_no_truncate ON public.ledger_entries')!;
     const altered = fromFiles.definitions
-      .filter((d) => d.id !== 'public.wallet_refusal(code text, message text, field text)')
+      .filter((d) => d.id !== 'public.wallet_refusal(code text, part text, facts jsonb)')
       .map((d) =>
         d === post ? { ...d, text: d.text.replace("'INSUFFICIENT_FUNDS'", "'NOT_ENOUGH_MONEY'") }
         : d === trigger ? { ...d, text: d.text.replace('BEFORE TRUNCATE', 'AFTER TRUNCATE') }
@@ -254,7 +254,7 @@ describe('prisma/functions/', () => {
     expect(truncate).toContain('prisma/functions/ledger_entries_append_only.sql');
     expect(truncate).toMatch(/database: "CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE.*\n {4}file: {5}".*AFTER TRUNCATE/);
     expect(refusal).toBe(
-      'public.wallet_refusal(code text, message text, field text) is in the database but in no file: ' +
+      'public.wallet_refusal(code text, part text, facts jsonb) is in the database but in no file: ' +
         'put its current definition (pg_get_functiondef) in prisma/functions/wallet_refusal.sql as CREATE OR REPLACE FUNCTION.',
     );
     expect(extra).toContain('prisma/functions/wallet_extra.sql defines public.wallet_extra(x integer), which the database does not have');
@@ -264,18 +264,18 @@ describe('prisma/functions/', () => {
   it('catches a function changed in the database but not in its file, in the header or the body', async () => {
     const problems = await inRolledBackTransaction(client, async () => {
       // What a migration written by hand (not from the file) would do.
-      await client.query('ALTER FUNCTION wallet_limit_refusal STABLE');
-      await client.query(`CREATE OR REPLACE FUNCTION wallet_refusal(code TEXT, message TEXT, field TEXT DEFAULT NULL) RETURNS JSONB
-        LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_build_object('ok', false, 'code', code, 'field', field) $$`);
+      await client.query('ALTER FUNCTION wallet_limit_breach STABLE');
+      await client.query(`CREATE OR REPLACE FUNCTION wallet_refusal(code TEXT, part TEXT, facts JSONB DEFAULT NULL) RETURNS JSONB
+        LANGUAGE sql IMMUTABLE AS $$ SELECT jsonb_build_object('ok', false, 'code', code, 'part', part) $$`);
       await client.query('CREATE FUNCTION vault.forgotten() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$');
       const drifted = await readDefinitions(client);
       const loaded = await definitionsFromFiles(client, files, drifted);
       return [...loaded.problems, ...compareDefinitions(drifted, loaded.definitions)];
     });
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toContain('public.wallet_limit_refusal(lim jsonb, tier text, amt bigint, sent_day bigint, sent_month bigint, balance bigint, today date, this_month date) differs');
+    expect(problems[0]).toContain('public.wallet_limit_breach(lim jsonb, tier text, amt bigint, sent_day bigint, sent_month bigint, balance bigint, today date, this_month date) differs');
     expect(problems[0]).toMatch(/database: " STABLE"\n {4}file: {5}" IMMUTABLE"/);
-    expect(problems[1]).toContain('public.wallet_refusal(code text, message text, field text) differs');
+    expect(problems[1]).toContain('public.wallet_refusal(code text, part text, facts jsonb) differs');
     expect(problems[1]).toContain('`npm run db:function-migration -- <migration_name> wallet_refusal`');
     expect(problems[2]).toBe(
       'vault.forgotten() is in the database but in no file: put its current definition (pg_get_functiondef) in prisma/functions/vault.forgotten.sql as CREATE OR REPLACE FUNCTION.',
@@ -361,7 +361,24 @@ describe('npm run db:function-migration', () => {
     expect(unknown.stderr).toContain('No file for wallet_post_transfer in prisma/functions. The function files are: ledger_entries_append_only,');
     expect(() => writeFunctionMigration({ name: 'Fix-It', functions: ['wallet_refusal'], migrationsDir: dir })).toThrow(/lower-case words joined by underscores/);
     expect(() => writeFunctionMigration({ name: 'fix', functions: [], migrationsDir: dir })).toThrow(/at least one function/);
+    expect(() => writeFunctionMigration({ name: 'fix', functions: ['wallet_refusal'], drop: ['wallet_refusal; DROP TABLE wallets'], migrationsDir: dir })).toThrow(
+      /--drop takes a function signature/,
+    );
     expect(readdirSync(dir)).toEqual(before);
+  });
+
+  it('drops a function first when its signature changes (--drop), and the result loads', async () => {
+    const dir = copyOfMigrations();
+    const refusal = files.find((f) => f.name === 'wallet_refusal')!;
+    const written = writeFunctionMigration({ name: 'refusal_again', functions: ['wallet_refusal'], drop: ['wallet_refusal(text, text, jsonb)'], migrationsDir: dir });
+    const sql = readFileSync(written.file, 'utf8');
+    expect(sql).toBe(functionMigrationSql([refusal], ['wallet_refusal(text, text, jsonb)']));
+    expect(sql.indexOf('DROP FUNCTION IF EXISTS wallet_refusal(text, text, jsonb);')).toBeLessThan(sql.indexOf('CREATE OR REPLACE FUNCTION wallet_refusal'));
+    const after = await inRolledBackTransaction(client, async () => {
+      await client.query(sql);
+      return readDefinitions(client);
+    });
+    expect(compareDefinitions(live, after)).toEqual([]);
   });
 
   it('dates the migration now, or just after the newest migration when that is later', () => {

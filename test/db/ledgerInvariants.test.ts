@@ -69,7 +69,7 @@ interface Request {
 }
 
 interface PostResult {
-  results: ({ ok: true; transactionId: string; from: { walletId: string; balanceAfter: string }; to: { walletId: string; balanceAfter: string }; replayed?: boolean } | { ok: false; code: string; field: string | null; message: string; replayed?: boolean })[];
+  results: ({ ok: true; transactionId: string; from: { walletId: string; balanceAfter: string }; to: { walletId: string; balanceAfter: string }; replayed?: boolean } | { ok: false; code: string; part?: string; facts?: Record<string, unknown>; replayed?: boolean })[];
   events: { id: number; topic: string; payload: Record<string, unknown> }[];
 }
 
@@ -272,10 +272,10 @@ describe('wallet_post_transfers', () => {
     const { results, events } = await post(batch);
     expect(results).toEqual([
       expect.objectContaining({ ok: true, transactionId: expect.any(String), amount: '3000', from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '7000' }), to: expect.objectContaining({ walletId: b.wallet, balanceAfter: '3000' }) }),
-      { ok: false, code: 'INSUFFICIENT_FUNDS', field: 'amount', message: expect.any(String) },
+      { ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount' },
       expect.objectContaining({ ok: true, transactionId: expect.any(String), from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '5000' }), to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '2000' }) }),
       expect.objectContaining({ ok: true, transactionId: expect.any(String), from: expect.objectContaining({ walletId: b.wallet, balanceAfter: '0' }), to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '5000' }) }),
-      { ok: false, code: 'RECIPIENT_NOT_FOUND', field: 'recipient', message: expect.any(String) },
+      { ok: false, code: 'RECIPIENT_NOT_FOUND', part: 'to' },
     ]);
     expect(await balances()).toEqual({ a: '5000', b: '0', c: '5000' });
     // Three transfers: a ledger transaction, two entries and one outbox event each, the event

@@ -7,7 +7,7 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import type { OutboxEvent } from '../../src/services/events/outbox.js';
 import { auditLedger } from '../../src/services/ledger/audit.js';
-import { createLedger, type Ledger, type TransferRequest } from '../../src/services/ledger/ledger.js';
+import { createLedger, refusalError, type Ledger, type TransferRequest } from '../../src/services/ledger/ledger.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
 
 const log = createLogger({ level: 'silent' });
@@ -44,6 +44,12 @@ const withdrawal = (amount: bigint): TransferRequest => ({
   to: { system: 'SETTLEMENT_BANK' },
 });
 
+async function placed(amount: bigint) {
+  const held = await ledger.transaction((l) => l.placeHold(walletA, amount, 'withdrawal'));
+  if (!held.ok) throw new Error(`no hold: ${held.code}`);
+  return held.hold;
+}
+
 async function wallet(id: string) {
   const w = await db.prisma.wallet.findUniqueOrThrow({ where: { id }, select: { postedBalance: true, heldAmount: true } });
   return { posted: w.postedBalance, held: w.heldAmount };
@@ -71,9 +77,9 @@ describe('the ledger', () => {
   it('holds only money that is available, and a hold ends once', async () => {
     const before = await wallet(walletA);
     const refused = await ledger.transaction((l) => l.placeHold(walletA, before.posted + 1n, 'withdrawal'));
-    expect(refused).toBeNull();
+    expect(refused).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', facts: {} });
 
-    const hold = (await ledger.transaction((l) => l.placeHold(walletA, 2_500n, 'withdrawal')))!;
+    const hold = await placed(2_500n);
     expect(await wallet(walletA)).toEqual({ posted: before.posted, held: before.held + 2_500n });
 
     await ledger.transaction((l) => l.releaseHold(hold));
@@ -85,7 +91,7 @@ describe('the ledger', () => {
 
   it('captures a hold as the posted transfer, and links the hold to it', async () => {
     const before = await wallet(walletA);
-    const hold = (await ledger.transaction((l) => l.placeHold(walletA, 1_000n, 'withdrawal')))!;
+    const hold = await placed(1_000n);
     const result = await ledger.transaction((l) => l.captureHold(hold, withdrawal(1_000n)));
     expect(result.ok).toBe(true);
     expect(await wallet(walletA)).toEqual({ posted: before.posted - 1_000n, held: before.held });
@@ -143,6 +149,33 @@ describe('the ledger', () => {
     expect(typeof a).toBe('bigint');
     expect(typeof b).toBe('bigint');
     expect(attempts).toBe(3);
+  });
+
+  it('refuses with a code and the part that failed, worded by the ledger for each caller', async () => {
+    const tooMuch = { ...withdrawal(10_000_000n), type: 'P2P_TRANSFER' as const, to: { walletId: walletB } };
+    const [refused] = await ledger.postTransfers([tooMuch]);
+    expect(refused).toEqual({ ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', facts: {}, replayed: false });
+    const nobody = { ...withdrawal(1n), type: 'P2P_TRANSFER' as const, to: { email: 'nobody@example.com' } };
+    const [missing] = await ledger.postTransfers([nobody]);
+    expect(missing!.ok).toBe(false);
+    if (missing!.ok) return;
+    expect(refusalError(missing!, 'sendMoney')).toEqual({ code: 'RECIPIENT_NOT_FOUND', field: ['input', 'recipient'], message: 'No one with that email, phone or wallet was found.' });
+    expect(refusalError(missing!, 'payPaymentRequest').field).toEqual(['input', 'code']);
+    // The stored answer is the code and part too: a retry is answered the same way.
+    const [again] = await ledger.postTransfers([nobody]);
+    expect(again).toEqual({ ...missing, replayed: true });
+  });
+
+  it('replays an answer stored before refusals were codes with its own words', async () => {
+    const request = { ...withdrawal(5n), key: 'stored-long-ago', hash: 'stored-long-ago' };
+    const old = { ok: false, code: 'INSUFFICIENT_FUNDS', message: 'Not enough money in your wallet for this transfer (old words).', field: 'amount' };
+    await db.prisma.$executeRaw`
+      INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at, response)
+      VALUES (${userId}::uuid, ${request.key}, ${request.operation}, ${request.hash}, now() + interval '1 day', ${JSON.stringify(old)}::jsonb)`;
+    const [replayed] = await ledger.postTransfers([request]);
+    expect(replayed).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', replayed: true });
+    if (replayed!.ok) return;
+    expect(refusalError(replayed!, 'sendMoney')).toEqual({ code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'], message: old.message });
   });
 
   it('leaves a consistent ledger', async () => {

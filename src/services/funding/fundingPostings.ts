@@ -10,7 +10,7 @@ const SETTLEMENT: Record<Provider, SystemWallet> = { card: 'SETTLEMENT_CARD', ba
 /** The transactions posted for a funding step; any refusal is thrown and rolls the whole step back. */
 function postedIds(results: TransferResult[]): string[] {
   return results.map((r) => {
-    if (!r.ok) throw new Error(`ledger refused a funding step: ${r.code} ${r.message}`);
+    if (!r.ok) throw new Error(`ledger refused a funding step: ${r.code} (${r.part ?? 'request'})`);
     return r.transfer.transactionId;
   });
 }

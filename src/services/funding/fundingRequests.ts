@@ -4,7 +4,7 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import { failure, reasonProblem, Refusal, refuse, success, type Outcome, type UserError } from '../errors.js';
 import { isUuid } from '../ids.js';
-import type { HoldReason, LedgerTransaction } from '../ledger/ledger.js';
+import { refuseWith, type HoldReason, type LedgerCaller, type LedgerTransaction } from '../ledger/ledger.js';
 import { feeFor } from '../money/fees.js';
 import { formatAmount } from '../money/money.js';
 import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInput } from '../transfers/transferInput.js';
@@ -12,21 +12,15 @@ import type { FundingContext } from './fundingContext.js';
 import type { AddFundsInput, Created, FundingRecord, Provider, RefundDepositInput, WithdrawInput } from './fundingModel.js';
 
 /** Counts a top-up or withdrawal against the wallet's daily limits, or refuses it (LIMIT_EXCEEDED). */
-async function countFunding(ledger: LedgerTransaction, walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint) {
+async function countFunding(ledger: LedgerTransaction, walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint, caller: LedgerCaller) {
   const refusal = await ledger.countFunding(walletId, kind, amount);
-  if (refusal) refuse('LIMIT_EXCEEDED', refusal, 'amount');
+  if (refusal) refuseWith(refusal, caller);
 }
 
-/** Holds money that is about to leave the wallet; the hold and the operation commit together. */
-async function holdForPayout(
-  ledger: LedgerTransaction,
-  walletId: string,
-  amount: bigint,
-  reason: HoldReason,
-  /** The INSUFFICIENT_FUNDS message, worded for who asked. */
-  insufficient: string,
-) {
-  return (await ledger.placeHold(walletId, amount, reason)) ?? refuse('INSUFFICIENT_FUNDS', insufficient, 'amount');
+/** Holds money that is about to leave the wallet (or refuses: INSUFFICIENT_FUNDS); the hold and the operation commit together. */
+async function holdForPayout(ledger: LedgerTransaction, walletId: string, amount: bigint, reason: HoldReason, caller: LedgerCaller) {
+  const held = await ledger.placeHold(walletId, amount, reason);
+  return held.ok ? held.hold : refuseWith(held, caller);
 }
 
 export function createFundingRequests(ctx: FundingContext) {
@@ -95,7 +89,7 @@ export function createFundingRequests(ctx: FundingContext) {
     if (fee >= amount.amount) return failure('INVALID_AMOUNT', 'The amount must be more than the top-up fee.', 'amount.amount');
     const hash = requestHash(['addFunds', method.id, amount.currency, amount.amount]);
     const created = await createOnce(userId, input.idempotencyKey, hash, async (ledger, tx) => {
-      await countFunding(ledger, wallet.id, 'ADD', amount.amount);
+      await countFunding(ledger, wallet.id, 'ADD', amount.amount, 'addFunds');
       return tx.fundingOperation.create({
         data: {
           userId, walletId: wallet.id, currency: amount.currency, kind: 'DEPOSIT', paymentMethodId: method.id, provider,
@@ -119,9 +113,8 @@ export function createFundingRequests(ctx: FundingContext) {
     }
     const hash = requestHash(['withdraw', method.id, amount.currency, amount.amount]);
     const created = await createOnce(userId, input.idempotencyKey, hash, async (ledger, tx) => {
-      await countFunding(ledger, wallet.id, 'WITHDRAW', amount.amount);
-      const insufficient = 'Not enough available money in your wallet for this withdrawal.';
-      const hold = await holdForPayout(ledger, wallet.id, amount.amount, 'withdrawal', insufficient);
+      await countFunding(ledger, wallet.id, 'WITHDRAW', amount.amount, 'withdraw');
+      const hold = await holdForPayout(ledger, wallet.id, amount.amount, 'withdrawal', 'withdraw');
       return tx.fundingOperation.create({
         data: {
           userId, walletId: wallet.id, currency: amount.currency, kind: 'WITHDRAWAL', paymentMethodId: method.id, provider: 'bank',
@@ -139,7 +132,7 @@ export function createFundingRequests(ctx: FundingContext) {
     const refused = [reasonProblem(reason), idempotencyKeyProblem(input.idempotencyKey)].filter((e): e is UserError => Boolean(e));
     if (refused.length) return { ok: false, errors: refused };
     const deposit = isUuid(input.fundingId) ? await prisma.fundingOperation.findUnique({ where: { id: input.fundingId } }) : null;
-    if (!deposit || deposit.kind !== 'DEPOSIT') return failure('NOT_FOUND', 'No top-up has that id.', 'fundingId');
+    if (deposit?.kind !== 'DEPOSIT') return failure('NOT_FOUND', 'No top-up has that id.', 'fundingId');
     if (deposit.provider !== 'card' || deposit.status !== 'SUCCEEDED') {
       return failure('INVALID_INPUT', 'Only a card top-up that succeeded (and was not charged back) can be refunded.', 'fundingId');
     }
@@ -164,8 +157,7 @@ export function createFundingRequests(ctx: FundingContext) {
       if (amount <= 0n || amount > left) {
         refuse('INVALID_AMOUNT', `At most ${formatAmount(left, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`, 'amount');
       }
-      const insufficient = "The user's wallet no longer holds that much available money.";
-      const hold = await holdForPayout(ledger, deposit.walletId, amount, 'refund', insufficient);
+      const hold = await holdForPayout(ledger, deposit.walletId, amount, 'refund', 'refundDeposit');
       return tx.fundingOperation.create({
         data: {
           userId: deposit.userId, walletId: deposit.walletId, currency: deposit.currency, kind: 'WITHDRAWAL', provider: 'card',

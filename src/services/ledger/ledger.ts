@@ -13,7 +13,8 @@ import { ledgerWithin, type LedgerTransaction } from './ledgerTransaction.js';
 import { callPostingFunction, type TransferRequest, type TransferResult } from './postingFunction.js';
 
 export type { Hold, HoldReason, LedgerTransaction } from './ledgerTransaction.js';
-export type { PostedSide, PostedTransfer, TransferRefusalCode, TransferRequest, TransferResult } from './postingFunction.js';
+export type { PostedSide, PostedTransfer, TransferRequest, TransferResult } from './postingFunction.js';
+export { refusalError, refuseWith, type LedgerCaller, type LedgerRefusal } from './refusals.js';
 export type { Party, SystemWallet, TransactionType } from './model.js';
 
 export interface Ledger {

@@ -8,6 +8,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { writeOutbox, type OutboxEvent } from '../events/outbox.js';
 import { topics, type TransactionChanged } from '../events/topics.js';
 import { callPostingFunction, type TransferRequest, type TransferResult } from './postingFunction.js';
+import type { LedgerRefusal } from './refusals.js';
 
 /** Money reserved on a wallet: it counts against the wallet's available balance until it ends. */
 export interface Hold {
@@ -27,11 +28,11 @@ export interface LedgerTransaction {
   /** Whether the user's idempotency key already has an answer (a retry, which `post` replays). */
   answered(userId: string, key: string): Promise<boolean>;
   /**
-   * Reserves `amount` on an active wallet with that much available, or answers null. The
-   * conditional update is the balance check: it takes the wallet's row lock, so transfers and
+   * Reserves `amount` on an active wallet with that much available, or refuses (INSUFFICIENT_FUNDS).
+   * The conditional update is the balance check: it takes the wallet's row lock, so transfers and
    * other payouts spending the same money wait, and available never goes below zero.
    */
-  placeHold(walletId: string, amount: bigint, reason: HoldReason): Promise<Hold | null>;
+  placeHold(walletId: string, amount: bigint, reason: HoldReason): Promise<{ ok: true; hold: Hold } | ({ ok: false } & LedgerRefusal)>;
   /** Ends the hold and posts `request` (the held money) in its place; the hold names the transaction. */
   captureHold(hold: Hold, request: TransferRequest): Promise<TransferResult>;
   /** Ends the hold without moving money: the amount is available again. */
@@ -47,9 +48,9 @@ export interface LedgerTransaction {
   giveBackSendUsage(walletId: string, amount: bigint, countedAt: Date): Promise<void>;
   /**
    * Counts a top-up ('ADD') or withdrawal against the wallet's daily limits (locking the wallet),
-   * or answers why not (the LIMIT_EXCEEDED message); null when counted.
+   * or answers why not (LIMIT_EXCEEDED with the limit's facts); null when counted.
    */
-  countFunding(walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint): Promise<string | null>;
+  countFunding(walletId: string, kind: 'ADD' | 'WITHDRAW', amount: bigint): Promise<LedgerRefusal | null>;
   /** The wallet's available balance, with its row locked until the transaction ends. */
   lockAvailable(walletId: string): Promise<bigint>;
   /** Writes events to the outbox with this transaction; they are published after it commits. */
@@ -85,8 +86,9 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
       const held = await tx.$executeRaw`
         UPDATE wallets SET held_amount = held_amount + ${amount}, updated_at = now()
         WHERE id = ${walletId}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount}`;
-      if (held === 0) return null;
-      return tx.hold.create({ data: { walletId, amount, reason }, select: { id: true, walletId: true, amount: true, transactionId: true } });
+      if (held === 0) return { ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', facts: {} };
+      const hold = await tx.hold.create({ data: { walletId, amount, reason }, select: { id: true, walletId: true, amount: true, transactionId: true } });
+      return { ok: true, hold };
     },
 
     async captureHold(hold, request) {
@@ -128,8 +130,11 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
     },
 
     async countFunding(walletId, kind, amount) {
-      const [row] = await tx.$queryRaw<{ refusal: string | null }[]>`SELECT wallet_count_funding(${walletId}::uuid, ${kind}, ${amount}) AS refusal`;
-      return row!.refusal;
+      const [row] = await tx.$queryRaw<{ refusal: (LedgerRefusal & { ok: false }) | null }[]>`
+        SELECT wallet_count_funding(${walletId}::uuid, ${kind}, ${amount}) AS refusal`;
+      if (!row!.refusal) return null;
+      const { code, part, facts } = row!.refusal;
+      return { code, part: part ?? null, facts: facts ?? {} };
     },
 
     async lockAvailable(walletId) {

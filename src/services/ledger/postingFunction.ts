@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/database.js';
 import type { OutboxEvent } from '../events/outbox.js';
 import type { RiskAssessment } from '../risk/riskEngine.js';
 import type { Party, TransactionType } from './model.js';
+import { partOfStoredField, type LedgerRefusal, type RefusalCode, type RefusalFacts, type RefusalPart } from './refusals.js';
 
 export interface TransferRequest {
   /** Idempotency scope: the user on whose behalf the request is made. */
@@ -32,19 +33,6 @@ export interface TransferRequest {
   /** Post this transaction, held IN_REVIEW until now (an approved risk review), instead of a new one. */
   transactionId?: string;
 }
-
-export type TransferRefusalCode =
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'IDEMPOTENCY_IN_PROGRESS'
-  | 'CURRENCY_MISMATCH'
-  | 'NO_WALLET_IN_CURRENCY'
-  | 'RECIPIENT_HAS_NO_WALLET_IN_CURRENCY'
-  | 'RECIPIENT_NOT_FOUND'
-  | 'SELF_TRANSFER'
-  | 'WALLET_FROZEN'
-  | 'INSUFFICIENT_FUNDS'
-  | 'LIMIT_EXCEEDED'
-  | 'TRANSFER_DECLINED';
 
 /** One side of a posted transfer, as it was right after the transfer. */
 export interface PostedSide {
@@ -75,7 +63,7 @@ export interface PostedTransfer {
 
 export type TransferResult =
   | { ok: true; transfer: PostedTransfer; replayed: boolean }
-  | { ok: false; code: TransferRefusalCode; message: string; field: string | null; replayed: boolean };
+  | ({ ok: false; replayed: boolean } & LedgerRefusal);
 
 /** Anything that can run SQL: the Prisma client, or an interactive transaction of it. */
 type Db = Pick<PrismaClient, '$queryRaw'>;
@@ -126,7 +114,10 @@ interface RawResult {
   createdAt?: string;
   from?: RawSide;
   to?: RawSide;
-  code?: TransferRefusalCode;
+  code?: RefusalCode;
+  part?: RefusalPart;
+  facts?: RefusalFacts;
+  /** Refusals stored before they were codes only. */
   message?: string;
   field?: string | null;
 }
@@ -141,7 +132,14 @@ const side = (s: RawSide): PostedSide => ({
 
 function toResult(r: RawResult): TransferResult {
   const replayed = r.replayed === true;
-  if (!r.ok) return { ok: false, code: r.code!, message: r.message!, field: r.field ?? null, replayed };
+  if (!r.ok) {
+    // An answer stored before refusals were codes keeps its words (a replay answers as the first time did).
+    if (r.message !== undefined) {
+      const field = r.field ?? null;
+      return { ok: false, code: r.code!, part: partOfStoredField(field), facts: {}, stored: { message: r.message, field }, replayed };
+    }
+    return { ok: false, code: r.code!, part: r.part ?? null, facts: r.facts ?? {}, replayed };
+  }
   return {
     ok: true,
     replayed,

@@ -18,9 +18,6 @@ import { paymentInclude, toPaymentRecord, type MerchantPaymentRecord } from './m
 import { postOrRefuse } from './paymentPosting.js';
 import { requestEvent, type PaymentRequestService } from './paymentRequests.js';
 
-/** The posting function names the field of sendMoney's input; a payment's input calls them differently. */
-const PAY_FIELD: Record<string, string> = { recipient: 'code', amount: 'amount', idempotencyKey: 'idempotencyKey' };
-
 /** An internal key beside the payer's own: spaces cannot occur in a client's key, so the two never collide. */
 const feeKey = (key: string) => `fee ${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
@@ -106,7 +103,7 @@ export function payPaymentRequest(deps: PayDeps) {
           if (locked!.status === 'OPEN' && locked!.expired) refuse('PAYMENT_REQUEST_EXPIRED', 'This payment request has expired. Ask the merchant for a new one.', 'code');
           if (locked!.status !== 'OPEN') refuse('PAYMENT_REQUEST_CLOSED', `This payment request is ${locked!.status.toLowerCase()} and cannot be paid.`, 'code');
         }
-        const results = await postOrRefuse(ledger, requests, PAY_FIELD);
+        const results = await postOrRefuse(ledger, requests, 'payPaymentRequest');
         const paid = results[0] as Extract<TransferResult, { ok: true }>;
         if (paid.replayed) {
           const existing = await tx.merchantPayment.findUniqueOrThrow({ where: { transactionId: paid.transfer.transactionId }, include: paymentInclude });

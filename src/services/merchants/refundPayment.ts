@@ -68,7 +68,7 @@ export function refundPayment(deps: RefundDeps) {
             refuse('REFUND_EXCEEDS_PAYMENT', `At most ${major} ${found.currency} of this payment can still be refunded.`, 'amount');
           }
         }
-        const results = await postOrRefuse(ledger, [request], { amount: 'amount', idempotencyKey: 'idempotencyKey', recipient: 'paymentId' });
+        const results = await postOrRefuse(ledger, [request], 'refundPayment');
         const refunded = results[0] as Extract<TransferResult, { ok: true }>;
         if (refunded.replayed) {
           const existing = await tx.merchantRefund.findUniqueOrThrow({ where: { transactionId: refunded.transfer.transactionId }, include: refundInclude });

@@ -7,7 +7,7 @@ import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, reasonProblem, refusable, refuse, success, type Outcome } from '../errors.js';
-import type { Ledger, TransactionType } from '../ledger/ledger.js';
+import { refuseWith, type Ledger, type TransactionType } from '../ledger/ledger.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import { isUuid } from '../ids.js';
 
@@ -67,7 +67,7 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
               limits: true,
               transactionId: t.id,
             });
-            if (!result.ok) refuse(result.code, `The transfer cannot be posted now: ${result.message}`, 'reviewId');
+            if (!result.ok) refuseWith(result, 'approveRiskReview');
           } else {
             await ledger.releaseHold(hold);
             await ledger.decline({ id: t.id, userId: review.userId, walletId: t.fromWalletId });

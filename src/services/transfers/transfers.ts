@@ -5,9 +5,9 @@
 // applies the risk decision and records refusals against the idempotency key.
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
-import { inputPath, parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
+import { parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
 import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
-import type { Ledger, Party, TransferResult } from '../ledger/ledger.js';
+import { refusalError, type Ledger, type LedgerCaller, type Party, type TransferResult } from '../ledger/ledger.js';
 import type { LimitsService, LimitUsage } from '../compliance/limits.js';
 import type { Currencies } from '../money/currencies.js';
 import type { RiskDecision } from '../risk/riskRule.js';
@@ -80,10 +80,8 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
   const { ledger, currencies, risk } = deps;
 
   /** Turns a ledger result into the API outcome, seen from one side, without reading again. */
-  function finish(result: TransferResult, side: 'from' | 'to', recipient?: { email?: string; phone?: string }): Outcome<TransferOutcome> {
-    if (!result.ok) {
-      return { ok: false, errors: [{ field: result.field ? inputPath(result.field) : null, code: result.code, message: result.message }] };
-    }
+  function finish(result: TransferResult, caller: LedgerCaller, side: 'from' | 'to', recipient?: { email?: string; phone?: string }): Outcome<TransferOutcome> {
+    if (!result.ok) return { ok: false, errors: [refusalError(result, caller)] };
     return {
       ok: true,
       value: {
@@ -150,7 +148,7 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
           risk: assessment,
         },
       ]);
-      return finish(result!, 'from', 'walletId' in to ? undefined : to);
+      return finish(result!, 'sendMoney', 'from', 'walletId' in to ? undefined : to);
     },
 
     async previewTransfer(userId, input, origin = {}) {
@@ -199,10 +197,7 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
           initiatedBy: adminId,
         },
       ]);
-      if (!result!.ok && (result!.code === 'RECIPIENT_NOT_FOUND' || result!.code === 'NO_WALLET_IN_CURRENCY')) {
-        return { ok: false, errors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND', message: 'No user wallet with that id.' }] };
-      }
-      return finish(result!, input.direction === 'CREDIT' ? 'to' : 'from');
+      return finish(result!, 'adjustBalance', input.direction === 'CREDIT' ? 'to' : 'from');
     },
   };
 }
