@@ -7,7 +7,7 @@ import { UserRef } from '../schema/user.js';
 import { TransactionRef, WalletEventRef, WalletRef } from '../schema/wallet.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { notFound } from '../services/errors.js';
-import { parseTransactionFilter } from '../services/history/transactions.js';
+import { parseTransactionFilter } from '../services/history/history.js';
 import { decodeSequenceCursor } from '../services/pagination.js';
 import { viewerOf } from './actors.js';
 import { loadNodeWith } from './nodes.js';

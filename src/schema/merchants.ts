@@ -9,7 +9,7 @@ import type { UserError } from '../services/errors.js';
 import type { MerchantPaymentRecord, RefundRecord, SettlementLine } from '../services/merchants/merchantPayments.js';
 import type { MerchantRecord, MerchantRole } from '../services/merchants/merchants.js';
 import type { PaymentRequestRecord } from '../services/merchants/paymentRequests.js';
-import type { TransactionView } from '../services/history/transactions.js';
+import type { TransactionView } from '../services/history/history.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
 import { resultPayload, userErrorsField } from './userErrors.js';

@@ -1,7 +1,7 @@
 // Cards and bank accounts as their owner sees them: never a full number, only brand, last 4,
 // expiry, holder and status. Loading one: src/resolvers/paymentMethods.ts.
-import type { PaymentMethodRecord } from '../services/payments/paymentMethods.js';
-import { MAX_VERIFICATION_ATTEMPTS } from '../services/payments/paymentMethods.js';
+import type { PaymentMethodRecord } from '../services/paymentMethods/paymentMethods.js';
+import { MAX_VERIFICATION_ATTEMPTS } from '../services/paymentMethods/paymentMethods.js';
 import { builder } from './builder.js';
 import { resultPayload } from './userErrors.js';
 

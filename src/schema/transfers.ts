@@ -1,5 +1,5 @@
 // Inputs and payloads of the wallet and money-moving mutations, and the history filter.
-import type { TransactionView } from '../services/history/transactions.js';
+import type { TransactionView } from '../services/history/history.js';
 import type { UserError } from '../services/errors.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
 import { builder } from './builder.js';

@@ -1,6 +1,6 @@
 // Wallets, their balances, and transactions as their owner sees them. Loading them, Transaction.wallet
 // and what a WalletEvent links to (wallet, transaction): src/resolvers/wallets.ts.
-import type { TransactionView } from '../services/history/transactions.js';
+import type { TransactionView } from '../services/history/history.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
 import { builder } from './builder.js';
 import { MoneyRef } from './money.js';

@@ -18,7 +18,7 @@ import { INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_SECONDS } from
 import type { Metrics } from './metrics.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
-import { receiveWebhook } from './webhooks.js';
+import { receiveWebhook } from './providerWebhooks.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */

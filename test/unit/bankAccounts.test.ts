@@ -1,4 +1,4 @@
-// Proves the bank account checks (src/services/payments/bankAccounts.ts): ABA routing checksums,
+// Proves the bank account checks (src/services/paymentMethods/bankAccounts.ts): ABA routing checksums,
 // IBAN shape, per-country length and mod-97, the US (ACH) and non-US (SEPA) rules of
 // validateBankAccount, and that no message ever repeats the account number or IBAN.
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import {
   maskAccountNumber,
   normaliseIban,
   validateBankAccount,
-} from '../../src/services/payments/bankAccounts.js';
+} from '../../src/services/paymentMethods/bankAccounts.js';
 
 const DE_IBAN = 'DE89370400440532013000';
 const GB_IBAN = 'GB82WEST12345698765432';

@@ -1,4 +1,4 @@
-// Proves the card checks (src/services/payments/cardNumbers.ts): the processors' standard test
+// Proves the card checks (src/services/paymentMethods/cardNumbers.ts): the processors' standard test
 // numbers pass with the right brand, typos, wrong lengths, unknown brands, bad expiry dates and
 // CVCs are each reported on the right field, and no message ever repeats the number or CVC.
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   maskCardNumber,
   normaliseCardNumber,
   validateCard,
-} from '../../src/services/payments/cardNumbers.js';
+} from '../../src/services/paymentMethods/cardNumbers.js';
 
 // Mid-month, so "this month" and "last month" are unambiguous.
 const NOW = new Date(Date.UTC(2026, 5, 15, 12, 0, 0)); // 15 June 2026

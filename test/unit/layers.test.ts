@@ -24,7 +24,7 @@ const ALLOWED_VALUE_IMPORTS: Record<string, string[]> = {
   'ids.ts': ['parseGlobalId'],
   'money/money.ts': ['formatAmount', 'isCurrencyCode'],
   'compliance/limits.ts': ['LIMIT_KINDS'],
-  'payments/paymentMethods.ts': ['MAX_VERIFICATION_ATTEMPTS'],
+  'paymentMethods/paymentMethods.ts': ['MAX_VERIFICATION_ATTEMPTS'],
 };
 
 /** What the context holds that calls services: `services`, and the DataLoaders built over them. */

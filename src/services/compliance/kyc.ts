@@ -13,7 +13,7 @@ import { topics, type KycChanged } from '../events/topics.js';
 import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { VaultWriter } from '../vault/vault.js';
-import { claimWebhookEvent, recordWebhookOutcome } from '../webhooks/webhookEvents.js';
+import { claimWebhookEvent, recordWebhookOutcome } from '../webhooks/receivedEvents.js';
 import type { KycTier } from './limits.js';
 import { isUuid } from '../ids.js';
 

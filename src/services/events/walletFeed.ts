@@ -5,7 +5,7 @@
 // any gap from the ledger before passing a later event on. After an outage of the pub/sub it
 // catches up from the ledger again (nothing later may come to reveal the gap). A wallet that is
 // frozen or closed ends its feeds with FORBIDDEN (reason WALLET_FROZEN / WALLET_CLOSED).
-import type { HistoryService, WalletEntry } from '../history/transactions.js';
+import type { HistoryService, WalletEntry } from '../history/history.js';
 import { isResync, type PubSub, type Resync } from './pubsub.js';
 import { AppError } from '../errors.js';
 import { topics, type WalletChanged, type WalletStatusChanged } from './topics.js';

@@ -8,7 +8,7 @@ import { GatewayTimeoutError, type BankGateway, type CardGateway } from '../gate
 import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import type { FeeRule } from '../money/fees.js';
-import type { PaymentMethodService } from '../payments/paymentMethods.js';
+import type { PaymentMethodService } from '../paymentMethods/paymentMethods.js';
 import type { FundingRecord, Provider } from './fundingModel.js';
 
 export interface FundingDeps {

@@ -3,7 +3,7 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { MovementState } from '../gateways/gateways.js';
 import type { MoneyInput } from '../transfers/transferInput.js';
-import type { WebhookOutcome as RecordedOutcome } from '../webhooks/webhookEvents.js';
+import type { WebhookOutcome as RecordedOutcome } from '../webhooks/receivedEvents.js';
 
 export type FundingRecord = Prisma.FundingOperationGetPayload<object>;
 export type Provider = 'card' | 'bank';

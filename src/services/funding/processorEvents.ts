@@ -6,7 +6,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { WebhookEvent } from '../gateways/gateways.js';
 import { isUuid } from '../ids.js';
 import type { LedgerTransaction } from '../ledger/ledger.js';
-import { claimWebhookEvent, recordWebhookOutcome, type WebhookOutcome as RecordedOutcome } from '../webhooks/webhookEvents.js';
+import { claimWebhookEvent, recordWebhookOutcome, type WebhookOutcome as RecordedOutcome } from '../webhooks/receivedEvents.js';
 import type { FundingContext } from './fundingContext.js';
 import type { FundingRecord, Provider, WebhookOutcome } from './fundingModel.js';
 import { createFundingPostings } from './fundingPostings.js';

@@ -4,7 +4,7 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { Outcome } from '../errors.js';
-import type { TransactionView } from '../history/transactions.js';
+import type { TransactionView } from '../history/history.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import type { FeeRule } from '../money/fees.js';

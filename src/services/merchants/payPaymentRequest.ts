@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../logger.js';
 import { failure, refusable, refuse, success, type Outcome } from '../errors.js';
-import { viewOfPosted, type TransactionView } from '../history/transactions.js';
+import { viewOfPosted, type TransactionView } from '../history/history.js';
 import type { Ledger, TransferRequest, TransferResult } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import { feeFor, type FeeRule } from '../money/fees.js';

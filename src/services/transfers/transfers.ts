@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
 import { parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
-import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/transactions.js';
+import { viewOfPosted, walletAfterPosted, type TransactionView } from '../history/history.js';
 import { refusalError, type Ledger, type LedgerCaller, type Party, type TransferResult } from '../ledger/ledger.js';
 import type { LimitsService, LimitUsage } from '../compliance/limits.js';
 import type { Currencies } from '../money/currencies.js';

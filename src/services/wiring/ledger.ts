@@ -1,6 +1,6 @@
 // Ledger wiring: the posting ledger (group commit when LEDGER_BATCH_MAX > 1), wallets and history.
 import type { Config } from '../../config.js';
-import { createHistoryService } from '../history/transactions.js';
+import { createHistoryService } from '../history/history.js';
 import { createBatchingLedger } from '../ledger/batchingLedger.js';
 import { createLedger, type Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';

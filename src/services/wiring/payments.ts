@@ -7,7 +7,7 @@ import { createFundingService } from '../funding/funding.js';
 import type { BankGateway, CardGateway } from '../gateways/gateways.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
-import { createPaymentMethodService } from '../payments/paymentMethods.js';
+import { createPaymentMethodService } from '../paymentMethods/paymentMethods.js';
 import type { RiskEngine } from '../risk/riskEngine.js';
 import { createTransferService } from '../transfers/transfers.js';
 import type { Vault } from '../vault/vault.js';

@@ -170,7 +170,7 @@ export function createPaymentMethodService(deps: {
     async verifyBankAccount(userId, input) {
       const { id } = input;
       const method = await find(userId, id);
-      if (!method || method.kind !== 'BANK_ACCOUNT') return failure('NOT_FOUND', 'No bank account of yours has that id.', 'id');
+      if (method?.kind !== 'BANK_ACCOUNT') return failure('NOT_FOUND', 'No bank account of yours has that id.', 'id');
       if (method.status === 'VERIFIED') return success(method);
       if (method.status === 'LOCKED') {
         return failure('VERIFICATION_LOCKED', 'Too many wrong amounts: this bank account is locked. Remove it and add it again.', 'id');
