@@ -141,10 +141,7 @@ export async function runHttp(command: HttpRunCommand, next: RequestMaker, hooks
 
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
-  const ticker = setInterval(
-    () => hooks.onProgress?.({ elapsedS: (performance.now() - start) / 1000, completed, ok }),
-    1000,
-  );
+  const ticker = setInterval(() => hooks.onProgress?.({ elapsedS: (performance.now() - start) / 1000, completed, ok }), 1000);
 
   const one = async (scheduledAt: number) => {
     const spec = next();

@@ -25,7 +25,11 @@ function probeProblem<P>(scenario: HttpScenario<P>, workload: HttpWorkload<P>, p
   return scenario.check(workload, body.data);
 }
 
-export async function measureHttpWorkloads<P>(ctx: MeasureContext, httpScenario: HttpScenario<P>, workloads: HttpWorkload<P>[]): Promise<PhaseResult[]> {
+export async function measureHttpWorkloads<P>(
+  ctx: MeasureContext,
+  httpScenario: HttpScenario<P>,
+  workloads: HttpWorkload<P>[],
+): Promise<PhaseResult[]> {
   const { settings, server, progress, load } = ctx;
   const scenario = httpScenario.name;
   if (!server || !load) throw new Error(`${scenario} needs a server`);
@@ -44,12 +48,20 @@ export async function measureHttpWorkloads<P>(ctx: MeasureContext, httpScenario:
 
   for (const workload of workloads) {
     // A benchmark of a request that fails, or answers something else, measures nothing.
-    const probed = await load.run<ProbeResult>({ type: 'probe', origin: server.origin, scenario, workload: { name: workload.name, params: workload.params } });
+    const probed = await load.run<ProbeResult>({
+      type: 'probe',
+      origin: server.origin,
+      scenario,
+      workload: { name: workload.name, params: workload.params },
+    });
     const problem = probeProblem(httpScenario, workload, probed);
     if (problem) throw new Error(`${workload.name}: the first request was not answered as expected, so nothing was measured: ${problem}`);
     progress.say(`  ${workload.name}: answer checked; warming up ${settings.warmupS} s`);
     await ctx.measureRun(
-      base({ mode: 'closed', concurrency: settings.concurrency, durationMs: settings.warmupS * 1000, maxRequests: MAX_REQUESTS_PER_RUN }, workload),
+      base(
+        { mode: 'closed', concurrency: settings.concurrency, durationMs: settings.warmupS * 1000, maxRequests: MAX_REQUESTS_PER_RUN },
+        workload,
+      ),
       `${workload.name} warm-up`,
     );
 

@@ -63,5 +63,9 @@ export function describeGit(repoRoot: string): GitInfo {
     }
   };
   const status = git('status', '--porcelain');
-  return { commit: git('rev-parse', 'HEAD'), dirty: status === null ? null : status.length > 0, branch: git('rev-parse', '--abbrev-ref', 'HEAD') };
+  return {
+    commit: git('rev-parse', 'HEAD'),
+    dirty: status === null ? null : status.length > 0,
+    branch: git('rev-parse', '--abbrev-ref', 'HEAD'),
+  };
 }

@@ -3,7 +3,15 @@
 // always be traced back to exactly how it was measured.
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_NAMES = ['pgbench', 'p2p-uniform', 'hot-wallet-in', 'hot-wallet-out', 'reads', 'deep-history', 'subscriptions'] as const;
+export const SCENARIO_NAMES = [
+  'pgbench',
+  'p2p-uniform',
+  'hot-wallet-in',
+  'hot-wallet-out',
+  'reads',
+  'deep-history',
+  'subscriptions',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchSettings {
@@ -108,7 +116,10 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   }
   if (values.help) return null;
 
-  const requested = (values.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const requested = (values.scenario ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of requested) {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
       throw new UsageError(`Unknown scenario "${name}". Choose from: ${SCENARIO_NAMES.join(', ')}`);
@@ -120,7 +131,8 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   const quick = values.quick;
   const loads = (values.loads ?? '50,80').split(',').map((s) => {
     const pct = Number(s.trim());
-    if (!Number.isFinite(pct) || pct <= 0 || pct > 150) throw new UsageError(`--loads takes percentages of saturation like 50,80; got "${s}"`);
+    if (!Number.isFinite(pct) || pct <= 0 || pct > 150)
+      throw new UsageError(`--loads takes percentages of saturation like 50,80; got "${s}"`);
     return pct / 100;
   });
 
@@ -162,4 +174,3 @@ export function parseServerEnv(pairs: string[] | undefined): Record<string, stri
   }
   return serverEnv;
 }
-

@@ -23,7 +23,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stdout): Pro
     if (elapsed < 3 || done === 0) return '';
     const rate = done / elapsed;
     const left = (total - done) / rate;
-    const eta = done >= total ? `${Math.round(elapsed)} s` : left >= 90 ? `~${Math.round(left / 60)} min left` : `~${Math.round(left)} s left`;
+    const eta =
+      done >= total ? `${Math.round(elapsed)} s` : left >= 90 ? `~${Math.round(left / 60)} min left` : `~${Math.round(left)} s left`;
     return ` (${Math.round(rate).toLocaleString('en-US')}/s, ${eta})`;
   };
   const endLine = () => {

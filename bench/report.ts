@@ -58,7 +58,8 @@ function modeLabel(p: PhaseResult): string {
 
 function cpuLabel(p: PhaseResult): string {
   const c = p.median.cpu;
-  if (c.serverPercent === undefined || !Number.isFinite(c.serverPercent)) return c.machineBusyPercent !== undefined ? `box ${Math.round(c.machineBusyPercent)}%` : '–';
+  if (c.serverPercent === undefined || !Number.isFinite(c.serverPercent))
+    return c.machineBusyPercent !== undefined ? `box ${Math.round(c.machineBusyPercent)}%` : '–';
   const perOp = c.serverMicrosPerOp !== undefined && Number.isFinite(c.serverMicrosPerOp) ? ` ${Math.round(c.serverMicrosPerOp)}µs/op` : '';
   return `${Math.round(c.serverPercent)}%${perOp} box ${Math.round(c.machineBusyPercent ?? Number.NaN)}%`;
 }
@@ -71,14 +72,28 @@ export function formatTable(results: ScenarioResult[]): string {
   for (const r of results) {
     const ledger = r.audit ? (r.audit.ok ? 'OK' : `FAILED (${r.audit.problems.length})`) : '–';
     if (r.error || !r.phases.length) {
-      rows.push([r.scenario, r.skipped ? 'skipped' : 'FAILED', (r.error ?? 'no figures').split('\n')[0]!.slice(0, 70), '', '', '', '', '', '', '', ledger]);
+      rows.push([
+        r.scenario,
+        r.skipped ? 'skipped' : 'FAILED',
+        (r.error ?? 'no figures').split('\n')[0]!.slice(0, 70),
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        ledger,
+      ]);
       if (!r.phases.length) continue;
     }
     r.phases.forEach((p, i) => {
       const m = p.median;
-      const ratio =
-        p.kind === 'reference' ? '1.00' : p.kind === 'transfer' && reference ? (m.throughput / reference).toFixed(2) : '–';
-      const latency = p.kind === 'reference' ? ['–', '–', `avg ${fmtMs(m.latencyMs.mean)}`] : [fmtMs(m.latencyMs.p50), fmtMs(m.latencyMs.p95), fmtMs(m.latencyMs.p99)];
+      const ratio = p.kind === 'reference' ? '1.00' : p.kind === 'transfer' && reference ? (m.throughput / reference).toFixed(2) : '–';
+      const latency =
+        p.kind === 'reference'
+          ? ['–', '–', `avg ${fmtMs(m.latencyMs.mean)}`]
+          : [fmtMs(m.latencyMs.p50), fmtMs(m.latencyMs.p95), fmtMs(m.latencyMs.p99)];
       rows.push([
         i === 0 && !r.error ? r.scenario : '',
         p.workload,
@@ -94,7 +109,11 @@ export function formatTable(results: ScenarioResult[]): string {
   }
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
   const numeric = new Set([3, 4, 5, 6, 7]);
-  const line = (cells: string[]) => cells.map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
   const notes = results.flatMap((r) => r.notes.map((n) => `  ${r.scenario}: ${n}`));
   const ref = reference
@@ -105,7 +124,7 @@ export function formatTable(results: ScenarioResult[]): string {
     '',
     "Figures are medians of each phase's runs; errors are totals over the runs (gql: GraphQL errors, user: userErrors, net: socket errors).",
     ref,
-    'Fixed loads: open loop, latency counted from each request\'s scheduled send time. server cpu: % of one core and µs of server CPU per op; box: whole machine busy.',
+    "Fixed loads: open loop, latency counted from each request's scheduled send time. server cpu: % of one core and µs of server CPU per op; box: whole machine busy.",
     ...(notes.length ? ['', 'Notes:', ...notes] : []),
   ].join('\n');
 }

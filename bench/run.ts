@@ -91,7 +91,10 @@ async function runScenario(
     // Every load command races the server's exit, so a crash ends the scenario at once.
     const guardedLoad: LoadProcess | undefined =
       loadProcess && running
-        ? { ...loadProcess, run: <T>(...args: Parameters<LoadProcess['run']>) => Promise.race([loadProcess.run<T>(...args), running.crashed]) }
+        ? {
+            ...loadProcess,
+            run: <T>(...args: Parameters<LoadProcess['run']>) => Promise.race([loadProcess.run<T>(...args), running.crashed]),
+          }
         : undefined;
     const ctx: MeasureContext = {
       settings,
@@ -150,7 +153,12 @@ async function runScenario(
       );
       for (const problem of report.problems) progress.say(`    PROBLEM ${problem}`);
     } catch (err) {
-      result.audit = { ok: false, problems: [`the audit could not run: ${(err as Error).message}`], counts: { wallets: 0, transactions: 0, entries: 0 }, seconds: seconds(auditStarted) };
+      result.audit = {
+        ok: false,
+        problems: [`the audit could not run: ${(err as Error).message}`],
+        counts: { wallets: 0, transactions: 0, entries: 0 },
+        seconds: seconds(auditStarted),
+      };
       progress.say(`  ledger audit could not run: ${(err as Error).message}`);
     }
   }

@@ -69,7 +69,8 @@ export async function createUsers(sql: pg.Client, label: string, count: number, 
     );
     const walletOf = new Map(wallets.rows.map((w) => [w.user_id, w.id]));
     const sessionOf = new Map(sessions.rows.map((s) => [s.user_id, s.id]));
-    for (const u of created.rows) users.push({ userId: u.id, email: u.email, walletId: walletOf.get(u.id)!, sessionId: sessionOf.get(u.id)! });
+    for (const u of created.rows)
+      users.push({ userId: u.id, email: u.email, walletId: walletOf.get(u.id)!, sessionId: sessionOf.get(u.id)! });
     progress.count(`creating ${label} users, wallets and sessions`, to, count);
   }
   return users;
@@ -89,10 +90,9 @@ export async function postTransfers(
   for (let from = 0; from < count; from += options.batchSize) {
     const batch: PostingRequest[] = [];
     for (let i = from; i < Math.min(count, from + options.batchSize); i++) batch.push(requestAt(i));
-    const { rows } = await sql.query<{ result: { results: { ok: boolean; code?: string; message?: string }[]; events: { id: string | number }[] } }>(
-      'SELECT wallet_post_transfers($1::jsonb) AS result',
-      [JSON.stringify(batch)],
-    );
+    const { rows } = await sql.query<{
+      result: { results: { ok: boolean; code?: string; message?: string }[]; events: { id: string | number }[] };
+    }>('SELECT wallet_post_transfers($1::jsonb) AS result', [JSON.stringify(batch)]);
     const { results, events } = rows[0]!.result;
     const refused = results.find((r) => !r.ok);
     if (refused) throw new Error(`setup transfer refused while ${options.label}: ${refused.code} ${refused.message}`);

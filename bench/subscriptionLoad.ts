@@ -93,11 +93,17 @@ export async function subscribeAll(
       });
       clients.push(client);
       client.subscribe<{ walletUpdated: { transaction: { id: string } } }>(
-        { query: WALLET_UPDATED, operationName: 'BenchWalletUpdated', variables: { walletId: subscriber.walletId, afterSequence: subscriber.afterSequence } },
+        {
+          query: WALLET_UPDATED,
+          operationName: 'BenchWalletUpdated',
+          variables: { walletId: subscriber.walletId, afterSequence: subscriber.afterSequence },
+        },
         {
           next: (result) => onEvent(result.data?.walletUpdated?.transaction?.id),
           error: (err) => {
-            const code = Array.isArray(err) ? ((err[0] as { extensions?: { code?: string } })?.extensions?.code ?? 'GRAPHQL_ERROR') : 'socket closed';
+            const code = Array.isArray(err)
+              ? ((err[0] as { extensions?: { code?: string } })?.extensions?.code ?? 'GRAPHQL_ERROR')
+              : 'socket closed';
             addCount(subscriptionErrors, code);
           },
           complete: () => addCount(subscriptionErrors, 'completed by server'),
@@ -108,7 +114,10 @@ export async function subscribeAll(
   const worker = async () => {
     while (nextIndex < command.subscribers.length) await openOne(nextIndex++);
   };
-  const ticker = setInterval(() => onProgress?.({ elapsedS: (performance.now() - started) / 1000, completed: nextIndex, ok: connected }), 1000);
+  const ticker = setInterval(
+    () => onProgress?.({ elapsedS: (performance.now() - started) / 1000, completed: nextIndex, ok: connected }),
+    1000,
+  );
   await Promise.all(Array.from({ length: command.concurrency }, worker));
   clearInterval(ticker);
   return {
@@ -121,7 +130,10 @@ export async function subscribeAll(
 }
 
 /** Sends transfers to subscribed wallets at a fixed rate and accounts for every event they cause. */
-export async function notify(command: NotifyCommand, onProgress?: (p: { elapsedS: number; completed: number; ok: number }) => void): Promise<RunFigures> {
+export async function notify(
+  command: NotifyCommand,
+  onProgress?: (p: { elapsedS: number; completed: number; ok: number }) => void,
+): Promise<RunFigures> {
   const run = new Map<string, TransferRecord>();
   current = run;
   strayEvents = 0;
@@ -199,7 +211,10 @@ export async function notify(command: NotifyCommand, onProgress?: (p: { elapsedS
       fromSend.record(at - r.scheduledAt);
     }
   }
-  const newSubscriptionErrors = Object.entries(subscriptionErrors).reduce((total, [code, count]) => total + count - (errorsBefore[code] ?? 0), 0);
+  const newSubscriptionErrors = Object.entries(subscriptionErrors).reduce(
+    (total, [code, count]) => total + count - (errorsBefore[code] ?? 0),
+    0,
+  );
   const sendSummary = fromSend.summary();
   return {
     ...figures,

@@ -108,7 +108,8 @@ export async function post(
       code: res.status === 200 ? graphqlCode : `HTTP ${res.status} ${graphqlCode}`,
       graphqlCode,
       status: res.status,
-      retryAfterSeconds: Number.isFinite(hint) && hint > 0 ? hint : Number.isFinite(headerRetry) && headerRetry > 0 ? headerRetry : undefined,
+      retryAfterSeconds:
+        Number.isFinite(hint) && hint > 0 ? hint : Number.isFinite(headerRetry) && headerRetry > 0 ? headerRetry : undefined,
       message: String(first.message ?? ''),
       ms,
     };

@@ -48,7 +48,9 @@ async function noNegative(sql: pg.Client): Promise<Check> {
     `SELECT id::text, posted_balance::text AS posted, held_amount::text AS held FROM wallets
      WHERE kind = 'USER' AND (posted_balance < 0 OR posted_balance - held_amount < 0)`,
   );
-  return rows.length ? fail(name, `${rows.length} wallet(s) below zero: ${JSON.stringify(rows.slice(0, 3))}`) : pass(name, 'every user wallet ≥ 0 (posted and available)');
+  return rows.length
+    ? fail(name, `${rows.length} wallet(s) below zero: ${JSON.stringify(rows.slice(0, 3))}`)
+    : pass(name, 'every user wallet ≥ 0 (posted and available)');
 }
 
 /** Every acknowledged transfer is one transaction with its key, amount and parties, and its key's answer points at it. */
@@ -80,7 +82,10 @@ async function ackedOnce(sql: pg.Client, acked: TransferOutcome[]): Promise<Chec
     ],
   );
   return rows.length
-    ? fail(name, `${rows.length} of ${n(acked.length)} acknowledged transfer(s) missing, doubled or different: ${JSON.stringify(rows.slice(0, 3))}`)
+    ? fail(
+        name,
+        `${rows.length} of ${n(acked.length)} acknowledged transfer(s) missing, doubled or different: ${JSON.stringify(rows.slice(0, 3))}`,
+      )
     : pass(name, `${n(acked.length)} acknowledged transfers, each exactly once with its amount, parties and key`);
 }
 
@@ -94,7 +99,13 @@ async function refusedMovedNothing(sql: pg.Client, refused: TransferOutcome[]): 
   );
   const codes = countBy(refused.map((o) => o.code ?? '?'));
   return rows.length
-    ? fail(name, `${rows.length} refused transfer(s) have a transaction: ${rows.slice(0, 3).map((r) => r.key).join(', ')}`)
+    ? fail(
+        name,
+        `${rows.length} refused transfer(s) have a transaction: ${rows
+          .slice(0, 3)
+          .map((r) => r.key)
+          .join(', ')}`,
+      )
     : pass(name, `${n(refused.length)} refused (${formatCounts(codes)}), none moved money`);
 }
 
@@ -122,7 +133,10 @@ async function everyTransferAnswered(sql: pg.Client, unresolved: TransferOutcome
   );
   const posted = rows.filter((r) => r.count === 1).length;
   const lastCodes = countBy(unresolved.map((o) => o.code ?? '?'));
-  return fail(name, `${unresolved.length} transfer(s) still failing after ${Math.round((unresolved[0]!.endedAt - unresolved[0]!.startedAt) / 1000)} s of retries (last: ${formatCounts(lastCodes)}); ${posted} of them posted in the ledger`);
+  return fail(
+    name,
+    `${unresolved.length} transfer(s) still failing after ${Math.round((unresolved[0]!.endedAt - unresolved[0]!.startedAt) / 1000)} s of retries (last: ${formatCounts(lastCodes)}); ${posted} of them posted in the ledger`,
+  );
 }
 
 export interface SubscriberMark {
@@ -164,7 +178,10 @@ async function subscribersComplete(sql: pg.Client, subscribers: Subscriber[], ma
     const missing = expected.filter((e) => !seen.has(e.sequence)).map((e) => e.sequence);
     const byTx = new Map(expected.map((e) => [e.sequence, e.transactionId]));
     const wrong = got.filter((e) => byTx.has(e.sequence) && byTx.get(e.sequence) !== e.transactionId).length;
-    if (missing.length) problems.push(`${label}: ${missing.length} change(s) missing (sequences ${compactRanges(missing)}; wallet at ${expected.at(-1)?.sequence ?? mark.sequence}, last received ${s.last}, ${s.connected ? 'connected' : 'not connected'})`);
+    if (missing.length)
+      problems.push(
+        `${label}: ${missing.length} change(s) missing (sequences ${compactRanges(missing)}; wallet at ${expected.at(-1)?.sequence ?? mark.sequence}, last received ${s.last}, ${s.connected ? 'connected' : 'not connected'})`,
+      );
     if (repeats) problems.push(`${label}: ${repeats} repeated event(s)`);
     if (outOfOrder) problems.push(`${label}: ${outOfOrder} event(s) out of order or after a gap`);
     if (wrong) problems.push(`${label}: ${wrong} event(s) name another transaction than the ledger entry of their sequence`);
@@ -172,14 +189,22 @@ async function subscribersComplete(sql: pg.Client, subscribers: Subscriber[], ma
       const incidents = s.incidents.slice(mark.incidents).filter((i) => !i.what.startsWith('close'));
       if (incidents.length) problems.push(`${label} saw meanwhile: ${formatCounts(countBy(incidents.map((i) => i.what)))}`);
     }
-    marks.set(s, { sequence: Math.max(mark.sequence, expected.at(-1)?.sequence ?? mark.sequence), events: s.events.length, incidents: s.incidents.length });
+    marks.set(s, {
+      sequence: Math.max(mark.sequence, expected.at(-1)?.sequence ?? mark.sequence),
+      events: s.events.length,
+      incidents: s.incidents.length,
+    });
   }
-  return problems.length ? fail(name, problems.join('; ')) : pass(name, `${n(delivered)} events to ${subscribers.length} subscribers, none missing, repeated or out of order`);
+  return problems.length
+    ? fail(name, problems.join('; '))
+    : pass(name, `${n(delivered)} events to ${subscribers.length} subscribers, none missing, repeated or out of order`);
 }
 
 async function outboxDrained(sql: pg.Client): Promise<Check> {
   const name = 'outbox drained';
-  const { rows } = await sql.query<{ count: number; oldest: string | null }>(`SELECT count(*)::int AS count, min(created_at)::text AS oldest FROM outbox_events`);
+  const { rows } = await sql.query<{ count: number; oldest: string | null }>(
+    `SELECT count(*)::int AS count, min(created_at)::text AS oldest FROM outbox_events`,
+  );
   const { count, oldest } = rows[0]!;
   return count ? fail(name, `${count} event(s) still unpublished (oldest written ${oldest})`) : pass(name, 'no event left unpublished');
 }
@@ -187,13 +212,19 @@ async function outboxDrained(sql: pg.Client): Promise<Check> {
 /** Every user's balance read through the API equals the ledger's. */
 async function apiMatchesLedger(sql: pg.Client, url: string, people: Person[]): Promise<Check> {
   const name = 'API shows the ledger balances';
-  const { rows } = await sql.query<{ id: string; posted: string }>(`SELECT id::text, posted_balance::text AS posted FROM wallets WHERE id = ANY($1::uuid[])`, [
-    people.map((p) => p.walletUuid),
-  ]);
+  const { rows } = await sql.query<{ id: string; posted: string }>(
+    `SELECT id::text, posted_balance::text AS posted FROM wallets WHERE id = ANY($1::uuid[])`,
+    [people.map((p) => p.walletUuid)],
+  );
   const ledger = new Map(rows.map((r) => [r.id, usd(Number(r.posted))]));
   const problems: string[] = [];
   for (const p of people) {
-    const answer = await post(url, `query ChaosMyWallet { me { wallets { id balance { posted { amount } } } } }`, {}, { token: await p.token(), timeoutMs: 15_000 });
+    const answer = await post(
+      url,
+      `query ChaosMyWallet { me { wallets { id balance { posted { amount } } } } }`,
+      {},
+      { token: await p.token(), timeoutMs: 15_000 },
+    );
     if (!answer.ok) {
       problems.push(`user ${p.index + 1}: ${answer.code}`);
       continue;
@@ -202,16 +233,24 @@ async function apiMatchesLedger(sql: pg.Client, url: string, people: Person[]): 
     const shown = wallets.find((w) => w.id === p.walletId)?.balance.posted.amount;
     if (shown !== ledger.get(p.walletUuid)) problems.push(`user ${p.index + 1}: API ${shown}, ledger ${ledger.get(p.walletUuid)}`);
   }
-  return problems.length ? fail(name, problems.slice(0, 4).join('; ')) : pass(name, `${people.length} balances read through the API equal the ledger`);
+  return problems.length
+    ? fail(name, problems.slice(0, 4).join('; '))
+    : pass(name, `${people.length} balances read through the API equal the ledger`);
 }
 
 /** `npm run ledger:audit` on the suite's database (directly, not through the proxy). */
 export async function ledgerAudit(repoRoot: string, databaseUrl: string): Promise<Check> {
   const name = 'ledger audit exits 0';
   const started = Date.now();
-  const env = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
+  const env = Object.fromEntries(
+    ['PATH', 'HOME', 'TMPDIR', 'LANG'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]),
+  );
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'ledger:audit'], { cwd: repoRoot, env: { ...env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'ledger:audit'], {
+      cwd: repoRoot,
+      env: { ...env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -240,10 +279,19 @@ export async function ledgerChecks(input: LedgerCheckInput): Promise<Check[]> {
   return input.postgres.withSql(async (sql) => [
     await moneyConserved(sql, input.fundedCents),
     await noNegative(sql),
-    await ackedOnce(sql, outcomes.filter((o) => o.status === 'acked')),
-    await refusedMovedNothing(sql, outcomes.filter((o) => o.status === 'refused')),
+    await ackedOnce(
+      sql,
+      outcomes.filter((o) => o.status === 'acked'),
+    ),
+    await refusedMovedNothing(
+      sql,
+      outcomes.filter((o) => o.status === 'refused'),
+    ),
     await noDoubleKeys(sql),
-    await everyTransferAnswered(sql, outcomes.filter((o) => o.status === 'unresolved')),
+    await everyTransferAnswered(
+      sql,
+      outcomes.filter((o) => o.status === 'unresolved'),
+    ),
     await subscribersComplete(sql, input.subscribers, input.marks),
     await outboxDrained(sql),
     await apiMatchesLedger(sql, input.url, input.people),
@@ -251,11 +299,15 @@ export async function ledgerChecks(input: LedgerCheckInput): Promise<Check[]> {
 }
 
 /** Whether every subscriber has caught up with its wallet and the outbox is empty (the settle condition). */
-export async function settled(postgres: PostgresCluster, subscribers: Subscriber[]): Promise<{ done: boolean; behind: number; outbox: number }> {
+export async function settled(
+  postgres: PostgresCluster,
+  subscribers: Subscriber[],
+): Promise<{ done: boolean; behind: number; outbox: number }> {
   return postgres.withSql(async (sql) => {
-    const { rows } = await sql.query<{ id: string; sequence: string }>(`SELECT id::text, sequence::text FROM wallets WHERE id = ANY($1::uuid[])`, [
-      subscribers.map((s) => s.person.walletUuid),
-    ]);
+    const { rows } = await sql.query<{ id: string; sequence: string }>(
+      `SELECT id::text, sequence::text FROM wallets WHERE id = ANY($1::uuid[])`,
+      [subscribers.map((s) => s.person.walletUuid)],
+    );
     const sequences = new Map(rows.map((r) => [r.id, Number(r.sequence)]));
     const behind = subscribers.filter((s) => s.last < (sequences.get(s.person.walletUuid) ?? 0)).length;
     const outbox = (await sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM outbox_events`)).rows[0]!.count;

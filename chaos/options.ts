@@ -109,9 +109,13 @@ export function parseOptions(argv: string[]): ChaosSettings | null {
   }
   if (values.help) return null;
 
-  const requested = (values.fault ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const requested = (values.fault ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of requested) {
-    if (!(FAULT_NAMES as readonly string[]).includes(name)) throw new UsageError(`Unknown fault "${name}". Choose from: ${FAULT_NAMES.join(', ')}`);
+    if (!(FAULT_NAMES as readonly string[]).includes(name))
+      throw new UsageError(`Unknown fault "${name}". Choose from: ${FAULT_NAMES.join(', ')}`);
   }
   const faults = requested.length ? FAULT_NAMES.filter((n) => requested.includes(n)) : [...FAULT_NAMES];
 

@@ -78,7 +78,8 @@ export class Person {
         this.setTokens(tokens);
         return;
       }
-      if (attempt >= 60) throw new Error(`cannot renew the token of ${this.email}: ${answer.ok ? JSON.stringify(answer.data) : answer.code}`);
+      if (attempt >= 60)
+        throw new Error(`cannot renew the token of ${this.email}: ${answer.ok ? JSON.stringify(answer.data) : answer.code}`);
       await sleep(500);
     }
   }
@@ -90,7 +91,11 @@ export async function signUpPeople(url: string, count: number): Promise<Person[]
   const one = async (i: number): Promise<Person> => {
     const email = `chaos.${tag}.${i + 1}@example.com`;
     const { signUp } = await mustPost<{
-      signUp: { user: { id: string; wallets: { id: string; currency: string }[] } | null; tokens: Tokens | null; userErrors: { code: string }[] };
+      signUp: {
+        user: { id: string; wallets: { id: string; currency: string }[] } | null;
+        tokens: Tokens | null;
+        userErrors: { code: string }[];
+      };
     }>(url, SIGN_UP, { input: { email, password: PASSWORD, displayName: `Chaos Customer ${i + 1}` } });
     if (!signUp.user || !signUp.tokens) throw new Error(`signUp of ${email} refused: ${JSON.stringify(signUp.userErrors)}`);
     const wallet = signUp.user.wallets.find((w) => w.currency === 'USD');
@@ -115,7 +120,13 @@ export async function signInAdmin(url: string, admin: { email: string; password:
 export async function fund(url: string, adminToken: string, people: Person[], cents: number): Promise<void> {
   await Promise.all(
     people.map(async (p) => {
-      const input = { walletId: p.walletId, amount: { amount: usd(cents), currency: 'USD' }, direction: 'CREDIT', reason: 'chaos suite funding', idempotencyKey: randomUUID() };
+      const input = {
+        walletId: p.walletId,
+        amount: { amount: usd(cents), currency: 'USD' },
+        direction: 'CREDIT',
+        reason: 'chaos suite funding',
+        idempotencyKey: randomUUID(),
+      };
       for (let attempt = 0; ; attempt++) {
         const answer = await post(url, ADJUST, { input }, { token: adminToken, timeoutMs: 15_000 });
         if (answer.ok) {

@@ -57,7 +57,9 @@ export async function startPostgres(options: { dir: string; port: number; say(te
       return await run(file, argv, { cwd: options.dir, timeout: 120_000 });
     } catch (err) {
       const e = err as { stderr?: string; stdout?: string; message: string };
-      throw new Error(`${tool} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}${existsSync(logFile) ? `\n${tail(logFile, 10)}` : ''}`);
+      throw new Error(
+        `${tool} ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}${existsSync(logFile) ? `\n${tail(logFile, 10)}` : ''}`,
+      );
     }
   };
 
@@ -119,7 +121,9 @@ async function query<T>(url: string, fn: (sql: pg.Client) => Promise<T>): Promis
 }
 
 function idOf(file: string, name: string): number {
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
   if (!line) throw new Error(`No "${name}" in ${file}: is PostgreSQL installed?`);
   return Number(line.split(':')[2]);
 }

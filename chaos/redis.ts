@@ -53,7 +53,22 @@ export async function startRedis(options: { dir: string; port: number; say(text:
     try {
       child = spawn(
         'redis-server',
-        ['--port', String(options.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', options.dir, '--loglevel', 'warning'],
+        [
+          '--port',
+          String(options.port),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--daemonize',
+          'no',
+          '--dir',
+          options.dir,
+          '--loglevel',
+          'warning',
+        ],
         { stdio: ['ignore', fd, fd] },
       );
     } finally {

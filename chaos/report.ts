@@ -119,7 +119,13 @@ export function summarizePhase(input: {
       : `${internal.length} HTTP answer(s) (${formatCounts(countBy(internal.map((a) => `${a.op} ${a.code}`)))})${internalSubs.length ? `, ${internalSubs.length} subscription error(s)` : ''}`,
   );
   const hung = failures.filter((a) => a.code === 'TIMEOUT');
-  add('no hung request', hung.length === 0, hung.length ? `${hung.length} request(s) unanswered after ${settings.requestTimeoutMs / 1000} s` : `every request answered within ${settings.requestTimeoutMs / 1000} s`);
+  add(
+    'no hung request',
+    hung.length === 0,
+    hung.length
+      ? `${hung.length} request(s) unanswered after ${settings.requestTimeoutMs / 1000} s`
+      : `every request answered within ${settings.requestTimeoutMs / 1000} s`,
+  );
   const unclear = failures.filter((a) => !clearAndRetriable(a, fault));
   add(
     fault === 'baseline' ? 'no failures without a fault' : 'failures were clear and retriable',
@@ -134,7 +140,9 @@ export function summarizePhase(input: {
     add(
       `API recovered within ${settings.recoveryLimitMs / 1000} s`,
       recoveryMs !== null && recoveryMs <= settings.recoveryLimitMs,
-      recoveryMs === null ? 'requests were still failing when the phase ended' : `first success after the last failure ${round1(recoveryMs)} s after the fault was lifted`,
+      recoveryMs === null
+        ? 'requests were still failing when the phase ended'
+        : `first success after the last failure ${round1(recoveryMs)} s after the fault was lifted`,
     );
   }
   if (fault === 'redis' && times.injectedAt && times.liftedAt) {
@@ -142,7 +150,9 @@ export function summarizePhase(input: {
     add(
       'served while Redis was down',
       during.length === 0,
-      during.length ? `${during.length} failed request(s) while Redis was down or reconnecting: ${formatCounts(countBy(during.map((a) => a.code ?? '?')))}` : 'no request failed while Redis was down',
+      during.length
+        ? `${during.length} failed request(s) while Redis was down or reconnecting: ${formatCounts(countBy(during.map((a) => a.code ?? '?')))}`
+        : 'no request failed while Redis was down',
     );
     const down = input.readiness.between(times.injectedAt, times.liftedAt);
     const not200 = down.filter((p) => p.status !== 200);
@@ -154,10 +164,16 @@ export function summarizePhase(input: {
     );
   }
   const exits = input.unexpectedExits.filter((e) => inPhase(e.at));
-  add('server did not exit on its own', exits.length === 0, exits.length ? exits.map((e) => `exit code ${e.code} signal ${e.signal}`).join('; ') : 'no unexpected exit');
+  add(
+    'server did not exit on its own',
+    exits.length === 0,
+    exits.length ? exits.map((e) => `exit code ${e.code} signal ${e.signal}`).join('; ') : 'no unexpected exit',
+  );
   checks.push(...input.stateChecks);
 
-  const bodies = [...new Set(probes.filter((p) => p.status !== 200 || !/^\{"status":"ready"/.test(p.body)).map((p) => `${p.status} ${p.body}`))].slice(0, 4);
+  const bodies = [
+    ...new Set(probes.filter((p) => p.status !== 200 || !/^\{"status":"ready"/.test(p.body)).map((p) => `${p.status} ${p.body}`)),
+  ].slice(0, 4);
   return {
     fault,
     title: input.title,
@@ -174,7 +190,9 @@ export function summarizePhase(input: {
       failedAttempts: transfers.filter((a) => !a.ok).length,
       perSecond: Math.round((outcomes.filter((o) => o.status === 'acked').length / seconds) * 10) / 10,
       perSecondAtEnd:
-        Math.round((transfers.filter((a) => a.ok && !a.code && a.at > times.quietEndedAt - 5_000 && a.at <= times.quietEndedAt).length / 5) * 10) / 10,
+        Math.round(
+          (transfers.filter((a) => a.ok && !a.code && a.at > times.quietEndedAt - 5_000 && a.at <= times.quietEndedAt).length / 5) * 10,
+        ) / 10,
     },
     reads: { ok: reads.filter((a) => a.ok).length, failed: reads.filter((a) => !a.ok).length },
     failuresByCode: countBy(failures.map((a) => a.code ?? '?')),
@@ -190,7 +208,17 @@ const sec = (v: number | null) => (v === null ? 'never' : `${v.toFixed(1)} s`);
 
 /** The table printed at the end: one row per phase, then what was injected and every failed check. */
 export function formatTable(phases: PhaseSummary[]): string {
-  const header = ['fault', 'for', 'degraded', 'recovery', 'transfers/s (end)', 'transfers ok/failed', 'reads ok/failed', 'failed requests by code', 'checks'];
+  const header = [
+    'fault',
+    'for',
+    'degraded',
+    'recovery',
+    'transfers/s (end)',
+    'transfers ok/failed',
+    'reads ok/failed',
+    'failed requests by code',
+    'checks',
+  ];
   const rows = phases.map((p) => [
     p.title,
     p.faultSeconds === null ? '–' : `${p.faultSeconds.toFixed(1)} s`,

@@ -55,7 +55,7 @@ function cleanUpAll(): Promise<void> {
 // listener left tsx would end the process in the middle of the clean-up.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (cleaning) return;
+    if (cleaning !== undefined) return;
     say(`\n${signal}: stopping the server, Redis, the proxy and PostgreSQL…`);
     void cleanUpAll().then(() => process.exit(130));
   });
@@ -81,7 +81,9 @@ async function main(): Promise<number> {
   chmodSync(dir, 0o755);
   const keepDir = settings.keep;
   cleanups.push(() => !keepDir && rmSync(dir, { recursive: true, force: true }));
-  say(`▶ fault suite (${settings.form} form): ${settings.users} users, ${settings.clients} clients, ${settings.subscribers} subscribers; faults: ${settings.faults.join(', ')}`);
+  say(
+    `▶ fault suite (${settings.form} form): ${settings.users} users, ${settings.clients} clients, ${settings.subscribers} subscribers; faults: ${settings.faults.join(', ')}`,
+  );
   say(`  working folder ${dir}`);
 
   const { postgres, redis, proxy, server, env } = await startServices({
@@ -105,7 +107,9 @@ async function main(): Promise<number> {
   for (let waited = 0; subscribers.some((s) => !s.connected) && waited < 15_000; waited += 50) await sleep(50);
   await fund(server.url, adminToken, people, settings.fundingCents);
   const fundedCents = BigInt(settings.fundingCents) * BigInt(people.length);
-  say(`  ${people.length} users signed up and funded with ${(settings.fundingCents / 100).toFixed(2)} USD each; ${subscribers.filter((s) => s.connected).length}/${subscribers.length} subscribers connected (${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`);
+  say(
+    `  ${people.length} users signed up and funded with ${(settings.fundingCents / 100).toFixed(2)} USD each; ${subscribers.filter((s) => s.connected).length}/${subscribers.length} subscribers connected (${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`,
+  );
 
   const workload = new Workload({
     url: server.url,
@@ -139,7 +143,7 @@ async function main(): Promise<number> {
   };
   const phases: PhaseSummary[] = [];
   for (const fault of ['baseline', ...settings.faults] as const) {
-    if (cleaning) throw new Interrupted();
+    if (cleaning !== undefined) throw new Interrupted();
     phases.push(await runPhase(ctx, fault));
   }
 
@@ -174,7 +178,11 @@ async function main(): Promise<number> {
   if (failed.length) {
     say(`\nserver log (last 40 lines):\n${server.tail(40)}`);
     const stamp = path.basename(file, '.json');
-    for (const [name, from] of [['server', server.logFile], ['postgres', postgres.logFile], ['redis', redis.logFile]] as const) {
+    for (const [name, from] of [
+      ['server', server.logFile],
+      ['postgres', postgres.logFile],
+      ['redis', redis.logFile],
+    ] as const) {
       if (existsSync(from)) copyFileSync(from, path.join(resultsDir, `${stamp}-${name}.log`));
     }
     say(`logs kept as chaos/results/${stamp}-{server,postgres,redis}.log`);
@@ -190,8 +198,8 @@ try {
   code = await main();
 } catch (err) {
   // Interrupted: the signal's clean-up is running and exits when done.
-  if (err instanceof Interrupted || cleaning) await new Promise(() => {});
-  console.error(`\nthe fault suite stopped: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  if (err instanceof Interrupted || cleaning !== undefined) await new Promise(() => {});
+  console.error(`\nthe fault suite stopped: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   if (serverLog && existsSync(serverLog)) console.error(`\nserver log (last 40 lines):\n${tail(serverLog, 40)}`);
   code = 1;
 } finally {

@@ -97,7 +97,12 @@ export interface ServerProcess {
   unexpectedExits: { at: number; code: number | null; signal: string | null; tail: string }[];
 }
 
-export function createServerProcess(options: { repoRoot: string; env: Record<string, string>; logFile: string; readyTimeoutMs?: number }): ServerProcess {
+export function createServerProcess(options: {
+  repoRoot: string;
+  env: Record<string, string>;
+  logFile: string;
+  readyTimeoutMs?: number;
+}): ServerProcess {
   const { repoRoot, env, logFile } = options;
   const port = Number(env.PORT);
   const origin = `http://127.0.0.1:${port}`;
@@ -149,7 +154,10 @@ export function createServerProcess(options: { repoRoot: string; env: Record<str
           () => 0,
         );
         if (status === 200) return { readyMs: Date.now() - started };
-        if (Date.now() > deadline) throw new Error(`The server did not become ready within ${options.readyTimeoutMs ?? 120_000} ms (last /readyz: ${status || 'no answer'}). Its log ends:\n${tail(logFile, 30)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `The server did not become ready within ${options.readyTimeoutMs ?? 120_000} ms (last /readyz: ${status || 'no answer'}). Its log ends:\n${tail(logFile, 30)}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -73,7 +73,10 @@ export class Subscriber {
         if (result.errors?.length) {
           // An event the server could not resolve: the subscription goes on, this change is not shown.
           for (const e of result.errors) {
-            this.incidents.push({ at: Date.now(), what: `event with error ${(e.extensions?.code as string | undefined) ?? e.message} at ${(e.path ?? []).join('.') || '(no path)'}` });
+            this.incidents.push({
+              at: Date.now(),
+              what: `event with error ${(e.extensions?.code as string | undefined) ?? e.message} at ${(e.path ?? []).join('.') || '(no path)'}`,
+            });
           }
           if (!result.data?.walletUpdated) return;
         }
@@ -109,7 +112,10 @@ export class Subscriber {
 }
 
 function describe(err: unknown): string {
-  if (Array.isArray(err)) return String((err[0] as { extensions?: { code?: string } })?.extensions?.code ?? (err[0] as { message?: string })?.message ?? 'graphql error');
+  if (Array.isArray(err))
+    return String(
+      (err[0] as { extensions?: { code?: string } })?.extensions?.code ?? (err[0] as { message?: string })?.message ?? 'graphql error',
+    );
   if (err && typeof err === 'object' && 'code' in err) return `close ${(err as { code: number }).code}`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -121,7 +121,12 @@ export class Workload {
 
   private async read(): Promise<void> {
     const person = this.pick();
-    const answer = await post(this.options.url, READ_BALANCES, {}, { token: await person.token(), timeoutMs: this.options.requestTimeoutMs });
+    const answer = await post(
+      this.options.url,
+      READ_BALANCES,
+      {},
+      { token: await person.token(), timeoutMs: this.options.requestTimeoutMs },
+    );
     this.attempts.push(
       answer.ok
         ? { at: Date.now(), op: 'read', ok: true, ms: answer.ms }
@@ -137,7 +142,9 @@ export class Workload {
     const cents = 1 + Math.floor(Math.random() * this.options.maxTransferCents);
     const key = randomUUID();
     // The same variables on every attempt: a retry is the same request.
-    const variables = { input: { recipient: { walletId: recipient.walletId }, amount: { amount: usd(cents), currency: 'USD' }, idempotencyKey: key } };
+    const variables = {
+      input: { recipient: { walletId: recipient.walletId }, amount: { amount: usd(cents), currency: 'USD' }, idempotencyKey: key },
+    };
     const startedAt = Date.now();
     const deadline = startedAt + this.options.retryDeadlineMs;
     const outcome: TransferOutcome = { key, sender, recipient, cents, startedAt, endedAt: 0, status: 'unresolved', attempts: 0 };
@@ -145,7 +152,10 @@ export class Workload {
     try {
       for (let n = 0; ; n++) {
         outcome.attempts += 1;
-        const answer = await post(this.options.url, SEND_MONEY, variables, { token: await sender.token(), timeoutMs: this.options.requestTimeoutMs });
+        const answer = await post(this.options.url, SEND_MONEY, variables, {
+          token: await sender.token(),
+          timeoutMs: this.options.requestTimeoutMs,
+        });
         let retryAfterMs = 0;
         if (answer.ok) {
           const payload = answer.data.sendMoney as { transfer: { id: string; status: string } | null; userErrors: { code: string }[] };
@@ -166,7 +176,14 @@ export class Workload {
           this.attempts.push({ at: Date.now(), op: 'transfer', ok: false, code, ms: answer.ms });
           outcome.code = code;
         } else {
-          this.attempts.push({ at: Date.now(), op: 'transfer', ok: false, code: answer.code, retryHint: answer.retryAfterSeconds !== undefined, ms: answer.ms });
+          this.attempts.push({
+            at: Date.now(),
+            op: 'transfer',
+            ok: false,
+            code: answer.code,
+            retryHint: answer.retryAfterSeconds !== undefined,
+            ms: answer.ms,
+          });
           outcome.code = answer.code;
           if (answer.graphqlCode === 'UNAUTHENTICATED') await sender.renew().catch(() => {});
           // Honour the server's hint, within reason.

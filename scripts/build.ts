@@ -67,7 +67,9 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
 for (const file of [...result.outputFiles].sort((a, b) => a.path.localeCompare(b.path))) {
   const meta = result.metafile.outputs[path.relative(ROOT, file.path)];
   const modules = meta ? Object.keys(meta.inputs).length : 0;
-  console.log(`  ${path.relative(ROOT, file.path).padEnd(22)} ${kb(file.contents.length).padStart(8)}${modules ? `  (${modules} modules)` : ''}`);
+  console.log(
+    `  ${path.relative(ROOT, file.path).padEnd(22)} ${kb(file.contents.length).padStart(8)}${modules ? `  (${modules} modules)` : ''}`,
+  );
 }
 console.log(
   `built ${Object.keys(ENTRIES).length} entries into ${path.relative(process.cwd(), OUT_DIR) || '.'}/ in ${Math.round(performance.now() - started)} ms (esbuild ${Math.round(compiledMs)} ms)`,

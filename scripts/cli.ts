@@ -57,9 +57,14 @@ export async function runScript<T = undefined>(
 /** Every service, as a server builds them. */
 export function scriptServices({ config, db, log }: ScriptContext): Promise<Services> {
   return createServices({
-    config, log, prisma: db.prisma, sql: db.sql,
+    config,
+    log,
+    prisma: db.prisma,
+    sql: db.sql,
     // In memory here: running servers pick committed changes up through their outbox relay.
     pubsub: createMemoryPubSub(),
-    jwtSecret: resolveJwtSecret(config), vaultKeys: resolveVaultKeys(config), webhookSecrets: resolveWebhookSecrets(config),
+    jwtSecret: resolveJwtSecret(config),
+    vaultKeys: resolveVaultKeys(config),
+    webhookSecrets: resolveWebhookSecrets(config),
   });
 }

@@ -35,9 +35,15 @@ export function functionFileName(schema: string, name: string): string {
 export function nextMigrationTimestamp(now: Date, existing: string[]): string {
   const format = (d: Date) => d.toISOString().replace(/\D/g, '').slice(0, 14);
   let at = now;
-  const last = existing.map((name) => name.slice(0, 14)).filter((ts) => /^\d{14}$/.test(ts)).sort().at(-1);
+  const last = existing
+    .map((name) => name.slice(0, 14))
+    .filter((ts) => /^\d{14}$/.test(ts))
+    .sort()
+    .at(-1);
   if (last && format(at) <= last) {
-    const parsed = new Date(`${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(8, 10)}:${last.slice(10, 12)}:${last.slice(12, 14)}Z`);
+    const parsed = new Date(
+      `${last.slice(0, 4)}-${last.slice(4, 6)}-${last.slice(6, 8)}T${last.slice(8, 10)}:${last.slice(10, 12)}:${last.slice(12, 14)}Z`,
+    );
     at = new Date(parsed.getTime() + 1000);
   }
   return format(at);

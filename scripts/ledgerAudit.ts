@@ -4,7 +4,9 @@ import { auditLedger } from '../src/services/ledger/audit.js';
 import { runScript } from './cli.js';
 
 await runScript({ poolSize: 2, migrate: false }, async ({ config, db }) => {
-  console.log(`auditing the ledger in ${db.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL'}…`);
+  console.log(
+    `auditing the ledger in ${db.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL at DATABASE_URL'}…`,
+  );
   const report = await auditLedger(db.prisma);
   const { wallets, transactions, entries } = report.counts;
   console.log(`checked ${wallets} wallets, ${transactions} transactions, ${entries} entries`);

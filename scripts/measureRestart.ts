@@ -99,7 +99,14 @@ async function startOnce(mode: Mode, env: Record<string, string>): Promise<Timin
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     detached: true,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -114,7 +121,8 @@ async function startOnce(mode: Mode, env: Record<string, string>): Promise<Timin
     let healthzMs: number | undefined;
     for (;;) {
       if (exited) throw new Error(`The ${mode} server exited before it was ready:\n${output}`);
-      if (performance.now() - t0 > START_TIMEOUT_MS) throw new Error(`The ${mode} server was not ready within ${START_TIMEOUT_MS} ms:\n${output}`);
+      if (performance.now() - t0 > START_TIMEOUT_MS)
+        throw new Error(`The ${mode} server was not ready within ${START_TIMEOUT_MS} ms:\n${output}`);
       if (healthzMs === undefined && (await status(port, '/healthz')) === 200) healthzMs = performance.now() - t0;
       if (healthzMs !== undefined && (await status(port, '/readyz')) === 200) return { healthzMs, readyMs: performance.now() - t0 };
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -153,7 +161,9 @@ async function postgresScratch(): Promise<Scratch | null> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'wallet-restart-'));
-  const redis: Record<string, string> = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `restart${randomBytes(3).toString('hex')}:` } : {};
+  const redis: Record<string, string> = process.env.REDIS_URL
+    ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `restart${randomBytes(3).toString('hex')}:` }
+    : {};
   return {
     env: { DATABASE_URL: url.toString(), DATA_DIR: dir, ...redis },
     async drop() {
@@ -174,7 +184,10 @@ interface Row {
   timings: Timing[];
 }
 const rows: Row[] = [];
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 console.log(`${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
 
 for (const database of databases) {
@@ -205,7 +218,9 @@ for (const database of databases) {
 }
 
 console.log(`\nrestart to ready, ${runs} runs each (spawn → first 200), SIGKILL between runs; load average now ${load()}:`);
-console.log(`${'database'.padEnd(10)}${'start'.padEnd(12)}${'/healthz median'.padStart(16)}${'max'.padStart(9)}${'/readyz median'.padStart(16)}${'max'.padStart(9)}`);
+console.log(
+  `${'database'.padEnd(10)}${'start'.padEnd(12)}${'/healthz median'.padStart(16)}${'max'.padStart(9)}${'/readyz median'.padStart(16)}${'max'.padStart(9)}`,
+);
 for (const { database, mode, timings } of rows) {
   const h = timings.map((t) => t.healthzMs);
   const r = timings.map((t) => t.readyMs);

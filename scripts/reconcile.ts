@@ -14,7 +14,8 @@ await runScript(
     prepare(config) {
       const day = values.day ?? new Date().toISOString().slice(0, 10);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) throw new Error('--day must be a date like 2026-11-26');
-      const olderThanSeconds = values['pending-after'] === undefined ? config.RECONCILE_PENDING_AFTER_SECONDS : Number(values['pending-after']);
+      const olderThanSeconds =
+        values['pending-after'] === undefined ? config.RECONCILE_PENDING_AFTER_SECONDS : Number(values['pending-after']);
       if (!Number.isInteger(olderThanSeconds) || olderThanSeconds < 0) throw new Error('--pending-after must be a whole number of seconds');
       return { day, olderThanSeconds };
     },

@@ -33,7 +33,7 @@ await runScript(
         { ip: 'seed' },
       );
       const created = signUp.ok;
-      const user = signUp.ok ? signUp.value.user : (await db.prisma.user.findUniqueOrThrow({ where: { email } }));
+      const user = signUp.ok ? signUp.value.user : await db.prisma.user.findUniqueOrThrow({ where: { email } });
       // Demo accounts are verified (TIER_1), so the demo is not stopped by a new account's limits.
       await db.prisma.user.update({ where: { id: user.id }, data: { kycTier: 'TIER_1' } });
       const [funded] = await services.ledger.postTransfers([

@@ -20,7 +20,11 @@ await runScript(
         }
       },
     });
-    console.log(rotated ? `\n${rotated.toLocaleString('en-US')} record(s) now under key "${newest}".` : `Every record is already under key "${newest}".`);
+    console.log(
+      rotated
+        ? `\n${rotated.toLocaleString('en-US')} record(s) now under key "${newest}".`
+        : `Every record is already under key "${newest}".`,
+    );
   },
   () => console.error('Records already re-encrypted stay so; fix VAULT_KEYS (list every key still in use, newest last) and run again.'),
 );

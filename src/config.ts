@@ -52,7 +52,10 @@ const schema = z
     /** Redis URL for pub/sub and shared rate limits. Unset: in-memory (single process only). */
     REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'expected redis://…' }).optional(),
     /** Prefix for every Redis key and channel, so several deployments can share one Redis. */
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,40}$/, 'may use letters, digits, ":", "_" and "-" (at most 40)').default('wallet:'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{0,40}$/, 'may use letters, digits, ":", "_" and "-" (at most 40)')
+      .default('wallet:'),
     DATA_DIR: z.string().min(1).default('./.data'),
     DB_POOL_SIZE: int(1, 200).default(10),
     /** Server processes sharing the port (node:cluster). More than 1 needs DATABASE_URL and REDIS_URL. */
@@ -68,7 +71,9 @@ const schema = z
     VAULT_KEYS: z
       .string()
       .refine(
-        (v) => v.split(',').every((e) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=$/.test(e)) && new Set(v.split(',').map((e) => e.split(':')[0])).size === v.split(',').length,
+        (v) =>
+          v.split(',').every((e) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=$/.test(e)) &&
+          new Set(v.split(',').map((e) => e.split(':')[0])).size === v.split(',').length,
         'must be "id:key,id:key" with distinct ids and each key 32 bytes in base64 (openssl rand -base64 32)',
       )
       .optional(),
@@ -181,9 +186,15 @@ const schema = z
     RISK_BATCH_MAX: int(1, 1000).default(100),
     RISK_BATCH_IN_FLIGHT: int(1, 32).default(2),
     /** Currency of the wallet every user gets at sign-up. */
-    DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD'),
+    DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD')
+      .default('USD'),
     /** Largest single transfer, in major units, for every currency without its own entry below. */
-    MAX_TRANSFER_AMOUNT: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like 10000').default('10000'),
+    MAX_TRANSFER_AMOUNT: z
+      .string()
+      .regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal amount like 10000')
+      .default('10000'),
     /** Per-currency overrides of MAX_TRANSFER_AMOUNT, e.g. "JPY:1500000,KWD:3000". */
     MAX_TRANSFER_AMOUNTS: z
       .string()
@@ -234,11 +245,22 @@ const schema = z
     /** Partner clients' trusted documents: <dir>/<client>/persisted-documents.json, registered at start. */
     PARTNER_DOCUMENTS_DIR: z.string().min(1).default('partners'),
     /** The client whose trusted documents a new API key runs unless it names another. */
-    DEFAULT_PARTNER_CLIENT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/).default('example'),
+    DEFAULT_PARTNER_CLIENT: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,49}$/)
+      .default('example'),
   })
   .superRefine((c, ctx) => {
-    for (const name of ['JWT_SECRET', 'VAULT_KEYS', 'VAULT_FINGERPRINT_KEY', 'WEBHOOK_SECRET_CARD', 'WEBHOOK_SECRET_BANK', 'WEBHOOK_SECRET_KYC'] as const) {
-      if (c.NODE_ENV === 'production' && !c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+    for (const name of [
+      'JWT_SECRET',
+      'VAULT_KEYS',
+      'VAULT_FINGERPRINT_KEY',
+      'WEBHOOK_SECRET_CARD',
+      'WEBHOOK_SECRET_BANK',
+      'WEBHOOK_SECRET_KYC',
+    ] as const) {
+      if (c.NODE_ENV === 'production' && !c[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
     }
     if (c.WEB_CONCURRENCY > 1 && (!c.DATABASE_URL || !c.REDIS_URL)) {
       ctx.addIssue({

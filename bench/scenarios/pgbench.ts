@@ -59,7 +59,10 @@ export const pgbench: Scenario<PgbenchPlan | null> = {
   needsServer: false,
   async prepare() {
     const binary = findPgbench();
-    if (!binary) throw new Error('pgbench not found on PATH or under /usr/lib/postgresql/*/bin: install the PostgreSQL client tools (e.g. apt-get install postgresql-client).');
+    if (!binary)
+      throw new Error(
+        'pgbench not found on PATH or under /usr/lib/postgresql/*/bin: install the PostgreSQL client tools (e.g. apt-get install postgresql-client).',
+      );
     return { binary };
   },
   async measure(ctx, plan) {
@@ -74,7 +77,16 @@ export const pgbench: Scenario<PgbenchPlan | null> = {
       progress.say(`  initialising pgbench -i -s ${settings.pgbenchScale} in ${name}…`);
       await run(plan!.binary, ['-i', '-q', '-s', String(settings.pgbenchScale), url.toString()], { maxBuffer: 16 * 1024 * 1024 });
       const runs: RunFigures[] = [];
-      const args = ['-c', String(settings.pgbenchClients), '-j', String(settings.pgbenchThreads), '-T', String(settings.pgbenchDurationS), '-b', 'tpcb-like'];
+      const args = [
+        '-c',
+        String(settings.pgbenchClients),
+        '-j',
+        String(settings.pgbenchThreads),
+        '-T',
+        String(settings.pgbenchDurationS),
+        '-b',
+        'tpcb-like',
+      ];
       for (let i = 1; i <= settings.runs; i++) {
         progress.status(`pgbench ${args.join(' ')} run ${i}/${settings.runs}…`);
         const before = cpuSnapshot();
@@ -90,21 +102,36 @@ export const pgbench: Scenario<PgbenchPlan | null> = {
           ok: figures.transactions - figures.failed,
           durationS: settings.pgbenchDurationS,
           // pgbench reports the mean only (percentiles would need per-transaction logging).
-          latencyMs: { count: figures.transactions, min: Number.NaN, mean: figures.latencyMs, p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN },
+          latencyMs: {
+            count: figures.transactions,
+            min: Number.NaN,
+            mean: figures.latencyMs,
+            p50: Number.NaN,
+            p95: Number.NaN,
+            p99: Number.NaN,
+            max: Number.NaN,
+          },
           errors,
           cpu: { machineBusyPercent: cpuBetween(before, after, figures.transactions).machineBusyPercent },
         });
-        progress.say(`  pgbench run ${i}/${settings.runs}: ${figures.tps.toFixed(0)} TPS, latency average ${figures.latencyMs.toFixed(2)} ms`);
+        progress.say(
+          `  pgbench run ${i}/${settings.runs}: ${figures.tps.toFixed(0)} TPS, latency average ${figures.latencyMs.toFixed(2)} ms`,
+        );
       }
       const phase: PhaseResult = {
         workload: 'tpcb-like',
         kind: 'reference',
         mode: 'reference',
         label: `-c ${settings.pgbenchClients} -j ${settings.pgbenchThreads} -s ${settings.pgbenchScale}`,
-        settings: { scale: settings.pgbenchScale, clients: settings.pgbenchClients, threads: settings.pgbenchThreads, durationS: settings.pgbenchDurationS },
+        settings: {
+          scale: settings.pgbenchScale,
+          clients: settings.pgbenchClients,
+          threads: settings.pgbenchThreads,
+          durationS: settings.pgbenchDurationS,
+        },
         runs,
         median: combineRuns(runs),
-        note: 'throughput is TPS; latency is pgbench\'s average only',
+        note: "throughput is TPS; latency is pgbench's average only",
       };
       return [phase];
     } finally {

@@ -21,7 +21,10 @@ const ME_BODY = JSON.stringify({ query: ME_WALLETS, operationName: 'BenchMeWalle
 
 /** Gives every reader at least PAGE_ENTRIES entries with rounds of payments around a ring. */
 async function ensureHistory(sql: pg.Client, readers: BenchUser[], progress: Progress) {
-  const sequences = await walletSequences(sql, readers.map((r) => r.walletId));
+  const sequences = await walletSequences(
+    sql,
+    readers.map((r) => r.walletId),
+  );
   const fewest = Math.min(...[...sequences.values()].map(Number));
   if (fewest >= PAGE_ENTRIES || readers.length < 2) return;
   // Each round every reader pays the one r places along, gaining one entry out and one in.
@@ -29,12 +32,17 @@ async function ensureHistory(sql: pg.Client, readers: BenchUser[], progress: Pro
   const m = readers.length;
   const total = rounds * m;
   const stamp = Date.now().toString(36);
-  await postTransfers(sql, total, (k) => {
-    const round = 1 + Math.floor(k / m);
-    const i = k % m;
-    const to = (i + 1 + ((round - 1) % (m - 1))) % m;
-    return p2pRequest(readers[i]!, readers[to]!, `bench-history-${stamp}-${k}`, 1 + (k % 300), k % 3 === 0 ? 'coffee' : null);
-  }, { batchSize: 100, label: `history for ${m.toLocaleString('en-US')} readers`, progress });
+  await postTransfers(
+    sql,
+    total,
+    (k) => {
+      const round = 1 + Math.floor(k / m);
+      const i = k % m;
+      const to = (i + 1 + ((round - 1) % (m - 1))) % m;
+      return p2pRequest(readers[i]!, readers[to]!, `bench-history-${stamp}-${k}`, 1 + (k % 300), k % 3 === 0 ? 'coffee' : null);
+    },
+    { batchSize: 100, label: `history for ${m.toLocaleString('en-US')} readers`, progress },
+  );
 }
 
 export const reads: HttpScenario<ReadsParams> = {
@@ -60,7 +68,9 @@ export const reads: HttpScenario<ReadsParams> = {
   check(workload, data) {
     if (workload.name !== 'me.wallets') return expectPage(data, 20, true);
     const wallets = (data.me as { wallets?: { balance?: { posted?: { amount?: string } } }[] } | undefined)?.wallets;
-    return wallets?.length && typeof wallets[0]!.balance?.posted?.amount === 'string' ? null : `expected wallets with balances, got ${JSON.stringify(data).slice(0, 200)}`;
+    return wallets?.length && typeof wallets[0]!.balance?.posted?.amount === 'string'
+      ? null
+      : `expected wallets with balances, got ${JSON.stringify(data).slice(0, 200)}`;
   },
   requests({ name, params }) {
     const n = params.tokens.length;

@@ -133,7 +133,12 @@ async function measureSubscriptions(ctx: MeasureContext, plan: SubscriptionPlan)
     kind: 'event',
     mode: 'fixed',
     label: `${settings.subscriptionRate}/s → ${plan.subscribers.length.toLocaleString('en-US')} subs`,
-    settings: { rate: settings.subscriptionRate, subscribers: plan.subscribers.length, subscribersPerWallet: settings.subscribersPerWallet, graceMs: 10_000 },
+    settings: {
+      rate: settings.subscriptionRate,
+      subscribers: plan.subscribers.length,
+      subscribersPerWallet: settings.subscribersPerWallet,
+      graceMs: 10_000,
+    },
     runs,
     median: combineRuns(runs),
     note: 'latency: from the sendMoney HTTP response to each walletUpdated event; throughput: transfers/s',
@@ -161,9 +166,15 @@ export const subscriptions: Scenario<SubscriptionPlan> = {
     const perWallet = Math.min(settings.subscribersPerWallet, count);
     const walletCount = Math.ceil(count / perWallet);
     const population = await ctx.seeder.population(ctx.sql);
-    const owners = population.length >= walletCount ? population.slice(0, walletCount) : await ctx.seeder.group(ctx.sql, 'subscriber', walletCount, 10_000_000n);
+    const owners =
+      population.length >= walletCount
+        ? population.slice(0, walletCount)
+        : await ctx.seeder.group(ctx.sql, 'subscriber', walletCount, 10_000_000n);
     const senders = await ctx.seeder.group(ctx.sql, 'sender', SENDERS, 1_000_000_000n);
-    const sequences = await walletSequences(ctx.sql, owners.map((o) => o.walletId));
+    const sequences = await walletSequences(
+      ctx.sql,
+      owners.map((o) => o.walletId),
+    );
     const ownerTokens = await issueTokens(owners, ctx.jwtSecret);
     const subscribers: Subscriber[] = [];
     for (let i = 0; i < count; i++) {

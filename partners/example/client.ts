@@ -54,9 +54,16 @@ async function main() {
   if (!merchant) fail('the key has no merchant');
   say('merchant', { id: merchant.id, name: merchant.name });
 
-  const created = (await run(CreateCheckout, {
-    input: { merchantId: merchant.id, amount: { amount, currency: merchant.settlementCurrency }, reference: `order-${randomUUID().slice(0, 8)}`, description: 'Example checkout' },
-  })).createPaymentRequest;
+  const created = (
+    await run(CreateCheckout, {
+      input: {
+        merchantId: merchant.id,
+        amount: { amount, currency: merchant.settlementCurrency },
+        reference: `order-${randomUUID().slice(0, 8)}`,
+        description: 'Example checkout',
+      },
+    })
+  ).createPaymentRequest;
   if (created.userErrors.length) fail(created.userErrors.map((e) => `${e.code}: ${e.message}`).join('; '));
   const request = created.paymentRequest!;
   say('checkout', { code: request.code, url: request.url, qrCode: request.qrCodePngUrl, amount: request.amount });
@@ -64,7 +71,12 @@ async function main() {
   // Subscriptions carry the document id in extensions.persistedQuery, with an empty query. A
   // subscription sees only what happens once it is live, so the status is also read every few
   // seconds: a payment made while the subscription was starting is not missed.
-  const ws = createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0 });
+  const ws = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${apiKey}` },
+    retryAttempts: 0,
+  });
   const paid = await new Promise<boolean>((resolve, reject) => {
     let settled = false;
     const finish = (update: { status: string; paidCount: number }, source: string) => {
@@ -89,7 +101,16 @@ async function main() {
         .catch(reject);
     }, 2_000);
     const stop = ws.subscribe<{ paymentRequestUpdated: { status: string; paidCount: number } }>(
-      { query: '', variables: { code: request.code }, extensions: { persistedQuery: { version: 1, sha256Hash: documentId(CheckoutUpdates as TypedDocumentNode<unknown, unknown>).replace(/^sha256:/, '') } } },
+      {
+        query: '',
+        variables: { code: request.code },
+        extensions: {
+          persistedQuery: {
+            version: 1,
+            sha256Hash: documentId(CheckoutUpdates as TypedDocumentNode<unknown, unknown>).replace(/^sha256:/, ''),
+          },
+        },
+      },
       {
         next: (result) => {
           if (result.errors?.length) return reject(new Error(result.errors[0]!.message));
@@ -105,7 +126,16 @@ async function main() {
   say(paid ? 'paid' : 'not paid', { code: request.code });
 
   const payments = (await run(RecentPayments, { merchantId: merchant.id, first: 5 })).merchantPayments.edges.map((e) => e.node);
-  say('payments', { payments: payments.map((p) => ({ id: p.id, amount: p.amount.amount, fee: p.fee.amount, net: p.net.amount, status: p.status, reference: p.reference })) });
+  say('payments', {
+    payments: payments.map((p) => ({
+      id: p.id,
+      amount: p.amount.amount,
+      fee: p.fee.amount,
+      net: p.net.amount,
+      status: p.status,
+      reference: p.reference,
+    })),
+  });
   process.exit(paid ? 0 : 2);
 }
 

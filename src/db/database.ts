@@ -30,9 +30,7 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const embedded = options.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres(options.dataDir, options.poolSize + 10);
+  const embedded = options.databaseUrl ? undefined : await startEmbeddedPostgres(options.dataDir, options.poolSize + 10);
   const url = options.databaseUrl ?? embedded!.url;
   try {
     if (options.migrateOnStart) {
@@ -44,7 +42,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // concurrent connections in its one session, so one query could bind another's statement and
     // get its rows (electric-sql/pglite#1046). A single connection keeps every query whole.
     // A connection that cannot be made within 10 s is an error, not a request waiting forever.
-    const pool = new pg.Pool({ connectionString: url, max: embedded ? 1 : options.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: embedded ? 1 : options.poolSize,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+    });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => options.log.warn({ err: err.message }, 'idle database connection lost'));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

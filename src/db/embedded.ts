@@ -15,9 +15,7 @@ function lockDataDir(dir: string): () => void {
     const pid = Number(readFileSync(lockFile, 'utf8'));
     if (pid && pid !== process.pid) {
       process.kill(pid, 0); // throws if no such process
-      throw new Error(
-        `DATA_DIR ${dir} is in use by process ${pid}. Stop that server, or set DATA_DIR (or DATABASE_URL) to run another.`,
-      );
+      throw new Error(`DATA_DIR ${dir} is in use by process ${pid}. Stop that server, or set DATA_DIR (or DATABASE_URL) to run another.`);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;

@@ -49,10 +49,7 @@ CREATE TABLE IF NOT EXISTS _prisma_migrations (
 )`;
 
 /** Applies pending migrations; returns the names applied. Throws MigrationError on drift. */
-export async function migrate(
-  databaseUrl: string,
-  options: { log?: Logger; dir?: string } = {},
-): Promise<string[]> {
+export async function migrate(databaseUrl: string, options: { log?: Logger; dir?: string } = {}): Promise<string[]> {
   const files = readMigrations(options.dir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -69,7 +69,10 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisConne
     }
     events.emit('state', up);
   };
-  for (const [role, redis] of [['client', client], ['subscriber', subscriber]] as const) {
+  for (const [role, redis] of [
+    ['client', client],
+    ['subscriber', subscriber],
+  ] as const) {
     // ioredis reconnects by itself; remember the error for the state log instead of one line per retry.
     redis.on('error', (err) => {
       if (err.message !== lastError) log.debug({ role, err: err.message }, 'redis connection error');
@@ -83,7 +86,11 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisConne
   const timer = new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref());
   await Promise.race([connected, timer]);
   await update();
-  if (!up) log.warn({ err: lastError || 'no answer' }, 'redis unreachable at start (REDIS_URL): starting degraded; it is used as soon as it answers');
+  if (!up)
+    log.warn(
+      { err: lastError || 'no answer' },
+      'redis unreachable at start (REDIS_URL): starting degraded; it is used as soon as it answers',
+    );
 
   return {
     client,

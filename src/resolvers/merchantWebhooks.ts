@@ -32,7 +32,8 @@ builder.objectField(MerchantRef, 'webhookEvents', (t) =>
 builder.mutationField('rollWebhookSecret', (t) =>
   t.field({
     type: RollWebhookSecretPayload,
-    description: 'OWNER only: a new signing secret. The current ones keep signing (a second signature) for overlapHours, so receivers can switch without missing a delivery.',
+    description:
+      'OWNER only: a new signing secret. The current ones keep signing (a second signature) for overlapHours, so receivers can switch without missing a delivery.',
     authScopes: { authenticated: true },
     args: {
       merchantId: t.arg.globalID({ required: true, for: MerchantRef }),
@@ -63,6 +64,7 @@ builder.mutationField('redeliverWebhookEvent', (t) =>
     description: 'OWNER only: one more delivery of an event now (same id, same body), whatever happened before.',
     authScopes: { authenticated: true },
     args: { eventId: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => payload(await ctx.services.merchantWebhooks.redeliver(ctx.viewer!.userId, args.eventId), (event) => ({ event })),
+    resolve: async (_root, args, ctx) =>
+      payload(await ctx.services.merchantWebhooks.redeliver(ctx.viewer!.userId, args.eventId), (event) => ({ event })),
   }),
 );

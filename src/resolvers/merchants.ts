@@ -58,7 +58,10 @@ builder.objectFields(MerchantRef, (t) => ({
 }));
 
 builder.objectFields(PaymentRequestRef, (t) => ({
-  url: t.string({ description: 'The payment link (the hosted payment page).', resolve: (r, _a, ctx) => ctx.services.paymentRequests.urlOf(r.code) }),
+  url: t.string({
+    description: 'The payment link (the hosted payment page).',
+    resolve: (r, _a, ctx) => ctx.services.paymentRequests.urlOf(r.code),
+  }),
   qrCodePngUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.png` }),
   qrCodeSvgUrl: t.string({ resolve: (r, _a, ctx) => `${ctx.services.paymentRequests.urlOf(r.code)}.svg` }),
   qrCodeDataUrl: t.string({
@@ -67,7 +70,7 @@ builder.objectFields(PaymentRequestRef, (t) => ({
   }),
   reference: t.string({
     nullable: true,
-    description: 'The merchant\'s own reference (order number); null unless you are a member of the merchant.',
+    description: "The merchant's own reference (order number); null unless you are a member of the merchant.",
     resolve: async (r, _a, ctx) => {
       const actor = optionalActor(ctx);
       return actor && (await ctx.services.merchants.forActor(actor, r.merchantId)) ? r.reference : null;
@@ -124,7 +127,8 @@ builder.queryField('merchantPayments', (t) =>
       resolve: async (_root, args, ctx) => {
         const merchant = await ctx.services.merchants.forActor(merchantActor(ctx), args.merchantId.id);
         if (!merchant) throw notFound('Merchant');
-        if (args.filter?.from && args.filter.to && args.filter.from > args.filter.to) throw badUserInput('filter.from is after filter.to.', 'filter.from');
+        if (args.filter?.from && args.filter.to && args.filter.from > args.filter.to)
+          throw badUserInput('filter.from is after filter.to.', 'filter.from');
         return toConnection(await ctx.services.merchantPayments.list(merchant.id, pageRequest(args), args.filter ?? {}));
       },
     },
@@ -140,7 +144,10 @@ builder.mutationField('registerMerchant', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RegisterMerchantInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.merchants.register(ctx.viewer!.userId, input), (v) => ({ merchant: { ...v.merchant, role: 'OWNER' as const }, webhookSecret: v.webhookSecret })),
+      payload(await ctx.services.merchants.register(ctx.viewer!.userId, input), (v) => ({
+        merchant: { ...v.merchant, role: 'OWNER' as const },
+        webhookSecret: v.webhookSecret,
+      })),
   }),
 );
 
@@ -151,7 +158,9 @@ builder.mutationField('addMerchantMember', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: AddMerchantMemberInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.merchants.addMember(ctx.viewer!.userId, { ...input, merchantId: input.merchantId.id }), (member) => ({ member })),
+      payload(await ctx.services.merchants.addMember(ctx.viewer!.userId, { ...input, merchantId: input.merchantId.id }), (member) => ({
+        member,
+      })),
   }),
 );
 
@@ -162,7 +171,10 @@ builder.mutationField('createPaymentRequest', (t) =>
     authScopes: { authenticated: true, apiScope: 'payments:write' },
     args: { input: t.arg({ type: CreatePaymentRequestInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.paymentRequests.create(merchantActor(ctx), { ...input, merchantId: input.merchantId.id }), (paymentRequest) => ({ paymentRequest })),
+      payload(
+        await ctx.services.paymentRequests.create(merchantActor(ctx), { ...input, merchantId: input.merchantId.id }),
+        (paymentRequest) => ({ paymentRequest }),
+      ),
   }),
 );
 
@@ -184,7 +196,10 @@ builder.mutationField('payPaymentRequest', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: PayPaymentRequestInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.merchantPayments.pay(ctx.viewer!.userId, input, { deviceId: ctx.client.deviceId }), (v) => ({ payment: v.payment, transfer: v.transfer })),
+      payload(await ctx.services.merchantPayments.pay(ctx.viewer!.userId, input, { deviceId: ctx.client.deviceId }), (v) => ({
+        payment: v.payment,
+        transfer: v.transfer,
+      })),
   }),
 );
 
@@ -195,14 +210,17 @@ builder.mutationField('refundPayment', (t) =>
     authScopes: { authenticated: true, apiScope: 'refunds:write' },
     args: { input: t.arg({ type: RefundPaymentInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.merchantPayments.refund(merchantActor(ctx), { ...input, paymentId: input.paymentId.id }), (v) => ({ refund: v.refund, payment: v.payment })),
+      payload(await ctx.services.merchantPayments.refund(merchantActor(ctx), { ...input, paymentId: input.paymentId.id }), (v) => ({
+        refund: v.refund,
+        payment: v.payment,
+      })),
   }),
 );
 
 builder.subscriptionField('paymentRequestUpdated', (t) =>
   t.field({
     type: PaymentRequestRef,
-    description: 'A payment request as it is paid, cancelled or expires: for the payer\'s and the merchant\'s checkout screens.',
+    description: "A payment request as it is paid, cancelled or expires: for the payer's and the merchant's checkout screens.",
     authScopes: { authenticated: true, apiScope: 'payments:read' },
     args: { code: t.arg.string({ required: true }) },
     subscribe: async (_root, { code }, ctx) => {

@@ -16,12 +16,18 @@ export interface ConnectionArgs {
 export function pageRequest(args: ConnectionArgs, isCursor: (c: string) => boolean = (c) => decodeCursor(c) !== null): PageRequest {
   const { first, last, after, before } = args;
   if (first != null && last != null) throw badUserInput('Pass either first or last, not both.', 'first');
-  for (const [name, value] of [['first', first], ['last', last]] as const) {
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
     if (value != null && (value < 1 || value > MAX_PAGE_SIZE)) {
       throw badUserInput(`${name} must be between 1 and ${MAX_PAGE_SIZE}.`, name);
     }
   }
-  for (const [name, value] of [['after', after], ['before', before]] as const) {
+  for (const [name, value] of [
+    ['after', after],
+    ['before', before],
+  ] as const) {
     if (value != null && !isCursor(value)) throw badUserInput(`${name} is not a cursor from this list.`, name);
   }
   const backward = last != null || (before != null && first == null);

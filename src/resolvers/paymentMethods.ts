@@ -35,7 +35,8 @@ builder.mutationField('addCard', (t) =>
     description: 'Adds a card after the processor verifies it. Adding the same card again returns the existing one.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: AddCardInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => payload(await ctx.services.paymentMethods.addCard(ctx.viewer!.userId, input), asPaymentMethod),
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.paymentMethods.addCard(ctx.viewer!.userId, input), asPaymentMethod),
   }),
 );
 
@@ -69,7 +70,8 @@ builder.mutationField('removePaymentMethod', (t) =>
     type: RemovePaymentMethodPayload,
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: PaymentMethodIdInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => payload(await ctx.services.paymentMethods.remove(ctx.viewer!.userId, input.id.id), asPaymentMethod),
+    resolve: async (_root, { input }, ctx) =>
+      payload(await ctx.services.paymentMethods.remove(ctx.viewer!.userId, input.id.id), asPaymentMethod),
   }),
 );
 

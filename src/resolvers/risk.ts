@@ -28,6 +28,8 @@ builder.mutationField('decideRiskReview', (t) =>
     authScopes: { admin: true },
     args: { input: t.arg({ type: DecideRiskReviewInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.riskReviews.decide(ctx.viewer!.userId, { ...input, reviewId: input.reviewId.id }), (review) => ({ review })),
+      payload(await ctx.services.riskReviews.decide(ctx.viewer!.userId, { ...input, reviewId: input.reviewId.id }), (review) => ({
+        review,
+      })),
   }),
 );

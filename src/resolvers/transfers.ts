@@ -1,13 +1,19 @@
 // Money-moving mutations.
 import { builder } from '../schema/builder.js';
 import { PreviewTransferPayload } from '../schema/risk.js';
-import { AdminAdjustBalanceInput, AdminAdjustBalancePayload, PreviewTransferInput, SendMoneyInput, SendMoneyPayload } from '../schema/transfers.js';
+import {
+  AdminAdjustBalanceInput,
+  AdminAdjustBalancePayload,
+  PreviewTransferInput,
+  SendMoneyInput,
+  SendMoneyPayload,
+} from '../schema/transfers.js';
 import { payload } from './payload.js';
 
 builder.mutationField('sendMoney', (t) =>
   t.field({
     type: SendMoneyPayload,
-    description: 'Pays another user from your wallet in the amount\'s currency. Exactly once per idempotencyKey.',
+    description: "Pays another user from your wallet in the amount's currency. Exactly once per idempotencyKey.",
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: SendMoneyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {

@@ -41,16 +41,18 @@ builder.queryField('me', (t) =>
 );
 
 builder.objectField(UserRef, 'sessions', (t) =>
-  t.connection({
-    type: SessionRef,
-    description: 'Signed-in devices, newest first. Only on your own user.',
-    args: { includeRevoked: t.arg.boolean({ required: false, defaultValue: false }) },
-    authScopes: (user, _args, ctx) => ctx.viewer?.userId === user.id,
-    resolve: async (user, args, ctx) =>
-      toConnection(
-        await ctx.services.sessions.list(user.id, pageRequest(args), { includeRevoked: args.includeRevoked ?? false }),
-      ),
-  }, { name: 'SessionConnection' }, { name: 'SessionEdge' }),
+  t.connection(
+    {
+      type: SessionRef,
+      description: 'Signed-in devices, newest first. Only on your own user.',
+      args: { includeRevoked: t.arg.boolean({ required: false, defaultValue: false }) },
+      authScopes: (user, _args, ctx) => ctx.viewer?.userId === user.id,
+      resolve: async (user, args, ctx) =>
+        toConnection(await ctx.services.sessions.list(user.id, pageRequest(args), { includeRevoked: args.includeRevoked ?? false })),
+    },
+    { name: 'SessionConnection' },
+    { name: 'SessionEdge' },
+  ),
 );
 
 builder.mutationField('updateProfile', (t) =>
@@ -66,7 +68,8 @@ builder.mutationField('updateProfile', (t) =>
 builder.mutationField('changePassword', (t) =>
   t.field({
     type: ChangePasswordPayload,
-    description: 'Sets a new password after checking the current one, and signs out your other sessions. Sends soon after are reviewed more strictly.',
+    description:
+      'Sets a new password after checking the current one, and signs out your other sessions. Sends soon after are reviewed more strictly.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>

@@ -2,7 +2,13 @@
 // event links to) and wallet administration.
 import { builder } from '../schema/builder.js';
 import { MoneyRef } from '../schema/money.js';
-import { AdminSetWalletStatusInput, AdminSetWalletStatusPayload, OpenWalletInput, OpenWalletPayload, TransactionFilterInput } from '../schema/transfers.js';
+import {
+  AdminSetWalletStatusInput,
+  AdminSetWalletStatusPayload,
+  OpenWalletInput,
+  OpenWalletPayload,
+  TransactionFilterInput,
+} from '../schema/transfers.js';
 import { UserRef } from '../schema/user.js';
 import { TransactionRef, WalletEventRef, WalletRef } from '../schema/wallet.js';
 import type { GraphQLContext } from '../schema/context.js';
@@ -65,27 +71,31 @@ builder.queryField('wallet', (t) =>
 );
 
 builder.queryField('transactions', (t) =>
-  t.connection({
-    type: TransactionRef,
-    description: 'A wallet\'s transactions, newest first. Pages stay stable while new transactions arrive.',
-    authScopes: { authenticated: true },
-    args: {
-      walletId: t.arg.globalID({ required: true, for: WalletRef }),
-      filter: t.arg({ type: TransactionFilterInput, required: false }),
+  t.connection(
+    {
+      type: TransactionRef,
+      description: "A wallet's transactions, newest first. Pages stay stable while new transactions arrive.",
+      authScopes: { authenticated: true },
+      args: {
+        walletId: t.arg.globalID({ required: true, for: WalletRef }),
+        filter: t.arg({ type: TransactionFilterInput, required: false }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const wallet = await visibleWallet(ctx, args.walletId.id);
+        const page = pageRequest(args, (c) => decodeSequenceCursor(c) !== null);
+        const filter = parseTransactionFilter(args.filter, wallet.currency);
+        return toConnection(await ctx.services.history.list(wallet.id, ctx.viewer!.userId, page, filter));
+      },
     },
-    resolve: async (_root, args, ctx) => {
-      const wallet = await visibleWallet(ctx, args.walletId.id);
-      const page = pageRequest(args, (c) => decodeSequenceCursor(c) !== null);
-      const filter = parseTransactionFilter(args.filter, wallet.currency);
-      return toConnection(await ctx.services.history.list(wallet.id, ctx.viewer!.userId, page, filter));
-    },
-  }, { name: 'TransactionConnection' }, { name: 'TransactionEdge' }),
+    { name: 'TransactionConnection' },
+    { name: 'TransactionEdge' },
+  ),
 );
 
 builder.queryField('balanceAt', (t) =>
   t.field({
     type: MoneyRef,
-    description: 'The wallet\'s posted balance as it was at that moment, from the ledger.',
+    description: "The wallet's posted balance as it was at that moment, from the ledger.",
     authScopes: { authenticated: true },
     args: { walletId: t.arg.globalID({ required: true, for: WalletRef }), at: t.arg({ type: 'DateTime', required: true }) },
     resolve: async (_root, args, ctx) => {

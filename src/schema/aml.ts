@@ -4,10 +4,12 @@ import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
 import { userErrorsField } from './userErrors.js';
 
-export const AmlCaseKindEnum = builder.enumType('AmlCaseKind', { values: ['SANCTIONS', 'STRUCTURING', 'RAPID_IN_OUT', 'FAN_IN', 'FAN_OUT'] as const });
+export const AmlCaseKindEnum = builder.enumType('AmlCaseKind', {
+  values: ['SANCTIONS', 'STRUCTURING', 'RAPID_IN_OUT', 'FAN_IN', 'FAN_OUT'] as const,
+});
 export const AmlCaseStatusEnum = builder.enumType('AmlCaseStatus', {
   values: {
-    OPEN: { description: 'Waiting for a decision. For SANCTIONS, the user\'s wallets are frozen.' },
+    OPEN: { description: "Waiting for a decision. For SANCTIONS, the user's wallets are frozen." },
     CLEARED: { description: 'A false positive: wallets unfrozen.' },
     CONFIRMED: { description: 'Confirmed: wallets stay frozen.' },
   } as const,
@@ -25,10 +27,22 @@ builder.node(AmlCaseRef, {
     kind: t.field({ type: AmlCaseKindEnum, resolve: (c) => c.kind }),
     status: t.field({ type: AmlCaseStatusEnum, resolve: (c) => c.status }),
     userId: t.id({ description: 'The user concerned.', resolve: (c) => c.userId }),
-    screenedName: t.string({ nullable: true, description: 'SANCTIONS: the name that was screened.', resolve: (c) => (c.details as Details).screenedName ?? null }),
-    matchedEntry: t.string({ nullable: true, description: 'SANCTIONS: the list entry it matched.', resolve: (c) => (c.details as Details).matchedEntry ?? null }),
+    screenedName: t.string({
+      nullable: true,
+      description: 'SANCTIONS: the name that was screened.',
+      resolve: (c) => (c.details as Details).screenedName ?? null,
+    }),
+    matchedEntry: t.string({
+      nullable: true,
+      description: 'SANCTIONS: the list entry it matched.',
+      resolve: (c) => (c.details as Details).matchedEntry ?? null,
+    }),
     score: t.float({ nullable: true, description: 'SANCTIONS: match score, 0..1.', resolve: (c) => (c.details as Details).score ?? null }),
-    screenedAt: t.string({ nullable: true, description: 'SANCTIONS: SIGN_UP, KYC or PAYOUT.', resolve: (c) => (c.details as Details).screenedAt ?? null }),
+    screenedAt: t.string({
+      nullable: true,
+      description: 'SANCTIONS: SIGN_UP, KYC or PAYOUT.',
+      resolve: (c) => (c.details as Details).screenedAt ?? null,
+    }),
     decidedBy: t.id({ nullable: true, resolve: (c) => c.decidedBy }),
     reason: t.exposeString('reason', { nullable: true }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
@@ -44,9 +58,11 @@ export const DecideAmlCaseInput = builder.inputType('DecideAmlCaseInput', {
   }),
 });
 
-export const DecideAmlCasePayload = builder.objectRef<{ amlCase?: AmlCaseRecord | null; userErrors: UserError[] }>('DecideAmlCasePayload').implement({
-  fields: (t) => ({
-    amlCase: t.field({ type: AmlCaseRef, nullable: true, resolve: (p) => p.amlCase ?? null }),
-    userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
-  }),
-});
+export const DecideAmlCasePayload = builder
+  .objectRef<{ amlCase?: AmlCaseRecord | null; userErrors: UserError[] }>('DecideAmlCasePayload')
+  .implement({
+    fields: (t) => ({
+      amlCase: t.field({ type: AmlCaseRef, nullable: true, resolve: (p) => p.amlCase ?? null }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });

@@ -68,14 +68,12 @@ export const SignOutInput = builder.inputType('SignOutInput', {
   }),
 });
 
-export const SignOutPayload = builder
-  .objectRef<{ revokedSessionCount: number; userErrors: UserError[] }>('SignOutPayload')
-  .implement({
-    fields: (t) => ({
-      revokedSessionCount: t.exposeInt('revokedSessionCount'),
-      userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
-    }),
-  });
+export const SignOutPayload = builder.objectRef<{ revokedSessionCount: number; userErrors: UserError[] }>('SignOutPayload').implement({
+  fields: (t) => ({
+    revokedSessionCount: t.exposeInt('revokedSessionCount'),
+    userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+  }),
+});
 
 export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
@@ -97,7 +95,11 @@ export const ChangePasswordPayload = builder
   .objectRef<{ revokedSessionCount?: number; userErrors: UserError[] }>('ChangePasswordPayload')
   .implement({
     fields: (t) => ({
-      revokedSessionCount: t.int({ nullable: true, description: 'Your other sessions, now signed out.', resolve: (p) => p.revokedSessionCount ?? null }),
+      revokedSessionCount: t.int({
+        nullable: true,
+        description: 'Your other sessions, now signed out.',
+        resolve: (p) => p.revokedSessionCount ?? null,
+      }),
       userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
     }),
   });

@@ -35,7 +35,11 @@ export const builder = new SchemaBuilder<{
     }),
     // Not signed in: UNAUTHENTICATED. Signed in (or an API key) but not allowed: FORBIDDEN.
     unauthorizedError: (_parent, ctx) =>
-      ctx.viewer ? forbidden() : ctx.apiKey ? forbidden('This API key may not do this: it lacks the scope, or the field is for signed-in users.') : unauthenticated(ctx.authProblem),
+      ctx.viewer
+        ? forbidden()
+        : ctx.apiKey
+          ? forbidden('This API key may not do this: it lacks the scope, or the field is for signed-in users.')
+          : unauthenticated(ctx.authProblem),
   },
   relay: {
     clientMutationId: 'omit',

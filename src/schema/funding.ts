@@ -10,9 +10,9 @@ import { userErrorsField } from './userErrors.js';
 export const FundingKindEnum = builder.enumType('FundingKind', { values: ['DEPOSIT', 'WITHDRAWAL'] as const });
 export const FundingStatusEnum = builder.enumType('FundingStatus', {
   values: {
-    PENDING: { description: 'Waiting for the processor. Nothing is posted yet; a withdrawal\'s amount is held (balance.held).' },
+    PENDING: { description: "Waiting for the processor. Nothing is posted yet; a withdrawal's amount is held (balance.held)." },
     SUCCEEDED: { description: 'Posted (see transaction): the money is in the wallet, or paid out.' },
-    FAILED: { description: 'The processor refused it. Nothing moved; a withdrawal\'s hold is released (see failureMessage).' },
+    FAILED: { description: "The processor refused it. Nothing moved; a withdrawal's hold is released (see failureMessage)." },
     REVERSED: { description: 'Posted, then taken back by a chargeback or bank return (see reversalTransaction).' },
   } as const,
 });
@@ -28,7 +28,11 @@ builder.node(FundingOperationRef, {
     kind: t.field({ type: FundingKindEnum, resolve: (f) => f.kind }),
     status: t.field({ type: FundingStatusEnum, resolve: (f) => f.status }),
     amount: t.field({ type: MoneyRef, resolve: (f) => ({ amount: f.amount, currency: f.currency }) }),
-    fee: t.field({ type: MoneyRef, description: 'Charged on top-up, as its own ledger transaction.', resolve: (f) => ({ amount: f.fee, currency: f.currency }) }),
+    fee: t.field({
+      type: MoneyRef,
+      description: 'Charged on top-up, as its own ledger transaction.',
+      resolve: (f) => ({ amount: f.fee, currency: f.currency }),
+    }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why an admin started it (refunds).' }),
     failureCode: t.exposeString('failureCode', { nullable: true, description: "The processor's code, e.g. card_declined, R01." }),
     failureMessage: t.exposeString('failureMessage', { nullable: true }),
@@ -58,7 +62,10 @@ const fundingPayload = (name: string) =>
   builder.objectRef<FundingPayloadShape>(name).implement({
     fields: (t) => ({
       funding: t.field({ type: FundingOperationRef, nullable: true, resolve: (p) => p.funding ?? null }),
-      replayed: t.boolean({ description: 'True when this answers an earlier request with the same idempotency key.', resolve: (p) => p.replayed ?? false }),
+      replayed: t.boolean({
+        description: 'True when this answers an earlier request with the same idempotency key.',
+        resolve: (p) => p.replayed ?? false,
+      }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });

@@ -70,7 +70,8 @@ function checkFields<Types extends SchemaTypes>(
     const path = prefix ? `${prefix}.${name}` : name;
     checkValue(values[name], field.listDepth, path, (item, itemPath) => {
       if (field.kind === 'InputObject') {
-        if (field.fields.map && item && typeof item === 'object') checkFields(item as Record<string, unknown>, field.fields.map, itemPath, schema);
+        if (field.fields.map && item && typeof item === 'object')
+          checkFields(item as Record<string, unknown>, field.fields.map, itemPath, schema);
       } else if (field.value) {
         checkId(item, itemPath, field.value, schema);
       }

@@ -18,7 +18,11 @@ export const LimitRef = builder.objectRef<LimitUsage & { exceeded?: boolean }>('
   fields: (t) => ({
     kind: t.field({ type: LimitKindEnum, resolve: (l) => l.kind }),
     limit: t.field({ type: MoneyRef, resolve: (l) => ({ amount: l.limit, currency: l.currency }) }),
-    used: t.field({ type: MoneyRef, description: 'For MAX_BALANCE: the posted balance.', resolve: (l) => ({ amount: l.used, currency: l.currency }) }),
+    used: t.field({
+      type: MoneyRef,
+      description: 'For MAX_BALANCE: the posted balance.',
+      resolve: (l) => ({ amount: l.used, currency: l.currency }),
+    }),
     remaining: t.field({ type: MoneyRef, resolve: (l) => ({ amount: l.remaining, currency: l.currency }) }),
     resetsAt: t.field({ type: 'DateTime', nullable: true, description: 'Null for limits that do not reset.', resolve: (l) => l.resetsAt }),
     exceeded: t.boolean({ description: 'Used is over the limit (only a preview can show this).', resolve: (l) => l.exceeded ?? false }),

@@ -26,7 +26,7 @@ const DeliveryRef = builder.objectRef<WebhookEventRecord['deliveries'][number]>(
 });
 
 export const WebhookEventRef = builder.objectRef<WebhookEventRecord>('WebhookEvent').implement({
-  description: 'An event sent to the merchant\'s webhook URL. `id` is the stable event id in every delivery of it.',
+  description: "An event sent to the merchant's webhook URL. `id` is the stable event id in every delivery of it.",
   fields: (t) => ({
     id: t.exposeID('id'),
     type: t.exposeString('type', { description: 'payment.succeeded, payment.refunded or payment_request.expired.' }),
@@ -35,7 +35,10 @@ export const WebhookEventRef = builder.objectRef<WebhookEventRecord>('WebhookEve
     nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => (e.status === 'PENDING' ? e.nextAttemptAt : null) }),
     lastError: t.exposeString('lastError', { nullable: true }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
-    data: t.string({ description: 'The event\'s data, as JSON (the `data` of the delivered body).', resolve: (e) => JSON.stringify(e.payload) }),
+    data: t.string({
+      description: "The event's data, as JSON (the `data` of the delivered body).",
+      resolve: (e) => JSON.stringify(e.payload),
+    }),
     deliveries: t.field({ type: [DeliveryRef], resolve: (e) => e.deliveries }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -45,7 +48,11 @@ export const RollWebhookSecretPayload = builder
   .objectRef<{ secret?: string | null; userErrors: UserError[] }>('RollWebhookSecretPayload')
   .implement({
     fields: (t) => ({
-      secret: t.string({ nullable: true, description: 'The new secret, shown this once. Deliveries carry a signature by each valid secret.', resolve: (p) => p.secret ?? null }),
+      secret: t.string({
+        nullable: true,
+        description: 'The new secret, shown this once. Deliveries carry a signature by each valid secret.',
+        resolve: (p) => p.secret ?? null,
+      }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });

@@ -44,13 +44,18 @@ export const PaymentRequestRef = builder.objectRef<PaymentRequestRecord>('Paymen
   fields: (t) => ({
     code: t.exposeString('code', { description: '12 characters; what the link and the QR code carry.' }),
     merchantName: t.exposeString('merchantName'),
-    amount: t.field({ type: MoneyRef, nullable: true, description: 'Null: the payer enters the amount.', resolve: (r) => (r.amount === null ? null : money(r.amount, r.currency)) }),
+    amount: t.field({
+      type: MoneyRef,
+      nullable: true,
+      description: 'Null: the payer enters the amount.',
+      resolve: (r) => (r.amount === null ? null : money(r.amount, r.currency)),
+    }),
     currency: t.field({ type: 'CurrencyCode', resolve: (r) => r.currency }),
     description: t.exposeString('description', { nullable: true }),
     status: t.field({ type: PaymentRequestStatusEnum, resolve: (r) => r.status }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
     singleUse: t.exposeBoolean('singleUse'),
-    isStatic: t.exposeBoolean('isStatic', { description: 'The merchant\'s static QR code (open amount, many payments).' }),
+    isStatic: t.exposeBoolean('isStatic', { description: "The merchant's static QR code (open amount, many payments)." }),
     paidCount: t.exposeInt('paidCount'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -97,7 +102,11 @@ builder.node(MerchantRef, {
     category: t.exposeString('category'),
     settlementCurrency: t.field({ type: 'CurrencyCode', resolve: (m) => m.settlementCurrency }),
     myRole: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
-    webhookUrl: t.string({ nullable: true, description: 'OWNER only (null for STAFF).', resolve: (m) => (m.role === 'OWNER' ? m.webhookUrl : null) }),
+    webhookUrl: t.string({
+      nullable: true,
+      description: 'OWNER only (null for STAFF).',
+      resolve: (m) => (m.role === 'OWNER' ? m.webhookUrl : null),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -165,7 +174,10 @@ export const CreatePaymentRequestInput = builder.inputType('CreatePaymentRequest
     amount: t.field({ type: MoneyInput, required: false, description: 'Leave out for an open amount (the payer enters it).' }),
     currency: t.field({ type: 'CurrencyCode', required: false, description: 'For an open amount; default the settlement currency.' }),
     description: t.string({ required: false, description: 'Up to 140 characters, shown to the payer.' }),
-    reference: t.string({ required: false, description: 'Your order number or similar (up to 64 printable ASCII characters), shown to your members only.' }),
+    reference: t.string({
+      required: false,
+      description: 'Your order number or similar (up to 64 printable ASCII characters), shown to your members only.',
+    }),
     expiresAt: t.field({ type: 'DateTime', required: false, description: 'In the future, within a year. None: never expires.' }),
     singleUse: t.boolean({ required: false, defaultValue: true, description: 'Paid once (default), or any number of times.' }),
   }),
@@ -205,7 +217,8 @@ export const RegisterMerchantPayload = builder
       merchant: t.field({ type: MerchantRef, nullable: true, resolve: (p) => p.merchant ?? null }),
       webhookSecret: t.string({
         nullable: true,
-        description: 'The secret webhooks to this merchant are signed with (docs/partners.md), shown this once: store it now. rollWebhookSecret makes a new one.',
+        description:
+          'The secret webhooks to this merchant are signed with (docs/partners.md), shown this once: store it now. rollWebhookSecret makes a new one.',
         resolve: (p) => p.webhookSecret ?? null,
       }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
@@ -225,11 +238,18 @@ export const AddMerchantMemberPayload = builder
 export const PaymentRequestPayload = resultPayload('PaymentRequestPayload', 'paymentRequest', PaymentRequestRef);
 
 export const PayPaymentRequestPayload = builder
-  .objectRef<{ payment?: MerchantPaymentRecord | null; transfer?: TransactionView | null; userErrors: UserError[] }>('PayPaymentRequestPayload')
+  .objectRef<{ payment?: MerchantPaymentRecord | null; transfer?: TransactionView | null; userErrors: UserError[] }>(
+    'PayPaymentRequestPayload',
+  )
   .implement({
     fields: (t) => ({
       payment: t.field({ type: PaymentReceiptRef, nullable: true, resolve: (p) => p.payment ?? null }),
-      transaction: t.field({ type: TransactionRef, nullable: true, description: 'The payment in your history.', resolve: (p) => p.transfer ?? null }),
+      transaction: t.field({
+        type: TransactionRef,
+        nullable: true,
+        description: 'The payment in your history.',
+        resolve: (p) => p.transfer ?? null,
+      }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });

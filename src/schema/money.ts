@@ -3,7 +3,7 @@ import { formatAmount, type Money } from '../services/money/money.js';
 import { builder } from './builder.js';
 
 export const MoneyRef = builder.objectRef<Money>('Money').implement({
-  description: 'An amount of money. `amount` is exact, with the currency\'s number of decimals.',
+  description: "An amount of money. `amount` is exact, with the currency's number of decimals.",
   fields: (t) => ({
     amount: t.field({ type: 'Decimal', resolve: (m) => formatAmount(m.amount, m.currency) }),
     currency: t.field({ type: 'CurrencyCode', resolve: (m) => m.currency }),

@@ -7,14 +7,17 @@ import { userErrorsField } from './userErrors.js';
 
 export const ApiScopeEnum = builder.enumType('ApiScope', {
   values: {
-    PAYMENTS_READ: { value: 'payments:read', description: 'Read payment requests, payments and the merchant; subscribe to checkout updates.' },
+    PAYMENTS_READ: {
+      value: 'payments:read',
+      description: 'Read payment requests, payments and the merchant; subscribe to checkout updates.',
+    },
     PAYMENTS_WRITE: { value: 'payments:write', description: 'Create and cancel payment requests.' },
     REFUNDS_WRITE: { value: 'refunds:write', description: 'Refund payments.' },
   } as const satisfies Record<string, { value: (typeof API_SCOPES)[number]; description: string }>,
 });
 
 export const ApiKeyRef = builder.objectRef<ApiKeyRecord>('ApiKey').implement({
-  description: 'A merchant\'s key for a partner. The key itself is shown once, when it is created; this is what is kept.',
+  description: "A merchant's key for a partner. The key itself is shown once, when it is created; this is what is kept.",
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -32,7 +35,10 @@ export const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
     merchantId: t.globalID({ required: true, for: MerchantRef }),
     name: t.string({ required: true, description: 'What it is for, 1 to 100 characters.' }),
     scopes: t.field({ type: [ApiScopeEnum], required: true }),
-    client: t.string({ required: false, description: 'The partner client whose registered documents it runs (default DEFAULT_PARTNER_CLIENT).' }),
+    client: t.string({
+      required: false,
+      description: 'The partner client whose registered documents it runs (default DEFAULT_PARTNER_CLIENT).',
+    }),
   }),
 });
 
@@ -50,9 +56,11 @@ export const CreateApiKeyPayload = builder
     }),
   });
 
-export const RevokeApiKeyPayload = builder.objectRef<{ apiKey?: ApiKeyRecord | null; userErrors: UserError[] }>('RevokeApiKeyPayload').implement({
-  fields: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p) => p.apiKey ?? null }),
-    userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
-  }),
-});
+export const RevokeApiKeyPayload = builder
+  .objectRef<{ apiKey?: ApiKeyRecord | null; userErrors: UserError[] }>('RevokeApiKeyPayload')
+  .implement({
+    fields: (t) => ({
+      apiKey: t.field({ type: ApiKeyRef, nullable: true, resolve: (p) => p.apiKey ?? null }),
+      userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
+    }),
+  });

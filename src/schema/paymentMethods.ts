@@ -10,7 +10,7 @@ export const PaymentMethodStatusEnum = builder.enumType('PaymentMethodStatus', {
   values: {
     ACTIVE: { description: 'A card the issuer verified: usable.' },
     PENDING_VERIFICATION: { description: 'A bank account waiting for its two micro-deposits to be confirmed (verifyBankAccount).' },
-    VERIFIED: { description: 'A bank account confirmed as the user\'s: usable.' },
+    VERIFIED: { description: "A bank account confirmed as the user's: usable." },
     LOCKED: { description: 'Too many wrong micro-deposit amounts. Remove it and add it again.' },
     REMOVED: {},
   } as const,
@@ -34,7 +34,11 @@ const BankAccountDetailsRef = builder.objectRef<PaymentMethodRecord>('BankAccoun
   fields: (t) => ({
     country: t.string({ description: 'ISO 3166 country code.', resolve: (m) => m.country! }),
     scheme: t.field({ type: BankSchemeEnum, resolve: (m) => m.scheme as 'ACH' | 'SEPA' }),
-    routingNumber: t.string({ nullable: true, description: 'ACH routing number (public, not a secret); null for SEPA.', resolve: (m) => m.routingNumber }),
+    routingNumber: t.string({
+      nullable: true,
+      description: 'ACH routing number (public, not a secret); null for SEPA.',
+      resolve: (m) => m.routingNumber,
+    }),
     verificationAttemptsLeft: t.int({ resolve: (m) => Math.max(0, MAX_VERIFICATION_ATTEMPTS - m.verificationAttempts) }),
   }),
 });

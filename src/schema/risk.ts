@@ -17,7 +17,7 @@ export const RiskDecisionEnum = builder.enumType('RiskDecision', {
 
 export const RiskReviewStatusEnum = builder.enumType('RiskReviewStatus', {
   values: {
-    PENDING: { description: 'Waiting for a decision; the sender\'s money is on hold.' },
+    PENDING: { description: "Waiting for a decision; the sender's money is on hold." },
     APPROVED: { description: 'Posted.' },
     DECLINED: { description: 'Hold released; nothing moved.' },
   } as const,
@@ -57,10 +57,15 @@ builder.node(RiskReviewRef, {
     fromWalletId: t.id({ resolve: (r) => r.transaction.fromWalletId }),
     toWalletId: t.id({ resolve: (r) => r.transaction.toWalletId }),
     note: t.string({ nullable: true, resolve: (r) => r.transaction.note }),
-    rules: t.field({ type: [RiskRuleResultRef], description: 'Every rule\'s result.', resolve: (r) => r.evaluation.rules as unknown as RuleRow[] }),
+    rules: t.field({
+      type: [RiskRuleResultRef],
+      description: "Every rule's result.",
+      resolve: (r) => r.evaluation.rules as unknown as RuleRow[],
+    }),
     inputs: t.field({
       type: [RiskInputRef],
-      resolve: (r) => Object.entries(r.evaluation.inputs as Record<string, unknown>).map(([name, v]) => ({ name, value: v === null ? null : String(v) })),
+      resolve: (r) =>
+        Object.entries(r.evaluation.inputs as Record<string, unknown>).map(([name, v]) => ({ name, value: v === null ? null : String(v) })),
     }),
     decidedBy: t.id({ nullable: true, resolve: (r) => r.decidedBy }),
     reason: t.exposeString('reason', { nullable: true }),
@@ -91,7 +96,11 @@ const TransferPreviewRef = builder.objectRef<TransferPreview>('TransferPreview')
   fields: (t) => ({
     amount: t.field({ type: MoneyRef, resolve: (p) => ({ amount: p.amount, currency: p.currency }) }),
     fee: t.field({ type: MoneyRef, resolve: (p) => ({ amount: p.fee, currency: p.currency }) }),
-    total: t.field({ type: MoneyRef, description: 'amount + fee: what leaves your wallet.', resolve: (p) => ({ amount: p.total, currency: p.currency }) }),
+    total: t.field({
+      type: MoneyRef,
+      description: 'amount + fee: what leaves your wallet.',
+      resolve: (p) => ({ amount: p.total, currency: p.currency }),
+    }),
     limitsAfter: t.field({
       type: [LimitRef],
       description: 'Your send limits in this currency as they would be after this transfer; `exceeded` marks one it would break.',

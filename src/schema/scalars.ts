@@ -38,7 +38,8 @@ builder.scalarType('Decimal', {
   serialize: (value) => String(value),
   parseValue: (value) => {
     if (typeof value !== 'string') throw invalid('Decimal must be a string like "12.50", not a number (floats lose cents).');
-    if (value.length > 40 || !/^-?\d+(\.\d+)?$/.test(value)) throw invalid('Decimal must be digits with an optional decimal point, like "12.50".');
+    if (value.length > 40 || !/^-?\d+(\.\d+)?$/.test(value))
+      throw invalid('Decimal must be digits with an optional decimal point, like "12.50".');
     return value;
   },
 });

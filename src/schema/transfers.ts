@@ -31,7 +31,8 @@ export const SendMoneyInput = builder.inputType('SendMoneyInput', {
     note: t.string({ required: false, description: 'Up to 280 characters, shown to both sides.' }),
     idempotencyKey: t.string({
       required: true,
-      description: 'A new unique key (e.g. a UUID) per transfer. Retrying with the same key returns the first answer and never moves money twice.',
+      description:
+        'A new unique key (e.g. a UUID) per transfer. Retrying with the same key returns the first answer and never moves money twice.',
     }),
   }),
 });
@@ -102,8 +103,8 @@ export const TransactionFilterInput = builder.inputType('TransactionFilter', {
     direction: t.field({ type: DirectionEnum, required: false }),
     from: t.field({ type: 'DateTime', required: false, description: 'At or after this moment.' }),
     to: t.field({ type: 'DateTime', required: false, description: 'Before this moment.' }),
-    minAmount: t.field({ type: 'Decimal', required: false, description: 'In the wallet\'s currency.' }),
+    minAmount: t.field({ type: 'Decimal', required: false, description: "In the wallet's currency." }),
     maxAmount: t.field({ type: 'Decimal', required: false }),
-    counterparty: t.string({ required: false, description: 'Part of the other side\'s display name.' }),
+    counterparty: t.string({ required: false, description: "Part of the other side's display name." }),
   }),
 });

@@ -18,7 +18,9 @@ export const TransactionStatusEnum = builder.enumType('TransactionStatus', {
     FAILED: {},
     VOIDED: {},
     REVERSED: { description: 'Taken back later by a linked REVERSAL transaction.' },
-    IN_REVIEW: { description: 'Held for a risk review: the amount is on hold on your wallet and has not moved yet. Only the sender sees it.' },
+    IN_REVIEW: {
+      description: 'Held for a risk review: the amount is on hold on your wallet and has not moved yet. Only the sender sees it.',
+    },
     DECLINED: { description: 'A review declined it: the hold was released and nothing moved.' },
   } as const,
 });
@@ -63,8 +65,14 @@ const CounterpartyRef = builder.objectRef<TransactionView['counterparty']>('Coun
   description: 'The other side of a transaction. Email and phone appear only to a sender who used them.',
   fields: (t) => ({
     displayName: t.exposeString('displayName'),
-    isUser: t.boolean({ description: 'False for a merchant and for the platform itself (top-ups, adjustments, fees).', resolve: (c) => c.kind === 'USER' }),
-    isMerchant: t.boolean({ description: 'A business paid through a payment request (or refunding one).', resolve: (c) => c.kind === 'MERCHANT' }),
+    isUser: t.boolean({
+      description: 'False for a merchant and for the platform itself (top-ups, adjustments, fees).',
+      resolve: (c) => c.kind === 'USER',
+    }),
+    isMerchant: t.boolean({
+      description: 'A business paid through a payment request (or refunding one).',
+      resolve: (c) => c.kind === 'MERCHANT',
+    }),
     email: t.exposeString('email', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true }),
   }),
@@ -76,7 +84,11 @@ builder.node(TransactionRef, {
   fields: (t) => ({
     type: t.field({ type: TransactionTypeEnum, resolve: (tx) => tx.type }),
     status: t.field({ type: TransactionStatusEnum, resolve: (tx) => tx.status }),
-    amount: t.field({ type: MoneyRef, description: 'Always positive; see direction.', resolve: (tx) => ({ amount: tx.amount, currency: tx.currency }) }),
+    amount: t.field({
+      type: MoneyRef,
+      description: 'Always positive; see direction.',
+      resolve: (tx) => ({ amount: tx.amount, currency: tx.currency }),
+    }),
     direction: t.field({ type: DirectionEnum, resolve: (tx) => tx.direction }),
     counterparty: t.field({ type: CounterpartyRef, resolve: (tx) => tx.counterparty }),
     note: t.exposeString('note', { nullable: true }),
@@ -84,7 +96,7 @@ builder.node(TransactionRef, {
     balanceAfter: t.field({
       type: MoneyRef,
       nullable: true,
-      description: 'The wallet\'s posted balance right after this transaction (null while pending).',
+      description: "The wallet's posted balance right after this transaction (null while pending).",
       resolve: (tx) => (tx.balanceAfter === null ? null : { amount: tx.balanceAfter, currency: tx.currency }),
     }),
     sequence: t.field({ type: 'BigInt', nullable: true, resolve: (tx) => tx.sequence }),

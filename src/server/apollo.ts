@@ -22,7 +22,10 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
           } else if (isInternalError(error)) {
             contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');
           } else {
-            contextValue.log.debug({ message: withoutInputValues(error.message, error.originalError?.message), code: error.extensions?.code, operationName }, 'request error');
+            contextValue.log.debug(
+              { message: withoutInputValues(error.message, error.originalError?.message), code: error.extensions?.code, operationName },
+              'request error',
+            );
           }
         }
       },

@@ -83,7 +83,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
       log.info({ userId: admin.id }, 'bootstrap admin ready');
     }
-    apollo = createApollo(schema, config, limits, { redis: redis?.client, onUnavailable: () => metrics.unavailable.inc({ dependency: 'database' }) });
+    apollo = createApollo(schema, config, limits, {
+      redis: redis?.client,
+      onUnavailable: () => metrics.unavailable.inc({ dependency: 'database' }),
+    });
     await apollo.start();
   } catch (err) {
     await redis?.close();

@@ -85,7 +85,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = originalOf(error);
   const { path, locations } = formatted;
   if (isDatabaseUnavailable(original)) {
-    return { message: UNAVAILABLE_MESSAGE, path, locations, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } };
+    return {
+      message: UNAVAILABLE_MESSAGE,
+      path,
+      locations,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS },
+    };
   }
   if (original instanceof AppError) {
     return { message: original.message, path, locations, extensions: { code: original.code, ...original.extensions } };

@@ -74,7 +74,11 @@ function sendProblem(res: ServerResponse, problem: HttpProblem) {
 async function readBody(req: IncomingMessage, maxBytes: number, what: string, setting = ''): Promise<Buffer> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new HttpProblem(415, `Unsupported Content-Type "${type || '(none)'}": send ${what} as application/json.`, 'UNSUPPORTED_MEDIA_TYPE');
+    throw new HttpProblem(
+      415,
+      `Unsupported Content-Type "${type || '(none)'}": send ${what} as application/json.`,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   const tooLarge = () => new HttpProblem(413, `Request body is larger than the ${maxBytes}-byte limit${setting}.`, 'PAYLOAD_TOO_LARGE');
@@ -134,7 +138,9 @@ export function createRequestListener(deps: HttpDeps) {
     const limited = await checkRateLimit(services, auth);
     if (limited) {
       res.setHeader('retry-after', String(limited.retryAfterSeconds));
-      sendJson(res, limited.status, { errors: [{ message: limited.message, extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } }] });
+      sendJson(res, limited.status, {
+        errors: [{ message: limited.message, extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } }],
+      });
       return;
     }
     if (auth.apiKey) {
@@ -232,7 +238,10 @@ export function createRequestListener(deps: HttpDeps) {
           await handleGraphQL(req, res, url, requestId, reqLog);
         } else {
           res.setHeader('allow', 'GET, POST, OPTIONS');
-          sendProblem(res, new HttpProblem(405, `Method ${req.method} is not allowed on ${GRAPHQL_PATH}: use GET or POST.`, 'METHOD_NOT_ALLOWED'));
+          sendProblem(
+            res,
+            new HttpProblem(405, `Method ${req.method} is not allowed on ${GRAPHQL_PATH}: use GET or POST.`, 'METHOD_NOT_ALLOWED'),
+          );
         }
       } else if (PAY_PATH.test(url.pathname)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -268,7 +277,11 @@ export function createRequestListener(deps: HttpDeps) {
         reqLog.warn({ err: (err as Error).message }, 'database unavailable');
         if (!res.headersSent) {
           res.setHeader('retry-after', String(UNAVAILABLE_RETRY_SECONDS));
-          sendJson(res, 503, { errors: [{ message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } }] });
+          sendJson(res, 503, {
+            errors: [
+              { message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } },
+            ],
+          });
         } else res.destroy();
         return;
       }

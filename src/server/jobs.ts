@@ -29,7 +29,11 @@ export function startJobs(deps: { services: Services; config: Config; log: Logge
   every(config.RECONCILE_SCHEDULE, 'reconciliation', async () => {
     const report = await services.funding.reconcile({ olderThanSeconds: config.RECONCILE_PENDING_AFTER_SECONDS });
     const { checked, resolved, resubmitted, mismatches } = report;
-    if (checked || mismatches.length) log.info({ checked, resolved: resolved.length, resubmitted: resubmitted.length, mismatches: mismatches.length }, 'reconciliation ran');
+    if (checked || mismatches.length)
+      log.info(
+        { checked, resolved: resolved.length, resubmitted: resubmitted.length, mismatches: mismatches.length },
+        'reconciliation ran',
+      );
     for (const m of mismatches) log.warn({ ...m, day: report.day }, 'reconciliation mismatch');
   });
   every(config.AML_SCHEDULE, 'AML monitor', async () => {

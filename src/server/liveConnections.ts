@@ -46,7 +46,10 @@ type Index = Map<string, Set<LiveConnection>>;
 
 const put = (index: Index, key: string, connection: LiveConnection) => {
   let set = index.get(key);
-  if (!set) index.set(key, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
   set.add(connection);
 };
 const drop = (index: Index, key: string, connection: LiveConnection) => {
@@ -111,7 +114,10 @@ export function createLiveConnections(check: LiveCheck, log: Logger): LiveConnec
           registry.endSessions(endedSessions);
           registry.endKeys(endedKeys);
           if (endedSessions.length || endedKeys.length) {
-            log.info({ sessions: endedSessions.length, keys: endedKeys.length }, 'connections of ended sessions or keys closed on re-check');
+            log.info(
+              { sessions: endedSessions.length, keys: endedKeys.length },
+              'connections of ended sessions or keys closed on re-check',
+            );
           }
         } catch (err) {
           log.warn({ err: (err as Error).message }, 're-checking open connections failed; trying again later');

@@ -9,7 +9,7 @@ import { formatAmount } from '../services/money/money.js';
 
 export const PAY_PATH = /^\/pay\/([A-Za-z0-9]{1,64})(\.png|\.svg)?$/;
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STATUS_TEXT: Record<PaymentRequestRecord['status'], string> = {
@@ -25,7 +25,7 @@ function page(title: string, body: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   body { font-family: system-ui, sans-serif; margin: 0; background: #f4f5f7; color: #1d2330; }
   main { max-width: 420px; margin: 40px auto; background: #fff; border-radius: 12px; padding: 28px; box-shadow: 0 2px 12px rgba(0,0,0,.08); text-align: center; }
@@ -52,20 +52,25 @@ function renderRequest(r: PaymentRequestRecord, url: string): string {
   const open = r.status === 'OPEN';
   return page(
     `Pay ${r.merchantName}`,
-    `<h1 data-testid="merchant">${escape(r.merchantName)}</h1>
-${r.description ? `<p data-testid="description">${escape(r.description)}</p>` : ''}
-<div class="amount" data-testid="amount">${escape(amount)}</div>
+    `<h1 data-testid="merchant">${escapeHtml(r.merchantName)}</h1>
+${r.description ? `<p data-testid="description">${escapeHtml(r.description)}</p>` : ''}
+<div class="amount" data-testid="amount">${escapeHtml(amount)}</div>
 <span class="status${open ? '' : ' closed'}" data-testid="status">${STATUS_TEXT[r.status]}</span>
-${open ? `<img src="/pay/${r.code}.svg" alt="QR code to pay ${escape(r.merchantName)}" data-testid="qr">
+${
+  open
+    ? `<img src="/pay/${r.code}.svg" alt="QR code to pay ${escapeHtml(r.merchantName)}" data-testid="qr">
 <p>Scan with your wallet app, or open this page on your phone.</p>
 <p>Code <span class="code" data-testid="code">${r.code}</span></p>
-${r.expiresAt ? `<p data-testid="expires">Expires ${escape(r.expiresAt.toISOString().replace('T', ' ').slice(0, 16))} UTC</p>` : ''}
-<p><a href="${escape(url)}">${escape(url)}</a></p>` : '<p>This payment request cannot be paid.</p>'}`,
+${r.expiresAt ? `<p data-testid="expires">Expires ${escapeHtml(r.expiresAt.toISOString().replace('T', ' ').slice(0, 16))} UTC</p>` : ''}
+<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`
+    : '<p>This payment request cannot be paid.</p>'
+}`,
   );
 }
 
 const HEADERS = {
-  'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -75,7 +80,9 @@ export async function servePayPage(services: Services, res: ServerResponse, code
   const request = await services.paymentRequests.byCode(code);
   if (!request) {
     res.writeHead(404, { ...HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(page('Payment request not found', '<h1>Payment request not found</h1><p>Check the link, or ask the merchant for a new one.</p>'));
+    res.end(
+      page('Payment request not found', '<h1>Payment request not found</h1><p>Check the link, or ask the merchant for a new one.</p>'),
+    );
     return;
   }
   const url = services.paymentRequests.urlOf(request.code);

@@ -12,7 +12,10 @@ import { verifySignature } from '../services/webhooks/signature.js';
 
 const eventSchema = z.object({
   id: z.string().min(1).max(255),
-  type: z.string().regex(/^[a-z_]+\.[a-z_]+$/).max(64),
+  type: z
+    .string()
+    .regex(/^[a-z_]+\.[a-z_]+$/)
+    .max(64),
   created: z.number().int().nonnegative(),
   data: z.object({
     reference: z.string().min(1).max(255),
@@ -26,9 +29,16 @@ const eventSchema = z.object({
 
 const kycEventSchema = z.object({
   id: z.string().min(1).max(255),
-  type: z.string().regex(/^kyc\.[a-z_]+$/).max(64),
+  type: z
+    .string()
+    .regex(/^kyc\.[a-z_]+$/)
+    .max(64),
   created: z.number().int().nonnegative(),
-  data: z.object({ reference: z.string().min(1).max(255), providerRef: z.string().min(1).max(255), reason: z.string().max(500).optional() }),
+  data: z.object({
+    reference: z.string().min(1).max(255),
+    providerRef: z.string().min(1).max(255),
+    reason: z.string().max(500).optional(),
+  }),
 }) satisfies z.ZodType<KycWebhookEvent>;
 
 export async function receiveWebhook(

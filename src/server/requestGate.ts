@@ -52,7 +52,8 @@ export async function resolveTrustedDocument<T extends object>(
       problem: {
         status: 400,
         code: 'TRUSTED_DOCUMENT_REQUIRED',
-        message: 'Requests with an API key run only registered documents: send documentId (the sha256 id from your persisted-documents.json), not a query.',
+        message:
+          'Requests with an API key run only registered documents: send documentId (the sha256 id from your persisted-documents.json), not a query.',
       },
     };
   }

@@ -23,7 +23,10 @@ function localSecret(config: Config, name: string, generate: () => string): stri
 export function resolveJwtSecret(config: Config): string {
   if (config.JWT_SECRET) return config.JWT_SECRET;
   const secret = localSecret(config, 'jwt-secret', () => randomBytes(48).toString('base64url'));
-  if (secret.length < 32) throw new Error(`${path.resolve(config.DATA_DIR, 'jwt-secret')} holds a secret shorter than 32 characters: delete it or set JWT_SECRET.`);
+  if (secret.length < 32)
+    throw new Error(
+      `${path.resolve(config.DATA_DIR, 'jwt-secret')} holds a secret shorter than 32 characters: delete it or set JWT_SECRET.`,
+    );
   return secret;
 }
 

@@ -52,7 +52,8 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
   const logErrors = (connectionId: string | undefined, operationName: string | null | undefined, errors: readonly GraphQLError[]) => {
     for (const error of errors) {
       if (isDatabaseUnavailable(error.originalError)) log.warn({ connectionId, operationName, path: error.path }, 'database unavailable');
-      else if (isInternalError(error)) log.error({ err: error.originalError ?? error, connectionId, operationName, path: error.path }, 'internal error');
+      else if (isInternalError(error))
+        log.error({ err: error.originalError ?? error, connectionId, operationName, path: error.path }, 'internal error');
     }
   };
 
@@ -100,7 +101,8 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
         const { viewer, apiKey, problem } = await authenticate(services, ctx.connectionParams?.authorization);
         if (!viewer && !apiKey) return fail(problem ?? 'Sign in again.', 'UNAUTHENTICATED');
         const limited = await checkRateLimit(services, { viewer, apiKey });
-        if (limited) return [new GraphQLError(limited.message, { extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } })];
+        if (limited)
+          return [new GraphQLError(limited.message, { extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } })];
         if (apiKey) {
           const trusted = await resolveTrustedDocument(services, apiKey, payload);
           if ('problem' in trusted) return fail(trusted.problem.message, trusted.problem.code);

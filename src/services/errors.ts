@@ -5,13 +5,7 @@
 //   Returned as a value; the API puts it in the payload's `userErrors`, nothing is thrown.
 import type { z } from 'zod';
 
-export type AppErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'INTERNAL';
+export type AppErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'INTERNAL';
 
 export class AppError extends Error {
   override name = 'AppError';
@@ -28,10 +22,8 @@ export const unauthenticated = (message = 'Sign in required: send a valid access
   new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError('FORBIDDEN', message);
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found.`);
-export const badUserInput = (message: string, argument?: string) =>
-  new AppError('BAD_USER_INPUT', message, argument ? { argument } : {});
-export const rateLimited = (message: string, retryAfterSeconds: number) =>
-  new AppError('RATE_LIMITED', message, { retryAfterSeconds });
+export const badUserInput = (message: string, argument?: string) => new AppError('BAD_USER_INPUT', message, argument ? { argument } : {});
+export const rateLimited = (message: string, retryAfterSeconds: number) => new AppError('RATE_LIMITED', message, { retryAfterSeconds });
 
 /** Every code a userError can carry (the API's UserErrorCode enum is built from this list). */
 export const USER_ERROR_CODES = [

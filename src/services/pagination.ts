@@ -53,9 +53,7 @@ export function toPage<T>(rows: T[], req: PageRequest, cursorOf: (row: T) => str
 }
 
 /** Prisma `where` for (createdAt, id) keyset pagination, newest first. */
-type KeysetClause =
-  | { createdAt: { lt: Date } | { gt: Date } }
-  | { createdAt: Date; id: { lt: string } | { gt: string } };
+type KeysetClause = { createdAt: { lt: Date } | { gt: Date } } | { createdAt: Date; id: { lt: string } | { gt: string } };
 
 export function keysetWhere(req: PageRequest): { OR?: KeysetClause[] } {
   const cursor = req.backward ? req.before : req.after;

@@ -124,9 +124,7 @@ describe('sign up, sign in, me', () => {
     const again = await signUp({ email: input.email.toUpperCase() });
     expect(again.payload.user).toBeNull();
     expect(again.payload.tokens).toBeNull();
-    expect(again.payload.userErrors).toEqual([
-      { field: ['input', 'email'], code: 'EMAIL_TAKEN', message: expect.any(String) },
-    ]);
+    expect(again.payload.userErrors).toEqual([{ field: ['input', 'email'], code: 'EMAIL_TAKEN', message: expect.any(String) }]);
     const phone = await signUp({ phone: '+1 (415) 555-2671' });
     expect(phone.payload.userErrors).toEqual([{ field: ['input', 'phone'], code: 'PHONE_TAKEN', message: expect.any(String) }]);
   });
@@ -139,7 +137,9 @@ describe('sign up, sign in, me', () => {
     const email = uniqueEmail();
     const { payload } = await signUp({ email, password });
     expect(payload.user).toBeNull();
-    expect(payload.userErrors).toEqual([{ field: ['input', 'password'], code: 'WEAK_PASSWORD', message: expect.stringMatching(/password/) }]);
+    expect(payload.userErrors).toEqual([
+      { field: ['input', 'password'], code: 'WEAK_PASSWORD', message: expect.stringMatching(/password/) },
+    ]);
     const signIn = await t.query(SignIn, { input: { email, password } });
     expect(signIn.signIn.userErrors[0]?.code).toBe('INVALID_CREDENTIALS');
   });
@@ -227,9 +227,7 @@ describe('refresh tokens', () => {
 
   it('lets exactly one of two concurrent uses of the same token win, then revokes', async () => {
     const { payload } = await signUp();
-    const results = await Promise.all(
-      [1, 2, 3].map(() => t.query(Refresh, { input: { refreshToken: payload.tokens!.refreshToken } })),
-    );
+    const results = await Promise.all([1, 2, 3].map(() => t.query(Refresh, { input: { refreshToken: payload.tokens!.refreshToken } })));
     const winners = results.filter((r) => r.refreshSession.tokens);
     expect(winners.length).toBeLessThanOrEqual(1);
     // Whatever won, a second use was seen, so the family is revoked.

@@ -60,7 +60,13 @@ async function person(balance = '0') {
   return user;
 }
 const send = async (from: { token: string }, to: { email: string }, amount = '1.00') =>
-  (await t.query(AmSend, { input: { recipient: { email: to.email }, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: from.token })).sendMoney.transfer!.id;
+  (
+    await t.query(
+      AmSend,
+      { input: { recipient: { email: to.email }, amount: usd(amount), idempotencyKey: randomUUID() } },
+      { token: from.token },
+    )
+  ).sendMoney.transfer!.id;
 const casesOf = async (userId: string) =>
   (await t.query(AmCases, {}, { token: admin })).amlCases.edges.map((e) => e.node).filter((c) => c.userId === userId);
 async function settled(token: string, id: string) {
@@ -88,7 +94,11 @@ describe('AML monitor', () => {
     expect(after).toHaveLength(1);
     expect(after[0]!.transactionIds).toContain(decode(fifth));
     // Decided: the same activity does not reopen it.
-    await t.query(AmDecide, { input: { caseId: after[0]!.id, decision: 'CLEAR', reason: 'A group collecting for a gift.' } }, { token: admin });
+    await t.query(
+      AmDecide,
+      { input: { caseId: after[0]!.id, decision: 'CLEAR', reason: 'A group collecting for a gift.' } },
+      { token: admin },
+    );
     await t.server.services.amlMonitor.run();
     expect((await casesOf(hub.userId)).map((c) => c.status)).toEqual(['CLEARED']);
   });
@@ -106,20 +116,44 @@ describe('AML monitor', () => {
 
   it('opens a STRUCTURING case for deposits just under the reporting threshold, and RAPID_IN_OUT when they go straight out', async () => {
     const u = await person();
-    const card = (await t.query(AmAddCard, { input: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Am' } }, { token: u.token }))
-      .addCard.paymentMethod!.id;
+    const card = (
+      await t.query(
+        AmAddCard,
+        { input: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Am' } },
+        { token: u.token },
+      )
+    ).addCard.paymentMethod!.id;
     for (const amount of ['95.00', '90.00', '99.00']) {
-      const id = (await t.query(AmAddFunds, { input: { paymentMethodId: card, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: u.token })).addFunds.funding!.id;
+      const id = (
+        await t.query(
+          AmAddFunds,
+          { input: { paymentMethodId: card, amount: usd(amount), idempotencyKey: randomUUID() } },
+          { token: u.token },
+        )
+      ).addFunds.funding!.id;
       await settled(u.token, id);
     }
     await t.server.services.amlMonitor.run();
     expect((await casesOf(u.userId)).map((c) => c.kind)).toEqual(['STRUCTURING']);
     expect((await casesOf(u.userId))[0]!.transactionIds).toHaveLength(3);
 
-    const bank = (await t.query(AmAddBank, { input: { country: 'US', routingNumber: '110000000', accountNumber: '000123456789', holderName: 'Am Person' } }, { token: u.token }))
-      .addBankAccount.paymentMethod!.id;
+    const bank = (
+      await t.query(
+        AmAddBank,
+        { input: { country: 'US', routingNumber: '110000000', accountNumber: '000123456789', holderName: 'Am Person' } },
+        { token: u.token },
+      )
+    ).addBankAccount.paymentMethod!.id;
     await t.query(AmVerify, { input: { id: bank, amounts: ['0.32', '0.45'] } }, { token: u.token });
-    expect((await t.query(AmWithdraw, { input: { bankAccountId: bank, amount: usd('250.00'), idempotencyKey: randomUUID() } }, { token: u.token })).withdraw.userErrors).toEqual([]);
+    expect(
+      (
+        await t.query(
+          AmWithdraw,
+          { input: { bankAccountId: bank, amount: usd('250.00'), idempotencyKey: randomUUID() } },
+          { token: u.token },
+        )
+      ).withdraw.userErrors,
+    ).toEqual([]);
     await t.server.services.amlMonitor.run();
     await t.server.services.amlMonitor.run();
     expect((await casesOf(u.userId)).map((c) => c.kind).sort()).toEqual(['RAPID_IN_OUT', 'STRUCTURING']);
@@ -129,7 +163,12 @@ describe('AML monitor', () => {
 describe('the scheduled AML job', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ ...THRESHOLDS, AML_SCHEDULE: '* * * * * *', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+    s = await startTestServer({
+      ...THRESHOLDS,
+      AML_SCHEDULE: '* * * * * *',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    });
   });
   afterAll(async () => s?.stop());
 
@@ -139,7 +178,11 @@ describe('the scheduled AML job', () => {
     for (let i = 0; i < 4; i++) {
       const sender = await signUpUser(s, { label: 'snd', displayName: 'Snd' });
       await credit(s, adminToken, sender.walletId, '5');
-      await s.query(AmSend, { input: { recipient: { email: hub.email }, amount: usd('1.00'), idempotencyKey: randomUUID() } }, { token: sender.token });
+      await s.query(
+        AmSend,
+        { input: { recipient: { email: hub.email }, amount: usd('1.00'), idempotencyKey: randomUUID() } },
+        { token: sender.token },
+      );
     }
     for (let i = 0; i < 200; i++) {
       const found = await s.server.db.prisma.amlCase.findFirst({ where: { userId: hub.userId, kind: 'FAN_IN' } });

@@ -99,7 +99,8 @@ function validValue(type: GraphQLInputType, id: IdKind, name = ''): unknown {
   if (isInputObjectType(type)) {
     const value: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
-      if (isNonNullType(field.type) && field.defaultValue === undefined) value[field.name] = validValue(field.type, idKindOf(field), field.name);
+      if (isNonNullType(field.type) && field.defaultValue === undefined)
+        value[field.name] = validValue(field.type, idKindOf(field), field.name);
     }
     return value;
   }
@@ -168,7 +169,10 @@ function badValues(slot: Slot, real: { userId: string; walletId: string }): [str
   if (slot.id?.kind === 'global') {
     const { types } = slot.id;
     const wrongType: [string, unknown][] = types
-      ? [['a User id', real.userId], ['a Wallet id', real.walletId]].filter(([, id]) => !types.includes(Buffer.from(id!, 'base64').toString().split(':')[0]!)) as [string, unknown][]
+      ? ([
+          ['a User id', real.userId],
+          ['a Wallet id', real.walletId],
+        ].filter(([, id]) => !types.includes(Buffer.from(id!, 'base64').toString().split(':')[0]!)) as [string, unknown][])
       : [
           ['an object type that is not a Node', base64(`Money:${randomUUID()}`)],
           ['the Query type', base64(`Query:${randomUUID()}`)],
@@ -193,7 +197,16 @@ function badValues(slot: Slot, real: { userId: string; walletId: string }): [str
     Decimal: ['abc', '12.5.0', '1e5', '', ' 1.00', '--1', 12.5, '9'.repeat(60), '١٢٣', LONG],
     CurrencyCode: ['usd', 'QZQZ', 'US', 840, '', 'EURO', LONG],
     BigInt: ['1.5', 'abc', '99999999999999999999999', 4242, '', '0x10', LONG],
-    DateTime: ['yesterday', '2026-13-45T00:00:00Z', '2026-02-30T10:00:00Z', '2026-01-01', '2026-01-01T10:00:00', 1700000000000, '2026-01-01T24:00:00Z', LONG],
+    DateTime: [
+      'yesterday',
+      '2026-13-45T00:00:00Z',
+      '2026-02-30T10:00:00Z',
+      '2026-01-01',
+      '2026-01-01T10:00:00',
+      1700000000000,
+      '2026-01-01T24:00:00Z',
+      LONG,
+    ],
   };
   const values = byScalar[isScalarType(type) ? type.name : ''];
   if (!values) throw new Error(`No bad values for ${type.name}: add them (a new scalar?)`);
@@ -226,11 +239,19 @@ function casesOf(real: { userId: string; walletId: string }): Case[] {
 function operationOf(c: Case, inline = false): { query: string; variables: Record<string, unknown> } {
   const args = c.field.args.filter((a) => a === c.slot.arg || (isNonNullType(a.type) && a.defaultValue === undefined));
   const values: Record<string, unknown> = {};
-  for (const a of args) values[a.name] = a === c.slot.arg ? withBad(a.type, c.slot.steps, c.value, idKindOf(a)) : validValue(a.type, idKindOf(a), a.name);
+  for (const a of args)
+    values[a.name] = a === c.slot.arg ? withBad(a.type, c.slot.steps, c.value, idKindOf(a)) : validValue(a.type, idKindOf(a), a.name);
   const definitions = inline || !args.length ? '' : `(${args.map((a) => `$${a.name}: ${String(a.type)}`).join(', ')})`;
-  const call = args.length ? `(${args.map((a) => `${a.name}: ${inline ? literal(values[a.name], a.type) : `$${a.name}`}`).join(', ')})` : '';
+  const call = args.length
+    ? `(${args.map((a) => `${a.name}: ${inline ? literal(values[a.name], a.type) : `$${a.name}`}`).join(', ')})`
+    : '';
   const type = getNamedType(c.field.type);
-  const selection = isScalarType(type) || isEnumType(type) ? '' : isObjectType(type) && type.getFields().userErrors ? ' { __typename userErrors { code } }' : ' { __typename }';
+  const selection =
+    isScalarType(type) || isEnumType(type)
+      ? ''
+      : isObjectType(type) && type.getFields().userErrors
+        ? ' { __typename userErrors { code } }'
+        : ' { __typename }';
   return { query: `${c.root} Fuzz${definitions} { ${c.field.name}${call}${selection} }`, variables: inline ? {} : values };
 }
 
@@ -240,7 +261,9 @@ function literal(value: unknown, type: GraphQLInputType): string {
   if (Array.isArray(value)) return `[${value.map((item) => literal(item, isListType(inner) ? inner.ofType : inner)).join(', ')}]`;
   if (value && typeof value === 'object') {
     const fields = isInputObjectType(inner) ? inner.getFields() : {};
-    return `{ ${Object.entries(value).map(([name, v]) => `${name}: ${literal(v, fields[name]?.type ?? inner)}`).join(', ')} }`;
+    return `{ ${Object.entries(value)
+      .map(([name, v]) => `${name}: ${literal(v, fields[name]?.type ?? inner)}`)
+      .join(', ')} }`;
   }
   if (isEnumType(inner) && typeof value === 'string' && /^[_A-Za-z]\w*$/.test(value)) return value;
   return JSON.stringify(value);
@@ -266,7 +289,8 @@ function problemsOf(c: Case, res: GraphQLResponse, inline: boolean): string[] {
   const errors = res.body.errors ?? [];
   for (const error of errors) {
     const code = error.extensions?.code;
-    if (code === undefined || code === 'INTERNAL' || code === 'INTERNAL_SERVER_ERROR') problems.push(`code ${String(code)}: ${error.message}`);
+    if (code === undefined || code === 'INTERNAL' || code === 'INTERNAL_SERVER_ERROR')
+      problems.push(`code ${String(code)}: ${error.message}`);
   }
   if (needles(c.value).some((needle) => res.text.includes(needle))) problems.push(`the answer quotes the value: ${res.text.slice(0, 300)}`);
   if (!c.mustFail) return problems;
@@ -274,7 +298,9 @@ function problemsOf(c: Case, res: GraphQLResponse, inline: boolean): string[] {
   for (const error of errors) {
     const code = error.extensions?.code;
     if (inline ? code !== 'BAD_USER_INPUT' && code !== 'GRAPHQL_VALIDATION_FAILED' : code !== 'BAD_USER_INPUT') {
-      problems.push(`code ${String(code)}, not ${inline ? 'BAD_USER_INPUT or GRAPHQL_VALIDATION_FAILED' : 'BAD_USER_INPUT'}: ${error.message}`);
+      problems.push(
+        `code ${String(code)}, not ${inline ? 'BAD_USER_INPUT or GRAPHQL_VALIDATION_FAILED' : 'BAD_USER_INPUT'}: ${error.message}`,
+      );
     }
     const namesIt = error.message.includes(`"$${c.slot.arg.name}"`) || error.message.startsWith(`Argument "${c.slot.path}" `);
     if (!inline && !namesIt) problems.push(`the message names neither $${c.slot.arg.name} nor ${c.slot.path}: ${error.message}`);
@@ -283,8 +309,10 @@ function problemsOf(c: Case, res: GraphQLResponse, inline: boolean): string[] {
   if (c.slot.id?.kind === 'global' && first?.extensions?.code === 'BAD_USER_INPUT' && !first.message.startsWith('Variable')) {
     // An id that coercion let through is refused by name and type, with the argument in extensions.
     const what = c.slot.id.types ? `an? (${c.slot.id.types.join('|')}) ID` : 'an ID of this API';
-    if (!new RegExp(`^Argument "${c.slot.path.replace(/[[\]]/g, '\\$&')}" must be ${what}\\.$`).test(first.message)) problems.push(`message: ${first.message}`);
-    if (first.extensions.argument !== c.slot.path) problems.push(`extensions.argument ${String(first.extensions.argument)}, not ${c.slot.path}`);
+    if (!new RegExp(`^Argument "${c.slot.path.replace(/[[\]]/g, '\\$&')}" must be ${what}\\.$`).test(first.message))
+      problems.push(`message: ${first.message}`);
+    if (first.extensions.argument !== c.slot.path)
+      problems.push(`extensions.argument ${String(first.extensions.argument)}, not ${c.slot.path}`);
   }
   return problems;
 }
@@ -339,7 +367,11 @@ function subscribeOnce(ws: TestWsClient, query: string, variables: Record<string
 
 beforeAll(async () => {
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  [user, other, adminToken] = await Promise.all([signUpUser(t, { label: 'fuzz' }), signUpUser(t, { label: 'other' }), signInAdmin(t, ADMIN)]);
+  [user, other, adminToken] = await Promise.all([
+    signUpUser(t, { label: 'fuzz' }),
+    signUpUser(t, { label: 'other' }),
+    signInAdmin(t, ADMIN),
+  ]);
   const me = await post('query { me { id } }', {}, user.token);
   userGlobalId = (me.body.data as { me: { id: string } }).me.id;
 });
@@ -353,7 +385,12 @@ describe('a bad id', () => {
     const res = await post('query($id: ID!) { wallet(id: $id) { id } }', { id: userGlobalId }, user.token);
     expect(res.status).toBeLessThan(500);
     expect(res.body.errors).toEqual([
-      { message: 'Argument "id" must be a Wallet ID.', path: ['wallet'], locations: expect.any(Array), extensions: { code: 'BAD_USER_INPUT', argument: 'id' } },
+      {
+        message: 'Argument "id" must be a Wallet ID.',
+        path: ['wallet'],
+        locations: expect.any(Array),
+        extensions: { code: 'BAD_USER_INPUT', argument: 'id' },
+      },
     ]);
     expect(res.text).not.toContain(userGlobalId);
   });
@@ -364,22 +401,35 @@ describe('a bad id', () => {
       { input: { recipient: { walletId: userGlobalId }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
       user.token,
     );
-    expect(send.body.errors?.[0]).toMatchObject({ message: 'Argument "input.recipient.walletId" must be a Wallet ID.', extensions: { code: 'BAD_USER_INPUT', argument: 'input.recipient.walletId' } });
+    expect(send.body.errors?.[0]).toMatchObject({
+      message: 'Argument "input.recipient.walletId" must be a Wallet ID.',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'input.recipient.walletId' },
+    });
     const nodes = await post('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [user.walletId, 'abc'] }, user.token);
-    expect(nodes.body.errors?.[0]).toMatchObject({ message: 'Argument "ids[1]" must be an ID of this API.', extensions: { code: 'BAD_USER_INPUT', argument: 'ids[1]' } });
+    expect(nodes.body.errors?.[0]).toMatchObject({
+      message: 'Argument "ids[1]" must be an ID of this API.',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'ids[1]' },
+    });
   });
 
   it("keeps NOT_FOUND for a well-formed id of the right type that is someone else's or nobody's", async () => {
     for (const id of [other.walletId, encodeId('Wallet', NO_ROW)]) {
       const res = await post('query($id: ID!) { wallet(id: $id) { id } }', { id }, user.token);
-      expect(res.body.errors).toEqual([{ message: 'Wallet not found.', path: ['wallet'], locations: expect.any(Array), extensions: { code: 'NOT_FOUND' } }]);
+      expect(res.body.errors).toEqual([
+        { message: 'Wallet not found.', path: ['wallet'], locations: expect.any(Array), extensions: { code: 'NOT_FOUND' } },
+      ]);
     }
   });
 
   it('node(id) is null for an id of any Node type the caller may not see', async () => {
-    const nodeTypes = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'));
+    const nodeTypes = Object.values(schema.getTypeMap()).filter(
+      (type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'),
+    );
     expect(nodeTypes.length).toBeGreaterThan(5);
-    for (const [token, foreign] of [[user.token, [other.walletId]], [adminToken, []]] as const) {
+    for (const [token, foreign] of [
+      [user.token, [other.walletId]],
+      [adminToken, []],
+    ] as const) {
       const ids = [...nodeTypes.map((type) => encodeId(type.name, NO_ROW)), ...foreign];
       const res = await post('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }, token);
       expect(res.body).toEqual({ data: { nodes: ids.map(() => null) } });
@@ -392,13 +442,18 @@ describe('every id argument of the schema', () => {
     // One case per global-id slot, its value replaced by a fresh id of the slot's (first) type.
     const cases = casesOf({ userId: userGlobalId, walletId: user.walletId })
       .filter((c) => c.slot.id?.kind === 'global' && c.label === 'an empty id')
-      .map((c) => ({ ...c, value: encodeId(c.slot.id?.kind === 'global' ? (c.slot.id.types?.[0] ?? 'Wallet') : 'Wallet', randomUUID()), mustFail: false }));
+      .map((c) => ({
+        ...c,
+        value: encodeId(c.slot.id?.kind === 'global' ? (c.slot.id.types?.[0] ?? 'Wallet') : 'Wallet', randomUUID()),
+        mustFail: false,
+      }));
     expect(cases.length).toBeGreaterThan(20);
     const failures: string[] = [];
     const check = (c: Case, role: string, res: GraphQLResponse) => {
       const problems = problemsOf(c, res, false);
       for (const error of res.body.errors ?? []) {
-        if (error.extensions?.code !== 'NOT_FOUND' && error.extensions?.code !== 'FORBIDDEN') problems.push(`code ${String(error.extensions?.code)}: ${error.message}`);
+        if (error.extensions?.code !== 'NOT_FOUND' && error.extensions?.code !== 'FORBIDDEN')
+          problems.push(`code ${String(error.extensions?.code)}: ${error.message}`);
       }
       const answer = (res.body.data as Record<string, { userErrors?: { code: string }[] } | null> | null)?.[c.field.name];
       for (const { code } of answer?.userErrors ?? []) {
@@ -406,11 +461,18 @@ describe('every id argument of the schema', () => {
       }
       for (const problem of problems) failures.push(`${role} ${c.field.name}(${c.slot.path}): ${problem}`);
     };
-    for (const [role, token] of [['user', user.token], ['admin', adminToken]] as const) {
-      await inParallel(cases.filter((c) => c.root !== 'subscription'), CONCURRENCY, async (c) => {
-        const { query, variables } = operationOf(c);
-        check(c, role, await post(query, variables, token));
-      });
+    for (const [role, token] of [
+      ['user', user.token],
+      ['admin', adminToken],
+    ] as const) {
+      await inParallel(
+        cases.filter((c) => c.root !== 'subscription'),
+        CONCURRENCY,
+        async (c) => {
+          const { query, variables } = operationOf(c);
+          check(c, role, await post(query, variables, token));
+        },
+      );
       const ws = connectWs(t.wsUrl, `Bearer ${token}`);
       await ws.connected;
       try {
@@ -431,19 +493,37 @@ describe('every argument of the schema', () => {
     const cases = casesOf({ userId: userGlobalId, walletId: user.walletId });
     // The walk reaches the money, id and time arguments it is meant to (a broken walk would pass vacuously).
     const paths = new Set(cases.map((c) => `${c.field.name}(${c.slot.path})`));
-    for (const expected of ['wallet(id)', 'sendMoney(input.amount.amount)', 'sendMoney(input.amount.currency)', 'sendMoney(input.recipient.walletId)', 'walletUpdated(afterSequence)', 'walletUpdated(walletId)', 'balanceAt(at)', 'nodes(ids[0])']) {
+    for (const expected of [
+      'wallet(id)',
+      'sendMoney(input.amount.amount)',
+      'sendMoney(input.amount.currency)',
+      'sendMoney(input.recipient.walletId)',
+      'walletUpdated(afterSequence)',
+      'walletUpdated(walletId)',
+      'balanceAt(at)',
+      'nodes(ids[0])',
+    ]) {
       expect(paths).toContain(expected);
     }
     const failures: string[] = [];
     const record = (c: Case, how: string, inline: boolean, res: GraphQLResponse) => {
-      for (const problem of problemsOf(c, res, inline)) failures.push(`${how} ${c.root} ${c.field.name}(${c.slot.path}) with ${c.label}: ${problem}`);
+      for (const problem of problemsOf(c, res, inline))
+        failures.push(`${how} ${c.root} ${c.field.name}(${c.slot.path}) with ${c.label}: ${problem}`);
     };
-    const roles: [string, string][] = [['user', user.token], ['admin', adminToken]];
-    const forms: [string, boolean][] = [['variables', false], ['inline', true]];
+    const roles: [string, string][] = [
+      ['user', user.token],
+      ['admin', adminToken],
+    ];
+    const forms: [string, boolean][] = [
+      ['variables', false],
+      ['inline', true],
+    ];
     const http = cases.filter((c) => c.root !== 'subscription');
     // Literals fail the document's validation before any resolver runs, whoever asks: once is enough.
     const runs = roles.flatMap(([role, token]) =>
-      forms.filter(([, inline]) => !inline || role === 'user').flatMap(([form, inline]) => http.map((c) => ({ c, how: `${role} ${form}`, token, inline }))),
+      forms
+        .filter(([, inline]) => !inline || role === 'user')
+        .flatMap(([form, inline]) => http.map((c) => ({ c, how: `${role} ${form}`, token, inline }))),
     );
     await inParallel(runs, CONCURRENCY, async ({ c, how, token, inline }) => {
       const { query, variables } = operationOf(c, inline);
@@ -455,10 +535,14 @@ describe('every argument of the schema', () => {
       const ws = connectWs(t.wsUrl, `Bearer ${token}`);
       await ws.connected;
       try {
-        await inParallel(forms.flatMap(([form, inline]) => live.map((c) => ({ c, form, inline }))), CONCURRENCY, async ({ c, form, inline }) => {
-          const { query, variables } = operationOf(c, inline);
-          record(c, `${role} WebSocket ${form}`, inline, await subscribeOnce(ws, query, variables));
-        });
+        await inParallel(
+          forms.flatMap(([form, inline]) => live.map((c) => ({ c, form, inline }))),
+          CONCURRENCY,
+          async ({ c, form, inline }) => {
+            const { query, variables } = operationOf(c, inline);
+            record(c, `${role} WebSocket ${form}`, inline, await subscribeOnce(ws, query, variables));
+          },
+        );
       } finally {
         await ws.dispose();
       }

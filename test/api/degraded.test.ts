@@ -126,15 +126,25 @@ async function outboxRows(t: TestServer): Promise<number> {
 }
 
 async function ledgerRowsForKey(t: TestServer, key: string): Promise<number> {
-  const [row] = await t.server.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM ledger_transactions WHERE idempotency_key = ${key}`;
+  const [row] = await t.server.db.prisma.$queryRaw<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM ledger_transactions WHERE idempotency_key = ${key}`;
   return row!.n;
 }
 
 function send(t: TestServer, from: TestUser, to: TestUser, amount: string, key: string = randomUUID()): Promise<Response> {
-  return t.request(Send, { input: { recipient: { walletId: to.walletId }, amount: { amount, currency: 'USD' }, idempotencyKey: key } }, { token: from.token });
+  return t.request(
+    Send,
+    { input: { recipient: { walletId: to.walletId }, amount: { amount, currency: 'USD' }, idempotencyKey: key } },
+    { token: from.token },
+  );
 }
 
-type Sent = { transfer: { id: string; amount: { amount: string } } | null; senderWallet: { balance: { posted: { amount: string } } } | null; userErrors: { code: string }[] };
+type Sent = {
+  transfer: { id: string; amount: { amount: string } } | null;
+  senderWallet: { balance: { posted: { amount: string } } } | null;
+  userErrors: { code: string }[];
+};
 
 /** A sendMoney that must succeed at once; returns its payload. */
 async function sendOk(t: TestServer, from: TestUser, to: TestUser, amount: string, key?: string): Promise<Sent> {
@@ -199,7 +209,11 @@ describe('database unavailable', () => {
   };
   /** Waits until the server answers a database query again (the pool recovers by itself). */
   const recovered = (user: TestUser) =>
-    eventually(() => track(t.request(MyBalances, {}, { token: user.token })), (r) => r.status === 200 && !r.body.errors, 'a query to succeed after the database returned');
+    eventually(
+      () => track(t.request(MyBalances, {}, { token: user.token })),
+      (r) => r.status === 200 && !r.body.errors,
+      'a query to succeed after the database returned',
+    );
 
   /** A sendMoney retried with its key until it is answered (SERVICE_UNAVAILABLE or IDEMPOTENCY_IN_PROGRESS: retry). */
   async function sendUntilAnswered(from: TestUser, to: TestUser, amount: string, key: string) {
@@ -275,10 +289,24 @@ describe('database unavailable', () => {
     const client = connectWs(t.wsUrl, `Bearer ${alice.token}`);
     clients.push(client);
     const sub = client.subscribe(WalletUpdated, { walletId: alice.walletId }) as TestSubscription<WalletEvent>;
-    const subscribed = await timed(() => eventually(async () => sub.results.length, (n) => n > 0, 'the subscription to be answered', PROMPT_MS));
+    const subscribed = await timed(() =>
+      eventually(
+        async () => sub.results.length,
+        (n) => n > 0,
+        'the subscription to be answered',
+        PROMPT_MS,
+      ),
+    );
     // graphql-ws: one `next` carrying the error (then `complete`).
     expect(sub.results).toEqual([
-      { errors: [expect.objectContaining({ path: ['walletUpdated'], extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: expect.any(Number) } })] },
+      {
+        errors: [
+          expect.objectContaining({
+            path: ['walletUpdated'],
+            extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: expect.any(Number) },
+          }),
+        ],
+      },
     ]);
     expect(subscribed.ms).toBeLessThan(PROMPT_MS);
     expect(client.connections()).toBe(1);
@@ -292,14 +320,24 @@ describe('database unavailable', () => {
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', database: expect.stringMatching(/^unreachable: /) });
     // What needs no database is still served.
-    const typename = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const typename = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(typename.status).toBe(200);
     expect(await typename.json()).toEqual({ data: { __typename: 'Query' } });
 
     await restoreDatabase();
     const back = await recovered(alice);
-    expect((back.body.data as { me: { wallets: { balance: { available: { amount: string } } }[] } }).me.wallets[0]!.balance.available.amount).toBe('100.00');
-    const readyAgain = await eventually(() => getJson(`${t.origin}/readyz`), (r) => r.status === 200, 'readiness after the database returned');
+    expect(
+      (back.body.data as { me: { wallets: { balance: { available: { amount: string } } }[] } }).me.wallets[0]!.balance.available.amount,
+    ).toBe('100.00');
+    const readyAgain = await eventually(
+      () => getJson(`${t.origin}/readyz`),
+      (r) => r.status === 200,
+      'readiness after the database returned',
+    );
     expect(readyAgain.body).toMatchObject({ status: 'ready', database: 'ok' });
     // Nothing refused during the outage moved any money; the connection subscribes normally again.
     expect(await postedOf(t, alice)).toBe('100.00');
@@ -335,7 +373,10 @@ describe('database unavailable', () => {
     expect(await postedOf(t, alice)).toBe('42.50');
     expect(await postedOf(t, bob)).toBe('7.50');
     const aliceHistory = await historyOf(t, alice);
-    expect(aliceHistory.map((n) => `${n.type} ${n.direction} ${n.amount.amount}`)).toEqual(['P2P_TRANSFER OUT 7.50', 'ADJUSTMENT IN 50.00']);
+    expect(aliceHistory.map((n) => `${n.type} ${n.direction} ${n.amount.amount}`)).toEqual([
+      'P2P_TRANSFER OUT 7.50',
+      'ADJUSTMENT IN 50.00',
+    ]);
     expect(aliceHistory[0]!.id).toBe(first.transfer!.id);
     expect((await historyOf(t, bob)).map((n) => `${n.type} ${n.direction} ${n.amount.amount}`)).toEqual(['P2P_TRANSFER IN 7.50']);
     expect(await ledgerRowsForKey(t, key)).toBe(1);
@@ -352,7 +393,11 @@ describe('database unavailable', () => {
     const walletUuid = decodeId(alice.walletId, 'Wallet');
     // The feed is live; the database goes away; the next change's event arrives (as one published
     // just before the cut would): its `transaction` field cannot be read.
-    await eventually(async () => t.server.pubsub.subscriptionCount(), (n) => n > 0, 'the subscription to be live');
+    await eventually(
+      async () => t.server.pubsub.subscriptionCount(),
+      (n) => n > 0,
+      'the subscription to be live',
+    );
     await cutDatabase();
     await t.server.pubsub.publish(`wallet.${walletUuid}`, {
       walletId: walletUuid,
@@ -363,7 +408,9 @@ describe('database unavailable', () => {
       currency: 'USD',
     });
     const errors = await sub.errors(5_000);
-    expect(errors).toEqual([expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: expect.any(Number) } })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: expect.any(Number) } }),
+    ]);
     // No event with a hole was sent: only the first, whole one.
     expect(sub.results.map((r) => [r.data?.walletUpdated.sequence, r.errors])).toEqual([['1', undefined]]);
 
@@ -371,7 +418,11 @@ describe('database unavailable', () => {
     await restoreDatabase();
     await recovered(alice);
     const resumed = client.subscribe(WalletUpdated, { walletId: alice.walletId, afterSequence: '1' }) as TestSubscription<WalletEvent>;
-    await eventually(async () => t.server.pubsub.subscriptionCount(), (n) => n > 0, 'the resumed subscription to be live');
+    await eventually(
+      async () => t.server.pubsub.subscriptionCount(),
+      (n) => n > 0,
+      'the resumed subscription to be live',
+    );
     await credit(t, adminToken, alice.walletId, '1.00');
     const next = await resumed.next((d) => String(d.walletUpdated.sequence) === '2', 5_000);
     expect(next.walletUpdated.balanceAfter.amount).toBe('6.00');
@@ -491,10 +542,18 @@ describe.runIf(usingRedis)('redis unavailable', () => {
     return client;
   };
   const subscribeWallet = (client: TestWsClient, user: TestUser, afterSequence?: string) =>
-    client.subscribe(WalletUpdated, { walletId: user.walletId, ...(afterSequence === undefined ? {} : { afterSequence }) }) as TestSubscription<WalletEvent>;
+    client.subscribe(WalletUpdated, {
+      walletId: user.walletId,
+      ...(afterSequence === undefined ? {} : { afterSequence }),
+    }) as TestSubscription<WalletEvent>;
   /** Waits until the server holds `n` client subscriptions on its pub/sub (acknowledged by Redis when it is up). */
   const listeners = (server: TestServer, n: number) =>
-    eventually(async () => server.server.pubsub.subscriptionCount(), (c) => c === n, `${n} pub/sub subscriptions`, 10_000);
+    eventually(
+      async () => server.server.pubsub.subscriptionCount(),
+      (c) => c === n,
+      `${n} pub/sub subscriptions`,
+      10_000,
+    );
   const readyz = (server: TestServer) => getJson(`${server.origin}/readyz`);
   const isDegraded = (r: Awaited<ReturnType<typeof readyz>>) => r.status === 200 && r.body.status === 'degraded';
   const DEGRADED = { status: 'degraded', database: 'ok', redis: expect.stringMatching(/^degraded: /) };
@@ -551,7 +610,9 @@ describe.runIf(usingRedis)('redis unavailable', () => {
     expect(during.map((p) => p.senderWallet!.balance.posted.amount)).toEqual(['97.00', '94.00', '90.00']);
     const mine = await track(t.request(MyBalances, {}, { token: alice.token }));
     expect(mine.status).toBe(200);
-    expect((mine.body.data as { me: { wallets: { balance: { available: { amount: string } } }[] } }).me.wallets[0]!.balance.available.amount).toBe('90.00');
+    expect(
+      (mine.body.data as { me: { wallets: { balance: { available: { amount: string } } }[] } }).me.wallets[0]!.balance.available.amount,
+    ).toBe('90.00');
     expect(await postedOf(t, bob)).toBe('10.00');
     expect(await historyOf(t, alice)).toHaveLength(5);
 
@@ -580,20 +641,36 @@ describe.runIf(usingRedis)('redis unavailable', () => {
     const caughtUpMs = Date.now() - restartedAt;
     expect(caughtUpMs).toBeLessThan(CATCH_UP_MS);
     // The relay publishes what waited (which the subscribers, already caught up, must drop).
-    await eventually(() => outboxRows(t), (n) => n === 0, 'the outbox to be emptied', 10_000);
+    await eventually(
+      () => outboxRows(t),
+      (n) => n === 0,
+      'the outbox to be emptied',
+      10_000,
+    );
     await sleep(500);
 
     const ids = [before, ...during].map((p) => p.transfer!.id);
-    const events = (sub: TestSubscription<WalletEvent>) => sub.results.map((r) => `${String(r.data!.walletUpdated.sequence)} ${r.data!.walletUpdated.balanceAfter.amount} ${r.data!.walletUpdated.transaction.id}`);
+    const events = (sub: TestSubscription<WalletEvent>) =>
+      sub.results.map(
+        (r) =>
+          `${String(r.data!.walletUpdated.sequence)} ${r.data!.walletUpdated.balanceAfter.amount} ${r.data!.walletUpdated.transaction.id}`,
+      );
     expect(sequencesOf(aliceSub)).toEqual(['2', '3', '4', '5']);
     expect(events(aliceSub)).toEqual([`2 99.00 ${ids[0]}`, `3 97.00 ${ids[1]}`, `4 94.00 ${ids[2]}`, `5 90.00 ${ids[3]}`]);
     expect(sequencesOf(bobSub)).toEqual(['1', '2', '3', '4']);
     expect(events(bobSub).map((e) => e.split(' ').slice(0, 2).join(' '))).toEqual(['1 1.00', '2 3.00', '3 6.00', '4 10.00']);
-    expect(bobSub.results.map((r) => decodeId(r.data!.walletUpdated.transaction.id, 'Transaction'))).toEqual(ids.map((id) => decodeId(id, 'Transaction')));
+    expect(bobSub.results.map((r) => decodeId(r.data!.walletUpdated.transaction.id, 'Transaction'))).toEqual(
+      ids.map((id) => decodeId(id, 'Transaction')),
+    );
     expect(sequencesOf(lateSub)).toEqual(['2', '3', '4', '5']);
 
     // Back to normal: ready, metrics, and live events through Redis again.
-    const ready = await eventually(() => readyz(t), (r) => r.status === 200 && r.body.status === 'ready', '/readyz to say ready', 10_000);
+    const ready = await eventually(
+      () => readyz(t),
+      (r) => r.status === 200 && r.body.status === 'ready',
+      '/readyz to say ready',
+      10_000,
+    );
     expect(ready.body).toEqual({ status: 'ready', database: 'ok', redis: 'ok' });
     const metricsUp = await scrape(t);
     expect(sample(metricsUp, 'wallet_dependency_up', '{dependency="redis"}')).toBe(1);
@@ -610,7 +687,9 @@ describe.runIf(usingRedis)('redis unavailable', () => {
     const limited = await startTestServer({ REDIS_URL: redis.url, RATE_LIMIT_USER: '0.5/5' }, { log: log.logger });
     servers.push(limited);
     const signUp = async () => {
-      const { signUp } = await limited.query(SignUp, { input: { email: uniqueEmail('ratelimit'), password: STRONG_PASSWORD, displayName: 'Rate Limited' } });
+      const { signUp } = await limited.query(SignUp, {
+        input: { email: uniqueEmail('ratelimit'), password: STRONG_PASSWORD, displayName: 'Rate Limited' },
+      });
       expect(signUp.userErrors).toEqual([]);
       return signUp.tokens!.accessToken;
     };
@@ -666,9 +745,19 @@ describe.runIf(usingRedis)('redis unavailable', () => {
     await sub.next((d) => String(d.walletUpdated.sequence) === '2');
 
     await redis.start();
-    const ready = await eventually(() => readyz(started), (r) => r.status === 200 && r.body.status === 'ready', '/readyz to say ready', CATCH_UP_MS);
+    const ready = await eventually(
+      () => readyz(started),
+      (r) => r.status === 200 && r.body.status === 'ready',
+      '/readyz to say ready',
+      CATCH_UP_MS,
+    );
     expect(ready.body).toEqual({ status: 'ready', database: 'ok', redis: 'ok' });
-    await eventually(() => outboxRows(started), (n) => n === 0, 'the outbox to be emptied through Redis', 10_000);
+    await eventually(
+      () => outboxRows(started),
+      (n) => n === 0,
+      'the outbox to be emptied through Redis',
+      10_000,
+    );
 
     // Live events now travel through Redis.
     const second = await sendOk(started, alice, bob, '1.00');

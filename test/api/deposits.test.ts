@@ -48,7 +48,9 @@ const DepFundingUpdated = graphql(`subscription DepFundingUpdated { fundingUpdat
 const DepWalletUpdated = graphql(`
   subscription DepWalletUpdated($walletId: ID!) { walletUpdated(walletId: $walletId) { sequence balanceAfter { amount } transaction { type status } } }
 `);
-const DepTransactionUpdated = graphql(`subscription DepTransactionUpdated { transactionUpdated { type status direction amount { amount } } }`);
+const DepTransactionUpdated = graphql(
+  `subscription DepTransactionUpdated { transactionUpdated { type status direction amount { amount } } }`,
+);
 void DepFundingFields;
 
 const CARDS = SANDBOX_CARDS;
@@ -80,20 +82,29 @@ async function account(server: TestServer, label: string) {
 }
 
 async function card(server: TestServer, token: string, number: string) {
-  const res = await server.query(DepAddCard, { input: { number, expMonth: 12, expYear: nextYear, cvc: '123', holderName: 'Grace Hopper' } }, { token });
+  const res = await server.query(
+    DepAddCard,
+    { input: { number, expMonth: 12, expYear: nextYear, cvc: '123', holderName: 'Grace Hopper' } },
+    { token },
+  );
   expect(res.addCard.userErrors).toEqual([]);
   return res.addCard.paymentMethod!.id;
 }
 
 async function bank(server: TestServer, token: string, accountNumber: string, verify = true) {
-  const res = await server.query(DepAddBank, { input: { country: 'US', routingNumber: '110000000', accountNumber, holderName: 'Grace Hopper' } }, { token });
+  const res = await server.query(
+    DepAddBank,
+    { input: { country: 'US', routingNumber: '110000000', accountNumber, holderName: 'Grace Hopper' } },
+    { token },
+  );
   const id = res.addBankAccount.paymentMethod!.id;
   if (verify) await server.query(DepVerifyBank, { input: { id, amounts: ['0.32', '0.45'] } }, { token });
   return id;
 }
 
 async function addFunds(server: TestServer, token: string, paymentMethodId: string, amount: string, idempotencyKey = randomUUID()) {
-  return (await server.query(DepAddFunds, { input: { paymentMethodId, amount: { amount, currency: 'USD' }, idempotencyKey } }, { token })).addFunds;
+  return (await server.query(DepAddFunds, { input: { paymentMethodId, amount: { amount, currency: 'USD' }, idempotencyKey } }, { token }))
+    .addFunds;
 }
 
 async function funding(server: TestServer, token: string, id: string): Promise<Funding> {
@@ -230,7 +241,13 @@ describe('card top-ups', () => {
       expect(res.funding).toBeNull();
       expect(res.userErrors[0]).toMatchObject({ code, field });
     }
-    const eur = (await t.query(DepAddFunds, { input: { paymentMethodId: pm, amount: { amount: '1.00', currency: 'EUR' }, idempotencyKey: randomUUID() } }, { token })).addFunds;
+    const eur = (
+      await t.query(
+        DepAddFunds,
+        { input: { paymentMethodId: pm, amount: { amount: '1.00', currency: 'EUR' }, idempotencyKey: randomUUID() } },
+        { token },
+      )
+    ).addFunds;
     expect(eur.userErrors[0]).toMatchObject({ code: 'NO_WALLET_IN_CURRENCY' });
     expect((await t.query(DepList, {}, { token })).fundingOperations.edges).toEqual([]);
   });
@@ -305,7 +322,11 @@ describe('in order, with fees', () => {
     await until(s, alice.token, added.funding!.id, 'SUCCEEDED');
     // 48.55 arrived (50.00 less the 1.45 + 0.30 fee); Alice spends 40.00 of it before the dispute.
     expect(await balance(s, alice.token)).toEqual({ posted: '48.25', available: '48.25' });
-    const sent = await s.query(DepSend, { input: { recipient: { email: bob.email }, amount: { amount: '40.00', currency: 'USD' }, idempotencyKey: randomUUID() } }, { token: alice.token });
+    const sent = await s.query(
+      DepSend,
+      { input: { recipient: { email: bob.email }, amount: { amount: '40.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+      { token: alice.token },
+    );
     expect(sent.sendMoney.userErrors).toEqual([]);
     const reversed = await until(s, alice.token, added.funding!.id, 'REVERSED');
     expect(reversed.reversalTransaction).toMatchObject({ amount: { amount: '50.00' } });
@@ -340,7 +361,9 @@ describe('in order, with fees', () => {
         END IF;
         RETURN NEW;
       END $$`);
-    await s.server.db.prisma.$executeRawUnsafe('CREATE TRIGGER crash_once BEFORE UPDATE ON funding_operations FOR EACH ROW EXECUTE FUNCTION crash_once()');
+    await s.server.db.prisma.$executeRawUnsafe(
+      'CREATE TRIGGER crash_once BEFORE UPDATE ON funding_operations FOR EACH ROW EXECUTE FUNCTION crash_once()',
+    );
     try {
       const added = await addFunds(s, token, pm, '7.00');
       await until(s, token, added.funding!.id, 'SUCCEEDED');
@@ -359,4 +382,3 @@ describe('in order, with fees', () => {
     }
   });
 });
-

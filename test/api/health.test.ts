@@ -126,7 +126,11 @@ describe('readiness when the database goes away', () => {
     expect(health.body.database).toMatch(/^unreachable: /);
 
     await db.restore(); // same port as before
-    const up = await eventually(() => getJson(`${t.origin}/readyz`), (r) => r.status === 200, 'readiness after the database returns');
+    const up = await eventually(
+      () => getJson(`${t.origin}/readyz`),
+      (r) => r.status === 200,
+      'readiness after the database returns',
+    );
     expect(up.body).toEqual({ status: 'ready', database: 'ok', ...redisOk });
   });
 });

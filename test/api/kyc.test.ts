@@ -56,15 +56,20 @@ beforeAll(async () => {
       done();
     },
   });
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password }, { log: createLogger({ level: 'trace', destination: sink }) });
+  t = await startTestServer(
+    { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+    { log: createLogger({ level: 'trace', destination: sink }) },
+  );
   const signIn = (await t.query(KySignIn, { input: ADMIN })).signIn;
   admin = { token: signIn.tokens!.accessToken, id: signIn.user!.id };
 });
 afterAll(async () => t?.stop());
 
 async function person(withPhone = true) {
-  const token = (await t.query(KySignUp, { input: { email: uniqueEmail('kyc'), password: STRONG_PASSWORD, displayName: 'Kyc' } })).signUp.tokens!.accessToken;
-  if (withPhone) await t.query(KyProfile, { input: { phone: `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}` } }, { token });
+  const token = (await t.query(KySignUp, { input: { email: uniqueEmail('kyc'), password: STRONG_PASSWORD, displayName: 'Kyc' } })).signUp
+    .tokens!.accessToken;
+  if (withPhone)
+    await t.query(KyProfile, { input: { phone: `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}` } }, { token });
   return token;
 }
 
@@ -102,7 +107,13 @@ describe('submitKyc', () => {
     try {
       const submitted = await submit(token, details());
       expect(submitted.userErrors).toEqual([]);
-      expect(submitted.kycCase).toMatchObject({ level: 'TIER_1', legalName: 'Ada King Lovelace', dateOfBirth: '1990-12-10', document: null, address: { city: 'London', country: 'GB' } });
+      expect(submitted.kycCase).toMatchObject({
+        level: 'TIER_1',
+        legalName: 'Ada King Lovelace',
+        dateOfBirth: '1990-12-10',
+        document: null,
+        address: { city: 'London', country: 'GB' },
+      });
       // PENDING when answered, unless the sandbox provider (30 ms) was quicker than the answer.
       expect(['PENDING', 'APPROVED']).toContain(submitted.kycCase!.status);
       const done = await until(token, 'APPROVED');
@@ -127,15 +138,19 @@ describe('submitKyc', () => {
     const underage = new Date();
     underage.setUTCFullYear(underage.getUTCFullYear() - 17);
     expect((await submit(token, details({ dateOfBirth: underage.toISOString().slice(0, 10) }))).userErrors[0]).toMatchObject({
-      code: 'INVALID_INPUT', field: ['input', 'dateOfBirth'], message: 'You must be 18 or older to verify your identity.',
+      code: 'INVALID_INPUT',
+      field: ['input', 'dateOfBirth'],
+      message: 'You must be 18 or older to verify your identity.',
     });
     expect((await submit(token, details({ dateOfBirth: '1990-02-30' }))).userErrors[0]).toMatchObject({ field: ['input', 'dateOfBirth'] });
-    expect((await submit(token, details({ level: 'TIER_2', selfieRef: 'selfie-1' }))).userErrors[0]).toMatchObject({ field: ['input', 'document'] });
+    expect((await submit(token, details({ level: 'TIER_2', selfieRef: 'selfie-1' }))).userErrors[0]).toMatchObject({
+      field: ['input', 'document'],
+    });
     expect((await submit(await person(false), details())).userErrors[0]!.message).toContain('phone');
     expect(await t.server.db.prisma.kycCase.count()).toBe(before);
   });
 
-  it('rejects with the provider\'s reason, and allows one open case at a time', async () => {
+  it("rejects with the provider's reason, and allows one open case at a time", async () => {
     const token = await person();
     const doc = { type: 'PASSPORT', number: 'K1230002', country: 'GB' };
     expect((await submit(token, details({ level: 'TIER_2', document: doc, selfieRef: 'selfie-2' }))).kycCase).toMatchObject({
@@ -144,26 +159,43 @@ describe('submitKyc', () => {
     const rejected = await until(token, 'REJECTED');
     expect(rejected).toMatchObject({ tier: 'TIER_0', latestCase: { reason: 'The document has expired.' } });
     // The provider never answers for ...0004: the case stays open, and a second one is refused.
-    expect((await submit(token, details({ level: 'TIER_2', document: { ...doc, number: 'K1230004' }, selfieRef: 'selfie-3' }))).userErrors).toEqual([]);
+    expect(
+      (await submit(token, details({ level: 'TIER_2', document: { ...doc, number: 'K1230004' }, selfieRef: 'selfie-3' }))).userErrors,
+    ).toEqual([]);
     expect((await submit(token, details())).userErrors[0]!.message).toContain('already have a verification in progress');
   });
 
-  it('puts referred cases in the admins\' queue; an admin\'s decision is recorded with who and why', async () => {
+  it("puts referred cases in the admins' queue; an admin's decision is recorded with who and why", async () => {
     const token = await person();
     const other = await person();
-    const submitted = await submit(token, details({ level: 'TIER_2', document: { type: 'ID_CARD', number: 'ID-555-0003', country: 'DE' }, selfieRef: 'selfie-4' }));
+    const submitted = await submit(
+      token,
+      details({ level: 'TIER_2', document: { type: 'ID_CARD', number: 'ID-555-0003', country: 'DE' }, selfieRef: 'selfie-4' }),
+    );
     const caseId = submitted.kycCase!.id;
     await until(token, 'MANUAL_REVIEW');
     const queue = (await t.query(KyQueue, {}, { token: admin.token })).kycReviewQueue.edges.map((e) => e.node);
-    expect(queue).toContainEqual({ id: caseId, status: 'MANUAL_REVIEW', reason: 'The selfie could not be matched automatically.', legalName: 'Ada King Lovelace' });
+    expect(queue).toContainEqual({
+      id: caseId,
+      status: 'MANUAL_REVIEW',
+      reason: 'The selfie could not be matched automatically.',
+      legalName: 'Ada King Lovelace',
+    });
     // Not for users: the queue, decisions, and other people's cases.
     expect((await t.request(KyQueue, {}, { token })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await t.request(KyDecide, { input: { caseId, decision: 'APPROVE', reason: 'looks fine' } }, { token })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await t.request(KyDecide, { input: { caseId, decision: 'APPROVE', reason: 'looks fine' } }, { token })).body.errors?.[0]?.extensions
+        ?.code,
+    ).toBe('FORBIDDEN');
     expect((await t.query(KyNode, { id: caseId }, { token: other })).node ?? null).toBeNull();
     expect((await t.query(KyNode, { id: caseId }, { token })).node).toEqual({ id: caseId, status: 'MANUAL_REVIEW' });
 
-    expect((await t.query(KyDecide, { input: { caseId, decision: 'APPROVE', reason: 'x' } }, { token: admin.token })).decideKyc.userErrors[0]).toMatchObject({ field: ['input', 'reason'] });
-    const decided = (await t.query(KyDecide, { input: { caseId, decision: 'APPROVE', reason: 'Selfie matches the ID photo.' } }, { token: admin.token })).decideKyc;
+    expect(
+      (await t.query(KyDecide, { input: { caseId, decision: 'APPROVE', reason: 'x' } }, { token: admin.token })).decideKyc.userErrors[0],
+    ).toMatchObject({ field: ['input', 'reason'] });
+    const decided = (
+      await t.query(KyDecide, { input: { caseId, decision: 'APPROVE', reason: 'Selfie matches the ID photo.' } }, { token: admin.token })
+    ).decideKyc;
     expect(decided.kycCase).toMatchObject({
       status: 'APPROVED',
       decisions: [
@@ -172,24 +204,49 @@ describe('submitKyc', () => {
       ],
     });
     expect((await t.query(KyStatus, {}, { token })).kycStatus.tier).toBe('TIER_2');
-    expect((await t.query(KyDecide, { input: { caseId, decision: 'REJECT', reason: 'changed my mind' } }, { token: admin.token })).decideKyc.userErrors[0]!.message).toContain('not waiting for review');
+    expect(
+      (await t.query(KyDecide, { input: { caseId, decision: 'REJECT', reason: 'changed my mind' } }, { token: admin.token })).decideKyc
+        .userErrors[0]!.message,
+    ).toContain('not waiting for review');
   });
 });
 
 describe('the KYC webhook', () => {
-  it('is signed and deduplicated like the processors\' webhooks', async () => {
+  it("is signed and deduplicated like the processors' webhooks", async () => {
     const token = await person();
-    const submitted = await submit(token, details({ level: 'TIER_2', document: { type: 'PASSPORT', number: 'P9990004', country: 'FR' }, selfieRef: 'selfie-5' }));
+    const submitted = await submit(
+      token,
+      details({ level: 'TIER_2', document: { type: 'PASSPORT', number: 'P9990004', country: 'FR' }, selfieRef: 'selfie-5' }),
+    );
     const reference = decodeId(submitted.kycCase!.id);
-    const body = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'kyc.approved', created: Math.floor(Date.now() / 1000), data: { reference, providerRef: 'kyc_test' } });
+    const body = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'kyc.approved',
+      created: Math.floor(Date.now() / 1000),
+      data: { reference, providerRef: 'kyc_test' },
+    });
     const post = (signature: string) =>
-      fetch(`${t.origin}/webhooks/kyc`, { method: 'POST', headers: { 'content-type': 'application/json', signature }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      fetch(`${t.origin}/webhooks/kyc`, { method: 'POST', headers: { 'content-type': 'application/json', signature }, body }).then(
+        async (r) => ({ status: r.status, body: await r.json() }),
+      );
     const now = Math.floor(Date.now() / 1000);
-    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.card, body, now))).toMatchObject({ status: 400, body: { error: { code: 'SIGNATURE_MISMATCH' } } });
-    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.kyc, body, now - 301))).toMatchObject({ status: 400, body: { error: { code: 'SIGNATURE_STALE' } } });
+    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.card, body, now))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'SIGNATURE_MISMATCH' } },
+    });
+    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.kyc, body, now - 301))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'SIGNATURE_STALE' } },
+    });
     expect((await t.query(KyStatus, {}, { token })).kycStatus).toMatchObject({ tier: 'TIER_0', latestCase: { status: 'PENDING' } });
-    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.kyc, body, now))).toEqual({ status: 200, body: { received: true, outcome: 'APPLIED' } });
-    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.kyc, body, now))).toEqual({ status: 200, body: { received: true, outcome: 'DUPLICATE' } });
+    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.kyc, body, now))).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'APPLIED' },
+    });
+    expect(await post(signPayload(TEST_WEBHOOK_SECRETS.kyc, body, now))).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'DUPLICATE' },
+    });
     expect((await t.query(KyStatus, {}, { token })).kycStatus).toMatchObject({ tier: 'TIER_2', latestCase: { status: 'APPROVED' } });
   });
 });
@@ -204,7 +261,10 @@ describe('document numbers', () => {
     for (const c of columns) {
       const asText = c.type === 'bytea' ? `encode("${c.column}", 'escape')` : `"${c.column}"::text`;
       for (const n of numbers) {
-        const [row] = await t.server.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${c.schema}"."${c.table}" WHERE ${asText} ILIKE $1`, `%${n}%`);
+        const [row] = await t.server.db.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+          `SELECT count(*) AS n FROM "${c.schema}"."${c.table}" WHERE ${asText} ILIKE $1`,
+          `%${n}%`,
+        );
         expect(Number(row!.n), `${n} in ${c.schema}.${c.table}.${c.column}`).toBe(0);
       }
     }

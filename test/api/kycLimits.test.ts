@@ -37,7 +37,11 @@ const KlWithdraw = graphql(`
 let t: TestServer;
 let admin: string;
 beforeAll(async () => {
-  t = await startTestServer({ KYC_LIMITS_FILE: 'config/kyc-limits.json', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  t = await startTestServer({
+    KYC_LIMITS_FILE: 'config/kyc-limits.json',
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+  });
   admin = await signInAdmin(t, ADMIN);
 });
 afterAll(async () => {
@@ -61,7 +65,13 @@ async function user(tier: 'TIER_0' | 'TIER_1' | 'TIER_2', balance: string) {
 }
 
 const send = async (from: { token: string }, to: { email: string }, amount: string) =>
-  (await t.query(KlSend, { input: { recipient: { email: to.email }, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: from.token })).sendMoney;
+  (
+    await t.query(
+      KlSend,
+      { input: { recipient: { email: to.email }, amount: usd(amount), idempotencyKey: randomUUID() } },
+      { token: from.token },
+    )
+  ).sendMoney;
 
 const limitsOf = async (token: string) => (await t.query(KlLimits, {}, { token })).myLimits;
 
@@ -102,7 +112,7 @@ describe('limits on sending', () => {
     expect((await limitsOf(sender.token)).limits.find((l) => l.kind === 'MONTHLY_SEND')!.used.amount).toBe('100.00');
   });
 
-  it("refuses what would take the recipient over their balance limit", async () => {
+  it('refuses what would take the recipient over their balance limit', async () => {
     const sender = await user('TIER_1', '100');
     const small = await user('TIER_0', '190');
     const refused = await send(sender, small, '20.00');
@@ -126,19 +136,31 @@ describe('limits on sending', () => {
 
 describe('limits on adding funds and withdrawing', () => {
   async function withCard(u: { token: string }) {
-    return (await t.query(KlAddCard, { input: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Kl' } }, { token: u.token }))
-      .addCard.paymentMethod!.id;
+    return (
+      await t.query(
+        KlAddCard,
+        { input: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Kl' } },
+        { token: u.token },
+      )
+    ).addCard.paymentMethod!.id;
   }
   async function withBank(u: { token: string }) {
-    const id = (await t.query(KlAddBank, { input: { country: 'US', routingNumber: '110000000', accountNumber: '000123456789', holderName: 'Kl' } }, { token: u.token }))
-      .addBankAccount.paymentMethod!.id;
+    const id = (
+      await t.query(
+        KlAddBank,
+        { input: { country: 'US', routingNumber: '110000000', accountNumber: '000123456789', holderName: 'Kl' } },
+        { token: u.token },
+      )
+    ).addBankAccount.paymentMethod!.id;
     await t.query(KlVerify, { input: { id, amounts: ['0.32', '0.45'] } }, { token: u.token });
     return id;
   }
   const addFunds = async (u: { token: string }, paymentMethodId: string, amount: string) =>
-    (await t.query(KlAddFunds, { input: { paymentMethodId, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: u.token })).addFunds;
+    (await t.query(KlAddFunds, { input: { paymentMethodId, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: u.token }))
+      .addFunds;
   const withdraw = async (u: { token: string }, bankAccountId: string, amount: string) =>
-    (await t.query(KlWithdraw, { input: { bankAccountId, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: u.token })).withdraw;
+    (await t.query(KlWithdraw, { input: { bankAccountId, amount: usd(amount), idempotencyKey: randomUUID() } }, { token: u.token }))
+      .withdraw;
 
   it('counts top-ups against the daily add-funds limit and the balance limit', async () => {
     // TIER_1: 2,500.00 a day, a 5,000.00 balance: the second top-up passes the daily limit only,

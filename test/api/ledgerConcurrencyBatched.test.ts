@@ -4,10 +4,7 @@
 import { expect, it } from 'vitest';
 import { ledgerConcurrencySuite } from '../helpers/ledgerConcurrencySuite.js';
 
-ledgerConcurrencySuite(
-  { LEDGER_BATCH_WINDOW_MS: '5', LEDGER_BATCH_MAX: '500', LEDGER_BATCH_IN_FLIGHT: '4' },
-  { expectSharedCalls: true },
-);
+ledgerConcurrencySuite({ LEDGER_BATCH_WINDOW_MS: '5', LEDGER_BATCH_MAX: '500', LEDGER_BATCH_IN_FLIGHT: '4' }, { expectSharedCalls: true });
 
 it('the settings above are accepted (a typo would silently test the default)', async () => {
   const { loadConfig } = await import('../../src/config.js');

@@ -15,6 +15,7 @@ interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the raw, unchecked response JSON; the tests probe its shape
   json: any;
 }
 
@@ -226,8 +227,7 @@ describe('operation limits', () => {
 
   it('refuses more than MAX_QUERY_ALIASES aliases', async () => {
     expect(t.config.MAX_QUERY_ALIASES).toBe(15);
-    const aliases = (n: number) =>
-      `{ ${Array.from({ length: n }, (_, i) => `a${i}: __schema { queryType { name } }`).join(' ')} }`;
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __schema { queryType { name } }`).join(' ')} }`;
     const ok = await gql(t.url, aliases(15));
     expect(ok.status).toBe(200);
     expect(ok.json.data.a14).toEqual({ queryType: { name: 'Query' } });
@@ -299,7 +299,13 @@ describe('validation and coercion', () => {
   it('answers a variable of the wrong type with 400 BAD_USER_INPUT', async () => {
     const query = 'mutation ($input: SignInInput!) { signIn(input: $input) { userErrors { code } } }';
     const res = await gql(t.url, query, { input: { email: 42, password: 'x' } });
-    await expectRefused(t.url, res, 400, 'BAD_USER_INPUT', /^Variable "\$input" got an invalid value at "input\.email"; String cannot represent a non string value\.$/);
+    await expectRefused(
+      t.url,
+      res,
+      400,
+      'BAD_USER_INPUT',
+      /^Variable "\$input" got an invalid value at "input\.email"; String cannot represent a non string value\.$/,
+    );
     const missing = await gql(t.url, query, {});
     await expectRefused(t.url, missing, 400, 'BAD_USER_INPUT', /Variable "\$input" of required type "SignInInput!" was not provided/);
   });
@@ -407,7 +413,9 @@ describe('string inputs are bounded', () => {
       { email, password: BIG },
       { email: BIG, password: STRONG_PASSWORD },
     ]) {
-      const res = await gql(t.url, 'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } userErrors { code } } }', { input });
+      const res = await gql(t.url, 'mutation ($input: SignInInput!) { signIn(input: $input) { user { id } userErrors { code } } }', {
+        input,
+      });
       expect(res.status).toBe(200);
       expectBounded(res);
       expect(res.json.data.signIn).toEqual({ user: null, userErrors: [{ code: 'INVALID_CREDENTIALS' }] });
@@ -417,28 +425,65 @@ describe('string inputs are bounded', () => {
   it('every other string and ID argument refuses 100 KB cleanly', async () => {
     const user = (await t.query(SignUp, { input: { email: uniqueEmail('args'), password: STRONG_PASSWORD, displayName: 'Args' } })).signUp;
     const auth = { authorization: `Bearer ${user.tokens!.accessToken}` };
-    const admin = await gql(t.url, 'mutation { signIn(input: { email: "limits-admin@example.com", password: "admin-Password-2026!" }) { tokens { accessToken } } }');
+    const admin = await gql(
+      t.url,
+      'mutation { signIn(input: { email: "limits-admin@example.com", password: "admin-Password-2026!" }) { tokens { accessToken } } }',
+    );
     const asAdmin = { authorization: `Bearer ${admin.json.data.signIn.tokens.accessToken}` };
 
+    // biome-ignore lint/suspicious/noExplicitAny: the raw response JSON (RawResponse.json)
     const cases: [string, string, Record<string, unknown>, Record<string, string>, (json: any) => void][] = [
-      ['refreshSession', 'mutation ($s: String!) { refreshSession(input: { refreshToken: $s }) { userErrors { code } } }', {}, {},
-        (j) => expect(j.data.refreshSession.userErrors).toEqual([{ code: 'INVALID_REFRESH_TOKEN' }])],
-      ['updateProfile.displayName', 'mutation ($s: String) { updateProfile(input: { displayName: $s }) { userErrors { field code } } }', {}, auth,
-        (j) => expect(j.data.updateProfile.userErrors).toEqual([{ field: ['input', 'displayName'], code: 'INVALID_INPUT' }])],
-      ['updateProfile.phone', 'mutation ($s: String) { updateProfile(input: { phone: $s }) { userErrors { field code } } }', {}, auth,
-        (j) => expect(j.data.updateProfile.userErrors).toEqual([{ field: ['input', 'phone'], code: 'INVALID_INPUT' }])],
-      ['revokeSession', 'mutation ($s: ID!) { revokeSession(input: { sessionId: $s }) { userErrors { code } } }', {}, auth,
-        (j) => expect(j.errors[0].extensions.code).toBe('BAD_USER_INPUT')],
-      ['node', 'query ($s: ID!) { node(id: $s) { id } }', {}, auth,
-        (j) => expect(j.errors[0].extensions.code).toBe('BAD_USER_INPUT')],
-      ['nodes', 'query ($s: ID!) { nodes(ids: [$s]) { id } }', {}, auth,
-        (j) => expect(j.errors[0].extensions.code).toBe('BAD_USER_INPUT')],
-      ['sessions.after', 'query ($s: String) { me { sessions(first: 1, after: $s) { edges { cursor } } } }', {}, auth,
-        (j) => expect(j.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' })],
-      ['users.before', 'query ($s: String) { users(last: 1, before: $s) { edges { cursor } } }', {}, asAdmin,
-        (j) => expect(j.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'before' })],
-      ['users.emailPrefix', 'query ($s: String) { users(first: 1, emailPrefix: $s) { edges { cursor } } }', {}, asAdmin,
-        (j) => expect(j).toEqual({ data: { users: { edges: [] } } })],
+      [
+        'refreshSession',
+        'mutation ($s: String!) { refreshSession(input: { refreshToken: $s }) { userErrors { code } } }',
+        {},
+        {},
+        (j) => expect(j.data.refreshSession.userErrors).toEqual([{ code: 'INVALID_REFRESH_TOKEN' }]),
+      ],
+      [
+        'updateProfile.displayName',
+        'mutation ($s: String) { updateProfile(input: { displayName: $s }) { userErrors { field code } } }',
+        {},
+        auth,
+        (j) => expect(j.data.updateProfile.userErrors).toEqual([{ field: ['input', 'displayName'], code: 'INVALID_INPUT' }]),
+      ],
+      [
+        'updateProfile.phone',
+        'mutation ($s: String) { updateProfile(input: { phone: $s }) { userErrors { field code } } }',
+        {},
+        auth,
+        (j) => expect(j.data.updateProfile.userErrors).toEqual([{ field: ['input', 'phone'], code: 'INVALID_INPUT' }]),
+      ],
+      [
+        'revokeSession',
+        'mutation ($s: ID!) { revokeSession(input: { sessionId: $s }) { userErrors { code } } }',
+        {},
+        auth,
+        (j) => expect(j.errors[0].extensions.code).toBe('BAD_USER_INPUT'),
+      ],
+      ['node', 'query ($s: ID!) { node(id: $s) { id } }', {}, auth, (j) => expect(j.errors[0].extensions.code).toBe('BAD_USER_INPUT')],
+      ['nodes', 'query ($s: ID!) { nodes(ids: [$s]) { id } }', {}, auth, (j) => expect(j.errors[0].extensions.code).toBe('BAD_USER_INPUT')],
+      [
+        'sessions.after',
+        'query ($s: String) { me { sessions(first: 1, after: $s) { edges { cursor } } } }',
+        {},
+        auth,
+        (j) => expect(j.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'after' }),
+      ],
+      [
+        'users.before',
+        'query ($s: String) { users(last: 1, before: $s) { edges { cursor } } }',
+        {},
+        asAdmin,
+        (j) => expect(j.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'before' }),
+      ],
+      [
+        'users.emailPrefix',
+        'query ($s: String) { users(first: 1, emailPrefix: $s) { edges { cursor } } }',
+        {},
+        asAdmin,
+        (j) => expect(j).toEqual({ data: { users: { edges: [] } } }),
+      ],
     ];
     for (const [name, query, extra, headers, check] of cases) {
       const res = await gql(t.url, query, { s: BIG, ...extra }, headers);

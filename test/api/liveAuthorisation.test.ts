@@ -73,14 +73,14 @@ const closedWithin = (ws: TestWsClient, ms = WAIT_MS) =>
   Promise.race([ws.closed, new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), ms))]);
 
 describe('ending what a session authorised', () => {
-  it('sign-out closes the session\'s sockets with 4401', async () => {
+  it("sign-out closes the session's sockets with 4401", async () => {
     const user = await signUpUser(t);
     const { ws } = await watching(t.wsUrl, user);
     await t.query(LaSignOut, {}, { token: user.token });
     expect(await closedWithin(ws)).toEqual({ code: 4401, reason: 'Session ended: sign in again' });
   });
 
-  it('revoking a session from another device closes that session\'s sockets only', async () => {
+  it("revoking a session from another device closes that session's sockets only", async () => {
     const user = await signUpUser(t);
     const other = await signIn(t, user);
     const revoked = await watching(t.wsUrl, user, other.accessToken);
@@ -94,7 +94,7 @@ describe('ending what a session authorised', () => {
     await kept.ws.dispose();
   });
 
-  it('a password change closes the other sessions\' sockets', async () => {
+  it("a password change closes the other sessions' sockets", async () => {
     const user = await signUpUser(t);
     const other = await signIn(t, user);
     const { ws } = await watching(t.wsUrl, user, other.accessToken);
@@ -104,7 +104,7 @@ describe('ending what a session authorised', () => {
       { token: user.token },
     );
     expect(changePassword.revokedSessionCount).toBe(1);
-    expect((await closedWithin(ws) as { code: number }).code).toBe(4401);
+    expect(((await closedWithin(ws)) as { code: number }).code).toBe(4401);
   });
 
   it('a reused refresh token ends the session and closes its sockets', async () => {
@@ -113,23 +113,32 @@ describe('ending what a session authorised', () => {
     const { ws } = await watching(t.wsUrl, user, session.accessToken);
     expect((await t.query(LaRefresh, { input: { refreshToken: session.refreshToken } })).refreshSession.userErrors).toEqual([]);
     // The same refresh token again: it was copied, so the whole session is revoked.
-    expect((await t.query(LaRefresh, { input: { refreshToken: session.refreshToken } })).refreshSession.userErrors[0]?.code).toBe('INVALID_REFRESH_TOKEN');
-    expect((await closedWithin(ws) as { code: number }).code).toBe(4401);
+    expect((await t.query(LaRefresh, { input: { refreshToken: session.refreshToken } })).refreshSession.userErrors[0]?.code).toBe(
+      'INVALID_REFRESH_TOKEN',
+    );
+    expect(((await closedWithin(ws)) as { code: number }).code).toBe(4401);
   });
 
   it('freezing a wallet ends its live updates with FORBIDDEN (WALLET_FROZEN) and refuses new ones', async () => {
     const user = await signUpUser(t);
     const { ws, sub } = await watching(t.wsUrl, user);
-    const { adminSetWalletStatus } = await t.query(LaSetWalletStatus, { input: { walletId: user.walletId, status: 'FROZEN' } }, { token: adminToken });
+    const { adminSetWalletStatus } = await t.query(
+      LaSetWalletStatus,
+      { input: { walletId: user.walletId, status: 'FROZEN' } },
+      { token: adminToken },
+    );
     expect(adminSetWalletStatus.wallet?.status).toBe('FROZEN');
     const [error] = await sub.errors(WAIT_MS);
     expect(error).toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'WALLET_FROZEN' } });
     expect(error!.message).toContain('frozen');
     // Refused when it starts (an execution result with the error, as for any refused subscription).
     const again = ws.subscribe(LaWalletUpdated, { walletId: user.walletId });
-    await vi.waitFor(() => expect(again.results[0]?.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'WALLET_FROZEN' } }), {
-      timeout: WAIT_MS,
-    });
+    await vi.waitFor(
+      () => expect(again.results[0]?.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'WALLET_FROZEN' } }),
+      {
+        timeout: WAIT_MS,
+      },
+    );
     // The connection itself stays: the session is still good.
     expect(await closedWithin(ws, 200)).toBe('still open');
     await ws.dispose();
@@ -178,7 +187,11 @@ describe('tokens bound to their session, roles read from the user', () => {
     const own = await t.query(LaSetRoles, { input: { userId: me, roles: [] } }, { token: adminToken });
     expect(own.adminSetUserRoles.userErrors[0]?.code).toBe('INVALID_INPUT');
     const user = await signUpUser(t);
-    const byUser = await t.request(LaSetRoles, { input: { userId: encodeId('User', user.userId), roles: ['ADMIN'] } }, { token: user.token });
+    const byUser = await t.request(
+      LaSetRoles,
+      { input: { userId: encodeId('User', user.userId), roles: ['ADMIN'] } },
+      { token: user.token },
+    );
     expect(byUser.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -209,7 +222,7 @@ describe.runIf(usingPostgres && usingRedis)('on every process', () => {
   });
   afterAll(async () => second?.stop());
 
-  it('a sign-out on one process closes the session\'s sockets on another at once', async () => {
+  it("a sign-out on one process closes the session's sockets on another at once", async () => {
     const user = await signUpUser(t);
     const { ws } = await watching(`ws://127.0.0.1:${second.port}/graphql`, user);
     await t.query(LaSignOut, {}, { token: user.token });
@@ -236,4 +249,3 @@ describe.runIf(usingPostgres && usingRedis)('on every process', () => {
     expect(code).toBe('FORBIDDEN');
   });
 });
-

@@ -17,13 +17,21 @@ const ADMIN = { email: 'hooks.admin@example.com', password: 'Hook-Keeper-2026!' 
 const MwhRegister = graphql(`
   mutation MwhRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } webhookSecret userErrors { message } } }
 `);
-const MwhAddMember = graphql(`mutation MwhAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { userErrors { code } } }`);
+const MwhAddMember = graphql(
+  `mutation MwhAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { userErrors { code } } }`,
+);
 const MwhCreate = graphql(`
   mutation MwhCreate($input: CreatePaymentRequestInput!) { createPaymentRequest(input: $input) { paymentRequest { code } userErrors { message } } }
 `);
-const MwhPay = graphql(`mutation MwhPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`);
-const MwhPayments = graphql(`query MwhPayments($merchantId: ID!) { merchantPayments(merchantId: $merchantId, first: 5) { edges { node { id } } } }`);
-const MwhRefund = graphql(`mutation MwhRefund($input: RefundPaymentInput!) { refundPayment(input: $input) { userErrors { code message } } }`);
+const MwhPay = graphql(
+  `mutation MwhPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`,
+);
+const MwhPayments = graphql(
+  `query MwhPayments($merchantId: ID!) { merchantPayments(merchantId: $merchantId, first: 5) { edges { node { id } } } }`,
+);
+const MwhRefund = graphql(
+  `mutation MwhRefund($input: RefundPaymentInput!) { refundPayment(input: $input) { userErrors { code message } } }`,
+);
 const MwhEvents = graphql(`
   query MwhEvents($id: ID!) {
     node(id: $id) {
@@ -33,9 +41,15 @@ const MwhEvents = graphql(`
     }
   }
 `);
-const MwhRoll = graphql(`mutation MwhRoll($merchantId: ID!, $overlapHours: Int) { rollWebhookSecret(merchantId: $merchantId, overlapHours: $overlapHours) { secret userErrors { code } } }`);
-const MwhRedeliver = graphql(`mutation MwhRedeliver($eventId: ID!) { redeliverWebhookEvent(eventId: $eventId) { event { id status } userErrors { code } } }`);
-const MwhSetUrl = graphql(`mutation MwhSetUrl($merchantId: ID!, $url: String) { setMerchantWebhookUrl(merchantId: $merchantId, webhookUrl: $url) { webhookUrl userErrors { code field } } }`);
+const MwhRoll = graphql(
+  `mutation MwhRoll($merchantId: ID!, $overlapHours: Int) { rollWebhookSecret(merchantId: $merchantId, overlapHours: $overlapHours) { secret userErrors { code } } }`,
+);
+const MwhRedeliver = graphql(
+  `mutation MwhRedeliver($eventId: ID!) { redeliverWebhookEvent(eventId: $eventId) { event { id status } userErrors { code } } }`,
+);
+const MwhSetUrl = graphql(
+  `mutation MwhSetUrl($merchantId: ID!, $url: String) { setMerchantWebhookUrl(merchantId: $merchantId, webhookUrl: $url) { webhookUrl userErrors { code field } } }`,
+);
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -97,17 +111,35 @@ async function setup(failFirst: number) {
   const hook = receiver(failFirst);
   const url = await hook.ready;
   const owner = await signUp();
-  const registered = (await t.query(MwhRegister, { input: { name: 'Hook Shop', category: 'shop', settlementCurrency: 'USD', webhookUrl: url } }, { token: owner.token })).registerMerchant;
+  const registered = (
+    await t.query(
+      MwhRegister,
+      { input: { name: 'Hook Shop', category: 'shop', settlementCurrency: 'USD', webhookUrl: url } },
+      { token: owner.token },
+    )
+  ).registerMerchant;
   const merchantId = registered.merchant!.id;
   const payer = await signUp();
   await credit(t, admin, payer.walletId, '100.00');
   const pay = async (amount: string, extra: Record<string, unknown> = {}) => {
-    const code = (await t.query(MwhCreate, { input: { merchantId, amount: { amount, currency: 'USD' }, reference: 'order-7', ...extra } }, { token: owner.token })).createPaymentRequest.paymentRequest!.code;
-    expect((await t.query(MwhPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors).toEqual([]);
+    const code = (
+      await t.query(
+        MwhCreate,
+        { input: { merchantId, amount: { amount, currency: 'USD' }, reference: 'order-7', ...extra } },
+        { token: owner.token },
+      )
+    ).createPaymentRequest.paymentRequest!.code;
+    expect(
+      (await t.query(MwhPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors,
+    ).toEqual([]);
     return code;
   };
   const events = async () =>
-    ((await t.query(MwhEvents, { id: merchantId }, { token: owner.token })).node as { webhookEvents: { edges: { node: WebhookEventView }[] } }).webhookEvents.edges.map((e) => e.node);
+    (
+      (await t.query(MwhEvents, { id: merchantId }, { token: owner.token })).node as {
+        webhookEvents: { edges: { node: WebhookEventView }[] };
+      }
+    ).webhookEvents.edges.map((e) => e.node);
   return { hook, url, owner, merchantId, secret: registered.webhookSecret!, payer, pay, events };
 }
 
@@ -134,7 +166,13 @@ describe('outgoing merchant webhooks', () => {
       const body = JSON.parse(first!.body) as { id: string; type: string; merchantId: string; data: Record<string, unknown> };
       expect(body).toMatchObject({
         type: 'payment.succeeded',
-        data: { amount: { amount: '25.00', currency: 'USD' }, fee: { amount: '1.03', currency: 'USD' }, net: { amount: '23.97', currency: 'USD' }, reference: 'order-7', status: 'PAID' },
+        data: {
+          amount: { amount: '25.00', currency: 'USD' },
+          fee: { amount: '1.03', currency: 'USD' },
+          net: { amount: '23.97', currency: 'USD' },
+          reference: 'order-7',
+          status: 'PAID',
+        },
       });
       for (const r of s.hook.received) {
         expect(r.headers['wallet-event-id']).toBe(body.id);
@@ -148,7 +186,11 @@ describe('outgoing merchant webhooks', () => {
 
       const [event] = await s.events();
       expect(event).toMatchObject({ id: body.id, type: 'payment.succeeded', status: 'DELIVERED', attempts: 3, lastError: null });
-      expect(event!.deliveries.map((d) => [d.attempt, d.statusCode, d.error])).toEqual([[1, 500, 'HTTP 500'], [2, 500, 'HTTP 500'], [3, 200, null]]);
+      expect(event!.deliveries.map((d) => [d.attempt, d.statusCode, d.error])).toEqual([
+        [1, 500, 'HTTP 500'],
+        [2, 500, 'HTTP 500'],
+        [3, 200, null],
+      ]);
     } finally {
       await s.hook.close();
     }
@@ -158,14 +200,43 @@ describe('outgoing merchant webhooks', () => {
     const s = await setup(0);
     try {
       await s.pay('10.00');
-      const paymentId = (await t.query(MwhPayments, { merchantId: s.merchantId }, { token: s.owner.token })).merchantPayments.edges[0]!.node.id;
-      expect((await t.query(MwhRefund, { input: { paymentId, amount: { amount: '4.00', currency: 'USD' }, reason: 'damaged', idempotencyKey: randomUUID() } }, { token: s.owner.token })).refundPayment.userErrors).toEqual([]);
-      const expiring = (await t.query(MwhCreate, { input: { merchantId: s.merchantId, amount: { amount: '3.00', currency: 'USD' }, expiresAt: new Date(Date.now() + 500).toISOString() } }, { token: s.owner.token })).createPaymentRequest.paymentRequest!.code;
+      const paymentId = (await t.query(MwhPayments, { merchantId: s.merchantId }, { token: s.owner.token })).merchantPayments.edges[0]!.node
+        .id;
+      expect(
+        (
+          await t.query(
+            MwhRefund,
+            { input: { paymentId, amount: { amount: '4.00', currency: 'USD' }, reason: 'damaged', idempotencyKey: randomUUID() } },
+            { token: s.owner.token },
+          )
+        ).refundPayment.userErrors,
+      ).toEqual([]);
+      const expiring = (
+        await t.query(
+          MwhCreate,
+          {
+            input: {
+              merchantId: s.merchantId,
+              amount: { amount: '3.00', currency: 'USD' },
+              expiresAt: new Date(Date.now() + 500).toISOString(),
+            },
+          },
+          { token: s.owner.token },
+        )
+      ).createPaymentRequest.paymentRequest!.code;
       await new Promise((resolve) => setTimeout(resolve, 700));
       await t.server.services.paymentRequests.expireDue();
-      const bodies = await until(() => s.hook.received.length >= 3 && s.hook.received.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> }), 'three events');
+      const bodies = await until(
+        () =>
+          s.hook.received.length >= 3 && s.hook.received.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> }),
+        'three events',
+      );
       expect(bodies.map((b) => b.type)).toEqual(['payment.succeeded', 'payment.refunded', 'payment_request.expired']);
-      expect(bodies[1]!.data).toMatchObject({ refundAmount: { amount: '4.00', currency: 'USD' }, reason: 'damaged', payment: { paymentId, status: 'PARTIALLY_REFUNDED', refunded: { amount: '4.00' } } });
+      expect(bodies[1]!.data).toMatchObject({
+        refundAmount: { amount: '4.00', currency: 'USD' },
+        reason: 'damaged',
+        payment: { paymentId, status: 'PARTIALLY_REFUNDED', refunded: { amount: '4.00' } },
+      });
       expect(bodies[2]!.data).toMatchObject({ code: expiring, amount: { amount: '3.00', currency: 'USD' } });
       // Ids are distinct per event.
       expect(new Set(s.hook.received.map((r) => r.headers['wallet-event-id'])).size).toBe(3);
@@ -185,7 +256,8 @@ describe('outgoing merchant webhooks', () => {
       const overlapping = await until(() => s.hook.received[0], 'a delivery');
       expect(signedBy(overlapping.headers['wallet-signature'] as string, overlapping.body, s.secret)).toBe(true);
       expect(signedBy(overlapping.headers['wallet-signature'] as string, overlapping.body, fresh)).toBe(true);
-      const newest = (await t.query(MwhRoll, { merchantId: s.merchantId, overlapHours: 0 }, { token: s.owner.token })).rollWebhookSecret.secret!;
+      const newest = (await t.query(MwhRoll, { merchantId: s.merchantId, overlapHours: 0 }, { token: s.owner.token })).rollWebhookSecret
+        .secret!;
       await s.pay('1.00');
       const after = await until(() => s.hook.received[1], 'a second delivery');
       expect(signedBy(after.headers['wallet-signature'] as string, after.body, newest)).toBe(true);
@@ -215,7 +287,10 @@ describe('outgoing merchant webhooks', () => {
     await s.pay('3.00');
     const pending = (await s.events())[0]!;
     expect(pending.type).toBe('payment.succeeded');
-    await t.server.db.prisma.merchantWebhookEvent.update({ where: { id: pending.id }, data: { createdAt: new Date(Date.now() - 73 * 3_600_000), nextAttemptAt: new Date() } });
+    await t.server.db.prisma.merchantWebhookEvent.update({
+      where: { id: pending.id },
+      data: { createdAt: new Date(Date.now() - 73 * 3_600_000), nextAttemptAt: new Date() },
+    });
     let failed: WebhookEventView | undefined;
     for (let i = 0; i < 200 && failed?.status !== 'FAILED'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -233,15 +308,29 @@ describe('outgoing merchant webhooks', () => {
       await t.query(MwhAddMember, { input: { merchantId: s.merchantId, email: staff.email, role: 'STAFF' } }, { token: s.owner.token });
       await s.pay('1.00');
       await until(() => s.hook.received.length === 1, 'the delivery');
-      const asStaff = (await t.query(MwhEvents, { id: s.merchantId }, { token: staff.token })).node as { webhookEvents: { edges: unknown[] } };
+      const asStaff = (await t.query(MwhEvents, { id: s.merchantId }, { token: staff.token })).node as {
+        webhookEvents: { edges: unknown[] };
+      };
       expect(asStaff.webhookEvents.edges).toEqual([]);
-      expect((await t.query(MwhRoll, { merchantId: s.merchantId }, { token: staff.token })).rollWebhookSecret.userErrors[0]?.code).toBe('NOT_FOUND');
-      expect((await t.query(MwhSetUrl, { merchantId: s.merchantId, url: 'https://evil.example/hook' }, { token: staff.token })).setMerchantWebhookUrl.userErrors[0]?.code).toBe('NOT_FOUND');
+      expect((await t.query(MwhRoll, { merchantId: s.merchantId }, { token: staff.token })).rollWebhookSecret.userErrors[0]?.code).toBe(
+        'NOT_FOUND',
+      );
+      expect(
+        (await t.query(MwhSetUrl, { merchantId: s.merchantId, url: 'https://evil.example/hook' }, { token: staff.token }))
+          .setMerchantWebhookUrl.userErrors[0]?.code,
+      ).toBe('NOT_FOUND');
       const [event] = await s.events();
-      expect((await t.query(MwhRedeliver, { eventId: event!.id }, { token: staff.token })).redeliverWebhookEvent.userErrors[0]?.code).toBe('NOT_FOUND');
-      expect((await t.query(MwhSetUrl, { merchantId: s.merchantId, url: 'http://example.com/hook' }, { token: s.owner.token })).setMerchantWebhookUrl.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'webhookUrl'] });
+      expect((await t.query(MwhRedeliver, { eventId: event!.id }, { token: staff.token })).redeliverWebhookEvent.userErrors[0]?.code).toBe(
+        'NOT_FOUND',
+      );
+      expect(
+        (await t.query(MwhSetUrl, { merchantId: s.merchantId, url: 'http://example.com/hook' }, { token: s.owner.token }))
+          .setMerchantWebhookUrl.userErrors[0],
+      ).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'webhookUrl'] });
       // Without a URL, no events are written.
-      expect((await t.query(MwhSetUrl, { merchantId: s.merchantId, url: null }, { token: s.owner.token })).setMerchantWebhookUrl.webhookUrl).toBeNull();
+      expect(
+        (await t.query(MwhSetUrl, { merchantId: s.merchantId, url: null }, { token: s.owner.token })).setMerchantWebhookUrl.webhookUrl,
+      ).toBeNull();
       await s.pay('1.00');
       expect(await s.events()).toHaveLength(1);
     } finally {

@@ -109,19 +109,37 @@ const balanceOf = async (p: Person) => (await t.query(MxWallets, {}, { token: p.
 
 async function merchantWithOwner(name = 'Corner Coffee') {
   const owner = await person();
-  const registered = (await t.query(MxRegister, { input: { name, category: 'coffee shop', settlementCurrency: 'USD', webhookUrl: 'https://example.com/hooks' } }, { token: owner.token })).registerMerchant;
+  const registered = (
+    await t.query(
+      MxRegister,
+      { input: { name, category: 'coffee shop', settlementCurrency: 'USD', webhookUrl: 'https://example.com/hooks' } },
+      { token: owner.token },
+    )
+  ).registerMerchant;
   expect(registered.userErrors).toEqual([]);
   return { owner, merchant: registered.merchant! };
 }
 
 async function request(owner: Person, merchantId: string, input: Record<string, unknown> = {}) {
-  const created = (await t.query(MxCreate, { input: { merchantId, amount: usd('100.00'), description: 'Flat white and a croissant', reference: 'order-1', ...input } }, { token: owner.token })).createPaymentRequest;
+  const created = (
+    await t.query(
+      MxCreate,
+      { input: { merchantId, amount: usd('100.00'), description: 'Flat white and a croissant', reference: 'order-1', ...input } },
+      { token: owner.token },
+    )
+  ).createPaymentRequest;
   expect(created.userErrors).toEqual([]);
   return created.paymentRequest!;
 }
 
 const pay = async (payer: Person, code: string, extra: { amount?: ReturnType<typeof usd>; idempotencyKey?: string } = {}) =>
-  (await t.query(MxPay, { input: { code, idempotencyKey: extra.idempotencyKey ?? randomUUID(), ...(extra.amount ? { amount: extra.amount } : {}) } }, { token: payer.token })).payPaymentRequest;
+  (
+    await t.query(
+      MxPay,
+      { input: { code, idempotencyKey: extra.idempotencyKey ?? randomUUID(), ...(extra.amount ? { amount: extra.amount } : {}) } },
+      { token: payer.token },
+    )
+  ).payPaymentRequest;
 
 const merchantBalance = async (owner: Person, merchantId: string) =>
   (await t.query(MxMerchant, { id: merchantId }, { token: owner.token })).node as { balances: { posted: { amount: string } }[] } | null;
@@ -143,7 +161,9 @@ describe('merchants and members', () => {
       staticPaymentRequest: { amount: null, isStatic: true, singleUse: false },
     });
     const staff = await person();
-    const added = (await t.query(MxAddMember, { input: { merchantId: merchant.id, email: staff.email, role: 'STAFF' } }, { token: owner.token })).addMerchantMember;
+    const added = (
+      await t.query(MxAddMember, { input: { merchantId: merchant.id, email: staff.email, role: 'STAFF' } }, { token: owner.token })
+    ).addMerchantMember;
     expect(added).toEqual({ role: 'STAFF', userErrors: [] });
     const asStaff = await t.query(MxMerchant, { id: merchant.id }, { token: staff.token });
     expect(asStaff.node).toMatchObject({ myRole: 'STAFF', webhookUrl: null, members: [] });
@@ -151,17 +171,30 @@ describe('merchants and members', () => {
     expect((asOwner.node as { members: { role: string }[] }).members.map((m) => m.role)).toEqual(['OWNER', 'STAFF']);
     // Staff cannot add members; strangers cannot see the merchant at all.
     const stranger = await person();
-    const byStaff = (await t.query(MxAddMember, { input: { merchantId: merchant.id, email: stranger.email, role: 'OWNER' } }, { token: staff.token })).addMerchantMember;
+    const byStaff = (
+      await t.query(MxAddMember, { input: { merchantId: merchant.id, email: stranger.email, role: 'OWNER' } }, { token: staff.token })
+    ).addMerchantMember;
     expect(byStaff.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'merchantId'] });
     expect((await t.query(MxMerchant, { id: merchant.id }, { token: stranger.token })).node).toBeNull();
   });
 
   it('refuses bad registrations by field', async () => {
     const owner = await person();
-    const bad = (await t.query(MxRegister, { input: { name: 'X', category: 'shop', settlementCurrency: 'USD', webhookUrl: 'http://example.com/hook' } }, { token: owner.token })).registerMerchant;
+    const bad = (
+      await t.query(
+        MxRegister,
+        { input: { name: 'X', category: 'shop', settlementCurrency: 'USD', webhookUrl: 'http://example.com/hook' } },
+        { token: owner.token },
+      )
+    ).registerMerchant;
     expect(bad.merchant).toBeNull();
-    expect(bad.userErrors.map((e) => e.field)).toEqual([['input', 'name'], ['input', 'webhookUrl']]);
-    const currency = (await t.query(MxRegister, { input: { name: 'Shop', category: 'shop', settlementCurrency: 'SEK' } }, { token: owner.token })).registerMerchant;
+    expect(bad.userErrors.map((e) => e.field)).toEqual([
+      ['input', 'name'],
+      ['input', 'webhookUrl'],
+    ]);
+    const currency = (
+      await t.query(MxRegister, { input: { name: 'Shop', category: 'shop', settlementCurrency: 'SEK' } }, { token: owner.token })
+    ).registerMerchant;
     expect(currency.userErrors[0]?.code).toBe('UNSUPPORTED_CURRENCY');
   });
 });
@@ -172,7 +205,13 @@ describe('payment requests and QR codes', () => {
     const r = await request(owner, merchant.id);
     expect(r.code).toMatch(/^[A-Za-z0-9]{12}$/);
     expect(r.url).toBe(`${t.origin}/pay/${r.code}`);
-    expect(r).toMatchObject({ merchantName: 'Corner Coffee', amount: { amount: '100.00', currency: 'USD' }, status: 'OPEN', singleUse: true, reference: 'order-1' });
+    expect(r).toMatchObject({
+      merchantName: 'Corner Coffee',
+      amount: { amount: '100.00', currency: 'USD' },
+      status: 'OPEN',
+      singleUse: true,
+      reference: 'order-1',
+    });
 
     const png = await fetch(`${t.origin}/pay/${r.code}.png`);
     expect(png.status).toBe(200);
@@ -185,12 +224,18 @@ describe('payment requests and QR codes', () => {
     expect((await fetch(`${t.origin}/pay/AAAAAAAAAAAA.png`)).status).toBe(404);
   });
 
-  it('shows payers the payer-safe fields only: the reference is the merchant\'s', async () => {
+  it("shows payers the payer-safe fields only: the reference is the merchant's", async () => {
     const { owner, merchant } = await merchantWithOwner();
     const r = await request(owner, merchant.id);
     const payer = await person();
     const seen = (await t.query(MxRequest, { code: r.code }, { token: payer.token })).paymentRequest;
-    expect(seen).toMatchObject({ merchantName: 'Corner Coffee', amount: { amount: '100.00' }, status: 'OPEN', reference: null, description: 'Flat white and a croissant' });
+    expect(seen).toMatchObject({
+      merchantName: 'Corner Coffee',
+      amount: { amount: '100.00' },
+      status: 'OPEN',
+      reference: null,
+      description: 'Flat white and a croissant',
+    });
     expect((await t.query(MxRequest, { code: 'nope' }, { token: payer.token })).paymentRequest).toBeNull();
   });
 
@@ -200,9 +245,16 @@ describe('payment requests and QR codes', () => {
     const create = async (who: Person, input: Record<string, unknown>) =>
       (await t.query(MxCreate, { input: { merchantId: merchant.id, ...input } }, { token: who.token })).createPaymentRequest;
     expect((await create(stranger, { amount: usd('1.00') })).userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await create(owner, { amount: usd('0') })).userErrors[0]).toMatchObject({ code: 'INVALID_AMOUNT', field: ['input', 'amount', 'amount'] });
-    expect((await create(owner, { amount: { amount: '5.00', currency: 'EUR' } })).userErrors[0]).toMatchObject({ code: 'CURRENCY_MISMATCH' });
-    expect((await create(owner, { expiresAt: new Date(Date.now() - 1000).toISOString() })).userErrors[0]).toMatchObject({ field: ['input', 'expiresAt'] });
+    expect((await create(owner, { amount: usd('0') })).userErrors[0]).toMatchObject({
+      code: 'INVALID_AMOUNT',
+      field: ['input', 'amount', 'amount'],
+    });
+    expect((await create(owner, { amount: { amount: '5.00', currency: 'EUR' } })).userErrors[0]).toMatchObject({
+      code: 'CURRENCY_MISMATCH',
+    });
+    expect((await create(owner, { expiresAt: new Date(Date.now() - 1000).toISOString() })).userErrors[0]).toMatchObject({
+      field: ['input', 'expiresAt'],
+    });
     expect((await create(owner, { description: 'x'.repeat(141) })).userErrors[0]).toMatchObject({ field: ['input', 'description'] });
   });
 });
@@ -223,10 +275,24 @@ describe('paying', () => {
       const key = randomUUID();
       const paid = await pay(payer, r.code, { idempotencyKey: key });
       expect(paid.userErrors).toEqual([]);
-      expect(paid.payment).toMatchObject({ merchantName: 'Corner Coffee', amount: { amount: '100.00', currency: 'USD' }, requestCode: r.code });
-      expect(paid.transaction).toMatchObject({ type: 'PAYMENT', status: 'POSTED', direction: 'OUT', amount: { amount: '100.00' }, counterparty: { displayName: 'Corner Coffee' } });
+      expect(paid.payment).toMatchObject({
+        merchantName: 'Corner Coffee',
+        amount: { amount: '100.00', currency: 'USD' },
+        requestCode: r.code,
+      });
+      expect(paid.transaction).toMatchObject({
+        type: 'PAYMENT',
+        status: 'POSTED',
+        direction: 'OUT',
+        amount: { amount: '100.00' },
+        counterparty: { displayName: 'Corner Coffee' },
+      });
       for (const checkout of [payerCheckout, merchantCheckout]) {
-        expect((await checkout.next((d) => d.paymentRequestUpdated.status === 'PAID', WAIT_MS)).paymentRequestUpdated).toEqual({ code: r.code, status: 'PAID', paidCount: 1 });
+        expect((await checkout.next((d) => d.paymentRequestUpdated.status === 'PAID', WAIT_MS)).paymentRequestUpdated).toEqual({
+          code: r.code,
+          status: 'PAID',
+          paidCount: 1,
+        });
       }
       await payerHistory.next((d) => d.transactionUpdated.id === paid.transaction!.id, WAIT_MS);
 
@@ -254,7 +320,10 @@ describe('paying', () => {
     const balances = await Promise.all(payers.map(balanceOf));
     expect(balances.filter((b) => b === '10.00')).toHaveLength(1);
     expect(balances.filter((b) => b === '20.00')).toHaveLength(7);
-    expect((await t.query(MxRequest, { code: r.code }, { token: owner.token })).paymentRequest).toMatchObject({ status: 'PAID', paidCount: 1 });
+    expect((await t.query(MxRequest, { code: r.code }, { token: owner.token })).paymentRequest).toMatchObject({
+      status: 'PAID',
+      paidCount: 1,
+    });
   });
 
   it('open and multi-use requests: the payer enters the amount, each payment is recorded', async () => {
@@ -262,10 +331,15 @@ describe('paying', () => {
     const open = await request(owner, merchant.id, { amount: null, singleUse: false });
     const payer = await person('100.00');
     expect((await pay(payer, open.code)).userErrors[0]).toMatchObject({ code: 'INVALID_AMOUNT', field: ['input', 'amount'] });
-    expect((await pay(payer, open.code, { amount: { amount: '5.00', currency: 'EUR' } })).userErrors[0]).toMatchObject({ code: 'CURRENCY_MISMATCH' });
+    expect((await pay(payer, open.code, { amount: { amount: '5.00', currency: 'EUR' } })).userErrors[0]).toMatchObject({
+      code: 'CURRENCY_MISMATCH',
+    });
     expect((await pay(payer, open.code, { amount: usd('12.34') })).userErrors).toEqual([]);
     expect((await pay(payer, open.code, { amount: usd('7.66') })).userErrors).toEqual([]);
-    expect((await t.query(MxRequest, { code: open.code }, { token: owner.token })).paymentRequest).toMatchObject({ status: 'OPEN', paidCount: 2 });
+    expect((await t.query(MxRequest, { code: open.code }, { token: owner.token })).paymentRequest).toMatchObject({
+      status: 'OPEN',
+      paidCount: 2,
+    });
     // A fixed amount cannot be changed by the payer.
     const fixed = await request(owner, merchant.id, { amount: usd('10.00') });
     expect((await pay(payer, fixed.code, { amount: usd('1.00') })).userErrors[0]).toMatchObject({ code: 'INVALID_AMOUNT' });
@@ -294,11 +368,16 @@ describe('paying', () => {
       await checkout.dispose();
     }
     const cancelled = await request(owner, merchant.id, { amount: usd('5.00') });
-    expect((await t.query(MxCancel, { code: cancelled.code }, { token: owner.token })).cancelPaymentRequest.paymentRequest?.status).toBe('CANCELLED');
+    expect((await t.query(MxCancel, { code: cancelled.code }, { token: owner.token })).cancelPaymentRequest.paymentRequest?.status).toBe(
+      'CANCELLED',
+    );
     expect((await pay(payer, cancelled.code)).userErrors[0]).toMatchObject({ code: 'PAYMENT_REQUEST_CLOSED' });
     const tooMuch = await request(owner, merchant.id, { amount: usd('50.01') });
     expect((await pay(payer, tooMuch.code)).userErrors[0]).toMatchObject({ code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'] });
-    expect((await t.query(MxRequest, { code: tooMuch.code }, { token: payer.token })).paymentRequest).toMatchObject({ status: 'OPEN', paidCount: 0 });
+    expect((await t.query(MxRequest, { code: tooMuch.code }, { token: payer.token })).paymentRequest).toMatchObject({
+      status: 'OPEN',
+      paidCount: 0,
+    });
     expect(await balanceOf(payer)).toBe('50.00');
     expect((await merchantBalance(owner, merchant.id))!.balances[0]!.posted.amount).toBe('0.00');
   });
@@ -316,7 +395,13 @@ describe('refunds', () => {
   }
 
   const refund = async (who: Person, paymentId: string, amount?: string, key = randomUUID()) =>
-    (await t.query(MxRefund, { input: { paymentId, reason: 'customer returned it', idempotencyKey: key, ...(amount ? { amount: usd(amount) } : {}) } }, { token: who.token })).refundPayment;
+    (
+      await t.query(
+        MxRefund,
+        { input: { paymentId, reason: 'customer returned it', idempotencyKey: key, ...(amount ? { amount: usd(amount) } : {}) } },
+        { token: who.token },
+      )
+    ).refundPayment;
 
   it('refunds in parts up to the amount paid, never beyond, each a linked REFUND transaction', async () => {
     const { owner, merchant, payer, paymentId } = await paidPayment();
@@ -325,7 +410,11 @@ describe('refunds', () => {
     expect(first.payment).toMatchObject({ status: 'PARTIALLY_REFUNDED', refunded: { amount: '30.00' } });
     expect(await balanceOf(payer)).toBe('30.00');
     const over = await refund(owner, paymentId, '70.01');
-    expect(over.userErrors[0]).toMatchObject({ code: 'REFUND_EXCEEDS_PAYMENT', field: ['input', 'amount'], message: 'At most 70.00 USD of this payment can still be refunded.' });
+    expect(over.userErrors[0]).toMatchObject({
+      code: 'REFUND_EXCEEDS_PAYMENT',
+      field: ['input', 'amount'],
+      message: 'At most 70.00 USD of this payment can still be refunded.',
+    });
     // The merchant holds 96.80 - 30.00 = 66.80: the rest of the refund (70.00) is more than it has.
     const rest = await refund(owner, paymentId);
     expect(rest.userErrors[0]).toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
@@ -337,7 +426,10 @@ describe('refunds', () => {
     expect(all.userErrors).toEqual([]);
     expect(all.payment).toMatchObject({ status: 'REFUNDED', refunded: { amount: '100.00' } });
     expect(await balanceOf(payer)).toBe('100.00');
-    expect((await refund(owner, paymentId, '0.01')).userErrors[0]).toMatchObject({ code: 'REFUND_EXCEEDS_PAYMENT', message: 'This payment is already refunded in full.' });
+    expect((await refund(owner, paymentId, '0.01')).userErrors[0]).toMatchObject({
+      code: 'REFUND_EXCEEDS_PAYMENT',
+      message: 'This payment is already refunded in full.',
+    });
   });
 
   it('concurrent partial refunds together never pass the amount paid', async () => {
@@ -350,7 +442,9 @@ describe('refunds', () => {
     expect(results.filter((x) => x.userErrors.length === 0)).toHaveLength(3);
     expect(results.filter((x) => x.userErrors[0]?.code === 'REFUND_EXCEEDS_PAYMENT')).toHaveLength(3);
     expect(await balanceOf(payer)).toBe('90.00');
-    const payments = (await t.query(MxPayments, { merchantId: merchant.id, filter: { status: 'PARTIALLY_REFUNDED' } }, { token: owner.token })).merchantPayments.edges;
+    const payments = (
+      await t.query(MxPayments, { merchantId: merchant.id, filter: { status: 'PARTIALLY_REFUNDED' } }, { token: owner.token })
+    ).merchantPayments.edges;
     expect(payments.map((e) => e.node.refunded.amount)).toEqual(['90.00']);
   });
 
@@ -369,7 +463,7 @@ describe('refunds', () => {
   });
 });
 
-describe('the merchant\'s payments and settlement', () => {
+describe("the merchant's payments and settlement", () => {
   it('lists payments newest first with filters, and sums a day into gross, fees, refunds and net', async () => {
     const { owner, merchant } = await merchantWithOwner();
     const payer = await person('500.00');
@@ -377,25 +471,43 @@ describe('the merchant\'s payments and settlement', () => {
     const b = await request(owner, merchant.id, { amount: usd('50.00'), reference: 'order-b' });
     await pay(payer, a.code);
     await pay(payer, b.code);
-    const listed = (await t.query(MxPayments, { merchantId: merchant.id }, { token: owner.token })).merchantPayments.edges.map((e) => e.node);
+    const listed = (await t.query(MxPayments, { merchantId: merchant.id }, { token: owner.token })).merchantPayments.edges.map(
+      (e) => e.node,
+    );
     expect(listed.map((p) => [p.reference, p.amount.amount, p.fee.amount, p.net.amount, p.status])).toEqual([
       ['order-b', '50.00', '1.75', '48.25', 'PAID'],
       ['order-a', '100.00', '3.20', '96.80', 'PAID'],
     ]);
     expect(listed[0]!.payerName).toMatch(/^Payer /);
-    const refunded = await t.query(MxRefund, { input: { paymentId: listed[1]!.id, amount: usd('40.00'), reason: 'partly returned', idempotencyKey: randomUUID() } }, { token: owner.token });
+    const refunded = await t.query(
+      MxRefund,
+      { input: { paymentId: listed[1]!.id, amount: usd('40.00'), reason: 'partly returned', idempotencyKey: randomUUID() } },
+      { token: owner.token },
+    );
     expect(refunded.refundPayment.userErrors).toEqual([]);
-    const byRef = (await t.query(MxPayments, { merchantId: merchant.id, filter: { reference: 'order-a' } }, { token: owner.token })).merchantPayments.edges;
+    const byRef = (await t.query(MxPayments, { merchantId: merchant.id, filter: { reference: 'order-a' } }, { token: owner.token }))
+      .merchantPayments.edges;
     expect(byRef.map((e) => e.node.status)).toEqual(['PARTIALLY_REFUNDED']);
-    const paidOnly = (await t.query(MxPayments, { merchantId: merchant.id, filter: { status: 'PAID' } }, { token: owner.token })).merchantPayments.edges;
+    const paidOnly = (await t.query(MxPayments, { merchantId: merchant.id, filter: { status: 'PAID' } }, { token: owner.token }))
+      .merchantPayments.edges;
     expect(paidOnly.map((e) => e.node.reference)).toEqual(['order-b']);
     const page = (await t.query(MxPayments, { merchantId: merchant.id, first: 1 }, { token: owner.token })).merchantPayments;
     expect(page.pageInfo.hasNextPage).toBe(true);
 
     const today = new Date().toISOString().slice(0, 10);
-    const settlement = (await t.query(MxSettlement, { id: merchant.id, day: today }, { token: owner.token })).node as { settlement: unknown[] };
+    const settlement = (await t.query(MxSettlement, { id: merchant.id, day: today }, { token: owner.token })).node as {
+      settlement: unknown[];
+    };
     expect(settlement.settlement).toEqual([
-      { day: today, payments: 2, gross: { amount: '150.00', currency: 'USD' }, fees: { amount: '4.95' }, refunds: 1, refunded: { amount: '40.00' }, net: { amount: '105.05' } },
+      {
+        day: today,
+        payments: 2,
+        gross: { amount: '150.00', currency: 'USD' },
+        fees: { amount: '4.95' },
+        refunds: 1,
+        refunded: { amount: '40.00' },
+        net: { amount: '105.05' },
+      },
     ]);
     expect((await merchantBalance(owner, merchant.id))!.balances[0]!.posted.amount).toBe('105.05');
     // Another user cannot list them.

@@ -19,7 +19,9 @@ const ADMIN = { email: 'partners.admin@example.com', password: 'Partner-Keeper-2
 const WAIT_MS = usingPostgres ? 15_000 : 40_000;
 
 const PtRegister = graphql(`mutation PtRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
-const PtAddMember = graphql(`mutation PtAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { userErrors { code } } }`);
+const PtAddMember = graphql(
+  `mutation PtAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { userErrors { code } } }`,
+);
 const PtCreateKey = graphql(`
   mutation PtCreateKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) { key apiKey { id prefix scopes client lastUsedAt revokedAt } userErrors { field code message } }
@@ -27,7 +29,9 @@ const PtCreateKey = graphql(`
 `);
 const PtRevokeKey = graphql(`mutation PtRevokeKey($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } userErrors { code } } }`);
 const PtKeys = graphql(`query PtKeys($id: ID!) { node(id: $id) { ... on Merchant { apiKeys { id prefix lastUsedAt } } } }`);
-const PtPay = graphql(`mutation PtPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`);
+const PtPay = graphql(
+  `mutation PtPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`,
+);
 const PtMe = graphql(`query PtMe { me { email } }`);
 
 /** The example client's documents by operation name: { id, text }. */
@@ -48,9 +52,17 @@ afterAll(async () => {
 
 const user = () => signUpUser(t, { label: 'pt' });
 
-async function merchantWithKey(scopes: ('PAYMENTS_READ' | 'PAYMENTS_WRITE' | 'REFUNDS_WRITE')[] = ['PAYMENTS_READ', 'PAYMENTS_WRITE', 'REFUNDS_WRITE']) {
+async function merchantWithKey(
+  scopes: ('PAYMENTS_READ' | 'PAYMENTS_WRITE' | 'REFUNDS_WRITE')[] = ['PAYMENTS_READ', 'PAYMENTS_WRITE', 'REFUNDS_WRITE'],
+) {
   const owner = await user();
-  const merchantId = (await t.query(PtRegister, { input: { name: 'Partner Shop', category: 'online store', settlementCurrency: 'USD' } }, { token: owner.token })).registerMerchant.merchant!.id;
+  const merchantId = (
+    await t.query(
+      PtRegister,
+      { input: { name: 'Partner Shop', category: 'online store', settlementCurrency: 'USD' } },
+      { token: owner.token },
+    )
+  ).registerMerchant.merchant!.id;
   const created = (await t.query(PtCreateKey, { input: { merchantId, name: 'checkout', scopes } }, { token: owner.token })).createApiKey;
   expect(created.userErrors).toEqual([]);
   return { owner, merchantId, key: created.key!, apiKey: created.apiKey! };
@@ -63,7 +75,11 @@ async function call(token: string, body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[] },
+  };
 }
 
 const byId = (name: string, variables: Record<string, unknown> = {}) => ({ documentId: documents[name]!.id, variables });
@@ -85,7 +101,8 @@ describe('API keys', () => {
     const { owner, merchantId } = await merchantWithKey();
     const staff = await user();
     await t.query(PtAddMember, { input: { merchantId, email: staff.email, role: 'STAFF' } }, { token: owner.token });
-    const refused = (await t.query(PtCreateKey, { input: { merchantId, name: 'mine', scopes: ['PAYMENTS_READ'] } }, { token: staff.token })).createApiKey;
+    const refused = (await t.query(PtCreateKey, { input: { merchantId, name: 'mine', scopes: ['PAYMENTS_READ'] } }, { token: staff.token }))
+      .createApiKey;
     expect(refused.key).toBeNull();
     expect(refused.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'merchantId'] });
     expect(((await t.query(PtKeys, { id: merchantId }, { token: staff.token })).node as { apiKeys: unknown[] }).apiKeys).toEqual([]);
@@ -105,13 +122,18 @@ describe('API keys', () => {
   it('act for their own merchant only, and record their last use', async () => {
     const a = await merchantWithKey();
     const b = await merchantWithKey();
-    const other = await call(a.key, byId('PartnerCreateCheckout', { input: { merchantId: b.merchantId, amount: { amount: '1.00', currency: 'USD' } } }));
-    expect((other.body.data?.createPaymentRequest as { userErrors: { code: string }[] }).userErrors[0]?.code).toBe('NOT_FOUND');
+    const other = await call(
+      a.key,
+      byId('PartnerCreateCheckout', { input: { merchantId: b.merchantId, amount: { amount: '1.00', currency: 'USD' } } }),
+    );
+    expect((other.body.data!.createPaymentRequest as { userErrors: { code: string }[] }).userErrors[0]?.code).toBe('NOT_FOUND');
     // Last use is written beside the request, not in its path: wait (bounded) for it.
     let lastUsedAt: string | null = null;
     for (let i = 0; i < 100 && lastUsedAt === null; i++) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 50));
-      lastUsedAt = ((await t.query(PtKeys, { id: a.merchantId }, { token: a.owner.token })).node as { apiKeys: { lastUsedAt: string | null }[] }).apiKeys[0]!.lastUsedAt;
+      lastUsedAt = (
+        (await t.query(PtKeys, { id: a.merchantId }, { token: a.owner.token })).node as { apiKeys: { lastUsedAt: string | null }[] }
+      ).apiKeys[0]!.lastUsedAt;
     }
     expect(lastUsedAt).not.toBeNull();
   });
@@ -152,19 +174,25 @@ describe('trusted documents', () => {
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_NOT_FOUND');
     expect((await call(key, {})).body.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_NOT_FOUND');
     // The APQ form of the id works too, and GET as well.
-    const apqForm = await call(key, { extensions: { persistedQuery: { version: 1, sha256Hash: documents.PartnerMyMerchant!.id.replace('sha256:', '') } } });
+    const apqForm = await call(key, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: documents.PartnerMyMerchant!.id.replace('sha256:', '') } },
+    });
     expect(apqForm.body.data?.myMerchants).toHaveLength(1);
-    const get = await fetch(`${t.origin}/graphql?documentId=${encodeURIComponent(documents.PartnerMyMerchant!.id)}`, { headers: { authorization: `Bearer ${key}` } });
+    const get = await fetch(`${t.origin}/graphql?documentId=${encodeURIComponent(documents.PartnerMyMerchant!.id)}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(((await get.json()) as { data: { myMerchants: unknown[] } }).data.myMerchants).toHaveLength(1);
   });
 
-  it('another client\'s documents are not in this key\'s safelist', async () => {
+  it("another client's documents are not in this key's safelist", async () => {
     const { key } = await merchantWithKey();
     const other = 'query OtherClientOnly { myMerchants { id } }';
     const id = createHash('sha256').update(other).digest('hex');
     await t.server.services.trustedDocuments.register('other-partner', { [`sha256:${id}`]: other });
     expect((await call(key, { documentId: id })).body.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_NOT_FOUND');
-    await expect(t.server.services.trustedDocuments.register('other-partner', { [`sha256:${'1'.repeat(64)}`]: other })).rejects.toThrow(/not the sha256 of its text/);
+    await expect(t.server.services.trustedDocuments.register('other-partner', { [`sha256:${'1'.repeat(64)}`]: other })).rejects.toThrow(
+      /not the sha256 of its text/,
+    );
   });
 
   it('the safelist applies over WebSocket: registered ids subscribe, query texts and unknown ids are refused', async () => {
@@ -172,8 +200,11 @@ describe('trusted documents', () => {
     const ws = connectWs(t.wsUrl, `Bearer ${key}`);
     try {
       await ws.connected;
-      const created = await call(key, byId('PartnerCreateCheckout', { input: { merchantId, amount: { amount: '2.00', currency: 'USD' } } }));
-      const code = (created.body.data?.createPaymentRequest as { paymentRequest: { code: string } }).paymentRequest.code;
+      const created = await call(
+        key,
+        byId('PartnerCreateCheckout', { input: { merchantId, amount: { amount: '2.00', currency: 'USD' } } }),
+      );
+      const code = (created.body.data!.createPaymentRequest as { paymentRequest: { code: string } }).paymentRequest.code;
       const before = t.server.pubsub.subscriptionCount();
       const live = ws.client.iterate<{ paymentRequestUpdated: { code: string; status: string; paidCount: number } }>({
         query: '',
@@ -187,7 +218,9 @@ describe('trusted documents', () => {
       }
       const payer = await user();
       await credit(t, admin, payer.walletId, '2.00');
-      expect((await t.query(PtPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors).toEqual([]);
+      expect(
+        (await t.query(PtPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors,
+      ).toEqual([]);
       expect((await first).value).toEqual({ data: { paymentRequestUpdated: { code, status: 'PAID', paidCount: 1 } } });
       await live.return?.();
 
@@ -218,7 +251,9 @@ describe('automatic persisted queries (app users)', () => {
     expect(register.body.data).toEqual({ me: { email: someone.email } });
     const again = await call(someone.token, { extensions });
     expect(again.body.data).toEqual({ me: { email: someone.email } });
-    const get = await fetch(`${t.origin}/graphql?extensions=${encodeURIComponent(JSON.stringify(extensions))}`, { headers: { authorization: `Bearer ${someone.token}` } });
+    const get = await fetch(`${t.origin}/graphql?extensions=${encodeURIComponent(JSON.stringify(extensions))}`, {
+      headers: { authorization: `Bearer ${someone.token}` },
+    });
     expect(((await get.json()) as { data: unknown }).data).toEqual({ me: { email: someone.email } });
     const wrong = await call(someone.token, { query: '{ me { id } }', extensions });
     expect(wrong.body.errors?.[0]?.message).toBe('provided sha does not match query');
@@ -228,7 +263,12 @@ describe('automatic persisted queries (app users)', () => {
 describe('rate limits', () => {
   let limited: TestServer;
   beforeAll(async () => {
-    limited = await startTestServer({ RATE_LIMIT_USER: '2/3', RATE_LIMIT_API_KEY: '2/3', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+    limited = await startTestServer({
+      RATE_LIMIT_USER: '2/3',
+      RATE_LIMIT_API_KEY: '2/3',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    });
   });
   afterAll(async () => {
     await limited?.stop();
@@ -237,7 +277,13 @@ describe('rate limits', () => {
   /** Sends `n` requests at once; returns the statuses and the last refusal. */
   async function burst(token: string, body: Record<string, unknown>, n: number) {
     const responses = await Promise.all(
-      Array.from({ length: n }, () => fetch(`${limited.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })),
+      Array.from({ length: n }, () =>
+        fetch(`${limited.origin}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(body),
+        }),
+      ),
     );
     const refused = responses.find((r) => r.status === 429);
     return {
@@ -265,8 +311,11 @@ describe('rate limits', () => {
 
   it('per API key, the same', async () => {
     const owner = (await signUpUser(limited, { label: 'rl' })).token;
-    const merchantId = (await limited.query(PtRegister, { input: { name: 'Limited Shop', category: 'shop', settlementCurrency: 'USD' } }, { token: owner })).registerMerchant.merchant!.id;
-    const key = (await limited.query(PtCreateKey, { input: { merchantId, name: 'k', scopes: ['PAYMENTS_READ'] } }, { token: owner })).createApiKey.key!;
+    const merchantId = (
+      await limited.query(PtRegister, { input: { name: 'Limited Shop', category: 'shop', settlementCurrency: 'USD' } }, { token: owner })
+    ).registerMerchant.merchant!.id;
+    const key = (await limited.query(PtCreateKey, { input: { merchantId, name: 'k', scopes: ['PAYMENTS_READ'] } }, { token: owner }))
+      .createApiKey.key!;
     const first = await burst(key, byId('PartnerMyMerchant'), 5);
     expect(first.statuses.filter((s) => s === 429)).toHaveLength(2);
     expect(first.refusal).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
@@ -301,6 +350,10 @@ describe('the example partner client (partners/example/client.ts)', () => {
     expect(await exited, stderr).toBe(0);
     expect(steps.map((s) => s.step)).toEqual(['merchant', 'checkout', 'waiting', 'update', 'paid', 'payments']);
     expect(steps[1]).toMatchObject({ amount: { amount: '12.34', currency: 'USD' } });
-    expect((steps[5] as { payments: { amount: string; fee: string; status: string }[] }).payments[0]).toMatchObject({ amount: '12.34', fee: '0.66', status: 'PAID' });
+    expect((steps[5] as { payments: { amount: string; fee: string; status: string }[] }).payments[0]).toMatchObject({
+      amount: '12.34',
+      fee: '0.66',
+      status: 'PAID',
+    });
   }, 90_000);
 });

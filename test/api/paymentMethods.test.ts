@@ -64,7 +64,7 @@ const responses: string[] = [];
 let t: TestServer;
 
 /** Every request goes through here, so the PAN scan sees every response body. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pass-through for any document
+// biome-ignore lint/suspicious/noExplicitAny: a pass-through for any document (callers name the result type R)
 async function call<R, V>(document: TypedDocumentNode<any, any>, variables: V, token?: string) {
   const res = await t.request(document, variables, { token });
   responses.push(JSON.stringify(res.body));
@@ -78,13 +78,31 @@ async function signUp(label: string) {
   return body.data!.signUp.tokens.accessToken;
 }
 
-type Pm = { id: string; kind: string; status: string; isDefault: boolean; last4: string; display: string; card: { brand: string } | null; bankAccount: { verificationAttemptsLeft: number; scheme: string } | null };
+type Pm = {
+  id: string;
+  kind: string;
+  status: string;
+  isDefault: boolean;
+  last4: string;
+  display: string;
+  card: { brand: string } | null;
+  bankAccount: { verificationAttemptsLeft: number; scheme: string } | null;
+};
 type Payload = { paymentMethod: Pm | null; userErrors: { field: string[] | null; code: string; message: string }[] };
 
-const card = (number: string, extra: Partial<AddCardInput> = {}): AddCardInput => ({ number, expMonth: 12, expYear: nextYear, cvc: CVC, holderName: 'Ada Lovelace', ...extra });
-const addCard = async (token: string, input: AddCardInput) => (await call<{ addCard: Payload }, unknown>(PmAddCard, { input }, token)).data!.addCard;
+const card = (number: string, extra: Partial<AddCardInput> = {}): AddCardInput => ({
+  number,
+  expMonth: 12,
+  expYear: nextYear,
+  cvc: CVC,
+  holderName: 'Ada Lovelace',
+  ...extra,
+});
+const addCard = async (token: string, input: AddCardInput) =>
+  (await call<{ addCard: Payload }, unknown>(PmAddCard, { input }, token)).data!.addCard;
 const addBank = async (token: string, input: Record<string, string>) =>
-  (await call<{ addBankAccount: Payload }, unknown>(PmAddBank, { input: { holderName: 'Ada Lovelace', ...input } }, token)).data!.addBankAccount;
+  (await call<{ addBankAccount: Payload }, unknown>(PmAddBank, { input: { holderName: 'Ada Lovelace', ...input } }, token)).data!
+    .addBankAccount;
 const verifyBank = async (token: string, id: string, amounts: string[]) =>
   (await call<{ verifyBankAccount: Payload }, unknown>(PmVerifyBank, { input: { id, amounts } }, token)).data!.verifyBankAccount;
 const list = async (token: string) => (await call<{ paymentMethods: Pm[] }, unknown>(PmList, {}, token)).data!.paymentMethods;
@@ -112,8 +130,14 @@ describe('cards', () => {
     const { paymentMethod, userErrors } = await addCard(token, card(VISA_SPACED));
     expect(userErrors).toEqual([]);
     expect(paymentMethod).toMatchObject({
-      kind: 'CARD', status: 'ACTIVE', isDefault: true, last4: '4242', display: 'Visa •••• 4242', holderName: 'Ada Lovelace',
-      card: { brand: 'VISA', expMonth: 12, expYear: nextYear }, bankAccount: null,
+      kind: 'CARD',
+      status: 'ACTIVE',
+      isDefault: true,
+      last4: '4242',
+      display: 'Visa •••• 4242',
+      holderName: 'Ada Lovelace',
+      card: { brand: 'VISA', expMonth: 12, expYear: nextYear },
+      bankAccount: null,
     });
     const amex = await addCard(token, card(AMEX, { cvc: AMEX_CVC }));
     expect(amex.paymentMethod).toMatchObject({ display: 'American Express •••• 0005', isDefault: false, card: { brand: 'AMEX' } });
@@ -167,12 +191,17 @@ describe('bank accounts', () => {
     const added = await addBank(token, { country: 'US', routingNumber: '110000000', accountNumber: '000123456789' });
     expect(added.userErrors).toEqual([]);
     expect(added.paymentMethod).toMatchObject({
-      kind: 'BANK_ACCOUNT', status: 'PENDING_VERIFICATION', isDefault: false, last4: '6789', display: 'Bank •••• 6789',
+      kind: 'BANK_ACCOUNT',
+      status: 'PENDING_VERIFICATION',
+      isDefault: false,
+      last4: '6789',
+      display: 'Bank •••• 6789',
       bankAccount: { country: 'US', scheme: 'ACH', routingNumber: '110000000', verificationAttemptsLeft: 3 },
     });
     const id = added.paymentMethod!.id;
     // Not usable until verified.
-    const early = (await call<{ setDefaultPaymentMethod: Payload }, unknown>(PmSetDefault, { input: { id } }, token)).data!.setDefaultPaymentMethod;
+    const early = (await call<{ setDefaultPaymentMethod: Payload }, unknown>(PmSetDefault, { input: { id } }, token)).data!
+      .setDefaultPaymentMethod;
     expect(early.userErrors[0]).toMatchObject({ code: 'PAYMENT_METHOD_UNUSABLE' });
 
     const wrong = await verifyBank(token, id, ['0.12', '0.34']);
@@ -193,7 +222,12 @@ describe('bank accounts', () => {
     const { paymentMethod } = await addBank(token, { country: 'US', routingNumber: '021000021', accountNumber: '55554444' });
     const id = paymentMethod!.id;
     const attempts = await Promise.all([1, 2, 3, 4].map(() => verifyBank(token, id, ['0.01', '0.02'])));
-    expect(attempts.map((a) => a.userErrors[0]!.code).sort()).toEqual(['VERIFICATION_FAILED', 'VERIFICATION_FAILED', 'VERIFICATION_LOCKED', 'VERIFICATION_LOCKED']);
+    expect(attempts.map((a) => a.userErrors[0]!.code).sort()).toEqual([
+      'VERIFICATION_FAILED',
+      'VERIFICATION_FAILED',
+      'VERIFICATION_LOCKED',
+      'VERIFICATION_LOCKED',
+    ]);
     const late = await verifyBank(token, id, ['0.32', '0.45']);
     expect(late.userErrors[0]).toMatchObject({ code: 'VERIFICATION_LOCKED' });
     expect((await list(token))[0]).toMatchObject({ status: 'LOCKED', bankAccount: { verificationAttemptsLeft: 0 } });
@@ -205,10 +239,12 @@ describe('bank accounts', () => {
     expect(sepa.paymentMethod).toMatchObject({ last4: '3000', bankAccount: { scheme: 'SEPA', country: 'DE', routingNumber: null } });
     const before = await counts();
     expect((await addBank(token, { country: 'US', routingNumber: '011000016', accountNumber: '123456789' })).userErrors[0]).toMatchObject({
-      code: 'INVALID_INPUT', field: ['input', 'routingNumber'],
+      code: 'INVALID_INPUT',
+      field: ['input', 'routingNumber'],
     });
     expect((await addBank(token, { country: 'DE', iban: 'DE89370400440532013001' })).userErrors[0]).toMatchObject({
-      code: 'INVALID_INPUT', field: ['input', 'iban'],
+      code: 'INVALID_INPUT',
+      field: ['input', 'iban'],
     });
     expect(await counts()).toEqual(before);
   });
@@ -223,10 +259,12 @@ describe('ownership', () => {
     expect(await list(other)).toEqual([]);
     const node = await call<{ node: unknown }, unknown>(PmNode, { id: mine.id }, other);
     expect(node.data?.node ?? null).toBeNull();
-    const removed = (await call<{ removePaymentMethod: Payload }, unknown>(PmRemove, { input: { id: mine.id } }, other)).data!.removePaymentMethod;
+    const removed = (await call<{ removePaymentMethod: Payload }, unknown>(PmRemove, { input: { id: mine.id } }, other)).data!
+      .removePaymentMethod;
     expect(removed.userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
     expect((await verifyBank(other, bank.id, ['0.32', '0.45'])).userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
-    const setDefault = (await call<{ setDefaultPaymentMethod: Payload }, unknown>(PmSetDefault, { input: { id: mine.id } }, other)).data!.setDefaultPaymentMethod;
+    const setDefault = (await call<{ setDefaultPaymentMethod: Payload }, unknown>(PmSetDefault, { input: { id: mine.id } }, other)).data!
+      .setDefaultPaymentMethod;
     expect(setDefault.userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
     expect((await list(owner)).map((m) => m.status)).toEqual(['ACTIVE', 'PENDING_VERIFICATION']);
     const anonymous = await call<unknown, unknown>(PmList, {});
@@ -237,14 +275,20 @@ describe('ownership', () => {
     const token = await signUp('pm-remove');
     const visa = (await addCard(token, card(VISA))).paymentMethod!;
     const mc = (await addCard(token, card(MASTERCARD))).paymentMethod!;
-    const switched = (await call<{ setDefaultPaymentMethod: Payload }, unknown>(PmSetDefault, { input: { id: mc.id } }, token)).data!.setDefaultPaymentMethod;
+    const switched = (await call<{ setDefaultPaymentMethod: Payload }, unknown>(PmSetDefault, { input: { id: mc.id } }, token)).data!
+      .setDefaultPaymentMethod;
     expect(switched.paymentMethod).toMatchObject({ id: mc.id, isDefault: true });
-    expect((await list(token)).map((m) => [m.last4, m.isDefault])).toEqual([['4242', false], ['4444', true]]);
-    const removed = (await call<{ removePaymentMethod: Payload }, unknown>(PmRemove, { input: { id: mc.id } }, token)).data!.removePaymentMethod;
+    expect((await list(token)).map((m) => [m.last4, m.isDefault])).toEqual([
+      ['4242', false],
+      ['4444', true],
+    ]);
+    const removed = (await call<{ removePaymentMethod: Payload }, unknown>(PmRemove, { input: { id: mc.id } }, token)).data!
+      .removePaymentMethod;
     expect(removed.paymentMethod).toMatchObject({ status: 'REMOVED', isDefault: false });
     expect((await list(token)).map((m) => m.id)).toEqual([visa.id]);
     // Removed is gone for good; adding the card again makes a new method.
-    const again = (await call<{ removePaymentMethod: Payload }, unknown>(PmRemove, { input: { id: mc.id } }, token)).data!.removePaymentMethod;
+    const again = (await call<{ removePaymentMethod: Payload }, unknown>(PmRemove, { input: { id: mc.id } }, token)).data!
+      .removePaymentMethod;
     expect(again.userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
     expect((await addCard(token, card(MASTERCARD))).paymentMethod!.id).not.toBe(mc.id);
   });
@@ -288,6 +332,7 @@ describe('PCI: card numbers and CVCs never stored, logged or returned', () => {
     expect(logLines.length).toBeGreaterThan(5);
     const everything = [logs, ...responses].join('\n');
     for (const s of secrets) expect(everything.includes(s), `${s} in logs or responses`).toBe(false);
-    for (const s of cvcs) expect(new RegExp(`(^|[^0-9A-Za-z])${s}([^0-9A-Za-z]|$)`).test(everything), `CVC ${s} in logs or responses`).toBe(false);
+    for (const s of cvcs)
+      expect(new RegExp(`(^|[^0-9A-Za-z])${s}([^0-9A-Za-z]|$)`).test(everything), `CVC ${s} in logs or responses`).toBe(false);
   });
 });

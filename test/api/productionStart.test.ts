@@ -54,7 +54,12 @@ describe(`node dist/main.js on ${usingPostgres ? 'PostgreSQL' : 'the embedded da
     };
 
     // The migration entry finds prisma/migrations from dist/.
-    const migrated = spawnSync(process.execPath, ['--enable-source-maps', 'dist/migrate.js'], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const migrated = spawnSync(process.execPath, ['--enable-source-maps', 'dist/migrate.js'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(migrated.stderr).toBe('');
     expect(migrated.status).toBe(0);
     expect(migrated.stdout).toMatch(/^applied \d+_accounts$/m);
@@ -77,8 +82,12 @@ describe(`node dist/main.js on ${usingPostgres ? 'PostgreSQL' : 'the embedded da
       const deadline = Date.now() + START_TIMEOUT_MS;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`The server exited before it was ready.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-        if (Date.now() > deadline) throw new Error(`/readyz did not answer 200 within ${START_TIMEOUT_MS} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-        const status = await fetch(`${origin}/readyz`).then((r) => r.status, () => 0);
+        if (Date.now() > deadline)
+          throw new Error(`/readyz did not answer 200 within ${START_TIMEOUT_MS} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+        const status = await fetch(`${origin}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status === 200) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -87,10 +96,15 @@ describe(`node dist/main.js on ${usingPostgres ? 'PostgreSQL' : 'the embedded da
       const res = await fetch(`${origin}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: print(SignUp), variables: { input: { email, password: STRONG_PASSWORD, displayName: 'Production Start' } } }),
+        body: JSON.stringify({
+          query: print(SignUp),
+          variables: { input: { email, password: STRONG_PASSWORD, displayName: 'Production Start' } },
+        }),
       });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { data?: { signUp: { user: { email: string } | null; tokens: { accessToken: string } | null; userErrors: unknown[] } } };
+      const body = (await res.json()) as {
+        data?: { signUp: { user: { email: string } | null; tokens: { accessToken: string } | null; userErrors: unknown[] } };
+      };
       expect(body.data?.signUp.userErrors).toEqual([]);
       expect(body.data?.signUp.user?.email).toBe(email);
       expect(body.data?.signUp.tokens?.accessToken).toEqual(expect.any(String));

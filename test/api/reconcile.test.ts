@@ -27,12 +27,24 @@ const TIMEOUT_CARD = '4000000000000101';
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function customer(s: TestServer) {
-  const token = (await s.query(RcSignUp, { input: { email: uniqueEmail('rc'), password: STRONG_PASSWORD, displayName: 'Rc' } })).signUp.tokens!.accessToken;
+  const token = (await s.query(RcSignUp, { input: { email: uniqueEmail('rc'), password: STRONG_PASSWORD, displayName: 'Rc' } })).signUp
+    .tokens!.accessToken;
   const card = async (number: string) =>
-    (await s.query(RcAddCard, { input: { number, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Rc' } }, { token })).addCard
-      .paymentMethod!.id;
+    (
+      await s.query(
+        RcAddCard,
+        { input: { number, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Rc' } },
+        { token },
+      )
+    ).addCard.paymentMethod!.id;
   const deposit = async (paymentMethodId: string, amount: string) =>
-    (await s.query(RcAddFunds, { input: { paymentMethodId, amount: { amount, currency: 'USD' }, idempotencyKey: randomUUID() } }, { token })).addFunds.funding!.id;
+    (
+      await s.query(
+        RcAddFunds,
+        { input: { paymentMethodId, amount: { amount, currency: 'USD' }, idempotencyKey: randomUUID() } },
+        { token },
+      )
+    ).addFunds.funding!.id;
   const until = async (id: string, status: string) => {
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -55,7 +67,7 @@ describe('reconciliation', () => {
     await t?.stop();
   });
 
-  it('settles a stuck deposit from the processor and finds every kind of mismatch in the day\'s reports', async () => {
+  it("settles a stuck deposit from the processor and finds every kind of mismatch in the day's reports", async () => {
     const c = await customer(t);
     const visa = await c.card('4242424242424242');
     const [ok, differs, unsettled] = [await c.deposit(visa, '10.00'), await c.deposit(visa, '11.00'), await c.deposit(visa, '12.00')];
@@ -91,7 +103,11 @@ describe('reconciliation', () => {
     if (usingPostgres) {
       // The same from the command line, against the same database.
       const env = { ...process.env, ...testEnv(t.db.env), LOG_LEVEL: 'warn' };
-      const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', '--day', today(), '--pending-after', '0'], { env });
+      const run = promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/reconcile.ts', '--day', today(), '--pending-after', '0'],
+        { env },
+      );
       const failed = await run.then(
         () => null,
         (err: { code: number; stdout: string; stderr: string }) => err,
@@ -106,7 +122,9 @@ describe('reconciliation', () => {
       await sql.$executeRaw`
         INSERT INTO sandbox.movements (reference, provider, kind, provider_ref, state, amount, currency, settled_at)
         SELECT id::text, 'card', 'charge', provider_ref, 'succeeded', amount, currency, now() FROM funding_operations WHERE id = ${decode(unsettled)}::uuid`;
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', '--day', today()], { env });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', '--day', today()], {
+        env,
+      });
       expect(stdout).toContain(`settlement reports of ${today()} match the ledger`);
     }
   });

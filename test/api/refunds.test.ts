@@ -45,7 +45,11 @@ let t: TestServer;
 let admin: string;
 beforeAll(async () => {
   // Processor answers take a second, so a refund's hold can be seen before it is paid out.
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, SANDBOX_WEBHOOK_DELAY_MS: '1000' });
+  t = await startTestServer({
+    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    SANDBOX_WEBHOOK_DELAY_MS: '1000',
+  });
   admin = (await t.query(RfSignIn, { input: ADMIN })).signIn.tokens!.accessToken;
 });
 afterAll(async () => {
@@ -56,7 +60,10 @@ afterAll(async () => {
 async function until(token: string, id: string, status: string) {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const f = (await t.query(RfFunding, { id }, { token })).node as { status: string; transaction: { type: string; amount: { amount: string } } | null };
+    const f = (await t.query(RfFunding, { id }, { token })).node as {
+      status: string;
+      transaction: { type: string; amount: { amount: string } } | null;
+    };
     if (f.status === status) return f;
     if (Date.now() > deadline) throw new Error(`stayed ${f.status}, expected ${status}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -67,18 +74,39 @@ async function until(token: string, id: string, status: string) {
 async function toppedUp(amount: string, card: string = SANDBOX_CARDS.success, wait = 'SUCCEEDED') {
   const email = uniqueEmail('rf');
   const token = (await t.query(RfSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Rf' } })).signUp.tokens!.accessToken;
-  const pm = (await t.query(RfAddCard, { input: { number: card, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Rf' } }, { token }))
-    .addCard.paymentMethod!.id;
-  const deposit = (await t.query(RfAddFunds, { input: { paymentMethodId: pm, amount: { amount, currency: 'USD' }, idempotencyKey: randomUUID() } }, { token })).addFunds
-    .funding!.id;
+  const pm = (
+    await t.query(
+      RfAddCard,
+      { input: { number: card, expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123', holderName: 'Rf' } },
+      { token },
+    )
+  ).addCard.paymentMethod!.id;
+  const deposit = (
+    await t.query(
+      RfAddFunds,
+      { input: { paymentMethodId: pm, amount: { amount, currency: 'USD' }, idempotencyKey: randomUUID() } },
+      { token },
+    )
+  ).addFunds.funding!.id;
   await until(token, deposit, wait);
   return { token, email, deposit };
 }
 
 const refund = async (fundingId: string, amount: string | null, idempotencyKey = randomUUID(), token = admin) =>
-  (await t.request(RfRefund, {
-    input: { fundingId, amount: amount ? { amount, currency: 'USD' } : null, reason: 'Customer asked to close the account', idempotencyKey },
-  }, { token })).body;
+  (
+    await t.request(
+      RfRefund,
+      {
+        input: {
+          fundingId,
+          amount: amount ? { amount, currency: 'USD' } : null,
+          reason: 'Customer asked to close the account',
+          idempotencyKey,
+        },
+      },
+      { token },
+    )
+  ).body;
 
 async function balance(token: string) {
   const b = (await t.query(RfBalance, {}, { token })).me.wallets[0]!.balance;
@@ -90,7 +118,12 @@ describe('adminRefundDeposit', () => {
     const user = await toppedUp('50.00');
     const first = (await refund(user.deposit, '20.00')).data!.adminRefundDeposit;
     expect(first.userErrors).toEqual([]);
-    expect(first.funding).toMatchObject({ kind: 'WITHDRAWAL', status: 'PENDING', amount: { amount: '20.00' }, refundOf: { id: user.deposit } });
+    expect(first.funding).toMatchObject({
+      kind: 'WITHDRAWAL',
+      status: 'PENDING',
+      amount: { amount: '20.00' },
+      refundOf: { id: user.deposit },
+    });
     expect(await balance(user.token)).toEqual({ posted: '50.00', held: '20.00', available: '30.00' });
     const done = await until(user.token, first.funding!.id, 'SUCCEEDED');
     expect(done.transaction).toEqual({ type: 'REFUND', amount: { amount: '20.00' } });
@@ -123,20 +156,32 @@ describe('adminRefundDeposit', () => {
   it('answers a retry with the same refund', async () => {
     const user = await toppedUp('10.00');
     const key = randomUUID();
-    const [a, b] = [(await refund(user.deposit, '4.00', key)).data!.adminRefundDeposit, (await refund(user.deposit, '4.00', key)).data!.adminRefundDeposit];
+    const [a, b] = [
+      (await refund(user.deposit, '4.00', key)).data!.adminRefundDeposit,
+      (await refund(user.deposit, '4.00', key)).data!.adminRefundDeposit,
+    ];
     expect(b.funding!.id).toBe(a.funding!.id);
     expect([a.replayed, b.replayed]).toEqual([false, true]);
-    expect((await refund(user.deposit, '5.00', key)).data!.adminRefundDeposit.userErrors[0]).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect((await refund(user.deposit, '5.00', key)).data!.adminRefundDeposit.userErrors[0]).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('refuses when the money is spent, the top-up failed, or the caller is not an admin', async () => {
     const spender = await toppedUp('25.00');
     const friend = await toppedUp('1.00');
-    await t.query(RfSend, { input: { recipient: { email: friend.email }, amount: { amount: '20.00', currency: 'USD' }, idempotencyKey: randomUUID() } }, { token: spender.token });
+    await t.query(
+      RfSend,
+      { input: { recipient: { email: friend.email }, amount: { amount: '20.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+      { token: spender.token },
+    );
     expect((await refund(spender.deposit, '10.00')).data!.adminRefundDeposit.userErrors[0]).toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
 
     const declined = await toppedUp('5.00', SANDBOX_CARDS.declined, 'FAILED');
-    expect((await refund(declined.deposit, null)).data!.adminRefundDeposit.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['input', 'fundingId'] });
+    expect((await refund(declined.deposit, null)).data!.adminRefundDeposit.userErrors[0]).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['input', 'fundingId'],
+    });
 
     const notAdmin = await refund(friend.deposit, '1.00', randomUUID(), friend.token);
     expect(notAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

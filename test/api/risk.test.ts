@@ -104,7 +104,11 @@ interface Person {
 async function person(balance: string, { knownDevice = true } = {}): Promise<Person> {
   const device = `device-${randomUUID()}`;
   const user = await signUpUser(t, { label: 'rk', headers: { 'x-device-id': device } });
-  if (knownDevice) await t.server.db.prisma.session.updateMany({ where: { userId: user.userId }, data: { createdAt: new Date(Date.now() - 2 * 3_600_000) } });
+  if (knownDevice)
+    await t.server.db.prisma.session.updateMany({
+      where: { userId: user.userId },
+      data: { createdAt: new Date(Date.now() - 2 * 3_600_000) },
+    });
   if (balance !== '0') await credit(t, admin, user.walletId, balance);
   return { ...user, device };
 }
@@ -203,11 +207,23 @@ describe('each rule: trigger and non-trigger', () => {
     await payBefore(carol, bob);
     expect((await send(alice, bob, '30.00')).transfer?.status).toBe('POSTED');
 
-    const wrong = (await t.query(RkChangePassword, { input: { currentPassword: 'not-my-password-1', newPassword: 'Another-Strong-Pass-2026' } }, { token: alice.token })).changePassword;
+    const wrong = (
+      await t.query(
+        RkChangePassword,
+        { input: { currentPassword: 'not-my-password-1', newPassword: 'Another-Strong-Pass-2026' } },
+        { token: alice.token },
+      )
+    ).changePassword;
     expect(wrong.userErrors[0]).toMatchObject({ code: 'INVALID_CREDENTIALS', field: ['input', 'currentPassword'] });
     expect((await send(alice, bob, '30.00')).transfer?.status).toBe('POSTED');
 
-    const changed = (await t.query(RkChangePassword, { input: { currentPassword: STRONG_PASSWORD, newPassword: 'Another-Strong-Pass-2026' } }, { token: alice.token })).changePassword;
+    const changed = (
+      await t.query(
+        RkChangePassword,
+        { input: { currentPassword: STRONG_PASSWORD, newPassword: 'Another-Strong-Pass-2026' } },
+        { token: alice.token },
+      )
+    ).changePassword;
     expect(changed.userErrors).toEqual([]);
     expect((await send(alice, bob, '20.00')).transfer?.status).toBe('POSTED');
     expect((await send(alice, bob, '30.00')).transfer?.status).toBe('IN_REVIEW');
@@ -225,7 +241,13 @@ describe('each rule: trigger and non-trigger', () => {
     const [alice, bob] = await Promise.all([person('1000.00'), person('0')]);
     await payBefore(alice, bob);
     const badCard = async () => {
-      const added = (await t.query(RkAddCard, { input: { number: '4242 4242 4242 4241', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Rk' } }, { token: alice.token })).addCard;
+      const added = (
+        await t.query(
+          RkAddCard,
+          { input: { number: '4242 4242 4242 4241', expMonth: 12, expYear: 2031, cvc: '123', holderName: 'Rk' } },
+          { token: alice.token },
+        )
+      ).addCard;
       expect(added.paymentMethod).toBeNull();
     };
     await badCard();
@@ -244,7 +266,9 @@ describe('each rule: trigger and non-trigger', () => {
 describe('BLOCK', () => {
   it('refuses without naming the rule, moves nothing, and keeps the refusal for retries', async () => {
     const [alice, bob] = await Promise.all([person('100.00'), person('0')]);
-    await t.server.db.prisma.paymentMethodFailure.createMany({ data: Array.from({ length: 4 }, () => ({ userId: alice.userId, kind: 'CARD' as const, reason: 'test' })) });
+    await t.server.db.prisma.paymentMethodFailure.createMany({
+      data: Array.from({ length: 4 }, () => ({ userId: alice.userId, kind: 'CARD' as const, reason: 'test' })),
+    });
     const key = randomUUID();
     const blocked = await send(alice, bob, '5.00', { key });
     expect(blocked.userErrors).toHaveLength(1);
@@ -286,7 +310,11 @@ describe('REVIEW', () => {
       const key = randomUUID();
       const sent = await send(alice, bob, '150.00', { key });
       expect(sent.transfer).toMatchObject({ status: 'IN_REVIEW', sequence: null, balanceAfter: null });
-      expect(sent.senderWallet!.balance).toEqual({ posted: { amount: '500.00' }, held: { amount: '150.00' }, available: { amount: '350.00' } });
+      expect(sent.senderWallet!.balance).toEqual({
+        posted: { amount: '500.00' },
+        held: { amount: '150.00' },
+        available: { amount: '350.00' },
+      });
       const event = await live.next((d) => d.transactionUpdated.id === sent.transfer!.id, WAIT_MS);
       expect(event.transactionUpdated).toMatchObject({ status: 'IN_REVIEW', direction: 'OUT' });
 
@@ -311,8 +339,18 @@ describe('REVIEW', () => {
     const { alice, transactionId } = await held();
     const review = await reviewOf(transactionId);
     expect(review).toMatchObject({ status: 'PENDING', userId: alice.userId, amount: { amount: '150.00', currency: 'USD' } });
-    expect(review!.rules.map((r) => r.rule)).toEqual(['velocity', 'amountVsHistory', 'newRecipient', 'newDevice', 'credentialChange', 'failedPaymentMethods']);
-    expect(review!.rules.find((r) => r.rule === 'newRecipient')).toMatchObject({ decision: 'REVIEW', reason: 'large amount to a first-time recipient' });
+    expect(review!.rules.map((r) => r.rule)).toEqual([
+      'velocity',
+      'amountVsHistory',
+      'newRecipient',
+      'newDevice',
+      'credentialChange',
+      'failedPaymentMethods',
+    ]);
+    expect(review!.rules.find((r) => r.rule === 'newRecipient')).toMatchObject({
+      decision: 'REVIEW',
+      reason: 'large amount to a first-time recipient',
+    });
     expect(review!.inputs).toContainEqual({ name: 'recipientKnown', value: 'false' });
     expect(review!.inputs).toContainEqual({ name: 'amount', value: '15000' });
     const asUser = await t.request(RkQueue, {}, { token: alice.token });
@@ -329,11 +367,19 @@ describe('REVIEW', () => {
       const bobLive = bobWs.subscribe(RkTransactionUpdated);
       const aliceLive = aliceWs.subscribe(RkTransactionUpdated);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const decided = (await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'APPROVE', reason: 'called the customer' } }, { token: admin })).decideRiskReview;
+      const decided = (
+        await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'APPROVE', reason: 'called the customer' } }, { token: admin })
+      ).decideRiskReview;
       expect(decided.userErrors).toEqual([]);
       expect(decided.review).toMatchObject({ status: 'APPROVED', reason: 'called the customer' });
-      expect((await bobLive.next((d) => d.transactionUpdated.id === transactionId, WAIT_MS)).transactionUpdated).toMatchObject({ status: 'POSTED', direction: 'IN' });
-      expect((await aliceLive.next((d) => d.transactionUpdated.id === transactionId && d.transactionUpdated.status === 'POSTED', WAIT_MS)).transactionUpdated.direction).toBe('OUT');
+      expect((await bobLive.next((d) => d.transactionUpdated.id === transactionId, WAIT_MS)).transactionUpdated).toMatchObject({
+        status: 'POSTED',
+        direction: 'IN',
+      });
+      expect(
+        (await aliceLive.next((d) => d.transactionUpdated.id === transactionId && d.transactionUpdated.status === 'POSTED', WAIT_MS))
+          .transactionUpdated.direction,
+      ).toBe('OUT');
     } finally {
       await Promise.all([bobWs.dispose(), aliceWs.dispose()]);
     }
@@ -341,7 +387,9 @@ describe('REVIEW', () => {
     expect(await balance(bob)).toMatchObject({ posted: { amount: '150.00' } });
     expect((await t.query(RkTransaction, { id: transactionId }, { token: bob.token })).node).toMatchObject({ status: 'POSTED' });
     // Deciding again is refused; the sender's retry replays the first answer and moves nothing.
-    const twice = (await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'DECLINE', reason: 'second thoughts' } }, { token: admin })).decideRiskReview;
+    const twice = (
+      await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'DECLINE', reason: 'second thoughts' } }, { token: admin })
+    ).decideRiskReview;
     expect(twice.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', message: 'This review was already approved.' });
     expect((await send(alice, bob, '150.00', { key })).transfer?.id).toBe(transactionId);
     expect(await balance(bob)).toMatchObject({ posted: { amount: '150.00' } });
@@ -349,7 +397,8 @@ describe('REVIEW', () => {
 
   it('decline releases the hold, gives the limit usage back, and marks the transaction DECLINED', async () => {
     const { alice, bob, transactionId } = await held();
-    const dailySent = async () => (await t.query(RkLimits, {}, { token: alice.token })).myLimits.limits.find((l) => l.kind === 'DAILY_SEND')?.used.amount;
+    const dailySent = async () =>
+      (await t.query(RkLimits, {}, { token: alice.token })).myLimits.limits.find((l) => l.kind === 'DAILY_SEND')?.used.amount;
     expect(await dailySent()).toBe('150.00');
     const review = await reviewOf(transactionId);
     const ws = connectWs(t.wsUrl, `Bearer ${alice.token}`);
@@ -357,7 +406,9 @@ describe('REVIEW', () => {
       await ws.connected;
       const live = ws.subscribe(RkTransactionUpdated);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const decided = (await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'DECLINE', reason: 'looks like a scam' } }, { token: admin })).decideRiskReview;
+      const decided = (
+        await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'DECLINE', reason: 'looks like a scam' } }, { token: admin })
+      ).decideRiskReview;
       expect(decided.userErrors).toEqual([]);
       expect(decided.review?.status).toBe('DECLINED');
       expect((await live.next((d) => d.transactionUpdated.id === transactionId, WAIT_MS)).transactionUpdated.status).toBe('DECLINED');
@@ -374,8 +425,10 @@ describe('REVIEW', () => {
     const { alice, bob, transactionId } = await held();
     const review = await reviewOf(transactionId);
     const [approve, decline] = await Promise.all(
-      (['APPROVE', 'DECLINE'] as const).map(async (decision) =>
-        (await t.query(RkDecide, { input: { reviewId: review!.id, decision, reason: 'racing reviewers' } }, { token: admin })).decideRiskReview,
+      (['APPROVE', 'DECLINE'] as const).map(
+        async (decision) =>
+          (await t.query(RkDecide, { input: { reviewId: review!.id, decision, reason: 'racing reviewers' } }, { token: admin }))
+            .decideRiskReview,
       ),
     );
     const winners = [approve!, decline!].filter((d) => d.userErrors.length === 0);
@@ -386,9 +439,21 @@ describe('REVIEW', () => {
   });
 
   it('bad decisions are refused by name', async () => {
-    const noReason = (await t.query(RkDecide, { input: { reviewId: encodeId('RiskReview', randomUUID()), decision: 'APPROVE', reason: ' ' } }, { token: admin })).decideRiskReview;
+    const noReason = (
+      await t.query(
+        RkDecide,
+        { input: { reviewId: encodeId('RiskReview', randomUUID()), decision: 'APPROVE', reason: ' ' } },
+        { token: admin },
+      )
+    ).decideRiskReview;
     expect(noReason.userErrors[0]?.field).toEqual(['input', 'reason']);
-    const unknown = (await t.query(RkDecide, { input: { reviewId: encodeId('RiskReview', randomUUID()), decision: 'APPROVE', reason: 'no such review' } }, { token: admin })).decideRiskReview;
+    const unknown = (
+      await t.query(
+        RkDecide,
+        { input: { reviewId: encodeId('RiskReview', randomUUID()), decision: 'APPROVE', reason: 'no such review' } },
+        { token: admin },
+      )
+    ).decideRiskReview;
     expect(unknown.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'reviewId'] });
   });
 });
@@ -416,16 +481,33 @@ describe('previewTransfer', () => {
     const input = { recipient: { email: bob.email }, amount: usd('150.00') };
     let preview;
     // More previews than the per-minute velocity count: previews are not sends.
-    for (let i = 0; i < 12; i++) preview = (await t.query(RkPreview, { input }, { token: alice.token, headers: { 'x-device-id': alice.device } })).previewTransfer;
+    for (let i = 0; i < 12; i++)
+      preview = (await t.query(RkPreview, { input }, { token: alice.token, headers: { 'x-device-id': alice.device } })).previewTransfer;
     expect(preview!.userErrors).toEqual([]);
-    expect(preview!.preview).toMatchObject({ amount: { amount: '150.00' }, fee: { amount: '0.00' }, total: { amount: '150.00' }, riskDecision: 'REVIEW' });
-    expect(preview!.preview!.limitsAfter.find((l) => l.kind === 'DAILY_SEND')).toMatchObject({ used: { amount: '150.00' }, exceeded: false });
+    expect(preview!.preview).toMatchObject({
+      amount: { amount: '150.00' },
+      fee: { amount: '0.00' },
+      total: { amount: '150.00' },
+      riskDecision: 'REVIEW',
+    });
+    expect(preview!.preview!.limitsAfter.find((l) => l.kind === 'DAILY_SEND')).toMatchObject({
+      used: { amount: '150.00' },
+      exceeded: false,
+    });
     expect(await balance(alice)).toEqual({ posted: { amount: '500.00' }, held: { amount: '0.00' }, available: { amount: '500.00' } });
     expect(await t.server.db.prisma.riskEvaluation.count({ where: { userId: alice.userId } })).toBe(0);
-    expect((await t.query(RkLimits, {}, { token: alice.token })).myLimits.limits.find((l) => l.kind === 'DAILY_SEND')?.used.amount).toBe('0.00');
+    expect((await t.query(RkLimits, {}, { token: alice.token })).myLimits.limits.find((l) => l.kind === 'DAILY_SEND')?.used.amount).toBe(
+      '0.00',
+    );
     // A small send is allowed straight after: the previews did not count towards velocity.
     expect((await send(alice, bob, '5.00')).transfer?.status).toBe('POSTED');
-    const small = (await t.query(RkPreview, { input: { ...input, amount: usd('5.00') } }, { token: alice.token, headers: { 'x-device-id': alice.device } })).previewTransfer;
+    const small = (
+      await t.query(
+        RkPreview,
+        { input: { ...input, amount: usd('5.00') } },
+        { token: alice.token, headers: { 'x-device-id': alice.device } },
+      )
+    ).previewTransfer;
     expect(small.preview?.riskDecision).toBe('ALLOW');
     const bad = (await t.query(RkPreview, { input: { ...input, amount: usd('-1') } }, { token: alice.token })).previewTransfer;
     expect(bad.userErrors[0]).toMatchObject({ field: ['input', 'amount', 'amount'], code: 'INVALID_AMOUNT' });

@@ -58,7 +58,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-
 async function signUp(displayName: string) {
   const email = uniqueEmail('sa');
   const res = (await t.query(SaSignUp, { input: { email, password: STRONG_PASSWORD, displayName } })).signUp;
@@ -74,50 +73,113 @@ describe('sanctions screening', () => {
     expect((await walletOf(hit.token)).status).toBe('FROZEN');
     const [open, ...more] = await casesOf(hit.userId);
     expect(more).toEqual([]);
-    expect(open).toMatchObject({ kind: 'SANCTIONS', status: 'OPEN', screenedName: 'SANCTIONOV, Ivan', matchedEntry: 'Ivan Testovich Sanctionov', screenedAt: 'SIGN_UP', transactionIds: [] });
+    expect(open).toMatchObject({
+      kind: 'SANCTIONS',
+      status: 'OPEN',
+      screenedName: 'SANCTIONOV, Ivan',
+      matchedEntry: 'Ivan Testovich Sanctionov',
+      screenedAt: 'SIGN_UP',
+      transactionIds: [],
+    });
     expect(open!.score).toBeGreaterThanOrEqual(0.85);
 
     // Frozen: nothing moves, in or out.
     const friend = await signUp('Plain Friend');
-    const sent = (await t.query(SaSend, { input: { recipient: { email: friend.email }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: randomUUID() } }, { token: hit.token })).sendMoney;
+    const sent = (
+      await t.query(
+        SaSend,
+        { input: { recipient: { email: friend.email }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+        { token: hit.token },
+      )
+    ).sendMoney;
     expect(sent.userErrors[0]!.code).toBe('WALLET_FROZEN');
 
     // Only admins see or decide cases.
     expect((await t.request(SaCases, {}, { token: hit.token })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await t.request(SaDecide, { input: { caseId: open!.id, decision: 'CLEAR', reason: 'not me' } }, { token: hit.token })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await t.request(SaDecide, { input: { caseId: open!.id, decision: 'CLEAR', reason: 'not me' } }, { token: hit.token })).body
+        .errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
 
-    const cleared = (await t.query(SaDecide, { input: { caseId: open!.id, decision: 'CLEAR', reason: 'Different date of birth from the listed person.' } }, { token: admin })).decideAmlCase;
+    const cleared = (
+      await t.query(
+        SaDecide,
+        { input: { caseId: open!.id, decision: 'CLEAR', reason: 'Different date of birth from the listed person.' } },
+        { token: admin },
+      )
+    ).decideAmlCase;
     expect(cleared.amlCase).toMatchObject({ status: 'CLEARED', reason: 'Different date of birth from the listed person.' });
     expect((await walletOf(hit.token)).status).toBe('ACTIVE');
-    const again = (await t.query(SaDecide, { input: { caseId: open!.id, decision: 'CONFIRM', reason: 'second thoughts' } }, { token: admin })).decideAmlCase;
+    const again = (
+      await t.query(SaDecide, { input: { caseId: open!.id, decision: 'CONFIRM', reason: 'second thoughts' } }, { token: admin })
+    ).decideAmlCase;
     expect(again.userErrors[0]!.message).toContain('already cleared');
   });
 
   it('screens the payee of a payout: a hit refuses the withdrawal and a confirmation keeps the freeze', async () => {
     const u = await signUp('Grace Payee');
     const wallet = await walletOf(u.token);
-    await t.query(SaAdjust, { input: { walletId: wallet.id, amount: { amount: '50.00', currency: 'USD' }, direction: 'CREDIT', reason: 'sanctions test', idempotencyKey: randomUUID() } }, { token: admin });
-    const bank = (await t.query(SaAddBank, { input: { country: 'US', routingNumber: '110000000', accountNumber: '000123456789', holderName: 'Viktor Frozenko' } }, { token: u.token }))
-      .addBankAccount.paymentMethod!.id;
+    await t.query(
+      SaAdjust,
+      {
+        input: {
+          walletId: wallet.id,
+          amount: { amount: '50.00', currency: 'USD' },
+          direction: 'CREDIT',
+          reason: 'sanctions test',
+          idempotencyKey: randomUUID(),
+        },
+      },
+      { token: admin },
+    );
+    const bank = (
+      await t.query(
+        SaAddBank,
+        { input: { country: 'US', routingNumber: '110000000', accountNumber: '000123456789', holderName: 'Viktor Frozenko' } },
+        { token: u.token },
+      )
+    ).addBankAccount.paymentMethod!.id;
     await t.query(SaVerify, { input: { id: bank, amounts: ['0.32', '0.45'] } }, { token: u.token });
-    const refused = (await t.query(SaWithdraw, { input: { bankAccountId: bank, amount: { amount: '10.00', currency: 'USD' }, idempotencyKey: randomUUID() } }, { token: u.token })).withdraw;
+    const refused = (
+      await t.query(
+        SaWithdraw,
+        { input: { bankAccountId: bank, amount: { amount: '10.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+        { token: u.token },
+      )
+    ).withdraw;
     expect(refused.funding).toBeNull();
     expect(refused.userErrors[0]).toMatchObject({ code: 'WALLET_FROZEN' });
     const [c] = await casesOf(u.userId);
     expect(c).toMatchObject({ screenedAt: 'PAYOUT', matchedEntry: 'Viktor Frozenko', status: 'OPEN' });
     // A second hit while the case is open adds no second case.
-    await t.query(SaWithdraw, { input: { bankAccountId: bank, amount: { amount: '5.00', currency: 'USD' }, idempotencyKey: randomUUID() } }, { token: u.token });
+    await t.query(
+      SaWithdraw,
+      { input: { bankAccountId: bank, amount: { amount: '5.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+      { token: u.token },
+    );
     expect(await casesOf(u.userId)).toHaveLength(1);
-    expect((await t.query(SaDecide, { input: { caseId: c!.id, decision: 'CONFIRM', reason: 'Matches the listed person.' } }, { token: admin })).decideAmlCase.amlCase!.status).toBe('CONFIRMED');
+    expect(
+      (await t.query(SaDecide, { input: { caseId: c!.id, decision: 'CONFIRM', reason: 'Matches the listed person.' } }, { token: admin }))
+        .decideAmlCase.amlCase!.status,
+    ).toBe('CONFIRMED');
     expect((await walletOf(u.token)).status).toBe('FROZEN');
   });
 
   it('screens the legal name given for KYC', async () => {
     const u = await signUp('Maria B.');
     await t.query(SaProfile, { input: { phone: '+14155550199' } }, { token: u.token });
-    await t.query(SaKyc, {
-      input: { level: 'TIER_1', legalName: 'María Embargo Blocklista', dateOfBirth: '1980-01-01', address: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } },
-    }, { token: u.token });
+    await t.query(
+      SaKyc,
+      {
+        input: {
+          level: 'TIER_1',
+          legalName: 'María Embargo Blocklista',
+          dateOfBirth: '1980-01-01',
+          address: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+        },
+      },
+      { token: u.token },
+    );
     expect(await casesOf(u.userId)).toEqual([expect.objectContaining({ screenedAt: 'KYC', matchedEntry: 'Maria Embargo Blocklista' })]);
     expect((await walletOf(u.token)).status).toBe('FROZEN');
   });

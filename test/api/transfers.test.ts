@@ -159,7 +159,6 @@ interface User {
   token: string;
 }
 
-
 function walletGlobalId(uuid: string): string {
   return Buffer.from(`Wallet:${uuid}`).toString('base64');
 }
@@ -209,7 +208,11 @@ async function openWallet(u: User, currency: string) {
   return openWallet.wallet!;
 }
 
-async function adjust(walletId: string, amount: string, opts: { currency?: string; direction?: 'CREDIT' | 'DEBIT'; reason?: string; key?: string; token?: string } = {}) {
+async function adjust(
+  walletId: string,
+  amount: string,
+  opts: { currency?: string; direction?: 'CREDIT' | 'DEBIT'; reason?: string; key?: string; token?: string } = {},
+) {
   const { body } = await t.request(
     Adjust,
     {
@@ -251,7 +254,11 @@ async function sendOk(from: User, input: Partial<SendMoneyInput> & Pick<SendMone
   return res.transfer!;
 }
 
-async function history(u: User, walletId: string, args: { first?: number; after?: string; last?: number; before?: string; filter?: TransactionFilter } = {}) {
+async function history(
+  u: User,
+  walletId: string,
+  args: { first?: number; after?: string; last?: number; before?: string; filter?: TransactionFilter } = {},
+) {
   return (await t.query(History, { walletId, first: 100, ...args }, { token: u.token })).transactions;
 }
 
@@ -340,11 +347,17 @@ describe('wallets', () => {
     expect(before[1]!.id).toBe(eur.id);
 
     const again = (await t.query(OpenWallet, { input: { currency: 'EUR' } }, { token: u.token })).openWallet;
-    expect(again).toEqual({ wallet: null, userErrors: [{ field: ['input', 'currency'], code: 'WALLET_EXISTS', message: expect.any(String) }] });
+    expect(again).toEqual({
+      wallet: null,
+      userErrors: [{ field: ['input', 'currency'], code: 'WALLET_EXISTS', message: expect.any(String) }],
+    });
 
     // NOK is a valid ISO 4217 code, but not one this deployment supports.
     const nok = (await t.query(OpenWallet, { input: { currency: 'NOK' } }, { token: u.token })).openWallet;
-    expect(nok).toEqual({ wallet: null, userErrors: [{ field: ['input', 'currency'], code: 'UNSUPPORTED_CURRENCY', message: expect.stringContaining('NOK') }] });
+    expect(nok).toEqual({
+      wallet: null,
+      userErrors: [{ field: ['input', 'currency'], code: 'UNSUPPORTED_CURRENCY', message: expect.stringContaining('NOK') }],
+    });
 
     // Not a currency at all: refused by the scalar before reaching the service.
     const bogus = await t.request(OpenWallet, { input: { currency: 'XYZ' } }, { token: u.token });
@@ -356,7 +369,7 @@ describe('wallets', () => {
     expect(rows.map((r) => r.currency.trim()).sort()).toEqual(['EUR', 'JPY', 'KWD', 'USD']);
   });
 
-  it('another user\'s EUR wallet is independent of mine', async () => {
+  it("another user's EUR wallet is independent of mine", async () => {
     const a = await newUser();
     const b = await newUser();
     await openWallet(a, 'EUR');
@@ -418,7 +431,10 @@ describe('sendMoney: success', () => {
     expect(bob.phone).toBe(phone);
     await fund(alice, '50.00');
 
-    const byPhone = await sendOk(alice, { recipient: { phone: phone.replace('+44207946', '+44 20 7946 ') }, amount: { amount: '5.00', currency: 'USD' } });
+    const byPhone = await sendOk(alice, {
+      recipient: { phone: phone.replace('+44207946', '+44 20 7946 ') },
+      amount: { amount: '5.00', currency: 'USD' },
+    });
     expect(byPhone.counterparty).toEqual({ displayName: 'Bob Mobile', isUser: true, email: null, phone });
 
     const bobWallet = await walletOf(bob);
@@ -461,10 +477,20 @@ describe('sendMoney: every refusal moves nothing', () => {
     const a = await newUser();
     const b = await newUser();
     await fund(a, '50.00');
-    await expectRefused(a, { recipient: { email: b.email }, amount: { amount: '50.01', currency: 'USD' } }, { code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'] }, [a, b]);
+    await expectRefused(
+      a,
+      { recipient: { email: b.email }, amount: { amount: '50.01', currency: 'USD' } },
+      { code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'] },
+      [a, b],
+    );
     await sendOk(a, { recipient: { email: b.email }, amount: { amount: '50.00', currency: 'USD' } });
     expect(await postedOf(a)).toBe('0.00');
-    await expectRefused(a, { recipient: { email: b.email }, amount: { amount: '0.01', currency: 'USD' } }, { code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'] }, [a, b]);
+    await expectRefused(
+      a,
+      { recipient: { email: b.email }, amount: { amount: '0.01', currency: 'USD' } },
+      { code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'] },
+      [a, b],
+    );
   });
 
   it('RECIPIENT_NOT_FOUND for an unknown email, phone or wallet', async () => {
@@ -608,8 +634,17 @@ describe('sendMoney: every refusal moves nothing', () => {
     const key = randomUUID();
     await sendOk(a, { recipient: { email: b.email }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: key });
     const reused = { code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] };
-    await expectRefused(a, { recipient: { email: c.email }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: key }, reused, [a, b, c]);
-    await expectRefused(a, { recipient: { email: b.email }, amount: { amount: '1.00', currency: 'USD' }, note: 'other', idempotencyKey: key }, reused, [a, b, c]);
+    await expectRefused(a, { recipient: { email: c.email }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: key }, reused, [
+      a,
+      b,
+      c,
+    ]);
+    await expectRefused(
+      a,
+      { recipient: { email: b.email }, amount: { amount: '1.00', currency: 'USD' }, note: 'other', idempotencyKey: key },
+      reused,
+      [a, b, c],
+    );
   });
 });
 
@@ -745,7 +780,9 @@ describe('admin adjustments', () => {
     expect(debit.transaction).toMatchObject({ type: 'ADJUSTMENT', direction: 'OUT', amount: { amount: '15.50', currency: 'USD' } });
     expect(await postedOf(u)).toBe('24.50');
 
-    const rows = await t.server.db.prisma.$queryRaw<{ id: string; metadata: Record<string, unknown>; initiated_by: string; note: string }[]>`
+    const rows = await t.server.db.prisma.$queryRaw<
+      { id: string; metadata: Record<string, unknown>; initiated_by: string; note: string }[]
+    >`
       SELECT id::text AS id, metadata, initiated_by::text AS initiated_by, note FROM ledger_transactions
       WHERE id IN (${uuidOf(credited.transaction!.id)}::uuid, ${uuidOf(debit.transaction!.id)}::uuid) ORDER BY created_at`;
     expect(rows).toEqual([
@@ -764,7 +801,12 @@ describe('admin adjustments', () => {
     ]);
 
     // The user sees both in their history, from the platform.
-    const seen = (await history(u, wallet.id)).edges.map((e) => [e.node.type, e.node.direction, e.node.amount.amount, e.node.counterparty.displayName]);
+    const seen = (await history(u, wallet.id)).edges.map((e) => [
+      e.node.type,
+      e.node.direction,
+      e.node.amount.amount,
+      e.node.counterparty.displayName,
+    ]);
     expect(seen).toEqual([
       ['ADJUSTMENT', 'OUT', '15.50', 'Balance adjustment'],
       ['ADJUSTMENT', 'IN', '40.00', 'Balance adjustment'],
@@ -796,9 +838,15 @@ describe('admin adjustments', () => {
     const before = await ledgerCount();
     for (const direction of ['CREDIT', 'DEBIT'] as const) {
       const res = (await adjust(walletGlobalId(randomUUID()), '1.00', { direction })).data!.adminAdjustBalance;
-      expect(res).toEqual({ transaction: null, wallet: null, userErrors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND', message: expect.any(String) }] });
+      expect(res).toEqual({
+        transaction: null,
+        wallet: null,
+        userErrors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND', message: expect.any(String) }],
+      });
     }
-    const status = (await t.query(SetWalletStatus, { input: { walletId: walletGlobalId(randomUUID()), status: 'FROZEN' } }, { token: adminToken })).adminSetWalletStatus;
+    const status = (
+      await t.query(SetWalletStatus, { input: { walletId: walletGlobalId(randomUUID()), status: 'FROZEN' } }, { token: adminToken })
+    ).adminSetWalletStatus;
     expect(status.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
     expect(await ledgerCount()).toBe(before);
   });
@@ -857,7 +905,16 @@ describe('history', () => {
   it('lists newest first, with amounts, directions, counterparties and running balances', async () => {
     const page = await history(hana, hanaWallet);
     expect(page.edges.map((e) => e.node.id)).toEqual(ids(6, 5, 4, 3, 2, 1));
-    expect(page.edges.map((e) => [e.node.sequence, e.node.type, e.node.direction, e.node.amount.amount, e.node.balanceAfter?.amount, e.node.counterparty.displayName])).toEqual([
+    expect(
+      page.edges.map((e) => [
+        e.node.sequence,
+        e.node.type,
+        e.node.direction,
+        e.node.amount.amount,
+        e.node.balanceAfter?.amount,
+        e.node.counterparty.displayName,
+      ]),
+    ).toEqual([
       ['6', 'P2P_TRANSFER', 'IN', '7.50', '77.50', 'Bob Builder'],
       ['5', 'ADJUSTMENT', 'OUT', '5.00', '70.00', 'Balance adjustment'],
       ['4', 'P2P_TRANSFER', 'OUT', '40.00', '75.00', 'Carol Singer'],
@@ -920,7 +977,8 @@ describe('history', () => {
   });
 
   it('balanceAt: 0 before the first transaction, the balance then between two, the current one now', async () => {
-    const at = (moment: number) => t.query(BalanceAt, { walletId: hanaWallet, at: new Date(moment).toISOString() }, { token: hana.token }).then((r) => r.balanceAt);
+    const at = (moment: number) =>
+      t.query(BalanceAt, { walletId: hanaWallet, at: new Date(moment).toISOString() }, { token: hana.token }).then((r) => r.balanceAt);
     const ms = (n: number) => Date.parse(tx[n - 1]!.createdAt);
     expect(await at(ms(1) - 1)).toEqual({ amount: '0.00', currency: 'USD' });
     expect(await at(ms(2) - 1)).toEqual({ amount: '100.00', currency: 'USD' });
@@ -928,7 +986,11 @@ describe('history', () => {
     expect(await at(ms(6) - 1)).toEqual({ amount: '70.00', currency: 'USD' });
     expect(await at(Date.now())).toEqual({ amount: '77.50', currency: 'USD' });
     // At the very moment a transaction shows, it has happened.
-    for (const [n, balance] of [[1, '100.00'], [3, '115.00'], [5, '70.00']] as const) {
+    for (const [n, balance] of [
+      [1, '100.00'],
+      [3, '115.00'],
+      [5, '70.00'],
+    ] as const) {
       expect(await at(ms(n))).toEqual({ amount: balance, currency: 'USD' });
     }
   });
@@ -940,7 +1002,10 @@ describe('history', () => {
     await fund(peer, '100.00');
     const wallet = (await walletOf(u)).id;
     for (let i = 1; i <= 6; i++) {
-      await sendOk(i % 2 ? u : peer, { recipient: { email: i % 2 ? peer.email : u.email }, amount: { amount: `${i}.00`, currency: 'USD' } });
+      await sendOk(i % 2 ? u : peer, {
+        recipient: { email: i % 2 ? peer.email : u.email },
+        amount: { amount: `${i}.00`, currency: 'USD' },
+      });
     }
     const all = (await history(u, wallet)).edges.map((e) => e.node.id); // 7 entries: the funding and six transfers
     expect(all).toHaveLength(7);
@@ -977,7 +1042,7 @@ describe('history', () => {
     expect(fresh.edges.map((e) => e.node.id)).toEqual([...arrived].reverse());
   });
 
-  it('another user\'s wallet is NOT_FOUND (not FORBIDDEN), and their wallet or transactions are null through node(id)', async () => {
+  it("another user's wallet is NOT_FOUND (not FORBIDDEN), and their wallet or transactions are null through node(id)", async () => {
     const mallory = await newUser({ displayName: 'Mallory' });
     const checks = [
       t.request(WalletById, { id: hanaWallet }, { token: mallory.token }),
@@ -999,9 +1064,19 @@ describe('history', () => {
       expect(res.body.data?.node).toBeNull();
     }
     // The owner and the counterparty see them.
-    expect((await t.query(NodeById, { id: hanaWallet }, { token: hana.token })).node).toMatchObject({ __typename: 'Wallet', currency: 'USD' });
-    expect((await t.query(NodeById, { id: tx[1]!.id }, { token: bob.token })).node).toMatchObject({ __typename: 'Transaction', direction: 'IN', amount: { amount: '10.00' } });
-    expect((await t.query(NodeById, { id: tx[1]!.id }, { token: hana.token })).node).toMatchObject({ __typename: 'Transaction', direction: 'OUT' });
+    expect((await t.query(NodeById, { id: hanaWallet }, { token: hana.token })).node).toMatchObject({
+      __typename: 'Wallet',
+      currency: 'USD',
+    });
+    expect((await t.query(NodeById, { id: tx[1]!.id }, { token: bob.token })).node).toMatchObject({
+      __typename: 'Transaction',
+      direction: 'IN',
+      amount: { amount: '10.00' },
+    });
+    expect((await t.query(NodeById, { id: tx[1]!.id }, { token: hana.token })).node).toMatchObject({
+      __typename: 'Transaction',
+      direction: 'OUT',
+    });
     // Carol was not part of Hana's payment to Bob.
     expect((await t.query(NodeById, { id: tx[1]!.id }, { token: carol.token })).node).toBeNull();
     // Admins may read any user's wallet.

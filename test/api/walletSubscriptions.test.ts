@@ -136,7 +136,6 @@ afterEach(async () => {
   if (t) await expectLedgerConsistent(t);
 });
 
-
 function usd(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
@@ -204,7 +203,10 @@ async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, wh
 
 /** Waits until this process holds exactly `n` pub/sub subscriptions (subscribed, i.e. live). */
 function listeners(n: number, server: RunningServer = t.server) {
-  return waitFor(() => (server.pubsub.subscriptionCount() === n ? true : undefined), `${n} pub/sub subscriptions (have ${server.pubsub.subscriptionCount()})`);
+  return waitFor(
+    () => (server.pubsub.subscriptionCount() === n ? true : undefined),
+    `${n} pub/sub subscriptions (have ${server.pubsub.subscriptionCount()})`,
+  );
 }
 
 function subscribeWallet(client: TestWsClient, account: Account, afterSequence?: number): TestSubscription<WalletEventData> {
@@ -226,7 +228,9 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 async function entriesOf(account: Account): Promise<Map<number, { transactionId: string; balanceAfter: bigint; amount: bigint }>> {
   const rows = await t.server.db.prisma.$queryRaw<{ sequence: bigint; transaction_id: string; balance_after: bigint; amount: bigint }[]>`
     SELECT sequence, transaction_id::text, balance_after, amount FROM ledger_entries WHERE wallet_id = ${account.walletUuid}::uuid`;
-  return new Map(rows.map((r) => [Number(r.sequence), { transactionId: r.transaction_id, balanceAfter: r.balance_after, amount: r.amount }]));
+  return new Map(
+    rows.map((r) => [Number(r.sequence), { transactionId: r.transaction_id, balanceAfter: r.balance_after, amount: r.amount }]),
+  );
 }
 
 /** Every event matches the ledger entry of its sequence: transaction, balance after, amount and direction. */
@@ -279,7 +283,13 @@ describe('walletUpdated', () => {
     const view = (sub: TestSubscription<WalletEventData>) =>
       sub.results.map((r) => {
         const e = r.data!.walletUpdated;
-        return [Number(e.sequence), decodeId(e.transaction.id, 'Transaction'), e.transaction.direction, e.transaction.amount.amount, e.balanceAfter.amount];
+        return [
+          Number(e.sequence),
+          decodeId(e.transaction.id, 'Transaction'),
+          e.transaction.direction,
+          e.transaction.amount.amount,
+          e.balanceAfter.amount,
+        ];
       });
     // The funding credit (sequence 1) was committed before the subscription: not sent again.
     expect(view(aliceSub)).toEqual([
@@ -337,7 +347,10 @@ describe('walletUpdated', () => {
   // On the embedded database, under the whole suite running in parallel, a subscriber of this
   // test has been seen (about one run in three, never alone or on PostgreSQL) to receive nothing,
   // without an error. Not yet explained: retried once there, and recorded as an open question.
-  it('joins replay to live without a gap or a repeat while transfers keep committing', { retry: usingPostgres ? 0 : 1, timeout: 120_000 }, async () => {
+  it('joins replay to live without a gap or a repeat while transfers keep committing', {
+    retry: usingPostgres ? 0 : 1,
+    timeout: 120_000,
+  }, async () => {
     const target = await signUp('busy');
     const senders = await Promise.all([signUp('busy-s1'), signUp('busy-s2'), signUp('busy-s3')]);
     await Promise.all(senders.map((s) => credit(s, 1000_00)));
@@ -467,7 +480,9 @@ describe('walletUpdated', () => {
       initiatedBy: null,
     };
     const postedAt = Date.now();
-    const [row] = await t.server.db.prisma.$queryRaw<{ result: { results: { ok: boolean; transactionId: string }[]; events: { id: number }[] } }[]>`
+    const [row] = await t.server.db.prisma.$queryRaw<
+      { result: { results: { ok: boolean; transactionId: string }[]; events: { id: number }[] } }[]
+    >`
       SELECT wallet_post_transfers(${JSON.stringify([request])}::jsonb) AS result`;
     const { results, events } = row!.result;
     expect(results[0]!.ok).toBe(true);
@@ -481,7 +496,12 @@ describe('walletUpdated', () => {
     expect(decodeId(event.walletUpdated.transaction.id, 'Transaction')).toBe(transactionId);
     expect(event.walletUpdated.balanceAfter.amount).toBe('46.21');
     const txEvent = await txSub.next((d) => decodeId(d.transactionUpdated.id, 'Transaction') === transactionId, WAIT_MS);
-    expect(txEvent.transactionUpdated).toMatchObject({ status: 'POSTED', direction: 'IN', type: 'ADJUSTMENT', amount: { amount: '43.21' } });
+    expect(txEvent.transactionUpdated).toMatchObject({
+      status: 'POSTED',
+      direction: 'IN',
+      type: 'ADJUSTMENT',
+      amount: { amount: '43.21' },
+    });
 
     // Another unpublished change, at once followed by an ordinary one: the ordinary event comes
     // first and reveals the gap, which the feed fills from the ledger before passing it on.
@@ -493,7 +513,9 @@ describe('walletUpdated', () => {
     // The relay removed the rows it published: the outbox holds only what is still to deliver.
     const ids = events.map((e) => String(e.id));
     await waitFor(async () => {
-      const found = await t.server.db.prisma.$queryRaw<{ id: string }[]>`SELECT id::text FROM outbox_events WHERE id = ANY(${ids}::bigint[])`;
+      const found = await t.server.db.prisma.$queryRaw<
+        { id: string }[]
+      >`SELECT id::text FROM outbox_events WHERE id = ANY(${ids}::bigint[])`;
       return found.length === 0 ? true : undefined;
     }, 'the published outbox rows to be removed');
     expect(sequences(walletSub)).toEqual([2, 3, 4, 5]);
@@ -540,7 +562,9 @@ describe('walletUpdated', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
           body: JSON.stringify({
             query: 'mutation ($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code } } }',
-            variables: { input: { recipient: { walletId: bob.walletId }, amount: { amount: '0.50', currency: 'USD' }, idempotencyKey: randomUUID() } },
+            variables: {
+              input: { recipient: { walletId: bob.walletId }, amount: { amount: '0.50', currency: 'USD' }, idempotencyKey: randomUUID() },
+            },
           }),
         });
         const body = (await res.json()) as { data: { sendMoney: { transfer: { id: string } | null; userErrors: unknown[] } } };
@@ -668,7 +692,16 @@ describe('transactionUpdated', () => {
     await credit(carol, 50_00);
     await listeners(0);
 
-    type TxData = { transactionUpdated: { id: string; status: string; direction: string; type: string; amount: { amount: string }; wallet: { id: string } } };
+    type TxData = {
+      transactionUpdated: {
+        id: string;
+        status: string;
+        direction: string;
+        type: string;
+        amount: { amount: string };
+        wallet: { id: string };
+      };
+    };
     const subs = [alice, bob, carol].map((u) => connect(u).subscribe(TransactionUpdated) as TestSubscription<TxData>);
     const [aliceSub, bobSub, carolSub] = subs as [TestSubscription<TxData>, TestSubscription<TxData>, TestSubscription<TxData>];
     await listeners(3);

@@ -92,7 +92,9 @@ function eventFor(deposit: Deposit, type: WebhookType, id = eventId()) {
       providerRef: `ch_test_${deposit.id.slice(0, 8)}`,
       amount: '2500',
       currency: 'USD',
-      ...(type === 'charge.failed' || type === 'charge.disputed' ? { failureCode: 'card_declined', failureMessage: 'The card was declined.' } : {}),
+      ...(type === 'charge.failed' || type === 'charge.disputed'
+        ? { failureCode: 'card_declined', failureMessage: 'The card was declined.' }
+        : {}),
     },
   };
 }
@@ -105,7 +107,12 @@ interface WebhookAnswer {
   body: { received?: boolean; outcome?: string; error?: { code: string; message: string } };
 }
 
-async function post(s: TestServer, body: string, signature: string | undefined, provider: 'card' | 'bank' = 'card'): Promise<WebhookAnswer> {
+async function post(
+  s: TestServer,
+  body: string,
+  signature: string | undefined,
+  provider: 'card' | 'bank' = 'card',
+): Promise<WebhookAnswer> {
   const res = await fetch(`${s.origin}/webhooks/${provider}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { signature }) },
@@ -231,7 +238,11 @@ describe('a refused webhook changes nothing', () => {
       },
       'SIGNATURE_MISMATCH',
     ],
-    ['a body signed with a wrong secret', () => ({ body, signature: sign(body, { secret: 'whsec-card-wrong-secret-0123456789abcdef' }) }), 'SIGNATURE_MISMATCH'],
+    [
+      'a body signed with a wrong secret',
+      () => ({ body, signature: sign(body, { secret: 'whsec-card-wrong-secret-0123456789abcdef' }) }),
+      'SIGNATURE_MISMATCH',
+    ],
     [
       'a correctly signed body that is no event (no data.reference)',
       () => {
@@ -277,9 +288,15 @@ describe('a rolled secret', () => {
     const bob = await newCustomer(t2, 'wh-rolled');
     const start = await postedCents(bob);
     const old = await newDeposit(bob);
-    expect(await deliver(t2, eventFor(old, 'charge.succeeded'), TEST_WEBHOOK_SECRETS.card)).toEqual({ status: 200, body: { received: true, outcome: 'APPLIED' } });
+    expect(await deliver(t2, eventFor(old, 'charge.succeeded'), TEST_WEBHOOK_SECRETS.card)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'APPLIED' },
+    });
     const fresh = await newDeposit(bob);
-    expect(await deliver(t2, eventFor(fresh, 'charge.succeeded'), NEW_CARD_SECRET)).toEqual({ status: 200, body: { received: true, outcome: 'APPLIED' } });
+    expect(await deliver(t2, eventFor(fresh, 'charge.succeeded'), NEW_CARD_SECRET)).toEqual({
+      status: 200,
+      body: { received: true, outcome: 'APPLIED' },
+    });
     expect((await fundingNode(old)).status).toBe('SUCCEEDED');
     expect((await fundingNode(fresh)).status).toBe('SUCCEEDED');
     expect((await postedCents(bob)) - start).toBe(5000);
@@ -301,9 +318,16 @@ describe('an event for no known deposit', () => {
     const ledgerBefore = await count(t, 'ledger_transactions');
     const eventsBefore = await count(t, 'webhook_events');
     const reference = randomUUID();
-    const event = { id: eventId(), type: 'charge.succeeded', created: now(), data: { reference, providerRef: 'ch_test_unknown', amount: '2500', currency: 'USD' } };
+    const event = {
+      id: eventId(),
+      type: 'charge.succeeded',
+      created: now(),
+      data: { reference, providerRef: 'ch_test_unknown', amount: '2500', currency: 'USD' },
+    };
     expect(await deliver(t, event)).toEqual({ status: 200, body: { received: true, outcome: 'UNMATCHED' } });
-    const stored = await t.server.db.prisma.$queryRaw<{ outcome: string; type: string; funding_operation_id: string | null; reference: string }[]>`
+    const stored = await t.server.db.prisma.$queryRaw<
+      { outcome: string; type: string; funding_operation_id: string | null; reference: string }[]
+    >`
       SELECT outcome, type, funding_operation_id::text, payload->'data'->>'reference' AS reference
       FROM webhook_events WHERE provider = 'card' AND event_id = ${event.id}`;
     expect(stored).toEqual([{ outcome: 'UNMATCHED', type: 'charge.succeeded', funding_operation_id: null, reference }]);

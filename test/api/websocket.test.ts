@@ -165,8 +165,7 @@ describe('meUpdated', () => {
     await rename(bob.token, 'Bob Two');
     await bobSub.next((d) => d.meUpdated.displayName === 'Bob Two');
 
-    const names = (sub: TestSubscription<MeUpdatedData>, from: number) =>
-      sub.results.slice(from).map((r) => r.data?.meUpdated.displayName);
+    const names = (sub: TestSubscription<MeUpdatedData>, from: number) => sub.results.slice(from).map((r) => r.data?.meUpdated.displayName);
     expect(names(aliceSub, aliceSeen)).toEqual(['Alice One', 'Alice Two']);
     expect(names(bobSub, bobSeen)).toEqual(['Bob One', 'Bob Two']);
     // Nothing of the other user's, warm-up included.
@@ -217,18 +216,34 @@ describe('sign-out', () => {
 
 describe('pub/sub listeners', () => {
   it('releases every listener when subscriptions end, one by one or with their socket', async () => {
-    await eventually(() => t.server.pubsub.subscriptionCount(), (n) => n === 0, 'no leftover subscriptions');
+    await eventually(
+      () => t.server.pubsub.subscriptionCount(),
+      (n) => n === 0,
+      'no leftover subscriptions',
+    );
     const user = await signUp();
     const clients = Array.from({ length: 5 }, () => connect(`Bearer ${user.token}`));
     const subs = clients.map((c) => Array.from({ length: 10 }, () => c.subscribe(MeUpdated)));
-    await eventually(() => t.server.pubsub.subscriptionCount(), (n) => n === 50, '50 subscriptions');
+    await eventually(
+      () => t.server.pubsub.subscriptionCount(),
+      (n) => n === 50,
+      '50 subscriptions',
+    );
 
     // Two clients stop their subscriptions one by one but stay connected...
     for (const sub of [...subs[0]!, ...subs[1]!]) sub.unsubscribe();
-    await eventually(() => t.server.pubsub.subscriptionCount(), (n) => n === 30, '30 subscriptions left');
+    await eventually(
+      () => t.server.pubsub.subscriptionCount(),
+      (n) => n === 30,
+      '30 subscriptions left',
+    );
     // ...and the other three just go away with theirs open.
     await Promise.all(clients.slice(2).map((c) => c.dispose()));
-    await eventually(() => t.server.pubsub.subscriptionCount(), (n) => n === 0, 'every listener released');
+    await eventually(
+      () => t.server.pubsub.subscriptionCount(),
+      (n) => n === 0,
+      'every listener released',
+    );
 
     // The two clients that unsubscribed are still connected and usable.
     for (const client of clients.slice(0, 2)) {
@@ -250,17 +265,33 @@ describe('subscriptions per connection', () => {
       const other = connectWs(limited.wsUrl, auth);
       open.push(client, other);
       const held = Array.from({ length: 3 }, () => client.subscribe(MeUpdated));
-      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 3, '3 subscriptions');
+      await eventually(
+        () => limited.server.pubsub.subscriptionCount(),
+        (n) => n === 3,
+        '3 subscriptions',
+      );
       const refused = await client.subscribe(MeUpdated).errors();
       expect(refused[0]?.extensions?.code).toBe('RATE_LIMITED');
       expect(refused[0]?.message).toContain('MAX_SUBSCRIPTIONS_PER_CONNECTION');
       // Another connection has its own allowance; freeing one makes room again.
       other.subscribe(MeUpdated);
-      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 4, 'a subscription on the other connection');
+      await eventually(
+        () => limited.server.pubsub.subscriptionCount(),
+        (n) => n === 4,
+        'a subscription on the other connection',
+      );
       held[0]!.unsubscribe();
-      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 3, 'one released');
+      await eventually(
+        () => limited.server.pubsub.subscriptionCount(),
+        (n) => n === 3,
+        'one released',
+      );
       client.subscribe(MeUpdated);
-      await eventually(() => limited.server.pubsub.subscriptionCount(), (n) => n === 4, 'room again');
+      await eventually(
+        () => limited.server.pubsub.subscriptionCount(),
+        (n) => n === 4,
+        'room again',
+      );
     } finally {
       await Promise.all(open.splice(0).map((c) => c.dispose()));
       await limited.stop();

@@ -73,13 +73,24 @@ type Funding = {
 async function funded(label: string, topUp: string, accountNumber = '000123456789') {
   const email = uniqueEmail(label);
   const token = (await t.query(WdSignUp, { input: { email, password: STRONG_PASSWORD, displayName: label } })).signUp.tokens!.accessToken;
-  const cardId = (await t.query(WdAddCard, { input: { number: '4242424242424242', expMonth: 12, expYear: nextYear, cvc: '123', holderName: 'Ada' } }, { token }))
-    .addCard.paymentMethod!.id;
-  const bankId = (await t.query(WdAddBank, { input: { country: 'US', routingNumber: '110000000', accountNumber, holderName: 'Ada' } }, { token }))
-    .addBankAccount.paymentMethod!.id;
+  const cardId = (
+    await t.query(
+      WdAddCard,
+      { input: { number: '4242424242424242', expMonth: 12, expYear: nextYear, cvc: '123', holderName: 'Ada' } },
+      { token },
+    )
+  ).addCard.paymentMethod!.id;
+  const bankId = (
+    await t.query(WdAddBank, { input: { country: 'US', routingNumber: '110000000', accountNumber, holderName: 'Ada' } }, { token })
+  ).addBankAccount.paymentMethod!.id;
   await t.query(WdVerifyBank, { input: { id: bankId, amounts: ['0.32', '0.45'] } }, { token });
-  const deposit = (await t.query(WdAddFunds, { input: { paymentMethodId: cardId, amount: { amount: topUp, currency: 'USD' }, idempotencyKey: randomUUID() } }, { token }))
-    .addFunds.funding!.id;
+  const deposit = (
+    await t.query(
+      WdAddFunds,
+      { input: { paymentMethodId: cardId, amount: { amount: topUp, currency: 'USD' }, idempotencyKey: randomUUID() } },
+      { token },
+    )
+  ).addFunds.funding!.id;
   await until(token, deposit, 'SUCCEEDED');
   return { token, email, bankId, cardId };
 }
@@ -152,8 +163,13 @@ describe('withdrawals', () => {
 
   it('refuses what it cannot do, and holds nothing', async () => {
     const { token, bankId, cardId } = await funded('wd-refuse', '15.00');
-    const unverified = (await t.query(WdAddBank, { input: { country: 'US', routingNumber: '021000021', accountNumber: '44445555', holderName: 'Ada' } }, { token }))
-      .addBankAccount.paymentMethod!.id;
+    const unverified = (
+      await t.query(
+        WdAddBank,
+        { input: { country: 'US', routingNumber: '021000021', accountNumber: '44445555', holderName: 'Ada' } },
+        { token },
+      )
+    ).addBankAccount.paymentMethod!.id;
     const cases: [string, string, string][] = [
       [bankId, '15.01', 'INSUFFICIENT_FUNDS'],
       [cardId, '1.00', 'PAYMENT_METHOD_UNUSABLE'],
@@ -177,10 +193,16 @@ describe('withdrawals', () => {
     const bob = await funded('wd-race-bob', '1.00');
     // 10 withdrawals of 15.00 and 10 transfers of 15.00 at once against 100.00: at most 6 fit.
     const attempts = await Promise.all([
-      ...Array.from({ length: 10 }, () => withdraw(alice.token, alice.bankId, '15.00').then((r) => ({ kind: 'withdraw', code: r.userErrors[0]?.code ?? 'OK' }))),
+      ...Array.from({ length: 10 }, () =>
+        withdraw(alice.token, alice.bankId, '15.00').then((r) => ({ kind: 'withdraw', code: r.userErrors[0]?.code ?? 'OK' })),
+      ),
       ...Array.from({ length: 10 }, () =>
         t
-          .query(WdSend, { input: { recipient: { email: bob.email }, amount: { amount: '15.00', currency: 'USD' }, idempotencyKey: randomUUID() } }, { token: alice.token })
+          .query(
+            WdSend,
+            { input: { recipient: { email: bob.email }, amount: { amount: '15.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+            { token: alice.token },
+          )
           .then((r) => ({ kind: 'send', code: r.sendMoney.userErrors[0]?.code ?? 'OK' })),
       ),
     ]);
@@ -193,9 +215,11 @@ describe('withdrawals', () => {
     expect(now.available).toBe(((10000 - withdrawn - sent) / 100).toFixed(2));
     expect(Number(now.available)).toBeGreaterThanOrEqual(0);
     // Once every withdrawal settles, posted money is what is left.
-    const ids = await t.server.db.prisma.fundingOperation.findMany({ where: { kind: 'WITHDRAWAL', user: { email: alice.email } }, select: { id: true } });
+    const ids = await t.server.db.prisma.fundingOperation.findMany({
+      where: { kind: 'WITHDRAWAL', user: { email: alice.email } },
+      select: { id: true },
+    });
     for (const { id } of ids) await until(alice.token, Buffer.from(`FundingOperation:${id}`).toString('base64'), 'SUCCEEDED');
     expect(await balance(alice.token)).toEqual({ posted: '10.00', held: '0.00', available: '10.00' });
   });
 });
-

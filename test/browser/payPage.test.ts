@@ -14,17 +14,23 @@ import { startTestServer, type TestServer } from '../helpers/testServer.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.CI) {
-  throw new Error(`No Chromium at ${CHROMIUM}: CI must run the browser tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  throw new Error(
+    `No Chromium at ${CHROMIUM}: CI must run the browser tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
 }
 if (!haveChromium) {
-  console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`);
+  console.warn(
+    `Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`,
+  );
 }
 
 const PpRegister = graphql(`mutation PpRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
 const PpCreate = graphql(`
   mutation PpCreate($input: CreatePaymentRequestInput!) { createPaymentRequest(input: $input) { paymentRequest { code url } userErrors { message } } }
 `);
-const PpPay = graphql(`mutation PpPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { userErrors { code message } } }`);
+const PpPay = graphql(
+  `mutation PpPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { userErrors { code message } } }`,
+);
 
 const ADMIN = { email: 'paypage.admin@example.com', password: 'Pay-Page-Admin-2026!' };
 
@@ -38,7 +44,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -51,8 +65,16 @@ const signUp = (displayName: string) => signUpUser(t, { label: 'pp', displayName
 describe.runIf(haveChromium)('the hosted payment page', () => {
   it('shows a payer the merchant, amount, description, status and a QR code; then that it is paid', async () => {
     const owner = (await signUp('Owner')).token;
-    const merchantId = (await t.query(PpRegister, { input: { name: 'Bakery <b>& Co</b>', category: 'bakery', settlementCurrency: 'USD' } }, { token: owner })).registerMerchant.merchant!.id;
-    const created = (await t.query(PpCreate, { input: { merchantId, amount: { amount: '12.50', currency: 'USD' }, description: 'Two loaves' } }, { token: owner })).createPaymentRequest;
+    const merchantId = (
+      await t.query(PpRegister, { input: { name: 'Bakery <b>& Co</b>', category: 'bakery', settlementCurrency: 'USD' } }, { token: owner })
+    ).registerMerchant.merchant!.id;
+    const created = (
+      await t.query(
+        PpCreate,
+        { input: { merchantId, amount: { amount: '12.50', currency: 'USD' }, description: 'Two loaves' } },
+        { token: owner },
+      )
+    ).createPaymentRequest;
     const { code, url } = created.paymentRequest!;
 
     const page = await browser.newPage();
@@ -70,11 +92,19 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
       const qr = page.getByTestId('qr');
       await qr.waitFor();
       // The image loaded and has its size: the SVG was served and rendered.
-      expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+      expect(
+        await qr.evaluate(
+          (img) =>
+            (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+            (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+        ),
+      ).toBe(true);
 
       const payer = await signUp('Payer');
       await credit(t, await signInAdmin(t, ADMIN), payer.walletId, '20.00');
-      expect((await t.query(PpPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors).toEqual([]);
+      expect(
+        (await t.query(PpPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors,
+      ).toEqual([]);
 
       await page.reload();
       expect(await page.getByTestId('status').textContent()).toBe('Paid');

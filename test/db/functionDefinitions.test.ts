@@ -56,7 +56,16 @@ async function readDefinitions(client: pg.Client): Promise<Definition[]> {
     WHERE ${PROJECT_SCHEMA} AND p.prokind IN ('f', 'p')
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
     ORDER BY 1, 2, 3`);
-  const triggers = await client.query<{ name: string; schema: string; table: string; fschema: string; fname: string; text: string; enabled: string; drop: string }>(`
+  const triggers = await client.query<{
+    name: string;
+    schema: string;
+    table: string;
+    fschema: string;
+    fname: string;
+    text: string;
+    enabled: string;
+    drop: string;
+  }>(`
     SELECT t.tgname AS name, n.nspname AS schema, c.relname AS table, fn.nspname AS fschema, p.proname AS fname,
            pg_get_triggerdef(t.oid) AS text, t.tgenabled AS enabled, format('DROP TRIGGER %I ON %I.%I', t.tgname, n.nspname, c.relname) AS drop
     FROM pg_trigger t
@@ -66,20 +75,24 @@ async function readDefinitions(client: pg.Client): Promise<Definition[]> {
     ORDER BY 2, 3, 1`);
   const STATES: Record<string, string> = { D: 'DISABLE TRIGGER', R: 'ENABLE REPLICA TRIGGER', A: 'ENABLE ALWAYS TRIGGER' };
   return [
-    ...triggers.rows.map((t): Definition => ({
-      kind: 'trigger',
-      id: `trigger ${t.name} ON ${t.schema}.${t.table}`,
-      file: functionFileName(t.fschema, t.fname),
-      text: t.enabled === 'O' ? t.text : `${t.text}\n-- ALTER TABLE ... ${STATES[t.enabled] ?? t.enabled}`,
-      drop: t.drop,
-    })),
-    ...functions.rows.map((f): Definition => ({
-      kind: 'function',
-      id: `${f.schema}.${f.name}(${f.args})`,
-      file: functionFileName(f.schema, f.name),
-      text: f.text,
-      drop: f.drop,
-    })),
+    ...triggers.rows.map(
+      (t): Definition => ({
+        kind: 'trigger',
+        id: `trigger ${t.name} ON ${t.schema}.${t.table}`,
+        file: functionFileName(t.fschema, t.fname),
+        text: t.enabled === 'O' ? t.text : `${t.text}\n-- ALTER TABLE ... ${STATES[t.enabled] ?? t.enabled}`,
+        drop: t.drop,
+      }),
+    ),
+    ...functions.rows.map(
+      (f): Definition => ({
+        kind: 'function',
+        id: `${f.schema}.${f.name}(${f.args})`,
+        file: functionFileName(f.schema, f.name),
+        text: f.text,
+        drop: f.drop,
+      }),
+    ),
   ];
 }
 
@@ -91,14 +104,20 @@ const fileOf = (name: string) => `prisma/functions/${name}.sql`;
  * created it. Problems: a file that does not load, defines no function, defines another file's
  * function, or a function or trigger other than its own.
  */
-async function definitionsFromFiles(client: pg.Client, files: FunctionFile[], live: Definition[]): Promise<{ definitions: Definition[]; problems: string[] }> {
+async function definitionsFromFiles(
+  client: pg.Client,
+  files: FunctionFile[],
+  live: Definition[],
+): Promise<{ definitions: Definition[]; problems: string[] }> {
   const problems: string[] = [];
   for (const d of live) {
     try {
       await client.query(d.drop);
     } catch (err) {
       // E.g. a column default, CHECK or view that uses the function: this test would need to rebuild it.
-      throw new Error(`Cannot compare ${d.id} with its file: ${d.drop} failed (${(err as Error).message}). Teach test/db/functionDefinitions.test.ts to handle it.`);
+      throw new Error(
+        `Cannot compare ${d.id} with its file: ${d.drop} failed (${(err as Error).message}). Teach test/db/functionDefinitions.test.ts to handle it.`,
+      );
     }
   }
   const createdBy = new Map<string, string>();
@@ -120,7 +139,9 @@ async function definitionsFromFiles(client: pg.Client, files: FunctionFile[], li
       if (earlier && earlier.text === d.text) continue;
       if (earlier) {
         const owner = createdBy.get(d.id);
-        problems.push(`${fileOf(file.name)} redefines ${d.id}, which ${owner ? fileOf(owner) : 'the database'} defines: one function per file.`);
+        problems.push(
+          `${fileOf(file.name)} redefines ${d.id}, which ${owner ? fileOf(owner) : 'the database'} defines: one function per file.`,
+        );
         continue;
       }
       createdBy.set(d.id, file.name);
@@ -132,7 +153,8 @@ async function definitionsFromFiles(client: pg.Client, files: FunctionFile[], li
         );
       }
     }
-    if (functions === 0) problems.push(`${fileOf(file.name)} defines no function: name the file after the function it defines, or delete it.`);
+    if (functions === 0)
+      problems.push(`${fileOf(file.name)} defines no function: name the file after the function it defines, or delete it.`);
     before = after;
   }
   return { definitions: [...before.values()].map((d) => ({ ...d, file: createdBy.get(d.id) ?? d.file })), problems };
@@ -237,19 +259,31 @@ describe('prisma/functions/', () => {
     const altered = fromFiles.definitions
       .filter((d) => d.id !== 'public.wallet_refusal(code text, part text, facts jsonb)')
       .map((d) =>
-        d === post ? { ...d, text: d.text.replace("'INSUFFICIENT_FUNDS'", "'NOT_ENOUGH_MONEY'") }
-        : d === trigger ? { ...d, text: d.text.replace('BEFORE TRUNCATE', 'AFTER TRUNCATE') }
-        : d,
+        d === post
+          ? { ...d, text: d.text.replace("'INSUFFICIENT_FUNDS'", "'NOT_ENOUGH_MONEY'") }
+          : d === trigger
+            ? { ...d, text: d.text.replace('BEFORE TRUNCATE', 'AFTER TRUNCATE') }
+            : d,
       )
-      .concat({ kind: 'function', id: 'public.wallet_extra(x integer)', file: 'wallet_extra', text: 'CREATE OR REPLACE FUNCTION …', drop: '' });
+      .concat({
+        kind: 'function',
+        id: 'public.wallet_extra(x integer)',
+        file: 'wallet_extra',
+        text: 'CREATE OR REPLACE FUNCTION …',
+        drop: '',
+      });
     expect(altered.find((d) => d.id === post.id)!.text).not.toBe(post.text);
 
     const problems = compareDefinitions(live, altered);
     expect(problems).toHaveLength(4);
     const [truncate, posting, refusal, extra] = problems as [string, string, string, string];
-    expect(posting).toContain('public.wallet_post_transfers(requests jsonb) differs between the database (after every migration) and prisma/functions/wallet_post_transfers.sql');
+    expect(posting).toContain(
+      'public.wallet_post_transfers(requests jsonb) differs between the database (after every migration) and prisma/functions/wallet_post_transfers.sql',
+    );
     expect(posting).toContain('write a migration with `npm run db:function-migration -- <migration_name> wallet_post_transfers`');
-    expect(posting).toMatch(/first difference at line \d+ of pg_get_functiondef:\n {4}database: .*'INSUFFICIENT_FUNDS'.*\n {4}file: {5}.*'NOT_ENOUGH_MONEY'/);
+    expect(posting).toMatch(
+      /first difference at line \d+ of pg_get_functiondef:\n {4}database: .*'INSUFFICIENT_FUNDS'.*\n {4}file: {5}.*'NOT_ENOUGH_MONEY'/,
+    );
     expect(truncate).toContain('trigger ledger_entries_no_truncate ON public.ledger_entries differs');
     expect(truncate).toContain('prisma/functions/ledger_entries_append_only.sql');
     expect(truncate).toMatch(/database: "CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE.*\n {4}file: {5}".*AFTER TRUNCATE/);
@@ -273,7 +307,9 @@ describe('prisma/functions/', () => {
       return [...loaded.problems, ...compareDefinitions(drifted, loaded.definitions)];
     });
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toContain('public.wallet_limit_breach(lim jsonb, tier text, amt bigint, sent_day bigint, sent_month bigint, balance bigint, today date, this_month date) differs');
+    expect(problems[0]).toContain(
+      'public.wallet_limit_breach(lim jsonb, tier text, amt bigint, sent_day bigint, sent_month bigint, balance bigint, today date, this_month date) differs',
+    );
     expect(problems[0]).toMatch(/database: " STABLE"\n {4}file: {5}" IMMUTABLE"/);
     expect(problems[1]).toContain('public.wallet_refusal(code text, part text, facts jsonb) differs');
     expect(problems[1]).toContain('`npm run db:function-migration -- <migration_name> wallet_refusal`');
@@ -287,14 +323,20 @@ describe('prisma/functions/', () => {
       const odd: FunctionFile[] = [
         ...files,
         { name: 'wallet_misnamed', path: '', sql: 'CREATE OR REPLACE FUNCTION wallet_other() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;' },
-        { name: 'wallet_broken', path: '', sql: 'CREATE OR REPLACE FUNCTION wallet_broken() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1 END $$;' },
+        {
+          name: 'wallet_broken',
+          path: '',
+          sql: 'CREATE OR REPLACE FUNCTION wallet_broken() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1 END $$;',
+        },
       ];
       return (await definitionsFromFiles(client, odd, live)).problems;
     });
     expect(problems).toEqual([
       'prisma/functions/wallet_misnamed.sql defines public.wallet_other(), which belongs in prisma/functions/wallet_other.sql: ' +
         'a file holds one function (and the triggers that run it) and is named after it.',
-      expect.stringMatching(/^prisma\/functions\/wallet_broken\.sql does not load on the migrated database: syntax error .*Fix the file\.$/),
+      expect.stringMatching(
+        /^prisma\/functions\/wallet_broken\.sql does not load on the migrated database: syntax error .*Fix the file\.$/,
+      ),
     ]);
   });
 });
@@ -329,14 +371,28 @@ describe('npm run db:function-migration', () => {
     const dir = copyOfMigrations();
     const before = readdirSync(dir);
     const names = files.map((f) => f.name);
-    const result = await run('npm', ['run', '--silent', 'db:function-migration', '--', '--migrations-dir', dir, 'every_function', ...names]);
+    const result = await run('npm', [
+      'run',
+      '--silent',
+      'db:function-migration',
+      '--',
+      '--migrations-dir',
+      dir,
+      'every_function',
+      ...names,
+    ]);
     expect(result, result.stderr).toMatchObject({ code: 0 });
 
     const added = readdirSync(dir).filter((name) => !before.includes(name));
     expect(added).toHaveLength(1);
     const folder = added[0]!;
     expect(folder).toMatch(/^\d{14}_every_function$/);
-    expect([...before, folder].filter((n) => /^\d{14}_/.test(n)).sort().at(-1)).toBe(folder); // sorts after every migration
+    expect(
+      [...before, folder]
+        .filter((n) => /^\d{14}_/.test(n))
+        .sort()
+        .at(-1),
+    ).toBe(folder); // sorts after every migration
     const sql = readFileSync(path.join(dir, folder, 'migration.sql'), 'utf8');
     expect(sql).toBe(functionMigrationSql(files));
     for (const f of files) expect(sql).toContain(f.sql);
@@ -356,24 +412,49 @@ describe('npm run db:function-migration', () => {
   it('refuses an unknown function or a bad name, writing nothing', async () => {
     const dir = copyOfMigrations();
     const before = readdirSync(dir);
-    const unknown = await run('npm', ['run', '--silent', 'db:function-migration', '--', '--migrations-dir', dir, 'fix', 'wallet_post_transfer']);
+    const unknown = await run('npm', [
+      'run',
+      '--silent',
+      'db:function-migration',
+      '--',
+      '--migrations-dir',
+      dir,
+      'fix',
+      'wallet_post_transfer',
+    ]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('No file for wallet_post_transfer in prisma/functions. The function files are: ledger_entries_append_only,');
-    expect(() => writeFunctionMigration({ name: 'Fix-It', functions: ['wallet_refusal'], migrationsDir: dir })).toThrow(/lower-case words joined by underscores/);
-    expect(() => writeFunctionMigration({ name: 'fix', functions: [], migrationsDir: dir })).toThrow(/at least one function/);
-    expect(() => writeFunctionMigration({ name: 'fix', functions: ['wallet_refusal'], drop: ['wallet_refusal; DROP TABLE wallets'], migrationsDir: dir })).toThrow(
-      /--drop takes a function signature/,
+    expect(unknown.stderr).toContain(
+      'No file for wallet_post_transfer in prisma/functions. The function files are: ledger_entries_append_only,',
     );
+    expect(() => writeFunctionMigration({ name: 'Fix-It', functions: ['wallet_refusal'], migrationsDir: dir })).toThrow(
+      /lower-case words joined by underscores/,
+    );
+    expect(() => writeFunctionMigration({ name: 'fix', functions: [], migrationsDir: dir })).toThrow(/at least one function/);
+    expect(() =>
+      writeFunctionMigration({
+        name: 'fix',
+        functions: ['wallet_refusal'],
+        drop: ['wallet_refusal; DROP TABLE wallets'],
+        migrationsDir: dir,
+      }),
+    ).toThrow(/--drop takes a function signature/);
     expect(readdirSync(dir)).toEqual(before);
   });
 
   it('drops a function first when its signature changes (--drop), and the result loads', async () => {
     const dir = copyOfMigrations();
     const refusal = files.find((f) => f.name === 'wallet_refusal')!;
-    const written = writeFunctionMigration({ name: 'refusal_again', functions: ['wallet_refusal'], drop: ['wallet_refusal(text, text, jsonb)'], migrationsDir: dir });
+    const written = writeFunctionMigration({
+      name: 'refusal_again',
+      functions: ['wallet_refusal'],
+      drop: ['wallet_refusal(text, text, jsonb)'],
+      migrationsDir: dir,
+    });
     const sql = readFileSync(written.file, 'utf8');
     expect(sql).toBe(functionMigrationSql([refusal], ['wallet_refusal(text, text, jsonb)']));
-    expect(sql.indexOf('DROP FUNCTION IF EXISTS wallet_refusal(text, text, jsonb);')).toBeLessThan(sql.indexOf('CREATE OR REPLACE FUNCTION wallet_refusal'));
+    expect(sql.indexOf('DROP FUNCTION IF EXISTS wallet_refusal(text, text, jsonb);')).toBeLessThan(
+      sql.indexOf('CREATE OR REPLACE FUNCTION wallet_refusal'),
+    );
     const after = await inRolledBackTransaction(client, async () => {
       await client.query(sql);
       return readDefinitions(client);

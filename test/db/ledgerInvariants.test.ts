@@ -69,7 +69,16 @@ interface Request {
 }
 
 interface PostResult {
-  results: ({ ok: true; transactionId: string; from: { walletId: string; balanceAfter: string }; to: { walletId: string; balanceAfter: string }; replayed?: boolean } | { ok: false; code: string; part?: string; facts?: Record<string, unknown>; replayed?: boolean })[];
+  results: (
+    | {
+        ok: true;
+        transactionId: string;
+        from: { walletId: string; balanceAfter: string };
+        to: { walletId: string; balanceAfter: string };
+        replayed?: boolean;
+      }
+    | { ok: false; code: string; part?: string; facts?: Record<string, unknown>; replayed?: boolean }
+  )[];
   events: { id: number; topic: string; payload: Record<string, unknown> }[];
 }
 
@@ -111,20 +120,39 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   await open();
   const insertUser = async (email: string, roles: string[]) =>
-    (await sql<{ id: string }>(`INSERT INTO users (email, password_hash, display_name, roles) VALUES ($1, 'not-a-hash', $1, $2::"Role"[]) RETURNING id::text`, [email, roles]))[0]!.id;
+    (
+      await sql<{ id: string }>(
+        `INSERT INTO users (email, password_hash, display_name, roles) VALUES ($1, 'not-a-hash', $1, $2::"Role"[]) RETURNING id::text`,
+        [email, roles],
+      )
+    )[0]!.id;
   const adminId = await insertUser('admin@example.com', ['USER', 'ADMIN']);
   const users = {} as Fixture['users'];
   for (const name of ['a', 'b', 'c'] as const) {
     const email = `${name}@example.com`;
     const id = await insertUser(email, ['USER']);
-    const [wallet] = await sql<{ id: string }>(`INSERT INTO wallets (kind, user_id, currency) VALUES ('USER', $1, 'USD') RETURNING id::text`, [id]);
+    const [wallet] = await sql<{ id: string }>(
+      `INSERT INTO wallets (kind, user_id, currency) VALUES ('USER', $1, 'USD') RETURNING id::text`,
+      [id],
+    );
     users[name] = { id, email, wallet: wallet!.id };
   }
-  const [adjustments] = await sql<{ id: string }>(`SELECT id::text FROM wallets WHERE kind = 'SYSTEM' AND system_code = 'ADJUSTMENTS' AND currency = 'USD'`);
+  const [adjustments] = await sql<{ id: string }>(
+    `SELECT id::text FROM wallets WHERE kind = 'SYSTEM' AND system_code = 'ADJUSTMENTS' AND currency = 'USD'`,
+  );
   fx = { adminId, users, adjustments: adjustments!.id };
 
   // $100.00 for a, through the posting function like any adjustment.
-  const funded = await post([{ userId: adminId, key: 'fund-a', type: 'ADJUSTMENT', amount: '10000', from: { system: 'ADJUSTMENTS' }, to: { walletId: users.a.wallet } }]);
+  const funded = await post([
+    {
+      userId: adminId,
+      key: 'fund-a',
+      type: 'ADJUSTMENT',
+      amount: '10000',
+      from: { system: 'ADJUSTMENTS' },
+      to: { walletId: users.a.wallet },
+    },
+  ]);
   expect(funded.results[0]).toMatchObject({ ok: true });
 });
 
@@ -229,7 +257,9 @@ describe('wallet constraints', () => {
     // A negative posted balance breaks both checks (posted, and posted - held); either may report it.
     const userChecks = ['wallets_user_posted_not_negative', 'wallets_user_available_not_negative'];
     expect(userChecks).toContain(negative.constraint);
-    const overdrawn = await sqlError(() => sql('UPDATE wallets SET posted_balance = posted_balance - 10001 WHERE id = $1', [fx.users.a.wallet]));
+    const overdrawn = await sqlError(() =>
+      sql('UPDATE wallets SET posted_balance = posted_balance - 10001 WHERE id = $1', [fx.users.a.wallet]),
+    );
     expect(overdrawn.code).toBe('23514');
     expect(userChecks).toContain(overdrawn.constraint);
     const overHeld = await sqlError(() => sql('UPDATE wallets SET held_amount = posted_balance + 1 WHERE id = $1', [fx.users.a.wallet]));
@@ -240,7 +270,7 @@ describe('wallet constraints', () => {
     expect(BigInt(system!.posted_balance)).toBeLessThan(0n);
   });
 
-  it('refuses an entry whose currency is not its wallet\'s (composite foreign key, 23503)', async () => {
+  it("refuses an entry whose currency is not its wallet's (composite foreign key, 23503)", async () => {
     const before = await counts();
     const [tx] = await sql<{ id: string }>('SELECT id::text FROM ledger_transactions LIMIT 1');
     const err = await sqlError(() =>
@@ -271,21 +301,67 @@ describe('wallet_post_transfers', () => {
     ];
     const { results, events } = await post(batch);
     expect(results).toEqual([
-      expect.objectContaining({ ok: true, transactionId: expect.any(String), amount: '3000', from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '7000' }), to: expect.objectContaining({ walletId: b.wallet, balanceAfter: '3000' }) }),
+      expect.objectContaining({
+        ok: true,
+        transactionId: expect.any(String),
+        amount: '3000',
+        from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '7000' }),
+        to: expect.objectContaining({ walletId: b.wallet, balanceAfter: '3000' }),
+      }),
       { ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount' },
-      expect.objectContaining({ ok: true, transactionId: expect.any(String), from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '5000' }), to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '2000' }) }),
-      expect.objectContaining({ ok: true, transactionId: expect.any(String), from: expect.objectContaining({ walletId: b.wallet, balanceAfter: '0' }), to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '5000' }) }),
+      expect.objectContaining({
+        ok: true,
+        transactionId: expect.any(String),
+        from: expect.objectContaining({ walletId: a.wallet, balanceAfter: '5000' }),
+        to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '2000' }),
+      }),
+      expect.objectContaining({
+        ok: true,
+        transactionId: expect.any(String),
+        from: expect.objectContaining({ walletId: b.wallet, balanceAfter: '0' }),
+        to: expect.objectContaining({ walletId: c.wallet, balanceAfter: '5000' }),
+      }),
       { ok: false, code: 'RECIPIENT_NOT_FOUND', part: 'to' },
     ]);
     expect(await balances()).toEqual({ a: '5000', b: '0', c: '5000' });
     // Three transfers: a ledger transaction, two entries and one outbox event each, the event
     // naming both user sides as they were right after the transfer.
     const posted = results.flatMap((r) => (r.ok ? [r.transactionId] : []));
-    const side = (walletId: string, userId: string, sequence: number, postedBalance: string) => ({ walletId, userId, sequence, postedBalance, heldAmount: '0' });
+    const side = (walletId: string, userId: string, sequence: number, postedBalance: string) => ({
+      walletId,
+      userId,
+      sequence,
+      postedBalance,
+      heldAmount: '0',
+    });
     expect(events.map((e) => [e.topic, e.payload])).toEqual([
-      ['ledger.posted', { transactionId: posted[0], status: 'POSTED', currency: 'USD', sides: [side(a.wallet, a.id, 2, '7000'), side(b.wallet, b.id, 1, '3000')] }],
-      ['ledger.posted', { transactionId: posted[1], status: 'POSTED', currency: 'USD', sides: [side(a.wallet, a.id, 3, '5000'), side(c.wallet, c.id, 1, '2000')] }],
-      ['ledger.posted', { transactionId: posted[2], status: 'POSTED', currency: 'USD', sides: [side(b.wallet, b.id, 2, '0'), side(c.wallet, c.id, 2, '5000')] }],
+      [
+        'ledger.posted',
+        {
+          transactionId: posted[0],
+          status: 'POSTED',
+          currency: 'USD',
+          sides: [side(a.wallet, a.id, 2, '7000'), side(b.wallet, b.id, 1, '3000')],
+        },
+      ],
+      [
+        'ledger.posted',
+        {
+          transactionId: posted[1],
+          status: 'POSTED',
+          currency: 'USD',
+          sides: [side(a.wallet, a.id, 3, '5000'), side(c.wallet, c.id, 1, '2000')],
+        },
+      ],
+      [
+        'ledger.posted',
+        {
+          transactionId: posted[2],
+          status: 'POSTED',
+          currency: 'USD',
+          sides: [side(b.wallet, b.id, 2, '0'), side(c.wallet, c.id, 2, '5000')],
+        },
+      ],
     ]);
     expect(await counts()).toEqual({ transactions: before.transactions + 3, entries: before.entries + 6, outbox: before.outbox + 3 });
 
@@ -341,7 +417,9 @@ describe('npm run ledger:audit', () => {
     });
   }
 
-  it('exits 0 on a consistent ledger and 1, naming the problem, after a wallet balance is tampered with', { timeout: 120_000 }, async () => {
+  it('exits 0 on a consistent ledger and 1, naming the problem, after a wallet balance is tampered with', {
+    timeout: 120_000,
+  }, async () => {
     // PGlite is single-process: the embedded database must be closed before the CLI opens it.
     if (!usingPostgres) await close();
     const clean = await audit();

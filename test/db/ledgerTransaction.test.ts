@@ -58,8 +58,15 @@ async function wallet(id: string) {
 beforeAll(async () => {
   tdb = await createTestDatabase();
   db = await openDatabase({ databaseUrl: tdb.env.DATABASE_URL, dataDir: tdb.env.DATA_DIR!, poolSize: 4, migrateOnStart: true, log });
-  ledger = createLedger({ prisma: db.prisma, outbox: { publishCommitted: (events) => published.push(...events) }, log, idempotencyTtlHours: 24 });
-  const user = await db.prisma.user.create({ data: { email: 'ledger-api@example.com', passwordHash: 'not-a-hash', displayName: 'Ledger API' } });
+  ledger = createLedger({
+    prisma: db.prisma,
+    outbox: { publishCommitted: (events) => published.push(...events) },
+    log,
+    idempotencyTtlHours: 24,
+  });
+  const user = await db.prisma.user.create({
+    data: { email: 'ledger-api@example.com', passwordHash: 'not-a-hash', displayName: 'Ledger API' },
+  });
   userId = user.id;
   walletA = (await db.prisma.wallet.create({ data: { kind: 'USER', userId, currency: 'USD' } })).id;
   const other = await db.prisma.user.create({ data: { email: 'ledger-api-b@example.com', passwordHash: 'not-a-hash', displayName: 'B' } });
@@ -107,7 +114,10 @@ describe('the ledger', () => {
     const back: TransferRequest = { ...withdrawal(700n), type: 'REVERSAL', from: { system: 'SETTLEMENT_BANK' }, to: { walletId: walletA } };
     const [reversal] = await ledger.transaction((l) => l.reverse(paidId, [back]));
     const reversalId = reversal!.ok ? reversal!.transfer.transactionId : '';
-    const rows = await db.prisma.ledgerTransaction.findMany({ where: { id: { in: [paidId, reversalId] } }, select: { id: true, status: true, reversesId: true } });
+    const rows = await db.prisma.ledgerTransaction.findMany({
+      where: { id: { in: [paidId, reversalId] } },
+      select: { id: true, status: true, reversesId: true },
+    });
     expect(rows.find((r) => r.id === paidId)).toMatchObject({ status: 'REVERSED' });
     expect(rows.find((r) => r.id === reversalId)).toMatchObject({ reversesId: paidId });
   });
@@ -159,7 +169,11 @@ describe('the ledger', () => {
     const [missing] = await ledger.postTransfers([nobody]);
     expect(missing!.ok).toBe(false);
     if (missing!.ok) return;
-    expect(refusalError(missing!, 'sendMoney')).toEqual({ code: 'RECIPIENT_NOT_FOUND', field: ['input', 'recipient'], message: 'No one with that email, phone or wallet was found.' });
+    expect(refusalError(missing!, 'sendMoney')).toEqual({
+      code: 'RECIPIENT_NOT_FOUND',
+      field: ['input', 'recipient'],
+      message: 'No one with that email, phone or wallet was found.',
+    });
     expect(refusalError(missing!, 'payPaymentRequest').field).toEqual(['input', 'code']);
     // The stored answer is the code and part too: a retry is answered the same way.
     const [again] = await ledger.postTransfers([nobody]);
@@ -168,7 +182,12 @@ describe('the ledger', () => {
 
   it('replays an answer stored before refusals were codes with its own words', async () => {
     const request = { ...withdrawal(5n), key: 'stored-long-ago', hash: 'stored-long-ago' };
-    const old = { ok: false, code: 'INSUFFICIENT_FUNDS', message: 'Not enough money in your wallet for this transfer (old words).', field: 'amount' };
+    const old = {
+      ok: false,
+      code: 'INSUFFICIENT_FUNDS',
+      message: 'Not enough money in your wallet for this transfer (old words).',
+      field: 'amount',
+    };
     await db.prisma.$executeRaw`
       INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at, response)
       VALUES (${userId}::uuid, ${request.key}, ${request.operation}, ${request.hash}, now() + interval '1 day', ${JSON.stringify(old)}::jsonb)`;

@@ -23,7 +23,9 @@ const ON_DISK = readdirSync(MIGRATIONS_DIR)
   .sort()
   .map((name) => ({
     name,
-    checksum: createHash('sha256').update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'))).digest('hex'),
+    checksum: createHash('sha256')
+      .update(readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')))
+      .digest('hex'),
   }));
 const NAMES = ON_DISK.map((m) => m.name);
 
@@ -85,7 +87,11 @@ interface ProcessResult {
   stderr: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { done: Promise<ProcessResult>; exited: () => boolean } {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { done: Promise<ProcessResult>; exited: () => boolean } {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

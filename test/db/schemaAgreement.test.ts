@@ -290,8 +290,7 @@ function literalDefault(field: Field): unknown {
   };
   return Array.isArray(field.default) ? field.default.map(convert) : convert(field.default);
 }
-const hasLiteralDefault = (field: Field) =>
-  field.hasDefaultValue && (typeof field.default !== 'object' || Array.isArray(field.default));
+const hasLiteralDefault = (field: Field) => field.hasDefaultValue && (typeof field.default !== 'object' || Array.isArray(field.default));
 
 /** A form that compares equal only when the values are the same (type included). */
 function comparable(value: unknown): unknown {
@@ -307,7 +306,8 @@ type Client = PrismaClient | Prisma.TransactionClient;
 const modelNamed = (name: string) => datamodel.models.find((m) => m.name === name)!;
 /** Relation fields whose foreign key is in this model's table. */
 const foreignKeysOf = (model: Model) => model.fields.filter((f) => f.kind === 'object' && f.relationFromFields?.length);
-const isAutoincrement = (field: Field) => ['autoincrement', 'sequence'].includes((field.default as { name?: string } | undefined)?.name ?? '');
+const isAutoincrement = (field: Field) =>
+  ['autoincrement', 'sequence'].includes((field.default as { name?: string } | undefined)?.name ?? '');
 /** What Prisma's create requires (a foreign key is required through its relation). */
 const isRequiredOnCreate = (field: Field) =>
   field.isRequired && !field.hasDefaultValue && !field.isUpdatedAt && !field.isList && !field.isReadOnly;
@@ -440,14 +440,18 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
     for (const model of datamodel.models) {
       for (const field of columnsOf(model).filter((f) => f.hasDefaultValue)) {
         const dflt = field.default as unknown;
-        const fn = typeof dflt === 'object' && dflt !== null && !Array.isArray(dflt) ? (dflt as { name: string; args: unknown[] }) : undefined;
+        const fn =
+          typeof dflt === 'object' && dflt !== null && !Array.isArray(dflt) ? (dflt as { name: string; args: unknown[] }) : undefined;
         if (fn && CLIENT_SIDE.includes(fn.name)) continue;
         const label = `${model.name}.${field.name} @default(${fn ? `${fn.name}(${fn.args.map((a) => JSON.stringify(a)).join(', ')})` : JSON.stringify(dflt)})`;
         const column = defaults.find((d) => d.table === tableOf(model) && d.column === columnOf(field));
         if (fn?.name === 'autoincrement') {
           // A serial column's DEFAULT nextval(...), or an identity column (GENERATED ... AS IDENTITY), which has no DEFAULT.
           const identity = column?.identity === 'a' || column?.identity === 'd';
-          expect(identity || /^nextval\(/.test(column?.expr ?? ''), `${label}: the column is neither an identity column nor has DEFAULT nextval()`).toBe(true);
+          expect(
+            identity || /^nextval\(/.test(column?.expr ?? ''),
+            `${label}: the column is neither an identity column nor has DEFAULT nextval()`,
+          ).toBe(true);
           continue;
         }
         const expr = column?.expr;
@@ -455,7 +459,10 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
         if (fn?.name === 'now') expect(expr, label).toMatch(/now\(\)|CURRENT_TIMESTAMP/i);
         // PostgreSQL prints a DEFAULT in canonical form: dbgenerated() must be written the same way.
         if (fn?.name === 'dbgenerated') expect(expr, label).toBe(fn.args[0]);
-        if (fn === undefined && (field.kind === 'enum' || ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean'].includes(field.type))) {
+        if (
+          fn === undefined &&
+          (field.kind === 'enum' || ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean'].includes(field.type))
+        ) {
           const asText = Array.isArray(dflt) ? `{${dflt.join(',')}}` : String(dflt);
           const [{ value }] = (await sql<{ value: string }>(`SELECT (${expr})::text AS value`)) as [{ value: string }];
           expect(value, label).toBe(asText);
@@ -497,9 +504,10 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
         columns,
         descending: index.fields.map((f) => f.sortOrder === 'desc'),
       };
-      const found = indexes.filter((i) =>
-        JSON.stringify([i.table, i.unique, i.primary, i.columns, i.descending]) ===
-        JSON.stringify([wanted.table, wanted.unique, wanted.primary, wanted.columns, wanted.descending]),
+      const found = indexes.filter(
+        (i) =>
+          JSON.stringify([i.table, i.unique, i.primary, i.columns, i.descending]) ===
+          JSON.stringify([wanted.table, wanted.unique, wanted.primary, wanted.columns, wanted.descending]),
       );
       expect(found, `${index.type} index on ${model.name}(${index.fields.map((f) => f.name).join(', ')})`).toHaveLength(1);
     }
@@ -507,7 +515,14 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
 
   it('every relation has its foreign key, with the schema’s referential actions', async () => {
     const ACTIONS: Record<string, string> = { a: 'NoAction', r: 'Restrict', c: 'Cascade', n: 'SetNull', d: 'SetDefault' };
-    const keys = await sql<{ table: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string; on_update: string }>(
+    const keys = await sql<{
+      table: string;
+      columns: string[];
+      ref_table: string;
+      ref_columns: string[];
+      on_delete: string;
+      on_update: string;
+    }>(
       `SELECT src.relname AS table, dst.relname AS ref_table, con.confdeltype AS on_delete, con.confupdtype AS on_update,
               array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, i)
                     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.i) AS columns,
@@ -598,7 +613,11 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
       `SELECT con.conname AS name FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace
        WHERE con.condeferrable AND n.nspname = current_schema()`,
     );
-    for (const name of LEFT_DEFERRED) expect(deferrable.map((c) => c.name), `LEFT_DEFERRED: no deferrable ${name}`).toContain(name);
+    for (const name of LEFT_DEFERRED)
+      expect(
+        deferrable.map((c) => c.name),
+        `LEFT_DEFERRED: no deferrable ${name}`,
+      ).toContain(name);
   });
 });
 

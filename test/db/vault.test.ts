@@ -33,7 +33,12 @@ afterAll(async () => {
 });
 
 const rowOf = async (token: string) =>
-  (await sql.query<{ key_id: string; ciphertext: Buffer; iv: Buffer }>('SELECT key_id, ciphertext, iv FROM vault.secrets WHERE token = $1', [token]))[0]!;
+  (
+    await sql.query<{ key_id: string; ciphertext: Buffer; iv: Buffer }>(
+      'SELECT key_id, ciphertext, iv FROM vault.secrets WHERE token = $1',
+      [token],
+    )
+  )[0]!;
 
 describe('vault', () => {
   it('stores only ciphertext and gives the number back to whoever holds the token', async () => {
@@ -83,12 +88,16 @@ describe('vault', () => {
     const vault = createVault({ sql, keys: { dataKeys: [NEW], fingerprintKey } });
     const a = await vault.store('PAN', PAN);
     const b = await vault.store('PAN', '5555555555554444');
-    await expect(createVault({ sql, keys: { dataKeys: [key('other')], fingerprintKey } }).reveal(a.token, 'PAN')).rejects.toThrow(/not in VAULT_KEYS/);
-    await expect(createVault({ sql, keys: { dataKeys: [{ id: 'new', key: randomBytes(32) }], fingerprintKey } }).reveal(a.token, 'PAN')).rejects.toThrow(
-      /failed authentication/,
+    await expect(createVault({ sql, keys: { dataKeys: [key('other')], fingerprintKey } }).reveal(a.token, 'PAN')).rejects.toThrow(
+      /not in VAULT_KEYS/,
     );
+    await expect(
+      createVault({ sql, keys: { dataKeys: [{ id: 'new', key: randomBytes(32) }], fingerprintKey } }).reveal(a.token, 'PAN'),
+    ).rejects.toThrow(/failed authentication/);
     // One flipped bit in the ciphertext.
-    await sql.query("UPDATE vault.secrets SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1) WHERE token = $1", [a.token]);
+    await sql.query('UPDATE vault.secrets SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1) WHERE token = $1', [
+      a.token,
+    ]);
     await expect(vault.reveal(a.token, 'PAN')).rejects.toThrow(/failed authentication/);
     // B's ciphertext, IV and tag copied onto A's record: bound to B's token, so refused.
     await sql.query(
@@ -107,7 +116,13 @@ describe('vault', () => {
     await sql.query('DELETE FROM vault.secrets', []);
     await createVault({ sql, keys: { dataKeys: [OLD], fingerprintKey } }).store('PAN', PAN);
     const keys = [OLD, NEW].map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
-    const env = { ...process.env, DATABASE_URL: db.url, VAULT_KEYS: keys, VAULT_FINGERPRINT_KEY: fingerprintKey.toString('base64'), LOG_LEVEL: 'warn' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: db.url,
+      VAULT_KEYS: keys,
+      VAULT_FINGERPRINT_KEY: fingerprintKey.toString('base64'),
+      LOG_LEVEL: 'warn',
+    };
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/vaultRotate.ts'], { env });
     expect(stdout).toContain('re-encrypting under key "new": 1/1');
     expect(stdout).toContain('1 record(s) now under key "new".');

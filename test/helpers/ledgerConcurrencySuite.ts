@@ -69,10 +69,7 @@ interface Account {
 }
 
 /** Registers the concurrency tests against a server started with these settings. */
-export function ledgerConcurrencySuite(
-  settings: Record<string, string> = {},
-  options: { expectSharedCalls?: boolean } = {},
-): void {
+export function ledgerConcurrencySuite(settings: Record<string, string> = {}, options: { expectSharedCalls?: boolean } = {}): void {
   let t: TestServer;
   let adminToken: string;
 
@@ -103,7 +100,13 @@ export function ledgerConcurrencySuite(
     const { signUp } = await t.query(SignUp, { input: { email, password: STRONG_PASSWORD, displayName: `Ledger ${label}` } });
     expect(signUp.userErrors).toEqual([]);
     const wallet = signUp.user!.wallets.find((w) => w.currency === 'USD')!;
-    return { userId: signUp.user!.id, token: signUp.tokens!.accessToken, email, walletId: wallet.id, walletUuid: decodeId(wallet.id, 'Wallet') };
+    return {
+      userId: signUp.user!.id,
+      token: signUp.tokens!.accessToken,
+      email,
+      walletId: wallet.id,
+      walletUuid: decodeId(wallet.id, 'Wallet'),
+    };
   }
 
   async function fund(account: Account, amountCents: number): Promise<void> {
@@ -136,7 +139,12 @@ export function ledgerConcurrencySuite(
     /** Anything a client should never see: an HTTP error, GraphQL errors, a malformed payload. */
     | { kind: 'broken'; detail: string };
 
-  async function send(from: Account, to: Account, amountCents: number, options: { key?: string; byEmail?: boolean } = {}): Promise<SendOutcome> {
+  async function send(
+    from: Account,
+    to: Account,
+    amountCents: number,
+    options: { key?: string; byEmail?: boolean } = {},
+  ): Promise<SendOutcome> {
     let res: { status: number; body: unknown };
     try {
       res = await t.request(
@@ -156,7 +164,13 @@ export function ledgerConcurrencySuite(
     const body = res.body as {
       data?: {
         sendMoney: {
-          transfer: { id: string; status: string; direction: string; amount: { amount: string }; balanceAfter: { amount: string } | null } | null;
+          transfer: {
+            id: string;
+            status: string;
+            direction: string;
+            amount: { amount: string };
+            balanceAfter: { amount: string } | null;
+          } | null;
           senderWallet: { balance: { posted: { amount: string } } } | null;
           userErrors: { code: string }[];
         };
@@ -171,7 +185,12 @@ export function ledgerConcurrencySuite(
       if (payload.transfer || payload.userErrors.length !== 1) return { kind: 'broken', detail: JSON.stringify(payload) };
       return { kind: 'refused', code: payload.userErrors[0]!.code };
     }
-    if (!payload.transfer?.balanceAfter || !payload.senderWallet || payload.transfer.status !== 'POSTED' || payload.transfer.direction !== 'OUT') {
+    if (
+      !payload.transfer?.balanceAfter ||
+      !payload.senderWallet ||
+      payload.transfer.status !== 'POSTED' ||
+      payload.transfer.direction !== 'OUT'
+    ) {
       return { kind: 'broken', detail: JSON.stringify(payload) };
     }
     return {
@@ -330,7 +349,10 @@ export function ledgerConcurrencySuite(
           ]).flat(),
         );
         // Every one of them succeeds: no deadlock, serialization failure or refusal got through.
-        expect(outcomes.filter((o) => o.kind !== 'ok'), `round ${round}`).toEqual([]);
+        expect(
+          outcomes.filter((o) => o.kind !== 'ok'),
+          `round ${round}`,
+        ).toEqual([]);
         moved += PAIRS;
       }
       // A sent (1.00+i) and received (2.00+i) per pair per round: +1.00 each time.
@@ -358,7 +380,9 @@ export function ledgerConcurrencySuite(
       const outcomes = await Promise.all(requests.map(({ key, k }) => send(payer, payee, 3_00 + k, { key }).then((o) => ({ o, k }))));
 
       expect(outcomes.filter(({ o }) => o.kind !== 'ok')).toEqual([]);
-      const idsPerKey = keys.map((_, k) => new Set(outcomes.filter((x) => x.k === k).map(({ o }) => (o as { transferId: string }).transferId)));
+      const idsPerKey = keys.map(
+        (_, k) => new Set(outcomes.filter((x) => x.k === k).map(({ o }) => (o as { transferId: string }).transferId)),
+      );
       // All copies of one key got the same transfer; different keys, different transfers.
       for (const ids of idsPerKey) expect(ids.size).toBe(1);
       expect(new Set(idsPerKey.map((ids) => [...ids][0])).size).toBe(KEYS);
@@ -386,7 +410,9 @@ export function ledgerConcurrencySuite(
 
       const ok = outcomes.flatMap((o, i) => (o.kind === 'ok' ? [{ ...o, cents: (i + 1) * 1_00 }] : []));
       expect(ok).toHaveLength(1);
-      expect(outcomes.filter((o) => o.kind !== 'ok')).toEqual(Array.from({ length: 9 }, () => ({ kind: 'refused', code: 'IDEMPOTENCY_KEY_REUSED' })));
+      expect(outcomes.filter((o) => o.kind !== 'ok')).toEqual(
+        Array.from({ length: 9 }, () => ({ kind: 'refused', code: 'IDEMPOTENCY_KEY_REUSED' })),
+      );
       expect(await balanceOf(payer)).toBe(100_00 - ok[0]!.cents);
       expect(await balanceOf(payee)).toBe(ok[0]!.cents);
     });

@@ -32,7 +32,11 @@ export async function signUpUser(
 ): Promise<TestUser> {
   const email = uniqueEmail(options.label ?? 'user');
   const signUp = (
-    await t.query(HelperSignUp, { input: { email, password: STRONG_PASSWORD, displayName: options.displayName ?? 'Test User' } }, { headers: options.headers })
+    await t.query(
+      HelperSignUp,
+      { input: { email, password: STRONG_PASSWORD, displayName: options.displayName ?? 'Test User' } },
+      { headers: options.headers },
+    )
   ).signUp;
   const token = signUp.tokens!.accessToken;
   const walletId = (await t.query(HelperWallets, {}, { token })).me.wallets[0]!.id;

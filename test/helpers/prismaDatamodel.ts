@@ -23,8 +23,9 @@ export async function loadDatamodel(schemaFile = PRISMA_SCHEMA): Promise<Datamod
     const original = readFileSync(schemaFile, 'utf8');
     const schema = original.replace(/^generator\s+\w+\s*\{[^}]*\}/gm, '');
     // Preview features change what the schema may say (partialIndexes...): keep the generators' ones.
-    const previewFeatures = [...original.matchAll(/^\s*previewFeatures\s*=\s*\[([^\]]*)\]/gm)]
-      .flatMap((m) => [...m[1]!.matchAll(/"([^"]+)"/g)].map((f) => f[1]!));
+    const previewFeatures = [...original.matchAll(/^\s*previewFeatures\s*=\s*\[([^\]]*)\]/gm)].flatMap((m) =>
+      [...m[1]!.matchAll(/"([^"]+)"/g)].map((f) => f[1]!),
+    );
     const generator =
       `generator dmmf {\n  provider = ${JSON.stringify(`node ${JSON.stringify(GENERATOR)}`)}\n  output   = ${JSON.stringify(output)}\n` +
       `  previewFeatures = ${JSON.stringify([...new Set(previewFeatures)])}\n}\n`;

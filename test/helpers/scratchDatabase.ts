@@ -34,7 +34,12 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
   return {
     kind: usingPostgres ? 'postgres' : 'embedded',
     url,
-    reset: () => withClient(url, (c) => c.query('DROP SCHEMA IF EXISTS vault CASCADE; DROP SCHEMA IF EXISTS sandbox CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public')).then(() => {}),
+    reset: () =>
+      withClient(url, (c) =>
+        c.query(
+          'DROP SCHEMA IF EXISTS vault CASCADE; DROP SCHEMA IF EXISTS sandbox CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public',
+        ),
+      ).then(() => {}),
     close,
   };
 }

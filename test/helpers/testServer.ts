@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 /** Fixed vault keys, so tests can build a second vault over the same records. */
-export const TEST_VAULT_KEYS = 'test1:' + Buffer.alloc(32, 1).toString('base64');
+export const TEST_VAULT_KEYS = `test1:${Buffer.alloc(32, 1).toString('base64')}`;
 export const TEST_VAULT_FINGERPRINT_KEY = Buffer.alloc(32, 2).toString('base64');
 export const TEST_WEBHOOK_SECRETS = {
   card: 'whsec-card-test-secret-0123456789abcdef',

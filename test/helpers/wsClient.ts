@@ -115,7 +115,11 @@ export function connectWs(wsUrl: string, authorization?: string): TestWsClient {
           };
           const timer = setTimeout(() => {
             finish();
-            reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; received ${JSON.stringify(results)}${failed ? `; the operation failed: ${JSON.stringify(failure)}` : ''}`));
+            reject(
+              new Error(
+                `Timed out after ${timeoutMs} ms waiting for ${what}; received ${JSON.stringify(results)}${failed ? `; the operation failed: ${JSON.stringify(failure)}` : ''}`,
+              ),
+            );
           }, timeoutMs);
           const finish = () => {
             clearTimeout(timer);

@@ -16,9 +16,7 @@ const FR_IBAN = 'FR1420041010050500013M02606';
 
 /** Builds an IBAN with correct check digits, computed independently with BigInt. */
 function makeIban(country: string, bban: string): string {
-  const numeric = [...`${bban}${country}00`]
-    .map((ch) => (/\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55)))
-    .join('');
+  const numeric = [...`${bban}${country}00`].map((ch) => (/\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55))).join('');
   const check = 98n - (BigInt(numeric) % 97n);
   return `${country}${String(check).padStart(2, '0')}${bban}`;
 }
@@ -37,12 +35,9 @@ describe('abaRoutingValid', () => {
     expect(abaRoutingValid(routing)).toBe(true);
   });
 
-  it.each(['011000016', '021000022', '000000000', '01100001', '0110000150', '01100001a', '011 000 015', ''])(
-    '%j is invalid',
-    (routing) => {
-      expect(abaRoutingValid(routing)).toBe(false);
-    },
-  );
+  it.each(['011000016', '021000022', '000000000', '01100001', '0110000150', '01100001a', '011 000 015', ''])('%j is invalid', (routing) => {
+    expect(abaRoutingValid(routing)).toBe(false);
+  });
 });
 
 describe('normaliseIban', () => {
@@ -51,12 +46,18 @@ describe('normaliseIban', () => {
     expect(normaliseIban('  GB82 WEST 1234 5698 7654 32 ')).toBe(GB_IBAN);
   });
 
-  it.each(['', 'DE', 'DE89', '89DE370400440532013000', 'D389370400440532013000', 'DEX9370400440532013000', 'DE89-3704-0044', 'DE89370400440532013000!'])(
-    'refuses %j',
-    (input) => {
-      expect(normaliseIban(input)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'DE',
+    'DE89',
+    '89DE370400440532013000',
+    'D389370400440532013000',
+    'DEX9370400440532013000',
+    'DE89-3704-0044',
+    'DE89370400440532013000!',
+  ])('refuses %j', (input) => {
+    expect(normaliseIban(input)).toBeNull();
+  });
 });
 
 describe('ibanValid', () => {

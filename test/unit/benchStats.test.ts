@@ -64,6 +64,14 @@ describe('summaries', () => {
 
   it('medianSummary takes the median of each figure across runs and adds the counts', () => {
     const run = (p99: number, count: number) => ({ count, min: 1, mean: 5, p50: 4, p95: 8, p99, max: p99 + 1 });
-    expect(medianSummary([run(30, 10), run(10, 20), run(20, 30)])).toEqual({ count: 60, min: 1, mean: 5, p50: 4, p95: 8, p99: 20, max: 21 });
+    expect(medianSummary([run(30, 10), run(10, 20), run(20, 30)])).toEqual({
+      count: 60,
+      min: 1,
+      mean: 5,
+      p50: 4,
+      p95: 8,
+      p99: 20,
+      max: 21,
+    });
   });
 });

@@ -8,7 +8,13 @@ const SECRET = 'a-perfectly-good-secret-of-40-characters!';
 const KEY32 = Buffer.alloc(32, 7).toString('base64');
 const WHSEC = 'whsec-0123456789abcdef0123456789abcdef';
 /** The other keys production requires besides JWT_SECRET. */
-const VAULT = { VAULT_KEYS: `k1:${KEY32}`, VAULT_FINGERPRINT_KEY: KEY32, WEBHOOK_SECRET_CARD: WHSEC, WEBHOOK_SECRET_BANK: WHSEC, WEBHOOK_SECRET_KYC: WHSEC };
+const VAULT = {
+  VAULT_KEYS: `k1:${KEY32}`,
+  VAULT_FINGERPRINT_KEY: KEY32,
+  WEBHOOK_SECRET_CARD: WHSEC,
+  WEBHOOK_SECRET_BANK: WHSEC,
+  WEBHOOK_SECRET_KYC: WHSEC,
+};
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {

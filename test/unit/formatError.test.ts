@@ -26,10 +26,26 @@ function messageOf(source: string, variables?: Record<string, unknown>): string 
 describe('withoutInputValues', () => {
   const op = 'query($input: CardInput!) { check(input: $input) }';
   it.each([
-    ['a missing field', { number: PAN, expMonth: 1 }, 'Variable "$input" got an invalid value; Field "cvc" of required type "String!" was not provided.'],
-    ['a number where a string belongs', { number: Number(PAN), cvc: '123', expMonth: 1 }, 'Variable "$input" got an invalid value at "input.number"; String cannot represent a non string value.'],
-    ['a string where an Int belongs', { number: PAN, cvc: '123', expMonth: PAN }, 'Variable "$input" got an invalid value at "input.expMonth"; Int cannot represent non-integer value.'],
-    ['an unknown field', { number: PAN, cvc: '123', expMonth: 1, pin: PAN }, 'Variable "$input" got an invalid value; Field "pin" is not defined by type "CardInput".'],
+    [
+      'a missing field',
+      { number: PAN, expMonth: 1 },
+      'Variable "$input" got an invalid value; Field "cvc" of required type "String!" was not provided.',
+    ],
+    [
+      'a number where a string belongs',
+      { number: Number(PAN), cvc: '123', expMonth: 1 },
+      'Variable "$input" got an invalid value at "input.number"; String cannot represent a non string value.',
+    ],
+    [
+      'a string where an Int belongs',
+      { number: PAN, cvc: '123', expMonth: PAN },
+      'Variable "$input" got an invalid value at "input.expMonth"; Int cannot represent non-integer value.',
+    ],
+    [
+      'an unknown field',
+      { number: PAN, cvc: '123', expMonth: 1, pin: PAN },
+      'Variable "$input" got an invalid value; Field "pin" is not defined by type "CardInput".',
+    ],
   ])('drops the value from %s', (_case, input, expected) => {
     expect(messageOf(op, { input })).toBe(expected);
   });
@@ -90,9 +106,17 @@ describe('bad id arguments', () => {
     const [send] = await apiErrors('mutation($input: SendMoneyInput!) { sendMoney(input: $input) { userErrors { code } } }', {
       input: { recipient: { walletId: userId }, amount: { amount: '1.00', currency: 'USD' }, idempotencyKey: 'k' },
     });
-    expect(send).toMatchObject({ message: 'Argument "input.recipient.walletId" must be a Wallet ID.', extensions: { argument: 'input.recipient.walletId' } });
-    const [nodes] = await apiErrors('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: [globalId('Wallet', randomUUID()), globalId('Money', randomUUID())] });
-    expect(nodes).toMatchObject({ message: 'Argument "ids[1]" must be an ID of this API.', extensions: { code: 'BAD_USER_INPUT', argument: 'ids[1]' } });
+    expect(send).toMatchObject({
+      message: 'Argument "input.recipient.walletId" must be a Wallet ID.',
+      extensions: { argument: 'input.recipient.walletId' },
+    });
+    const [nodes] = await apiErrors('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: [globalId('Wallet', randomUUID()), globalId('Money', randomUUID())],
+    });
+    expect(nodes).toMatchObject({
+      message: 'Argument "ids[1]" must be an ID of this API.',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'ids[1]' },
+    });
   });
 });
 
@@ -113,13 +137,19 @@ describe('formatError codes', () => {
 
   it('turns a result graphql-js cannot serialize into INTERNAL', () => {
     const error = run('{ word }', { word: () => ({ card: PAN }) });
-    expect(formatError({ ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error)).toMatchObject({ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL' } });
+    expect(formatError({ ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error)).toMatchObject({
+      message: INTERNAL_MESSAGE,
+      extensions: { code: 'INTERNAL' },
+    });
   });
 
   it("reports graphql-js's own argument errors as BAD_USER_INPUT, never Apollo's INTERNAL_SERVER_ERROR", () => {
     const error = run('query($id: ID = "x") { wallet(id: $id) }', { wallet: () => true }, { id: null });
     const formatted = formatError({ ...error.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error);
-    expect(formatted).toMatchObject({ message: 'Argument "id" of non-null type "ID!" must not be null.', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(formatted).toMatchObject({
+      message: 'Argument "id" of non-null type "ID!" must not be null.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('gives a code to variable errors that reach it without one (WebSocket)', () => {

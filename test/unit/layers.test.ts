@@ -1,6 +1,6 @@
 // src/schema/ declares the API's shape and src/resolvers/ resolves it (docs/architecture.md): no
 // file in src/schema/ calls a service, through the context or by importing one. Types from
-// src/services/ are fine. An interim guard until the layer rules are checked by a lint tool.
+// src/services/ are fine. `npm run lint` (dependency-cruiser) checks the modules; this checks the names.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,21 +71,35 @@ function findingsIn(file: string, usedAllowances: Set<string>): Finding[] {
       if (module && !clause?.isTypeOnly) {
         const bindings = clause?.namedBindings;
         if (!clause || clause.name || (bindings && ts.isNamespaceImport(bindings))) checkValueImport(node, module, null);
-        else if (bindings) checkValueImport(node, module, bindings.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text));
+        else if (bindings)
+          checkValueImport(
+            node,
+            module,
+            bindings.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text),
+          );
       }
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       const module = serviceModule(file, node.moduleSpecifier.text);
       if (module && !node.isTypeOnly) {
         const clause = node.exportClause;
         if (!clause || !ts.isNamedExports(clause)) checkValueImport(node, module, null);
-        else checkValueImport(node, module, clause.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text));
+        else
+          checkValueImport(
+            node,
+            module,
+            clause.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text),
+          );
       }
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [specifier] = node.arguments;
       if (!specifier || !ts.isStringLiteral(specifier) || serviceModule(file, specifier.text)) report(node, 'imports a module at run time');
     } else if (ts.isPropertyAccessExpression(node) && SERVICE_CONTEXT_KEYS.has(node.name.text)) {
       report(node, `reads .${node.name.text} (a service call belongs in src/resolvers/)`);
-    } else if (ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression) && SERVICE_CONTEXT_KEYS.has(node.argumentExpression.text)) {
+    } else if (
+      ts.isElementAccessExpression(node) &&
+      ts.isStringLiteral(node.argumentExpression) &&
+      SERVICE_CONTEXT_KEYS.has(node.argumentExpression.text)
+    ) {
       report(node, `reads ['${node.argumentExpression.text}'] (a service call belongs in src/resolvers/)`);
     } else if (ts.isBindingElement(node)) {
       const key = node.propertyName ?? node.name;
@@ -110,7 +124,10 @@ describe('layers: src/schema/ declares, src/resolvers/ resolves', () => {
     expect(findings.map((f) => `${f.file}:${f.line} ${f.problem}`)).toEqual([]);
     // An allowance nobody uses any more goes, so the list stays the short list of real exceptions.
     const allowances = Object.entries(ALLOWED_VALUE_IMPORTS).flatMap(([module, names]) => names.map((name) => `${module}:${name}`));
-    expect(allowances.filter((a) => !used.has(a)), 'unused entries in ALLOWED_VALUE_IMPORTS').toEqual([]);
+    expect(
+      allowances.filter((a) => !used.has(a)),
+      'unused entries in ALLOWED_VALUE_IMPORTS',
+    ).toEqual([]);
   });
 
   it('every Node type declared in src/schema/ has its node(id:) loader from src/resolvers/', () => {

@@ -52,7 +52,7 @@ describe('live connections', () => {
     live.close();
   });
 
-  it('ends a user\'s connections with 4403 when their roles change, and a key\'s with 4401', () => {
+  it("ends a user's connections with 4403 when their roles change, and a key's with 4401", () => {
     const live = createLiveConnections(everythingLive, log);
     const user = viewerConnection('u1', 's1');
     const other = viewerConnection('u2', 's2');
@@ -87,8 +87,14 @@ describe('live connections', () => {
     const asked: string[][] = [];
     const live = createLiveConnections(
       {
-        liveSessions: async (ids) => (asked.push(ids), new Set(ids.filter((id) => id !== 's-ended'))),
-        liveKeys: async (ids) => (asked.push(ids), new Set(ids.filter((id) => id !== 'k-ended'))),
+        liveSessions: async (ids) => {
+          asked.push(ids);
+          return new Set(ids.filter((id) => id !== 's-ended'));
+        },
+        liveKeys: async (ids) => {
+          asked.push(ids);
+          return new Set(ids.filter((id) => id !== 'k-ended'));
+        },
       },
       log,
     );

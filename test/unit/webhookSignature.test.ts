@@ -2,12 +2,7 @@
 // replay window, and rejection of missing or malformed headers without leaking the secret.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  SIGNATURE_HEADER,
-  signPayload,
-  verifySignature,
-  type SignatureProblem,
-} from '../../src/services/webhooks/signature.js';
+import { SIGNATURE_HEADER, signPayload, verifySignature, type SignatureProblem } from '../../src/services/webhooks/signature.js';
 
 const SECRET = 'whsec_test_current_0123456789';
 const OLD_SECRET = 'whsec_test_previous_9876543210';

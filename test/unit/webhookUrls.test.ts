@@ -8,7 +8,20 @@ describe('webhookUrlProblem', () => {
     expect(webhookUrlProblem('https://shop.example.com/hooks', false)).toBeNull();
     expect(webhookUrlProblem('https://93.184.216.34/hooks', false)).toBeNull();
     expect(webhookUrlProblem('http://shop.example.com/hooks', false)).toBe('webhookUrl must be https.');
-    for (const host of ['localhost', 'api.localhost', '127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '0.0.0.0', '[::1]', '[fd00::1]', '[::ffff:127.0.0.1]', 'db.internal']) {
+    for (const host of [
+      'localhost',
+      'api.localhost',
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.10',
+      '169.254.169.254',
+      '0.0.0.0',
+      '[::1]',
+      '[fd00::1]',
+      '[::ffff:127.0.0.1]',
+      'db.internal',
+    ]) {
       expect(webhookUrlProblem(`https://${host}/hooks`, false), host).toMatch(/public host/);
     }
   });

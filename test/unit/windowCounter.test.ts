@@ -10,7 +10,10 @@ describe('createWindowCounter (in memory)', () => {
   it('counts hits per key and window, and peeks without counting', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-26T12:00:10Z') });
     const counter = createWindowCounter(undefined, 't:', [60, 3600]);
-    expect(await counter.hit(['a', 'b'])).toEqual([[1, 1], [1, 1]]);
+    expect(await counter.hit(['a', 'b'])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(await counter.hit(['a'])).toEqual([[2, 2]]);
     expect(await counter.peek('a')).toEqual([2, 2]);
     expect(await counter.peek('c')).toEqual([0, 0]);

@@ -49,7 +49,7 @@ export const displayNameField = z
       .string()
       .min(1, 'must not be empty')
       .max(DISPLAY_NAME_MAX_LENGTH, `must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`)
-      // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern matches control characters in order to reject them
       .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters'),
   );
 

@@ -44,7 +44,12 @@ export interface AccountService {
   signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn>>;
   updateProfile(userId: string, input: { displayName?: string | null; phone?: string | null }): Promise<Outcome<UserRecord>>;
   /** Checks the current password, sets the new one and signs out every other session. */
-  changePassword(userId: string, sessionId: string, input: { currentPassword: string; newPassword: string }, client: ClientInfo): Promise<Outcome<{ revokedSessionCount: number }>>;
+  changePassword(
+    userId: string,
+    sessionId: string,
+    input: { currentPassword: string; newPassword: string },
+    client: ClientInfo,
+  ): Promise<Outcome<{ revokedSessionCount: number }>>;
   /** Checks the password and moves the account to a new email. */
   changeEmail(userId: string, input: { newEmail: string; password: string }, client: ClientInfo): Promise<Outcome<UserRecord>>;
   getUsers(ids: readonly string[]): Promise<(UserRecord | null)[]>;
@@ -184,7 +189,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     },
 
     async changePassword(userId, sessionId, input, client) {
-      if (!(await passwordMatches(userId, input.currentPassword, client))) return failure('INVALID_CREDENTIALS', 'The current password is incorrect.', 'currentPassword');
+      if (!(await passwordMatches(userId, input.currentPassword, client)))
+        return failure('INVALID_CREDENTIALS', 'The current password is incorrect.', 'currentPassword');
       const parsed = parseInput(z.object({ newPassword: passwordField }), { newPassword: input.newPassword });
       if (!parsed.ok) return parsed;
       const email = (await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })).email;
@@ -202,7 +208,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     },
 
     async changeEmail(userId, input, client) {
-      if (!(await passwordMatches(userId, input.password, client))) return failure('INVALID_CREDENTIALS', 'The password is incorrect.', 'password');
+      if (!(await passwordMatches(userId, input.password, client)))
+        return failure('INVALID_CREDENTIALS', 'The password is incorrect.', 'password');
       const parsed = parseInput(z.object({ newEmail: emailField }), { newEmail: input.newEmail });
       if (!parsed.ok) return parsed;
       try {
@@ -251,7 +258,11 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const wanted = [...new Set<Role>(['USER', ...roles])];
       const changed = isUuid(userId)
         ? await prisma.$transaction(async (tx) => {
-            const updated = await tx.user.updateManyAndReturn({ where: { id: userId }, data: { roles: { set: wanted } }, select: userSelect });
+            const updated = await tx.user.updateManyAndReturn({
+              where: { id: userId },
+              data: { roles: { set: wanted } },
+              select: userSelect,
+            });
             if (!updated.length) return null;
             return { user: updated[0]!, afterCommit: await sessions.usersChanged(tx, [userId]) };
           })
@@ -288,7 +299,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         });
       } catch (err) {
         // Another process created it at the same moment.
-        if (uniqueViolation(err)) return (await prisma.user.findUniqueOrThrow({ where: { email }, select: userSelect }));
+        if (uniqueViolation(err)) return await prisma.user.findUniqueOrThrow({ where: { email }, select: userSelect });
         throw err;
       }
     },

@@ -145,9 +145,15 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
   /** Ends sessions inside `tx`: marks them and writes the broadcast; returns the ids it ended. */
   async function endSessions(tx: Prisma.TransactionClient, where: Prisma.SessionWhereInput, reason: string) {
-    const ended = await tx.session.updateManyAndReturn({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason }, select: { id: true } });
+    const ended = await tx.session.updateManyAndReturn({
+      where: { ...where, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: reason },
+      select: { id: true },
+    });
     const sessionIds = ended.map((s) => s.id);
-    const events = sessionIds.length ? await writeOutbox(tx, [{ topic: topics.sessionsRevoked, payload: { sessionIds } satisfies SessionsRevoked }]) : [];
+    const events = sessionIds.length
+      ? await writeOutbox(tx, [{ topic: topics.sessionsRevoked, payload: { sessionIds } satisfies SessionsRevoked }])
+      : [];
     return { sessionIds, events };
   }
 

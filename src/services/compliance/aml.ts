@@ -3,7 +3,7 @@
 // and opens a SANCTIONS case, until an admin clears it (wallets unfrozen) or confirms it (they stay
 // frozen). The transaction-pattern checks (amlMonitor.ts) open their cases here too.
 import type { PrismaClient } from '../../db/database.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, reasonProblem, success, type Outcome } from '../errors.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
@@ -24,7 +24,12 @@ export interface AmlService {
   decide(adminId: string, input: { caseId: string; decision: 'CLEAR' | 'CONFIRM'; reason: string }): Promise<Outcome<AmlCaseRecord>>;
 }
 
-export function createAmlService(deps: { prisma: PrismaClient; outbox: OutboxPublisher; sanctions: SanctionsScreen; log: Logger }): AmlService {
+export function createAmlService(deps: {
+  prisma: PrismaClient;
+  outbox: OutboxPublisher;
+  sanctions: SanctionsScreen;
+  log: Logger;
+}): AmlService {
   const { prisma, log } = deps;
   return {
     async screen(userId, name, at) {
@@ -46,7 +51,11 @@ export function createAmlService(deps: { prisma: PrismaClient; outbox: OutboxPub
     },
 
     async list({ status }, page) {
-      const rows = await prisma.amlCase.findMany({ where: { ...(status ? { status } : {}), ...queueWhere(page) }, orderBy: QUEUE_ORDER, take: page.limit + 1 });
+      const rows = await prisma.amlCase.findMany({
+        where: { ...(status ? { status } : {}), ...queueWhere(page) },
+        orderBy: QUEUE_ORDER,
+        take: page.limit + 1,
+      });
       return toQueuePage(rows, page);
     },
 
@@ -65,10 +74,17 @@ export function createAmlService(deps: { prisma: PrismaClient; outbox: OutboxPub
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM aml_cases WHERE id = ${caseId}::uuid FOR UPDATE`;
         if (!locked) return { outcome: failure('NOT_FOUND', 'No AML case has that id.', 'caseId'), events: [] };
         const c = await tx.amlCase.findUniqueOrThrow({ where: { id: caseId } });
-        if (c.status !== 'OPEN') return { outcome: failure('INVALID_INPUT', `This case was already ${c.status.toLowerCase()}.`, 'caseId'), events: [] };
+        if (c.status !== 'OPEN')
+          return { outcome: failure('INVALID_INPUT', `This case was already ${c.status.toLowerCase()}.`, 'caseId'), events: [] };
         const decided = await tx.amlCase.update({
           where: { id: caseId },
-          data: { status: decision === 'CLEAR' ? 'CLEARED' : 'CONFIRMED', decidedBy: adminId, reason: why, decidedAt: new Date(), updatedAt: new Date() },
+          data: {
+            status: decision === 'CLEAR' ? 'CLEARED' : 'CONFIRMED',
+            decidedBy: adminId,
+            reason: why,
+            decidedAt: new Date(),
+            updatedAt: new Date(),
+          },
         });
         // Cleared: the wallets the hit froze are unfrozen, unless another sanctions case is still open.
         const stillOpen = await tx.amlCase.count({ where: { userId: c.userId, kind: 'SANCTIONS', status: 'OPEN' } });

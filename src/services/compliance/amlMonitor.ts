@@ -70,10 +70,39 @@ export function createAmlMonitor(deps: { prisma: PrismaClient; thresholds: AmlTh
       HAVING count(DISTINCT CASE WHEN ${direction} = 'in' THEN t.from_wallet_id ELSE t.to_wallet_id END) >= ${t.fanCount}`;
     const [fanIn, fanOut] = await Promise.all([fan('in'), fan('out')]);
     return [
-      ...structuring.map((r) => ({ userId: r.user_id, kind: 'STRUCTURING' as const, windowHours: t.structuringWindowHours, transactionIds: r.ids.filter(Boolean), details: { deposits: r.n, threshold: t.reportingThreshold, windowHours: t.structuringWindowHours } })),
-      ...rapid.map((r) => ({ userId: r.user_id, kind: 'RAPID_IN_OUT' as const, windowHours: t.rapidWindowHours, transactionIds: r.ids ?? [], details: { currency: r.currency, deposited: r.deposited.toString(), withdrawn: r.withdrawn.toString(), windowHours: t.rapidWindowHours } })),
-      ...fanIn.map((r) => ({ userId: r.user_id, kind: 'FAN_IN' as const, windowHours: t.fanWindowHours, transactionIds: r.ids, details: { senders: r.n, windowHours: t.fanWindowHours } })),
-      ...fanOut.map((r) => ({ userId: r.user_id, kind: 'FAN_OUT' as const, windowHours: t.fanWindowHours, transactionIds: r.ids, details: { recipients: r.n, windowHours: t.fanWindowHours } })),
+      ...structuring.map((r) => ({
+        userId: r.user_id,
+        kind: 'STRUCTURING' as const,
+        windowHours: t.structuringWindowHours,
+        transactionIds: r.ids.filter(Boolean),
+        details: { deposits: r.n, threshold: t.reportingThreshold, windowHours: t.structuringWindowHours },
+      })),
+      ...rapid.map((r) => ({
+        userId: r.user_id,
+        kind: 'RAPID_IN_OUT' as const,
+        windowHours: t.rapidWindowHours,
+        transactionIds: r.ids ?? [],
+        details: {
+          currency: r.currency,
+          deposited: r.deposited.toString(),
+          withdrawn: r.withdrawn.toString(),
+          windowHours: t.rapidWindowHours,
+        },
+      })),
+      ...fanIn.map((r) => ({
+        userId: r.user_id,
+        kind: 'FAN_IN' as const,
+        windowHours: t.fanWindowHours,
+        transactionIds: r.ids,
+        details: { senders: r.n, windowHours: t.fanWindowHours },
+      })),
+      ...fanOut.map((r) => ({
+        userId: r.user_id,
+        kind: 'FAN_OUT' as const,
+        windowHours: t.fanWindowHours,
+        transactionIds: r.ids,
+        details: { recipients: r.n, windowHours: t.fanWindowHours },
+      })),
     ];
   }
 
@@ -93,7 +122,9 @@ export function createAmlMonitor(deps: { prisma: PrismaClient; thresholds: AmlTh
           if (inserted.length) opened++;
           const [open] = inserted.length
             ? inserted
-            : await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM aml_cases WHERE user_id = ${f.userId}::uuid AND kind = ${f.kind}::"AmlCaseKind" AND status = 'OPEN'`;
+            : await tx.$queryRaw<
+                { id: string }[]
+              >`SELECT id::text FROM aml_cases WHERE user_id = ${f.userId}::uuid AND kind = ${f.kind}::"AmlCaseKind" AND status = 'OPEN'`;
           if (open && f.transactionIds.length) {
             await tx.$executeRaw`
               INSERT INTO aml_case_transactions (case_id, transaction_id)

@@ -46,7 +46,11 @@ export interface KycService {
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code like "US"');
+const country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 code like "US"');
 const inputSchema = z.object({
   level: z.enum(['TIER_1', 'TIER_2']),
   legalName: z.string().trim().min(2, 'legalName must be 2 to 140 characters.').max(140, 'legalName must be 2 to 140 characters.'),
@@ -93,7 +97,13 @@ export function createKycService(deps: {
   }
 
   /** Records a decision and applies it: an approval raises the tier (never lowers it). */
-  async function settle(tx: Prisma.TransactionClient, c: KycCaseRecord, decision: 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW', reason: string | null, by: string | null) {
+  async function settle(
+    tx: Prisma.TransactionClient,
+    c: KycCaseRecord,
+    decision: 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW',
+    reason: string | null,
+    by: string | null,
+  ) {
     await tx.kycDecision.create({ data: { caseId: c.id, decision, decidedBy: by, reason } });
     if (decision === 'APPROVED') {
       await tx.$executeRaw`UPDATE users SET kyc_tier = ${c.level}::"KycTier", updated_at = now() WHERE id = ${c.userId}::uuid AND kyc_tier < ${c.level}::"KycTier"`;
@@ -107,12 +117,17 @@ export function createKycService(deps: {
       if (!parsed.ok) return parsed;
       const input = parsed.value;
       const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { kycTier: true, phone: true } });
-      if (TIER_ORDER[user.kycTier] >= TIER_ORDER[input.level]) return failure('INVALID_INPUT', `You are already at ${user.kycTier}.`, 'level');
+      if (TIER_ORDER[user.kycTier] >= TIER_ORDER[input.level])
+        return failure('INVALID_INPUT', `You are already at ${user.kycTier}.`, 'level');
       if (ageOn(input.dateOfBirth) < 18) return failure('INVALID_INPUT', 'You must be 18 or older to verify your identity.', 'dateOfBirth');
       if (ageOn(input.dateOfBirth) > 130) return failure('INVALID_INPUT', 'dateOfBirth is not a plausible date of birth.', 'dateOfBirth');
       if (!user.phone) return failure('INVALID_INPUT', 'Add your phone number first (updateProfile): verification needs it.', 'level');
       if (input.level === 'TIER_2' && (!input.document || !input.selfieRef)) {
-        return failure('INVALID_INPUT', 'TIER_2 needs a government ID document and a selfie (document, selfieRef).', input.document ? 'selfieRef' : 'document');
+        return failure(
+          'INVALID_INPUT',
+          'TIER_2 needs a government ID document and a selfie (document, selfieRef).',
+          input.document ? 'selfieRef' : 'document',
+        );
       }
       await deps.screenName(userId, input.legalName);
       const vaulted = input.document ? await deps.vault.store('DOCUMENT', input.document.number) : null;
@@ -141,8 +156,12 @@ export function createKycService(deps: {
       }
       try {
         const { providerRef } = await deps.provider.submit({
-          reference: created.id, level: input.level, legalName: input.legalName, dateOfBirth: input.dateOfBirth,
-          documentToken: vaulted?.token ?? null, selfieRef: input.selfieRef ?? null,
+          reference: created.id,
+          level: input.level,
+          legalName: input.legalName,
+          dateOfBirth: input.dateOfBirth,
+          documentToken: vaulted?.token ?? null,
+          selfieRef: input.selfieRef ?? null,
         });
         created = await prisma.kycCase.update({ where: { id: created.id }, data: { providerRef } });
       } catch (err) {
@@ -170,7 +189,11 @@ export function createKycService(deps: {
     decisions: (caseId) => prisma.kycDecision.findMany({ where: { caseId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
 
     async reviewQueue(page) {
-      const rows = await prisma.kycCase.findMany({ where: { status: 'MANUAL_REVIEW', ...queueWhere(page) }, orderBy: QUEUE_ORDER, take: page.limit + 1 });
+      const rows = await prisma.kycCase.findMany({
+        where: { status: 'MANUAL_REVIEW', ...queueWhere(page) },
+        orderBy: QUEUE_ORDER,
+        take: page.limit + 1,
+      });
       return toQueuePage(rows, page);
     },
 
@@ -199,7 +222,10 @@ export function createKycService(deps: {
           : [];
         const c = locked ? await tx.kycCase.findUniqueOrThrow({ where: { id: reference } }) : null;
         const decision = { 'kyc.approved': 'APPROVED', 'kyc.rejected': 'REJECTED', 'kyc.review': 'MANUAL_REVIEW' }[event.type] as
-          | 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW' | undefined;
+          | 'APPROVED'
+          | 'REJECTED'
+          | 'MANUAL_REVIEW'
+          | undefined;
         // Only a PENDING case takes the provider's word; referred and decided cases are the admins'.
         const outcome = !c ? 'UNMATCHED' : c.status === 'PENDING' && decision ? 'APPLIED' : 'IGNORED';
         const updated = c && outcome === 'APPLIED' ? await settle(tx, c, decision!, event.data.reason ?? null, null) : null;

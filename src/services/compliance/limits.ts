@@ -128,7 +128,12 @@ export function createLimitsService(deps: { prisma: PrismaClient }): LimitsServi
         const today = w.usageDay?.toISOString().slice(0, 10) === day;
         const thisMonth = w.usageMonth?.toISOString().slice(0, 10) === month;
         const entry = (kind: LimitKind, limit: bigint, used: bigint, resetsAt: Date | null): LimitUsage => ({
-          kind, currency: w.currency, limit, used, remaining: limit > used ? limit - used : 0n, resetsAt,
+          kind,
+          currency: w.currency,
+          limit,
+          used,
+          remaining: limit > used ? limit - used : 0n,
+          resetsAt,
         });
         limits.push(
           entry('MAX_BALANCE', row.maxBalance, w.postedBalance, null),

@@ -19,7 +19,10 @@ export interface OutboxEvent {
  * Writes events through `tx`, to be published after it commits (pass the returned rows to
  * publishCommitted); if the process dies first, the relay publishes them.
  */
-export async function writeOutbox(tx: Pick<PrismaClient, '$queryRaw'>, events: { topic: string; payload: unknown }[]): Promise<OutboxEvent[]> {
+export async function writeOutbox(
+  tx: Pick<PrismaClient, '$queryRaw'>,
+  events: { topic: string; payload: unknown }[],
+): Promise<OutboxEvent[]> {
   if (!events.length) return [];
   return tx.$queryRaw<OutboxEvent[]>`
     INSERT INTO outbox_events (topic, payload)
@@ -47,7 +50,12 @@ export interface OutboxSettings {
 
 const RELAY_BATCH = 500;
 
-export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubSub; log: Logger; settings: OutboxSettings }): OutboxPublisher {
+export function createOutboxPublisher(deps: {
+  prisma: PrismaClient;
+  pubsub: PubSub;
+  log: Logger;
+  settings: OutboxSettings;
+}): OutboxPublisher {
   const { prisma, pubsub, log, settings } = deps;
 
   async function publishAll(events: OutboxEvent[]) {
@@ -72,7 +80,10 @@ export function createOutboxPublisher(deps: { prisma: PrismaClient; pubsub: PubS
           ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`;
         if (!rows.length) return 0;
         await publishAll(rows);
-        await removePublished(rows.map((r) => r.id), tx);
+        await removePublished(
+          rows.map((r) => r.id),
+          tx,
+        );
         log.info({ count: rows.length }, 'outbox relay published overdue events');
         return rows.length;
       },

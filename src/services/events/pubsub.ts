@@ -104,7 +104,10 @@ function createPubSub(
         open = false;
         active -= counted;
         resyncing.delete(deliver);
-        subscribed.then((id) => engine.unsubscribe(id), () => {});
+        subscribed.then(
+          (id) => engine.unsubscribe(id),
+          () => {},
+        );
         waiting?.({ value: undefined, done: true });
         waiting = null;
       };

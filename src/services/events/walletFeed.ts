@@ -96,10 +96,11 @@ export async function openWalletFeed(
     await live.return?.();
   };
   const feed: AsyncIterableIterator<WalletFeedEvent> = {
-    next: () => generator.next().catch(async (err) => {
-      await close();
-      throw err;
-    }),
+    next: () =>
+      generator.next().catch(async (err) => {
+        await close();
+        throw err;
+      }),
     async return(value?: unknown) {
       await close();
       await generator.return(value as never);

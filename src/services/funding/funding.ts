@@ -18,7 +18,13 @@ import type { Outcome } from '../errors.js';
 import { keysetOrder, keysetWhere, encodeCursor, toPage, type Page, type PageRequest } from '../pagination.js';
 import { createFundingContext, type FundingDeps } from './fundingContext.js';
 import type {
-  AddFundsInput, FundingRecord, Provider, ReconcileReport, RefundDepositInput, WebhookOutcome, WithdrawInput,
+  AddFundsInput,
+  FundingRecord,
+  Provider,
+  ReconcileReport,
+  RefundDepositInput,
+  WebhookOutcome,
+  WithdrawInput,
 } from './fundingModel.js';
 import { createFundingReconciliation } from './fundingReconciliation.js';
 import { createFundingRequests } from './fundingRequests.js';
@@ -26,7 +32,14 @@ import { createProcessorEvents } from './processorEvents.js';
 
 export type { FundingDeps } from './fundingContext.js';
 export type {
-  AddFundsInput, FundingRecord, Mismatch, Provider, ReconcileReport, RefundDepositInput, WebhookOutcome, WithdrawInput,
+  AddFundsInput,
+  FundingRecord,
+  Mismatch,
+  Provider,
+  ReconcileReport,
+  RefundDepositInput,
+  WebhookOutcome,
+  WithdrawInput,
 } from './fundingModel.js';
 
 export interface FundingService {
@@ -58,7 +71,11 @@ export function createFundingService(deps: FundingDeps): FundingService {
     refundDeposit,
     get: (userId, id) => (isUuid(id) ? prisma.fundingOperation.findFirst({ where: { id, userId } }) : Promise.resolve(null)),
     async list(userId, page) {
-      const rows = await prisma.fundingOperation.findMany({ where: { userId, ...keysetWhere(page) }, orderBy: keysetOrder(page), take: page.limit + 1 });
+      const rows = await prisma.fundingOperation.findMany({
+        where: { userId, ...keysetWhere(page) },
+        orderBy: keysetOrder(page),
+        take: page.limit + 1,
+      });
       return toPage(rows, page, (r) => encodeCursor({ at: r.createdAt, id: r.id }));
     },
     handleWebhook,

@@ -37,7 +37,11 @@ export function createFundingContext(deps: FundingDeps) {
     if (op.provider === 'card') {
       return op.kind === 'DEPOSIT'
         ? { request: (vaultToken: string) => deps.cards.charge({ ...movement, vaultToken }), lookup: deps.cards.lookup, events: 'charge' }
-        : { request: () => deps.cards.refund({ ...movement, chargeReference: op.refundOfId! }), lookup: deps.cards.lookup, events: 'refund' };
+        : {
+            request: () => deps.cards.refund({ ...movement, chargeReference: op.refundOfId! }),
+            lookup: deps.cards.lookup,
+            events: 'refund',
+          };
     }
     return op.kind === 'DEPOSIT'
       ? { request: (vaultToken: string) => deps.banks.debit({ ...movement, vaultToken }), lookup: deps.banks.lookup, events: 'debit' }
@@ -52,12 +56,18 @@ export function createFundingContext(deps: FundingDeps) {
       const { providerRef } = await Promise.race([
         gateway.request(vaultToken),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new GatewayTimeoutError(`No answer from the ${op.provider} processor within ${deps.gatewayTimeoutMs} ms.`)), deps.gatewayTimeoutMs);
+          timer = setTimeout(
+            () => reject(new GatewayTimeoutError(`No answer from the ${op.provider} processor within ${deps.gatewayTimeoutMs} ms.`)),
+            deps.gatewayTimeoutMs,
+          );
         }),
       ]);
       await prisma.fundingOperation.updateMany({ where: { id: op.id, providerRef: null }, data: { providerRef, updatedAt: new Date() } });
     } catch (err) {
-      log.warn({ fundingId: op.id, err: (err as Error).message }, 'processor did not take the operation yet; it stays pending for reconciliation');
+      log.warn(
+        { fundingId: op.id, err: (err as Error).message },
+        'processor did not take the operation yet; it stays pending for reconciliation',
+      );
     } finally {
       clearTimeout(timer);
     }

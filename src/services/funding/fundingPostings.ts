@@ -19,7 +19,11 @@ function postedIds(results: TransferResult[]): string[] {
 const holdOf = (op: FundingRecord) => ({ id: op.holdId!, walletId: op.walletId, amount: op.amount });
 
 export function createFundingPostings() {
-  const transfer = (op: FundingRecord, step: string, fields: Pick<TransferRequest, 'type' | 'amount' | 'from' | 'to' | 'note'>): TransferRequest => ({
+  const transfer = (
+    op: FundingRecord,
+    step: string,
+    fields: Pick<TransferRequest, 'type' | 'amount' | 'from' | 'to' | 'note'>,
+  ): TransferRequest => ({
     userId: op.userId,
     key: `funding:${op.id}:${step}`,
     operation: `funding.${step}`,
@@ -35,11 +39,21 @@ export function createFundingPostings() {
     const settlement = { system: SETTLEMENT[op.provider as Provider] };
     const wallet = { walletId: op.walletId };
     const requests = [
-      transfer(op, 'post', { type: 'DEPOSIT', amount: op.amount, from: settlement, to: wallet, note: op.provider === 'card' ? 'Card top-up' : 'Bank transfer in' }),
+      transfer(op, 'post', {
+        type: 'DEPOSIT',
+        amount: op.amount,
+        from: settlement,
+        to: wallet,
+        note: op.provider === 'card' ? 'Card top-up' : 'Bank transfer in',
+      }),
     ];
-    if (op.fee > 0n) requests.push(transfer(op, 'fee', { type: 'FEE', amount: op.fee, from: wallet, to: { system: 'FEES' }, note: 'Top-up fee' }));
+    if (op.fee > 0n)
+      requests.push(transfer(op, 'fee', { type: 'FEE', amount: op.fee, from: wallet, to: { system: 'FEES' }, note: 'Top-up fee' }));
     // Money owed from an earlier chargeback is repaid first, oldest debt first.
-    const debts = await tx.userDebt.findMany({ where: { userId: op.userId, currency: op.currency, outstanding: { gt: 0n } }, orderBy: { createdAt: 'asc' } });
+    const debts = await tx.userDebt.findMany({
+      where: { userId: op.userId, currency: op.currency, outstanding: { gt: 0n } },
+      orderBy: { createdAt: 'asc' },
+    });
     let left = op.amount - op.fee;
     const repaid: { id: string; amount: bigint }[] = [];
     for (const debt of debts) {
@@ -47,7 +61,15 @@ export function createFundingPostings() {
       if (amount <= 0n) break;
       left -= amount;
       repaid.push({ id: debt.id, amount });
-      requests.push(transfer(op, `repay:${debt.id}`, { type: 'ADJUSTMENT', amount, from: wallet, to: { system: 'RECOVERY' }, note: 'Repayment of an amount owed' }));
+      requests.push(
+        transfer(op, `repay:${debt.id}`, {
+          type: 'ADJUSTMENT',
+          amount,
+          from: wallet,
+          to: { system: 'RECOVERY' },
+          note: 'Repayment of an amount owed',
+        }),
+      );
     }
     const ids = postedIds(await ledger.post(requests));
     for (const r of repaid) {
@@ -61,19 +83,49 @@ export function createFundingPostings() {
    * transaction. What the wallet cannot cover is advanced from RECOVERY and recorded as a debt;
    * history is never edited.
    */
-  async function reverseDeposit(ledger: LedgerTransaction, tx: Prisma.TransactionClient, op: FundingRecord, transactionId: string, reason: string) {
+  async function reverseDeposit(
+    ledger: LedgerTransaction,
+    tx: Prisma.TransactionClient,
+    op: FundingRecord,
+    transactionId: string,
+    reason: string,
+  ) {
     const available = await ledger.lockAvailable(op.walletId);
     const shortfall = op.amount > available ? op.amount - available : 0n;
     const requests: TransferRequest[] = [];
     if (shortfall > 0n) {
-      requests.push(transfer(op, 'advance', { type: 'ADJUSTMENT', amount: shortfall, from: { system: 'RECOVERY' }, to: { walletId: op.walletId }, note: 'Advance to cover a reversal' }));
+      requests.push(
+        transfer(op, 'advance', {
+          type: 'ADJUSTMENT',
+          amount: shortfall,
+          from: { system: 'RECOVERY' },
+          to: { walletId: op.walletId },
+          note: 'Advance to cover a reversal',
+        }),
+      );
     }
-    requests.push(transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { walletId: op.walletId }, to: { system: SETTLEMENT[op.provider as Provider] }, note: reason }));
+    requests.push(
+      transfer(op, 'reverse', {
+        type: 'REVERSAL',
+        amount: op.amount,
+        from: { walletId: op.walletId },
+        to: { system: SETTLEMENT[op.provider as Provider] },
+        note: reason,
+      }),
+    );
     const ids = postedIds(await ledger.reverse(transactionId, requests));
     const reversalId = ids.at(-1)!;
     if (shortfall > 0n) {
       await tx.userDebt.create({
-        data: { userId: op.userId, currency: op.currency, amount: shortfall, outstanding: shortfall, reason, fundingOperationId: op.id, transactionId: ids[0]! },
+        data: {
+          userId: op.userId,
+          currency: op.currency,
+          amount: shortfall,
+          outstanding: shortfall,
+          reason,
+          fundingOperationId: op.id,
+          transactionId: ids[0]!,
+        },
       });
     }
     return reversalId;
@@ -94,7 +146,13 @@ export function createFundingPostings() {
   /** A payout came back (returned, or failed after settling): the money returns, as a linked transaction. */
   async function reverseWithdrawal(ledger: LedgerTransaction, op: FundingRecord, transactionId: string, reason: string) {
     const results = await ledger.reverse(transactionId, [
-      transfer(op, 'reverse', { type: 'REVERSAL', amount: op.amount, from: { system: SETTLEMENT[op.provider as Provider] }, to: { walletId: op.walletId }, note: reason }),
+      transfer(op, 'reverse', {
+        type: 'REVERSAL',
+        amount: op.amount,
+        from: { system: SETTLEMENT[op.provider as Provider] },
+        to: { walletId: op.walletId },
+        note: reason,
+      }),
     ]);
     return postedIds(results)[0]!;
   }

@@ -27,9 +27,11 @@ export function createFundingReconciliation(
       for (const line of lines) {
         const op = ops.get(line.reference);
         const money = `${line.amount} ${line.currency} (minor units)`;
-        const add = (problem: Mismatch['problem'], detail: string) => mismatches.push({ provider, reference: line.reference, problem, detail });
+        const add = (problem: Mismatch['problem'], detail: string) =>
+          mismatches.push({ provider, reference: line.reference, problem, detail });
         if (!op) add('UNKNOWN_TO_LEDGER', `The processor moved ${money} under a reference no operation of ours has.`);
-        else if (op.amount !== line.amount || op.currency !== line.currency) add('AMOUNT_DIFFERS', `The processor moved ${money}; we recorded ${op.amount} ${op.currency}.`);
+        else if (op.amount !== line.amount || op.currency !== line.currency)
+          add('AMOUNT_DIFFERS', `The processor moved ${money}; we recorded ${op.amount} ${op.currency}.`);
         else if (op.status === 'PENDING') add('NOT_YET_POSTED', `The processor moved ${money}; the operation is still pending here.`);
         else if (op.status === 'FAILED') add('LEDGER_SAYS_FAILED', `The processor moved ${money}; the operation failed here.`);
       }
@@ -39,7 +41,12 @@ export function createFundingReconciliation(
         WHERE f.provider = ${provider} AND t.created_at >= ${day}::date AND t.created_at < ${day}::date + 1`;
       for (const p of posted) {
         if (!reported.has(p.id)) {
-          mismatches.push({ provider, reference: p.id, problem: 'NOT_SETTLED_BY_PROCESSOR', detail: `We posted ${p.amount} ${p.currency} (minor units) that the processor's report for ${day} does not show.` });
+          mismatches.push({
+            provider,
+            reference: p.id,
+            problem: 'NOT_SETTLED_BY_PROCESSOR',
+            detail: `We posted ${p.amount} ${p.currency} (minor units) that the processor's report for ${day} does not show.`,
+          });
         }
       }
     }

@@ -34,10 +34,17 @@ export function createFundingRequests(ctx: FundingContext) {
     if (errors.length || !amount.ok) return { ok: false as const, errors };
     const method = await ctx.paymentMethods.get(userId, methodId);
     if (!method) return failure('NOT_FOUND', 'No payment method of yours has that id.', methodField);
-    const wallet = await prisma.wallet.findFirst({ where: { userId, currency: amount.currency, kind: 'USER' }, select: { id: true, status: true } });
+    const wallet = await prisma.wallet.findFirst({
+      where: { userId, currency: amount.currency, kind: 'USER' },
+      select: { id: true, status: true },
+    });
     if (!wallet) return failure('NO_WALLET_IN_CURRENCY', `You have no ${amount.currency} wallet. Open one first.`, 'amount.currency');
     if (wallet.status !== 'ACTIVE') {
-      return failure('WALLET_FROZEN', `Your ${amount.currency} wallet is ${wallet.status.toLowerCase()}: no money can move in or out. Contact support.`, 'amount.currency');
+      return failure(
+        'WALLET_FROZEN',
+        `Your ${amount.currency} wallet is ${wallet.status.toLowerCase()}: no money can move in or out. Contact support.`,
+        'amount.currency',
+      );
     }
     return success({ method, wallet, amount });
   }
@@ -60,7 +67,11 @@ export function createFundingRequests(ctx: FundingContext) {
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
       const op = (await prisma.fundingOperation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: key } } }))!;
       if (op.requestHash !== hash) {
-        return failure('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for a different request. Use a new key for a new request.', 'idempotencyKey');
+        return failure(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This idempotency key was already used for a different request. Use a new key for a new request.',
+          'idempotencyKey',
+        );
       }
       return success({ op, replayed: true });
     }
@@ -82,7 +93,11 @@ export function createFundingRequests(ctx: FundingContext) {
     if (!checked.ok) return checked;
     const { method, wallet, amount } = checked.value;
     if (!(method.kind === 'CARD' ? method.status === 'ACTIVE' : method.status === 'VERIFIED')) {
-      return failure('PAYMENT_METHOD_UNUSABLE', 'Verify this bank account first (verifyBankAccount), or use another method.', 'paymentMethodId');
+      return failure(
+        'PAYMENT_METHOD_UNUSABLE',
+        'Verify this bank account first (verifyBankAccount), or use another method.',
+        'paymentMethodId',
+      );
     }
     const provider: Provider = method.kind === 'CARD' ? 'card' : 'bank';
     const fee = feeFor(amount.amount, ctx.fees[provider]);
@@ -92,8 +107,16 @@ export function createFundingRequests(ctx: FundingContext) {
       await countFunding(ledger, wallet.id, 'ADD', amount.amount, 'addFunds');
       return tx.fundingOperation.create({
         data: {
-          userId, walletId: wallet.id, currency: amount.currency, kind: 'DEPOSIT', paymentMethodId: method.id, provider,
-          amount: amount.amount, fee, idempotencyKey: input.idempotencyKey, requestHash: hash,
+          userId,
+          walletId: wallet.id,
+          currency: amount.currency,
+          kind: 'DEPOSIT',
+          paymentMethodId: method.id,
+          provider,
+          amount: amount.amount,
+          fee,
+          idempotencyKey: input.idempotencyKey,
+          requestHash: hash,
         },
       });
     });
@@ -106,7 +129,11 @@ export function createFundingRequests(ctx: FundingContext) {
     if (!checked.ok) return checked;
     const { method, wallet, amount } = checked.value;
     if (method.kind !== 'BANK_ACCOUNT' || method.status !== 'VERIFIED') {
-      return failure('PAYMENT_METHOD_UNUSABLE', 'Withdrawals go to a verified bank account: add one and confirm its micro-deposits.', 'bankAccountId');
+      return failure(
+        'PAYMENT_METHOD_UNUSABLE',
+        'Withdrawals go to a verified bank account: add one and confirm its micro-deposits.',
+        'bankAccountId',
+      );
     }
     if (await ctx.screenName(userId, method.holderName)) {
       return failure('WALLET_FROZEN', 'Your wallet is frozen pending a compliance review. Contact support.', 'bankAccountId');
@@ -117,8 +144,17 @@ export function createFundingRequests(ctx: FundingContext) {
       const hold = await holdForPayout(ledger, wallet.id, amount.amount, 'withdrawal', 'withdraw');
       return tx.fundingOperation.create({
         data: {
-          userId, walletId: wallet.id, currency: amount.currency, kind: 'WITHDRAWAL', paymentMethodId: method.id, provider: 'bank',
-          amount: amount.amount, fee: 0n, idempotencyKey: input.idempotencyKey, requestHash: hash, holdId: hold.id,
+          userId,
+          walletId: wallet.id,
+          currency: amount.currency,
+          kind: 'WITHDRAWAL',
+          paymentMethodId: method.id,
+          provider: 'bank',
+          amount: amount.amount,
+          fee: 0n,
+          idempotencyKey: input.idempotencyKey,
+          requestHash: hash,
+          holdId: hold.id,
         },
       });
     });
@@ -140,7 +176,8 @@ export function createFundingRequests(ctx: FundingContext) {
     if (input.amount) {
       const amount = parsePositiveAmount(input.amount, ctx.currencies);
       if (!amount.ok) return { ok: false, errors: [amount.error] };
-      if (amount.currency !== deposit.currency) return failure('CURRENCY_MISMATCH', `The top-up was in ${deposit.currency}.`, 'amount.currency');
+      if (amount.currency !== deposit.currency)
+        return failure('CURRENCY_MISMATCH', `The top-up was in ${deposit.currency}.`, 'amount.currency');
       requested = amount.amount;
     }
     const method = await prisma.paymentMethod.findUniqueOrThrow({ where: { id: deposit.paymentMethodId }, select: { vaultToken: true } });
@@ -155,14 +192,28 @@ export function createFundingRequests(ctx: FundingContext) {
       const left = deposit.amount - sum!.refunded;
       const amount = requested ?? left;
       if (amount <= 0n || amount > left) {
-        refuse('INVALID_AMOUNT', `At most ${formatAmount(left, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`, 'amount');
+        refuse(
+          'INVALID_AMOUNT',
+          `At most ${formatAmount(left, deposit.currency)} ${deposit.currency} of this top-up can still be refunded.`,
+          'amount',
+        );
       }
       const hold = await holdForPayout(ledger, deposit.walletId, amount, 'refund', 'refundDeposit');
       return tx.fundingOperation.create({
         data: {
-          userId: deposit.userId, walletId: deposit.walletId, currency: deposit.currency, kind: 'WITHDRAWAL', provider: 'card',
-          paymentMethodId: deposit.paymentMethodId, amount, fee: 0n, idempotencyKey: key, requestHash: hash, holdId: hold.id,
-          refundOfId: deposit.id, reason,
+          userId: deposit.userId,
+          walletId: deposit.walletId,
+          currency: deposit.currency,
+          kind: 'WITHDRAWAL',
+          provider: 'card',
+          paymentMethodId: deposit.paymentMethodId,
+          amount,
+          fee: 0n,
+          idempotencyKey: key,
+          requestHash: hash,
+          holdId: hold.id,
+          refundOfId: deposit.id,
+          reason,
         },
       });
     });

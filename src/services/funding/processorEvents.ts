@@ -17,7 +17,10 @@ export function createProcessorEvents(ctx: FundingContext) {
   const postings = createFundingPostings();
 
   async function apply(ledger: LedgerTransaction, tx: Prisma.TransactionClient, op: FundingRecord, step: Step, event: WebhookEvent) {
-    const data: Prisma.FundingOperationUncheckedUpdateInput = { updatedAt: new Date(), providerRef: op.providerRef ?? event.data.providerRef };
+    const data: Prisma.FundingOperationUncheckedUpdateInput = {
+      updatedAt: new Date(),
+      providerRef: op.providerRef ?? event.data.providerRef,
+    };
     let transactionId = op.transactionId;
     const withdrawal = op.kind === 'WITHDRAWAL';
     if (step === 'post' || step === 'post-and-reverse') {
@@ -29,11 +32,20 @@ export function createProcessorEvents(ctx: FundingContext) {
       const reversalId = withdrawal
         ? await postings.reverseWithdrawal(ledger, op, transactionId!, reason)
         : await postings.reverseDeposit(ledger, tx, op, transactionId!, reason);
-      Object.assign(data, { status: 'REVERSED', reversalTransactionId: reversalId, failureCode: event.data.failureCode ?? null, failureMessage: reason });
+      Object.assign(data, {
+        status: 'REVERSED',
+        reversalTransactionId: reversalId,
+        failureCode: event.data.failureCode ?? null,
+        failureMessage: reason,
+      });
     }
     if (step === 'fail') {
       if (withdrawal) await postings.releasePayout(ledger, op);
-      Object.assign(data, { status: 'FAILED', failureCode: event.data.failureCode ?? 'failed', failureMessage: event.data.failureMessage ?? 'The processor refused the payment.' });
+      Object.assign(data, {
+        status: 'FAILED',
+        failureCode: event.data.failureCode ?? 'failed',
+        failureMessage: event.data.failureMessage ?? 'The processor refused the payment.',
+      });
     }
     return tx.fundingOperation.update({ where: { id: op.id }, data });
   }
@@ -45,7 +57,9 @@ export function createProcessorEvents(ctx: FundingContext) {
         if (!(await claimWebhookEvent(tx, provider, event))) return { outcome: 'DUPLICATE' as const };
         const reference = event.data.reference;
         const locked = isUuid(reference)
-          ? await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM funding_operations WHERE id = ${reference}::uuid AND provider = ${provider} FOR UPDATE`
+          ? await tx.$queryRaw<
+              { id: string }[]
+            >`SELECT id::text FROM funding_operations WHERE id = ${reference}::uuid AND provider = ${provider} FOR UPDATE`
           : [];
         const op = locked.length ? await tx.fundingOperation.findUniqueOrThrow({ where: { id: reference } }) : null;
         const step: Step = !op
@@ -54,7 +68,10 @@ export function createProcessorEvents(ctx: FundingContext) {
             ? 'ignore'
             : stepFor(op.status, event.type);
         if (op && step === 'ignore' && event.data.amount !== op.amount.toString()) {
-          log.warn({ fundingId: op.id, eventId: event.id }, 'webhook amount or currency differs from the deposit; ignored for reconciliation');
+          log.warn(
+            { fundingId: op.id, eventId: event.id },
+            'webhook amount or currency differs from the deposit; ignored for reconciliation',
+          );
         }
         const outcome: RecordedOutcome = step === 'unmatched' ? 'UNMATCHED' : step === 'ignore' ? 'IGNORED' : 'APPLIED';
         const applied = op && outcome === 'APPLIED' ? await apply(ledger, tx, op, step, event) : null;

@@ -40,7 +40,12 @@ export interface SettlementLine extends MovementStatus {
 
 export interface CardGateway {
   /** Checks a card with its issuer (a zero-amount authorisation with the CVC) and returns the gateway's id for it. */
-  verifyCard(input: { vaultToken: string; expMonth: number; expYear: number; cvc: string }): Promise<{ ok: true; gatewayRef: string } | GatewayDecline>;
+  verifyCard(input: {
+    vaultToken: string;
+    expMonth: number;
+    expYear: number;
+    cvc: string;
+  }): Promise<{ ok: true; gatewayRef: string } | GatewayDecline>;
   /** Asks for a charge (authorise and capture); the same reference twice is one charge. */
   charge(input: MovementRequest): Promise<{ providerRef: string }>;
   /** Pays (part of) an earlier charge back to its card; `reference` is the refund's own. */
@@ -53,7 +58,12 @@ export interface CardGateway {
 
 export interface BankGateway {
   /** Registers an account for debits and credits and sends it two micro-deposits to confirm it is the user's. */
-  linkAccount(input: { vaultToken: string; scheme: 'ACH' | 'SEPA'; country: string; routingNumber: string | null }): Promise<{ gatewayRef: string }>;
+  linkAccount(input: {
+    vaultToken: string;
+    scheme: 'ACH' | 'SEPA';
+    country: string;
+    routingNumber: string | null;
+  }): Promise<{ gatewayRef: string }>;
   /** Whether `amounts` (minor units, any order) are the two micro-deposits sent to the account. */
   confirmMicroDeposits(input: { gatewayRef: string; amounts: bigint[] }): Promise<boolean>;
   /** Pulls money from the account (ACH debit / SEPA direct debit); settles days later. */

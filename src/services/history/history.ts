@@ -75,8 +75,10 @@ export function parseTransactionFilter(raw: RawTransactionFilter | null | undefi
     return parsed.amount;
   };
   const counterparty = raw.counterparty?.trim();
-  if (counterparty && counterparty.length > 80) throw badUserInput('filter.counterparty must be at most 80 characters.', 'filter.counterparty');
-  if ((raw.types?.length ?? 0) > 20 || (raw.statuses?.length ?? 0) > 20) throw badUserInput('filter lists are limited to 20 values.', 'filter');
+  if (counterparty && counterparty.length > 80)
+    throw badUserInput('filter.counterparty must be at most 80 characters.', 'filter.counterparty');
+  if ((raw.types?.length ?? 0) > 20 || (raw.statuses?.length ?? 0) > 20)
+    throw badUserInput('filter lists are limited to 20 values.', 'filter');
   return {
     types: raw.types ?? undefined,
     statuses: raw.statuses ?? undefined,
@@ -300,7 +302,12 @@ export function createHistoryService(deps: { sql: Sql }): HistoryService {
         [walletId, afterSequence, limit],
         'entries_after',
       );
-      return rows.map((r) => ({ walletId: r.wallet_id, sequence: big(r.sequence), transactionId: r.transaction_id, balanceAfter: big(r.balance_after) }));
+      return rows.map((r) => ({
+        walletId: r.wallet_id,
+        sequence: big(r.sequence),
+        transactionId: r.transaction_id,
+        balanceAfter: big(r.balance_after),
+      }));
     },
   };
   return service;

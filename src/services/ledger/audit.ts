@@ -15,7 +15,8 @@ export async function auditLedger(prisma: PrismaClient): Promise<AuditReport> {
   const problems: string[] = [];
   const check = async (title: string, rows: Promise<Record<string, unknown>[]>) => {
     const found = await rows;
-    for (const row of found.slice(0, MAX_LISTED)) problems.push(`${title}: ${JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    for (const row of found.slice(0, MAX_LISTED))
+      problems.push(`${title}: ${JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
     if (found.length > MAX_LISTED) problems.push(`${title}: …and ${found.length - MAX_LISTED} more`);
   };
 

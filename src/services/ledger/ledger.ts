@@ -26,7 +26,10 @@ export interface Ledger {
    * `work` runs again, so it must do nothing outside `tx` but compute. Anything it throws (a
    * Refusal, for instance) rolls everything back.
    */
-  transaction<T>(work: (ledger: LedgerTransaction, tx: Prisma.TransactionClient) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
+  transaction<T>(
+    work: (ledger: LedgerTransaction, tx: Prisma.TransactionClient) => Promise<T>,
+    options?: { timeoutMs?: number },
+  ): Promise<T>;
 }
 
 const MAX_ATTEMPTS = 5;

@@ -87,7 +87,10 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
         UPDATE wallets SET held_amount = held_amount + ${amount}, updated_at = now()
         WHERE id = ${walletId}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount}`;
       if (held === 0) return { ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', facts: {} };
-      const hold = await tx.hold.create({ data: { walletId, amount, reason }, select: { id: true, walletId: true, amount: true, transactionId: true } });
+      const hold = await tx.hold.create({
+        data: { walletId, amount, reason },
+        select: { id: true, walletId: true, amount: true, transactionId: true },
+      });
       return { ok: true, hold };
     },
 
@@ -117,7 +120,9 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
       const declined = await tx.$executeRaw`
         UPDATE ledger_transactions SET status = 'DECLINED', updated_at = now() WHERE id = ${id}::uuid AND status = 'IN_REVIEW'`;
       if (declined === 0) throw new Error(`transaction ${id} is not in review`);
-      await ledger.emit([{ topic: topics.transactions(userId), payload: { transactionId: id, walletId, status: 'DECLINED' } satisfies TransactionChanged }]);
+      await ledger.emit([
+        { topic: topics.transactions(userId), payload: { transactionId: id, walletId, status: 'DECLINED' } satisfies TransactionChanged },
+      ]);
     },
 
     async giveBackSendUsage(walletId, amount, countedAt) {

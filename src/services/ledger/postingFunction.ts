@@ -61,9 +61,7 @@ export interface PostedTransfer {
   to: PostedSide;
 }
 
-export type TransferResult =
-  | { ok: true; transfer: PostedTransfer; replayed: boolean }
-  | ({ ok: false; replayed: boolean } & LedgerRefusal);
+export type TransferResult = { ok: true; transfer: PostedTransfer; replayed: boolean } | ({ ok: false; replayed: boolean } & LedgerRefusal);
 
 /** Anything that can run SQL: the Prisma client, or an interactive transaction of it. */
 type Db = Pick<PrismaClient, '$queryRaw'>;

@@ -47,11 +47,26 @@ export interface LedgerRefusal {
 }
 
 /** The operations that move money, each with its own input. */
-export type LedgerCaller = 'sendMoney' | 'adjustBalance' | 'payPaymentRequest' | 'refundPayment' | 'withdraw' | 'addFunds' | 'refundDeposit' | 'approveRiskReview';
+export type LedgerCaller =
+  | 'sendMoney'
+  | 'adjustBalance'
+  | 'payPaymentRequest'
+  | 'refundPayment'
+  | 'withdraw'
+  | 'addFunds'
+  | 'refundDeposit'
+  | 'approveRiskReview';
 
 type Paths = Record<RefusalPart, string | null>;
 
-const SEND_FIELDS: Paths = { from: null, to: 'recipient', amount: 'amount', currency: 'amount.currency', key: 'idempotencyKey', note: 'note' };
+const SEND_FIELDS: Paths = {
+  from: null,
+  to: 'recipient',
+  amount: 'amount',
+  currency: 'amount.currency',
+  key: 'idempotencyKey',
+  note: 'note',
+};
 
 /** Per caller, the input field each part of a refusal points at (null: the request as a whole). */
 const CALLER_FIELDS: Record<LedgerCaller, Paths> = {
@@ -67,15 +82,16 @@ const CALLER_FIELDS: Record<LedgerCaller, Paths> = {
 };
 
 /** Where a caller words a refusal its own way: another code or message than the table's. */
-const CALLER_WORDS: Partial<Record<LedgerCaller, Partial<Record<RefusalCode, { code?: UserErrorCode; message: string; field?: string }>>>> = {
-  // The wallet is named by id, in either direction: an unknown one is simply not found.
-  adjustBalance: {
-    RECIPIENT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No user wallet with that id.', field: 'walletId' },
-    NO_WALLET_IN_CURRENCY: { code: 'NOT_FOUND', message: 'No user wallet with that id.', field: 'walletId' },
-  },
-  withdraw: { INSUFFICIENT_FUNDS: { message: 'Not enough available money in your wallet for this withdrawal.' } },
-  refundDeposit: { INSUFFICIENT_FUNDS: { message: "The user's wallet no longer holds that much available money." } },
-};
+const CALLER_WORDS: Partial<Record<LedgerCaller, Partial<Record<RefusalCode, { code?: UserErrorCode; message: string; field?: string }>>>> =
+  {
+    // The wallet is named by id, in either direction: an unknown one is simply not found.
+    adjustBalance: {
+      RECIPIENT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No user wallet with that id.', field: 'walletId' },
+      NO_WALLET_IN_CURRENCY: { code: 'NOT_FOUND', message: 'No user wallet with that id.', field: 'walletId' },
+    },
+    withdraw: { INSUFFICIENT_FUNDS: { message: 'Not enough available money in your wallet for this withdrawal.' } },
+    refundDeposit: { INSUFFICIENT_FUNDS: { message: "The user's wallet no longer holds that much available money." } },
+  };
 
 /** The answer stored before refusals were codes named sendMoney's fields; their parts, for those answers. */
 const PART_OF_STORED_FIELD: Record<string, RefusalPart> = {
@@ -98,7 +114,8 @@ export function majorAmount(minor: string | undefined, exponent = 2): string {
 }
 
 const LIMIT_MESSAGES: Record<string, (f: RefusalFacts) => string> = {
-  TIER_CURRENCY: (f) => `Your verification level (${f.tier}) does not allow this currency yet. Verify your identity (submitKyc) to raise your limits.`,
+  TIER_CURRENCY: (f) =>
+    `Your verification level (${f.tier}) does not allow this currency yet. Verify your identity (submitKyc) to raise your limits.`,
   PER_TRANSACTION: (f) =>
     `Over your per-transaction limit (PER_TRANSACTION): you can send at most ${majorAmount(f.max, f.exponent)} at once. Verify your identity (submitKyc) to raise it.`,
   DAILY_SEND: (f) =>
@@ -109,7 +126,8 @@ const LIMIT_MESSAGES: Record<string, (f: RefusalFacts) => string> = {
   MAX_BALANCE: (f) =>
     `Your wallet may hold at most ${majorAmount(f.max, f.exponent)} at your verification level (MAX_BALANCE); ` +
     `you can add ${majorAmount(f.remaining, f.exponent)} more. Verify your identity (submitKyc) to raise it.`,
-  WITHDRAW_NOT_ALLOWED: (f) => `Withdrawals need a verified identity: your level (${f.tier}) allows none (DAILY_WITHDRAW). Verify your identity (submitKyc) first.`,
+  WITHDRAW_NOT_ALLOWED: (f) =>
+    `Withdrawals need a verified identity: your level (${f.tier}) allows none (DAILY_WITHDRAW). Verify your identity (submitKyc) first.`,
   DAILY_ADD_FUNDS: (f) =>
     `Over your daily add-funds limit (DAILY_ADD_FUNDS): you can add ${majorAmount(f.remaining, f.exponent)} more today; it resets at ${f.resetsOn} 00:00 UTC.`,
   DAILY_WITHDRAW: (f) =>

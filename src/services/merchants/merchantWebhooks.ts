@@ -8,7 +8,7 @@
 // while a secret is rolled), records every attempt, and retries with exponential backoff until 3
 // days after the event. Owners read the log and ask for redelivery.
 import type { PrismaClient } from '../../db/database.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
 import { globalId, isUuid } from '../ids.js';
@@ -168,7 +168,12 @@ export function createMerchantWebhookService(deps: {
   const service: MerchantWebhookService = {
     paid: (tx, p) => enqueue(tx, p.merchantId, 'payment.succeeded', paymentData(p)),
     refunded: (tx, r, p) =>
-      enqueue(tx, p.merchantId, 'payment.refunded', { refundId: r.id, refundAmount: money(r.amount, r.currency), reason: r.reason, payment: paymentData(p) }),
+      enqueue(tx, p.merchantId, 'payment.refunded', {
+        refundId: r.id,
+        refundAmount: money(r.amount, r.currency),
+        reason: r.reason,
+        payment: paymentData(p),
+      }),
     expired: (tx, r) =>
       enqueue(tx, r.merchantId, 'payment_request.expired', {
         code: r.code,
@@ -181,22 +186,36 @@ export function createMerchantWebhookService(deps: {
       if (wakeTimer) return;
       wakeTimer = setTimeout(() => {
         wakeTimer = null;
-        running = running.then(() => service.deliverDue()).catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
+        running = running
+          .then(() => service.deliverDue())
+          .catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
       }, 10);
       wakeTimer.unref();
     },
 
     async deliverDue() {
       // Claim: due events get a lease, so no other server picks them while they are delivered.
-      const claimed = await prisma.$queryRaw<{ id: string; merchant_id: string; type: string; payload: unknown; created_at: Date; attempts: number }[]>`
+      const claimed = await prisma.$queryRaw<
+        { id: string; merchant_id: string; type: string; payload: unknown; created_at: Date; attempts: number }[]
+      >`
         UPDATE merchant_webhook_events SET next_attempt_at = now() + make_interval(secs => ${LEASE_MS / 1000})
         WHERE id IN (SELECT id FROM merchant_webhook_events WHERE status = 'PENDING' AND next_attempt_at <= now()
                      ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
         RETURNING id::text, merchant_id::text, type, payload, created_at, attempts`;
       await Promise.all(
         claimed.map((e) =>
-          deliver({ id: e.id, merchantId: e.merchant_id, type: e.type, payload: e.payload, createdAt: e.created_at, attempts: e.attempts }).catch((err) =>
-            log.warn({ eventId: e.id, err: (err as Error).message }, 'recording a merchant webhook attempt failed; it is retried when its lease ends'),
+          deliver({
+            id: e.id,
+            merchantId: e.merchant_id,
+            type: e.type,
+            payload: e.payload,
+            createdAt: e.created_at,
+            attempts: e.attempts,
+          }).catch((err) =>
+            log.warn(
+              { eventId: e.id, err: (err as Error).message },
+              'recording a merchant webhook attempt failed; it is retried when its lease ends',
+            ),
           ),
         ),
       );
@@ -216,7 +235,10 @@ export function createMerchantWebhookService(deps: {
       await prisma.$transaction(async (tx) => {
         const until = new Date(Date.now() + overlapHours * 3_600_000);
         // The current secrets keep signing until the overlap ends (earlier expiries stay as they are).
-        await tx.merchantWebhookSecret.updateMany({ where: { merchantId, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] }, data: { expiresAt: until } });
+        await tx.merchantWebhookSecret.updateMany({
+          where: { merchantId, OR: [{ expiresAt: null }, { expiresAt: { gt: until } }] },
+          data: { expiresAt: until },
+        });
         await tx.merchantWebhookSecret.create({ data: { merchantId, vaultToken } });
       });
       log.info({ merchantId, overlapHours }, 'merchant webhook secret rolled');
@@ -244,7 +266,8 @@ export function createMerchantWebhookService(deps: {
 
     async redeliver(ownerId, eventId) {
       const event = isUuid(eventId) ? await prisma.merchantWebhookEvent.findUnique({ where: { id: eventId } }) : null;
-      if (!event || !(await deps.merchants.forMember(ownerId, event.merchantId, ['OWNER']))) return failure('NOT_FOUND', 'No webhook event of a merchant you own has that id.', 'eventId');
+      if (!event || !(await deps.merchants.forMember(ownerId, event.merchantId, ['OWNER'])))
+        return failure('NOT_FOUND', 'No webhook event of a merchant you own has that id.', 'eventId');
       // One more attempt now, whatever happened before; the same id and body as every earlier one.
       const updated = await prisma.merchantWebhookEvent.update({
         where: { id: eventId },
@@ -257,7 +280,9 @@ export function createMerchantWebhookService(deps: {
 
     start() {
       const timer = setInterval(() => {
-        running = running.then(() => service.deliverDue()).catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
+        running = running
+          .then(() => service.deliverDue())
+          .catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
       }, settings.pollMs);
       timer.unref();
       return async () => {

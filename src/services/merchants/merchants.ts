@@ -51,8 +51,15 @@ export interface MerchantService {
   /** The merchant if the user is a member with one of `roles`; null otherwise (indistinguishable from missing). */
   forMember(userId: string, merchantId: string, roles?: readonly MerchantRole[]): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
   /** Like forMember for any actor: an API key acts as STAFF of its own merchant only. */
-  forActor(actor: MerchantActor, merchantId: string, roles?: readonly MerchantRole[]): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
-  addMember(ownerId: string, input: { merchantId: string; email: string; role: MerchantRole }): Promise<Outcome<{ userId: string; role: MerchantRole }>>;
+  forActor(
+    actor: MerchantActor,
+    merchantId: string,
+    roles?: readonly MerchantRole[],
+  ): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
+  addMember(
+    ownerId: string,
+    input: { merchantId: string; email: string; role: MerchantRole },
+  ): Promise<Outcome<{ userId: string; role: MerchantRole }>>;
   members(merchantId: string): Promise<{ userId: string; displayName: string; email: string; role: MerchantRole }[]>;
   /** The merchant's wallets (posted and held, per currency). */
   balances(merchantId: string): Promise<{ currency: string; posted: bigint; held: bigint }[]>;
@@ -64,7 +71,6 @@ const registerSchema = z.object({
   settlementCurrency: z.string(),
   webhookUrl: z.string().nullish(),
 });
-
 
 export function createMerchantService(deps: {
   prisma: PrismaClient;
@@ -83,11 +89,15 @@ export function createMerchantService(deps: {
       const parsed = parseInput(registerSchema, input);
       const urlProblem = input.webhookUrl ? webhookUrlProblem(input.webhookUrl, deps.allowLocalWebhookUrls) : null;
       if (!parsed.ok || urlProblem) {
-        const errors = [...(parsed.ok ? [] : parsed.errors), ...(urlProblem ? [{ field: ['input', 'webhookUrl'], code: 'INVALID_INPUT' as const, message: urlProblem }] : [])];
+        const errors = [
+          ...(parsed.ok ? [] : parsed.errors),
+          ...(urlProblem ? [{ field: ['input', 'webhookUrl'], code: 'INVALID_INPUT' as const, message: urlProblem }] : []),
+        ];
         return { ok: false, errors };
       }
       const { name, category, settlementCurrency } = parsed.value;
-      if (!deps.currencies.get(settlementCurrency)) return failure('UNSUPPORTED_CURRENCY', `${settlementCurrency} is not a supported currency.`, 'settlementCurrency');
+      if (!deps.currencies.get(settlementCurrency))
+        return failure('UNSUPPORTED_CURRENCY', `${settlementCurrency} is not a supported currency.`, 'settlementCurrency');
       // The merchant, its owner, its wallet, its static QR code and its webhook secret exist
       // together or not at all (a secret vaulted for a registration that failed is never used).
       const { secret, vaultToken } = await deps.newWebhookSecret();
@@ -99,7 +109,14 @@ export function createMerchantService(deps: {
         await tx.merchantMember.create({ data: { merchantId: m.id, userId, role: 'OWNER' } });
         await tx.wallet.create({ data: { kind: 'MERCHANT', merchantId: m.id, currency: settlementCurrency } });
         await tx.paymentRequest.create({
-          data: { merchantId: m.id, code: newPaymentCode(), currency: settlementCurrency, singleUse: false, isStatic: true, createdBy: userId },
+          data: {
+            merchantId: m.id,
+            code: newPaymentCode(),
+            currency: settlementCurrency,
+            singleUse: false,
+            isStatic: true,
+            createdBy: userId,
+          },
         });
         await tx.merchantWebhookSecret.create({ data: { merchantId: m.id, vaultToken } });
         return m;
@@ -109,13 +126,20 @@ export function createMerchantService(deps: {
     },
 
     async listForUser(userId) {
-      const rows = await prisma.merchantMember.findMany({ where: { userId }, include: { merchant: { select } }, orderBy: { createdAt: 'asc' } });
+      const rows = await prisma.merchantMember.findMany({
+        where: { userId },
+        include: { merchant: { select } },
+        orderBy: { createdAt: 'asc' },
+      });
       return rows.map((r) => ({ ...r.merchant, role: r.role }));
     },
 
     async forMember(userId, merchantId, roles = ['OWNER', 'STAFF']) {
       if (!isUuid(merchantId)) return null;
-      const row = await prisma.merchantMember.findUnique({ where: { merchantId_userId: { merchantId, userId } }, include: { merchant: { select } } });
+      const row = await prisma.merchantMember.findUnique({
+        where: { merchantId_userId: { merchantId, userId } },
+        include: { merchant: { select } },
+      });
       return row && roles.includes(row.role) ? { ...row.merchant, role: row.role } : null;
     },
 
@@ -140,7 +164,11 @@ export function createMerchantService(deps: {
     },
 
     async members(merchantId) {
-      const rows = await prisma.merchantMember.findMany({ where: { merchantId }, include: { user: { select: { displayName: true, email: true } } }, orderBy: { createdAt: 'asc' } });
+      const rows = await prisma.merchantMember.findMany({
+        where: { merchantId },
+        include: { user: { select: { displayName: true, email: true } } },
+        orderBy: { createdAt: 'asc' },
+      });
       return rows.map((r) => ({ userId: r.userId, displayName: r.user.displayName, email: r.user.email, role: r.role }));
     },
 

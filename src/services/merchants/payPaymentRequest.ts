@@ -46,15 +46,24 @@ export function payPaymentRequest(deps: PayDeps) {
     if (input.amount) {
       const parsed = parsePositiveAmount(input.amount, deps.currencies);
       if (!parsed.ok) return { ok: false, errors: [parsed.error] };
-      if (parsed.currency !== request.currency) return failure('CURRENCY_MISMATCH', `This request is paid in ${request.currency}.`, 'amount.currency');
-      if (amount !== null && parsed.amount !== amount) return failure('INVALID_AMOUNT', 'This request is for a fixed amount: leave amount out, or send exactly that.', 'amount.amount');
+      if (parsed.currency !== request.currency)
+        return failure('CURRENCY_MISMATCH', `This request is paid in ${request.currency}.`, 'amount.currency');
+      if (amount !== null && parsed.amount !== amount)
+        return failure('INVALID_AMOUNT', 'This request is for a fixed amount: leave amount out, or send exactly that.', 'amount.amount');
       amount = parsed.amount;
     }
     if (amount === null) return failure('INVALID_AMOUNT', 'This request has no amount: say how much you pay.', 'amount');
 
     const merchant = { merchantId: request.merchantId };
     const hash = requestHash(['payPaymentRequest', request.code, amount]);
-    const assessment = await deps.risk.assess({ userId: payerId, key: input.idempotencyKey, currency: request.currency, amount, to: merchant, deviceId: origin.deviceId ?? null });
+    const assessment = await deps.risk.assess({
+      userId: payerId,
+      key: input.idempotencyKey,
+      currency: request.currency,
+      amount,
+      to: merchant,
+      deviceId: origin.deviceId ?? null,
+    });
     // A checkout cannot wait for a reviewer: what a send would hold for review is declined here.
     const risk = assessment?.decision === 'REVIEW' ? { ...assessment, decision: 'BLOCK' as const } : assessment;
     // Never more than the payment (a tiny payment with a fixed fee part).
@@ -100,13 +109,18 @@ export function payPaymentRequest(deps: PayDeps) {
         const [locked] = await tx.$queryRaw<{ status: string; expired: boolean }[]>`
             SELECT status::text, (expires_at IS NOT NULL AND expires_at <= now()) AS expired FROM payment_requests WHERE id = ${request.id}::uuid FOR UPDATE`;
         if (!(await ledger.answered(payerId, input.idempotencyKey))) {
-          if (locked!.status === 'OPEN' && locked!.expired) refuse('PAYMENT_REQUEST_EXPIRED', 'This payment request has expired. Ask the merchant for a new one.', 'code');
-          if (locked!.status !== 'OPEN') refuse('PAYMENT_REQUEST_CLOSED', `This payment request is ${locked!.status.toLowerCase()} and cannot be paid.`, 'code');
+          if (locked!.status === 'OPEN' && locked!.expired)
+            refuse('PAYMENT_REQUEST_EXPIRED', 'This payment request has expired. Ask the merchant for a new one.', 'code');
+          if (locked!.status !== 'OPEN')
+            refuse('PAYMENT_REQUEST_CLOSED', `This payment request is ${locked!.status.toLowerCase()} and cannot be paid.`, 'code');
         }
         const results = await postOrRefuse(ledger, requests, 'payPaymentRequest');
         const paid = results[0] as Extract<TransferResult, { ok: true }>;
         if (paid.replayed) {
-          const existing = await tx.merchantPayment.findUniqueOrThrow({ where: { transactionId: paid.transfer.transactionId }, include: paymentInclude });
+          const existing = await tx.merchantPayment.findUniqueOrThrow({
+            where: { transactionId: paid.transfer.transactionId },
+            include: paymentInclude,
+          });
           return { payment: toPaymentRecord(existing), paid, replayed: true };
         }
         const feeResult = results[1];

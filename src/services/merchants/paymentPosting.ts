@@ -3,7 +3,11 @@
 import { refuseWith, type LedgerCaller, type LedgerTransaction, type TransferRequest, type TransferResult } from '../ledger/ledger.js';
 
 /** Posts the requests; a refusal of the first is thrown (for `refusable`), everything rolling back. */
-export async function postOrRefuse(ledger: LedgerTransaction, requests: TransferRequest[], caller: LedgerCaller): Promise<TransferResult[]> {
+export async function postOrRefuse(
+  ledger: LedgerTransaction,
+  requests: TransferRequest[],
+  caller: LedgerCaller,
+): Promise<TransferResult[]> {
   const results = await ledger.post(requests);
   const first = results[0]!;
   if (!first.ok) refuseWith(first, caller);

@@ -35,8 +35,12 @@ export function merchantPaymentQueries({ prisma }: { prisma: PrismaClient }) {
         where: {
           merchantId,
           ...status,
-          ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
-          ...(filter.reference || filter.code ? { request: { ...(filter.reference ? { reference: filter.reference } : {}), ...(filter.code ? { code: filter.code } : {}) } } : {}),
+          ...(filter.from || filter.to
+            ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+            : {}),
+          ...(filter.reference || filter.code
+            ? { request: { ...(filter.reference ? { reference: filter.reference } : {}), ...(filter.code ? { code: filter.code } : {}) } }
+            : {}),
           AND: [keysetWhere(page)],
         },
         orderBy: keysetOrder(page),
@@ -52,7 +56,9 @@ export function merchantPaymentQueries({ prisma }: { prisma: PrismaClient }) {
     },
 
     async settlement(merchantId: string, day: string): Promise<SettlementLine[]> {
-      const rows = await prisma.$queryRaw<{ currency: string; payments: number; gross: bigint; fees: bigint; refunds: number; refunded: bigint }[]>`
+      const rows = await prisma.$queryRaw<
+        { currency: string; payments: number; gross: bigint; fees: bigint; refunds: number; refunded: bigint }[]
+      >`
         WITH bounds AS (SELECT ${day}::date::timestamp AT TIME ZONE 'UTC' AS start),
         paid AS (
           SELECT currency, count(*)::int AS payments, sum(amount)::bigint AS gross, sum(fee)::bigint AS fees

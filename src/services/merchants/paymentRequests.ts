@@ -50,7 +50,12 @@ const MAX_TTL_MS = 366 * 24 * 3_600_000;
 
 const textFields = z.object({
   description: z.string().trim().max(140).nullish(),
-  reference: z.string().trim().max(64).regex(/^[\x20-\x7e]*$/, 'printable ASCII only').nullish(),
+  reference: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[\x20-\x7e]*$/, 'printable ASCII only')
+    .nullish(),
 });
 
 const include = { merchant: { select: { name: true } } } as const;
@@ -110,7 +115,11 @@ export function createPaymentRequestService(deps: {
       }
       // The merchant holds its takings in its settlement currency.
       if (currency !== merchant.settlementCurrency) {
-        return failure('CURRENCY_MISMATCH', `This merchant is paid in ${merchant.settlementCurrency}.`, input.amount ? 'amount.currency' : 'currency');
+        return failure(
+          'CURRENCY_MISMATCH',
+          `This merchant is paid in ${merchant.settlementCurrency}.`,
+          input.amount ? 'amount.currency' : 'currency',
+        );
       }
       const expiresAt = input.expiresAt ?? null;
       if (expiresAt && (expiresAt.getTime() <= Date.now() || expiresAt.getTime() > Date.now() + MAX_TTL_MS)) {
@@ -145,10 +154,14 @@ export function createPaymentRequestService(deps: {
 
     async cancel(actor, code) {
       const found = PAYMENT_CODE.test(code) ? await prisma.paymentRequest.findUnique({ where: { code } }) : null;
-      if (!found || !(await deps.merchants.forActor(actor, found.merchantId))) return failure('NOT_FOUND', 'No payment request of yours has that code.', 'code');
+      if (!found || !(await deps.merchants.forActor(actor, found.merchantId)))
+        return failure('NOT_FOUND', 'No payment request of yours has that code.', 'code');
       if (found.isStatic) return failure('INVALID_INPUT', 'The static QR code cannot be cancelled.', 'code');
       const { row, events } = await prisma.$transaction(async (tx) => {
-        const updated = await tx.paymentRequest.updateMany({ where: { id: found.id, status: 'OPEN' }, data: { status: 'CANCELLED', updatedAt: new Date() } });
+        const updated = await tx.paymentRequest.updateMany({
+          where: { id: found.id, status: 'OPEN' },
+          data: { status: 'CANCELLED', updatedAt: new Date() },
+        });
         const row = await tx.paymentRequest.findUniqueOrThrow({ where: { id: found.id }, include });
         return { row, events: updated.count ? await writeOutbox(tx, [requestEvent(row)]) : [] };
       });
@@ -179,6 +192,8 @@ export function createPaymentRequestService(deps: {
 
     urlOf: (code) => `${origin}/pay/${code}`,
     qrDataUrl: (code) => qrDataUrl(`${origin}/pay/${code}`),
-    setPublicOrigin: (value) => void (origin = value.replace(/\/+$/, '')),
+    setPublicOrigin: (value) => {
+      origin = value.replace(/\/+$/, '');
+    },
   };
 }

@@ -32,14 +32,21 @@ export function refundPayment(deps: RefundDeps) {
     const reason = input.reason.trim();
     const problems = [reasonProblem(reason), idempotencyKeyProblem(input.idempotencyKey)].filter((p) => p !== null);
     if (problems.length) return { ok: false, errors: problems };
-    const found = isUuid(input.paymentId) ? await prisma.merchantPayment.findUnique({ where: { id: input.paymentId }, include: { ...paymentInclude, transaction: { select: { fromWalletId: true } } } }) : null;
-    if (!found || !(await deps.merchants.forActor(actor, found.merchantId))) return failure('NOT_FOUND', 'No payment of your merchant has that id.', 'paymentId');
+    const found = isUuid(input.paymentId)
+      ? await prisma.merchantPayment.findUnique({
+          where: { id: input.paymentId },
+          include: { ...paymentInclude, transaction: { select: { fromWalletId: true } } },
+        })
+      : null;
+    if (!found || !(await deps.merchants.forActor(actor, found.merchantId)))
+      return failure('NOT_FOUND', 'No payment of your merchant has that id.', 'paymentId');
     const { userId, key } = actingUser(actor, input.idempotencyKey);
     let amount = found.amount - found.refunded;
     if (input.amount) {
       const parsed = parsePositiveAmount(input.amount, deps.currencies);
       if (!parsed.ok) return { ok: false, errors: [parsed.error] };
-      if (parsed.currency !== found.currency) return failure('CURRENCY_MISMATCH', `This payment was made in ${found.currency}.`, 'amount.currency');
+      if (parsed.currency !== found.currency)
+        return failure('CURRENCY_MISMATCH', `This payment was made in ${found.currency}.`, 'amount.currency');
       amount = parsed.amount;
     }
     const request: TransferRequest = {
@@ -53,7 +60,12 @@ export function refundPayment(deps: RefundDeps) {
       from: { merchantId: found.merchantId },
       to: { walletId: found.transaction.fromWalletId },
       note: `Refund: ${reason}`.slice(0, 280),
-      metadata: { paymentId: found.id, refundOf: found.transactionId, reason, ...(actor.kind === 'apiKey' ? { apiKeyId: actor.keyId } : {}) },
+      metadata: {
+        paymentId: found.id,
+        refundOf: found.transactionId,
+        reason,
+        ...(actor.kind === 'apiKey' ? { apiKeyId: actor.keyId } : {}),
+      },
       initiatedBy: userId,
     };
     return refusable(async () => {
@@ -71,7 +83,10 @@ export function refundPayment(deps: RefundDeps) {
         const results = await postOrRefuse(ledger, [request], 'refundPayment');
         const refunded = results[0] as Extract<TransferResult, { ok: true }>;
         if (refunded.replayed) {
-          const existing = await tx.merchantRefund.findUniqueOrThrow({ where: { transactionId: refunded.transfer.transactionId }, include: refundInclude });
+          const existing = await tx.merchantRefund.findUniqueOrThrow({
+            where: { transactionId: refunded.transfer.transactionId },
+            include: refundInclude,
+          });
           const payment = await tx.merchantPayment.findUniqueOrThrow({ where: { id: found.id }, include: paymentInclude });
           return { refund: toRefundRecord(existing), payment: toPaymentRecord(payment), replayed: true };
         }
@@ -82,7 +97,11 @@ export function refundPayment(deps: RefundDeps) {
           }),
         );
         const payment = toPaymentRecord(
-          await tx.merchantPayment.update({ where: { id: found.id }, data: { refunded: { increment: amount }, updatedAt: new Date() }, include: paymentInclude }),
+          await tx.merchantPayment.update({
+            where: { id: found.id },
+            data: { refunded: { increment: amount }, updatedAt: new Date() },
+            include: paymentInclude,
+          }),
         );
         await deps.webhooks.refunded(tx, refund, payment);
         return { refund, payment, replayed: false };

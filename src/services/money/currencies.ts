@@ -16,10 +16,7 @@ export interface Currencies {
   list(): CurrencyInfo[];
 }
 
-export async function loadCurrencies(
-  prisma: PrismaClient,
-  limits: { defaultMax: string; overrides?: string },
-): Promise<Currencies> {
+export async function loadCurrencies(prisma: PrismaClient, limits: { defaultMax: string; overrides?: string }): Promise<Currencies> {
   const rows = await prisma.currency.findMany({ orderBy: { code: 'asc' } });
   const overrides = new Map(
     (limits.overrides ?? '')

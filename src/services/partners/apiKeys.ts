@@ -44,7 +44,10 @@ export interface ApiKeyPrincipal {
 }
 
 export interface ApiKeyService {
-  create(ownerId: string, input: { merchantId: string; name: string; scopes: string[]; client?: string | null }): Promise<Outcome<{ apiKey: ApiKeyRecord; key: string }>>;
+  create(
+    ownerId: string,
+    input: { merchantId: string; name: string; scopes: string[]; client?: string | null },
+  ): Promise<Outcome<{ apiKey: ApiKeyRecord; key: string }>>;
   list(merchantId: string): Promise<ApiKeyRecord[]>;
   revoke(ownerId: string, keyId: string): Promise<Outcome<ApiKeyRecord>>;
   /** The principal of a presented key, or null (unknown, wrong, revoked). */
@@ -67,10 +70,16 @@ export const isApiKey = (token: string) => token.startsWith('wk_');
 const createSchema = z.object({
   name: z.string().trim().min(1).max(100),
   scopes: z.array(z.enum(API_SCOPES)).min(1).max(3),
-  client: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'lower-case letters, digits and dashes').nullish(),
+  client: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'lower-case letters, digits and dashes')
+    .nullish(),
 });
 
-const toRecord = (r: Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow']>>): ApiKeyRecord => ({ ...r, scopes: r.scopes as ApiScope[] });
+const toRecord = (r: Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow']>>): ApiKeyRecord => ({
+  ...r,
+  scopes: r.scopes as ApiScope[],
+});
 
 export function createApiKeyService(deps: {
   prisma: PrismaClient;
@@ -153,7 +162,7 @@ export function createApiKeyService(deps: {
         lastTouched.set(principal.keyId, Date.now());
         prisma.apiKey
           .update({ where: { id: principal.keyId }, data: { lastUsedAt: new Date() } })
-          .catch((err) => log.warn({ err: (err as Error).message }, 'recording an API key\'s last use failed'));
+          .catch((err) => log.warn({ err: (err as Error).message }, "recording an API key's last use failed"));
       }
       return principal;
     },

@@ -31,7 +31,10 @@ export function createTrustedDocumentService(deps: { prisma: PrismaClient; log: 
       if (!CLIENT.test(client)) throw new Error(`"${client}" is not a client name: lower-case letters, digits and dashes.`);
       const entries = Object.entries(manifest).map(([id, body]) => [id.replace(/^sha256:/, ''), body] as const);
       for (const [id, body] of entries) {
-        if (!ID.test(id) || sha256Hex(body) !== id) throw new Error(`The document ${id.slice(0, 16)}… of ${client} is not the sha256 of its text: regenerate the manifest (npm run codegen).`);
+        if (!ID.test(id) || sha256Hex(body) !== id)
+          throw new Error(
+            `The document ${id.slice(0, 16)}… of ${client} is not the sha256 of its text: regenerate the manifest (npm run codegen).`,
+          );
       }
       await prisma.trustedDocument.createMany({ data: entries.map(([id, body]) => ({ client, id, body })), skipDuplicates: true });
       return entries.length;

@@ -35,10 +35,43 @@ export type BankAccountValidation =
  * held to the registry's overall 15..34 bounds rather than refused, so a new IBAN country works.
  */
 const IBAN_LENGTHS: Readonly<Record<string, number>> = {
-  AD: 24, AT: 20, BE: 16, BG: 22, CH: 21, CY: 28, CZ: 24, DE: 22, DK: 18, EE: 20,
-  ES: 24, FI: 18, FR: 27, GB: 22, GI: 23, GR: 27, HR: 21, HU: 28, IE: 22, IS: 26,
-  IT: 27, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MT: 31, NL: 18, NO: 15, PL: 28,
-  PT: 25, RO: 24, SE: 24, SI: 19, SK: 24, SM: 27, VA: 22,
+  AD: 24,
+  AT: 20,
+  BE: 16,
+  BG: 22,
+  CH: 21,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  EE: 20,
+  ES: 24,
+  FI: 18,
+  FR: 27,
+  GB: 22,
+  GI: 23,
+  GR: 27,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IS: 26,
+  IT: 27,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MT: 31,
+  NL: 18,
+  NO: 15,
+  PL: 28,
+  PT: 25,
+  RO: 24,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  VA: 22,
 };
 const IBAN_MIN_LENGTH = 15;
 const IBAN_MAX_LENGTH = 34;
@@ -68,10 +101,7 @@ type IbanDefect = 'format' | 'length' | 'checksum';
 function ibanDefect(iban: string): IbanDefect | null {
   if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(iban)) return 'format';
   const expected = IBAN_LENGTHS[iban.slice(0, 2)];
-  const lengthOk =
-    expected === undefined
-      ? iban.length >= IBAN_MIN_LENGTH && iban.length <= IBAN_MAX_LENGTH
-      : iban.length === expected;
+  const lengthOk = expected === undefined ? iban.length >= IBAN_MIN_LENGTH && iban.length <= IBAN_MAX_LENGTH : iban.length === expected;
   if (!lengthOk) return 'length';
   // ISO 13616: move the first four characters to the end, letters become 10..35, and the number
   // must be 1 mod 97. Reduced one character at a time so plain numbers never lose precision.
@@ -137,7 +167,10 @@ export function validateBankAccount(input: BankAccountInput): BankAccountValidat
       const normalised = normaliseIban(input.iban);
       const defect = normalised === null ? 'format' : ibanDefect(normalised);
       if (defect === 'format') {
-        add('iban', 'The IBAN is not in the right format. It starts with a 2-letter country code and 2 digits, followed by letters and digits.');
+        add(
+          'iban',
+          'The IBAN is not in the right format. It starts with a 2-letter country code and 2 digits, followed by letters and digits.',
+        );
       } else if (defect === 'length') {
         add('iban', 'The IBAN has the wrong number of characters for its country. Check that you copied all of it.');
       } else if (defect === 'checksum') {

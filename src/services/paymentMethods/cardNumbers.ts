@@ -18,9 +18,7 @@ export interface CardInput {
   cvc: string;
 }
 
-export type CardValidation =
-  | { ok: true; digits: string; brand: CardBrand; last4: string }
-  | { ok: false; problems: CardProblem[] };
+export type CardValidation = { ok: true; digits: string; brand: CardBrand; last4: string } | { ok: false; problems: CardProblem[] };
 
 /** Longer input is refused before any work: no card number is anywhere near this long. */
 const MAX_INPUT_LENGTH = 40;
@@ -111,10 +109,7 @@ export function validateCard(input: CardInput, now: Date): CardValidation {
 
   // Valid through the last day of its month (UTC): expired from the first instant of the next.
   if (monthOk && yearOk && now.getTime() >= Date.UTC(input.expYear, input.expMonth, 1)) {
-    add(
-      input.expYear < thisYear ? 'expYear' : 'expMonth',
-      'This card has expired. Check the expiry date or use a different card.',
-    );
+    add(input.expYear < thisYear ? 'expYear' : 'expMonth', 'This card has expired. Check the expiry date or use a different card.');
   }
 
   // Without a known brand the CVC length is unknown; the brand problem is already reported.

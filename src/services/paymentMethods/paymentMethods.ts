@@ -47,7 +47,11 @@ export interface PaymentMethodService {
 export const MAX_VERIFICATION_ATTEMPTS = 3;
 const MAX_METHODS_PER_USER = 20;
 
-const holderNameSchema = z.string().trim().min(2, 'holderName must be 2 to 140 characters.').max(140, 'holderName must be 2 to 140 characters.');
+const holderNameSchema = z
+  .string()
+  .trim()
+  .min(2, 'holderName must be 2 to 140 characters.')
+  .max(140, 'holderName must be 2 to 140 characters.');
 /** Usable for moving money: a verified card or a verified bank account. */
 const USABLE = ['ACTIVE', 'VERIFIED'] as const;
 
@@ -84,7 +88,8 @@ export function createPaymentMethodService(deps: {
     }
     try {
       // The first usable method becomes the default.
-      const isDefault = data.status === 'ACTIVE' && !(await prisma.paymentMethod.findFirst({ where: { ...live(data.userId), isDefault: true } }));
+      const isDefault =
+        data.status === 'ACTIVE' && !(await prisma.paymentMethod.findFirst({ where: { ...live(data.userId), isDefault: true } }));
       return success(await prisma.paymentMethod.create({ data: { ...data, isDefault } }));
     } catch (err) {
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
@@ -110,7 +115,10 @@ export function createPaymentMethodService(deps: {
     async addCard(userId, input) {
       const card = validateCard({ number: input.number, expMonth: input.expMonth, expYear: input.expYear, cvc: input.cvc }, new Date());
       const holder = parseInput(holderNameSchema, input.holderName);
-      const problems = [...(card.ok ? [] : card.problems), ...(holder.ok ? [] : [{ field: 'holderName', message: holder.errors[0]!.message }])];
+      const problems = [
+        ...(card.ok ? [] : card.problems),
+        ...(holder.ok ? [] : [{ field: 'holderName', message: holder.errors[0]!.message }]),
+      ];
       if (!card.ok) await recordFailure(userId, 'CARD', 'invalid card details');
       if (!card.ok || !holder.ok) return invalid(problems);
 
@@ -179,7 +187,11 @@ export function createPaymentMethodService(deps: {
       const parsed = input.amounts.map((a) => parseAmount(a, method.scheme === 'ACH' ? 'USD' : 'EUR'));
       const amounts = parsed.flatMap((p) => (p.ok && p.amount > 0n && p.amount < 100n ? [p.amount] : []));
       if (input.amounts.length !== 2 || amounts.length !== 2) {
-        return failure('INVALID_INPUT', 'Give the two micro-deposit amounts as they appear on your statement, e.g. ["0.12", "0.34"].', 'amounts');
+        return failure(
+          'INVALID_INPUT',
+          'Give the two micro-deposit amounts as they appear on your statement, e.g. ["0.12", "0.34"].',
+          'amounts',
+        );
       }
       if (await deps.banks.confirmMicroDeposits({ gatewayRef: method.gatewayRef!, amounts })) {
         const verified = await prisma.paymentMethod.updateManyAndReturn({
@@ -203,7 +215,11 @@ export function createPaymentMethodService(deps: {
       await recordFailure(userId, 'BANK_ACCOUNT', 'wrong micro-deposit amounts');
       if (!after || after.status === 'LOCKED') {
         log.info({ paymentMethodId: id }, 'bank account locked after wrong micro-deposit amounts');
-        return failure('VERIFICATION_LOCKED', 'Too many wrong amounts: this bank account is locked. Remove it and add it again.', 'amounts');
+        return failure(
+          'VERIFICATION_LOCKED',
+          'Too many wrong amounts: this bank account is locked. Remove it and add it again.',
+          'amounts',
+        );
       }
       const left = MAX_VERIFICATION_ATTEMPTS - after.verification_attempts;
       return failure('VERIFICATION_FAILED', `Those are not the amounts we sent. ${left} ${left === 1 ? 'try' : 'tries'} left.`, 'amounts');
@@ -239,4 +255,3 @@ export function createPaymentMethodService(deps: {
     });
   }
 }
-

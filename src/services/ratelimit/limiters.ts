@@ -79,7 +79,10 @@ export function createWindowCounter(shared: SharedRedis | undefined, prefix: str
       for (const key of keys) {
         for (const s of windowsSeconds) {
           const { bucket } = position(s, now);
-          pipeline.incr(keyOf(key, s, bucket)).expire(keyOf(key, s, bucket), 2 * s, 'NX').get(keyOf(key, s, bucket - 1));
+          pipeline
+            .incr(keyOf(key, s, bucket))
+            .expire(keyOf(key, s, bucket), 2 * s, 'NX')
+            .get(keyOf(key, s, bucket - 1));
         }
       }
       const replies = (await pipeline.exec()) ?? [];

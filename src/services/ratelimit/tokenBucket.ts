@@ -49,7 +49,13 @@ export function createTokenBucket(shared: SharedRedis | undefined, prefix: strin
     async (keys) => {
       const pipeline = redis.pipeline();
       const now = Date.now();
-      for (const key of keys) (pipeline as unknown as { walletTakeToken(...args: (string | number)[]): void }).walletTakeToken(`${prefix}tb:${key}`, spec.perSecond, spec.burst, now);
+      for (const key of keys)
+        (pipeline as unknown as { walletTakeToken(...args: (string | number)[]): void }).walletTakeToken(
+          `${prefix}tb:${key}`,
+          spec.perSecond,
+          spec.burst,
+          now,
+        );
       const replies = (await pipeline.exec()) ?? [];
       return replies.map(([err, wait]) => {
         if (err) throw err;

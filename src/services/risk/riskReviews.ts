@@ -28,7 +28,12 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
 
   return {
     async list({ status }, page) {
-      const rows = await prisma.riskReview.findMany({ where: { ...(status ? { status } : {}), ...queueWhere(page) }, orderBy: QUEUE_ORDER, take: page.limit + 1, include });
+      const rows = await prisma.riskReview.findMany({
+        where: { ...(status ? { status } : {}), ...queueWhere(page) },
+        orderBy: QUEUE_ORDER,
+        take: page.limit + 1,
+        include,
+      });
       return toQueuePage(rows, page);
     },
 
@@ -41,7 +46,9 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
       if (!isUuid(reviewId)) return notFound();
       return refusable(async () => {
         const decided = await deps.ledger.transaction(async (ledger, tx) => {
-          const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM risk_reviews WHERE id = ${reviewId}::uuid FOR UPDATE`;
+          const [locked] = await tx.$queryRaw<
+            { status: string }[]
+          >`SELECT status::text FROM risk_reviews WHERE id = ${reviewId}::uuid FOR UPDATE`;
           if (!locked) return null;
           if (locked.status !== 'PENDING') refuse('INVALID_INPUT', `This review was already ${locked.status.toLowerCase()}.`, 'reviewId');
           const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include });
@@ -74,7 +81,13 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
           }
           await tx.riskReview.update({
             where: { id: reviewId },
-            data: { status: decision === 'APPROVE' ? 'APPROVED' : 'DECLINED', decidedBy: adminId, reason: why, decidedAt: new Date(), updatedAt: new Date() },
+            data: {
+              status: decision === 'APPROVE' ? 'APPROVED' : 'DECLINED',
+              decidedBy: adminId,
+              reason: why,
+              decidedAt: new Date(),
+              updatedAt: new Date(),
+            },
           });
           return tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include });
         });

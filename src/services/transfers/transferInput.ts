@@ -20,13 +20,23 @@ export function parsePositiveAmount(
 ): { ok: true; amount: bigint; currency: string } | { ok: false; error: UserError } {
   const currency = currencies.get(input.currency);
   if (!currency) {
-    const supported = currencies.list().map((c) => c.code).join(', ');
+    const supported = currencies
+      .list()
+      .map((c) => c.code)
+      .join(', ');
     return {
       ok: false,
-      error: { field: at(field, 'currency'), code: 'UNSUPPORTED_CURRENCY', message: `${input.currency} is not supported. Supported: ${supported}.` },
+      error: {
+        field: at(field, 'currency'),
+        code: 'UNSUPPORTED_CURRENCY',
+        message: `${input.currency} is not supported. Supported: ${supported}.`,
+      },
     };
   }
-  const invalid = (message: string) => ({ ok: false as const, error: { field: at(field, 'amount'), code: 'INVALID_AMOUNT' as const, message } });
+  const invalid = (message: string) => ({
+    ok: false as const,
+    error: { field: at(field, 'amount'), code: 'INVALID_AMOUNT' as const, message },
+  });
   const parsed = parseAmount(input.amount, currency.code);
   if (!parsed.ok) return invalid(`amount: ${parsed.message}.`);
   if (parsed.amount <= 0n) return invalid('amount must be greater than zero.');
@@ -52,11 +62,15 @@ export const NOTE_MAX_LENGTH = 280;
 export function parseNote(note: string | null | undefined): { ok: true; note: string | null } | { ok: false; error: UserError } {
   const trimmed = note?.trim() ?? '';
   if (!trimmed) return { ok: true, note: null };
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a note may not hold
   if (trimmed.length > NOTE_MAX_LENGTH || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(trimmed)) {
     return {
       ok: false,
-      error: { field: at('note'), code: 'INVALID_INPUT', message: `note must be at most ${NOTE_MAX_LENGTH} characters, without control characters.` },
+      error: {
+        field: at('note'),
+        code: 'INVALID_INPUT',
+        message: `note must be at most ${NOTE_MAX_LENGTH} characters, without control characters.`,
+      },
     };
   }
   return { ok: true, note: trimmed };
@@ -68,4 +82,3 @@ export function requestHash(parts: unknown[]): string {
     .update(JSON.stringify(parts, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
     .digest('hex');
 }
-

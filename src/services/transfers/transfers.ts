@@ -76,11 +76,21 @@ type SendParty = { email: string } | { phone: string } | { walletId: string };
 
 const SEND_LIMITS = new Set(['PER_TRANSACTION', 'DAILY_SEND', 'MONTHLY_SEND']);
 
-export function createTransferService(deps: { ledger: Ledger; currencies: Currencies; risk: RiskEngine; limits: LimitsService }): TransferService {
+export function createTransferService(deps: {
+  ledger: Ledger;
+  currencies: Currencies;
+  risk: RiskEngine;
+  limits: LimitsService;
+}): TransferService {
   const { ledger, currencies, risk } = deps;
 
   /** Turns a ledger result into the API outcome, seen from one side, without reading again. */
-  function finish(result: TransferResult, caller: LedgerCaller, side: 'from' | 'to', recipient?: { email?: string; phone?: string }): Outcome<TransferOutcome> {
+  function finish(
+    result: TransferResult,
+    caller: LedgerCaller,
+    side: 'from' | 'to',
+    recipient?: { email?: string; phone?: string },
+  ): Outcome<TransferOutcome> {
     if (!result.ok) return { ok: false, errors: [refusalError(result, caller)] };
     return {
       ok: true,
@@ -98,7 +108,10 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
   }
 
   /** A send's input, checked: who to, how much, the note. */
-  function parseSend(input: Omit<SendMoneyInput, 'idempotencyKey'>, idempotencyKey: string | null): Outcome<{ to: SendParty; currency: string; amount: bigint; note: string | null }> {
+  function parseSend(
+    input: Omit<SendMoneyInput, 'idempotencyKey'>,
+    idempotencyKey: string | null,
+  ): Outcome<{ to: SendParty; currency: string; amount: bigint; note: string | null }> {
     const recipient = parseInput(recipientSchema, input.recipient);
     if (!recipient.ok) {
       return { ok: false, errors: recipient.errors.map((e) => ({ ...e, field: ['input', 'recipient', ...(e.field?.slice(1) ?? [])] })) };
@@ -173,11 +186,7 @@ export function createTransferService(deps: { ledger: Ledger; currencies: Curren
     async adjustBalance(adminId, input) {
       const amount = parsePositiveAmount(input.amount, currencies);
       const reason = input.reason.trim();
-      const refused = firstError(
-        amount.ok ? null : amount.error,
-        reasonProblem(reason),
-        idempotencyKeyProblem(input.idempotencyKey),
-      );
+      const refused = firstError(amount.ok ? null : amount.error, reasonProblem(reason), idempotencyKeyProblem(input.idempotencyKey));
       if (refused || !amount.ok) return refused!;
       const target: Party = { walletId: input.walletId };
       const system: Party = { system: 'ADJUSTMENTS' };

@@ -88,7 +88,8 @@ export function createVault(deps: { sql: Sql; keys: VaultKeys }): Vault {
   const byId = new Map(dataKeys.map((k) => [k.id, k]));
   const newest = dataKeys[dataKeys.length - 1]!;
 
-  const fingerprint = (kind: SecretKind, plaintext: string) => createHmac('sha256', fingerprintKey).update(`${kind}:${plaintext}`).digest('hex');
+  const fingerprint = (kind: SecretKind, plaintext: string) =>
+    createHmac('sha256', fingerprintKey).update(`${kind}:${plaintext}`).digest('hex');
 
   return {
     fingerprint,
@@ -96,10 +97,14 @@ export function createVault(deps: { sql: Sql; keys: VaultKeys }): Vault {
     async store(kind, plaintext) {
       const token = `vt_${randomBytes(18).toString('base64url')}`;
       const { iv, ciphertext, authTag } = encrypt(newest, token, kind, plaintext);
-      await sql.query(
-        'INSERT INTO vault.secrets (token, kind, key_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4, $5, $6)',
-        [token, kind, newest.id, iv, ciphertext, authTag],
-      );
+      await sql.query('INSERT INTO vault.secrets (token, kind, key_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4, $5, $6)', [
+        token,
+        kind,
+        newest.id,
+        iv,
+        ciphertext,
+        authTag,
+      ]);
       return { token, fingerprint: fingerprint(kind, plaintext) };
     },
 
@@ -108,7 +113,9 @@ export function createVault(deps: { sql: Sql; keys: VaultKeys }): Vault {
     },
 
     async reveal(token, kind) {
-      const [row] = await sql.query<SecretRow>('SELECT token, kind, key_id, iv, ciphertext, auth_tag FROM vault.secrets WHERE token = $1', [token]);
+      const [row] = await sql.query<SecretRow>('SELECT token, kind, key_id, iv, ciphertext, auth_tag FROM vault.secrets WHERE token = $1', [
+        token,
+      ]);
       if (!row || row.kind !== kind) throw new VaultError(`No ${kind} in the vault under that token.`);
       return decrypt(byId, row);
     },

@@ -97,12 +97,20 @@ const fromRow = (r: WalletRow): WalletRecord => ({
   createdAt: r.created_at,
 });
 
-export function createWalletService(deps: { prisma: PrismaClient; sql: Sql; currencies: Currencies; outbox: OutboxPublisher }): WalletService {
+export function createWalletService(deps: {
+  prisma: PrismaClient;
+  sql: Sql;
+  currencies: Currencies;
+  outbox: OutboxPublisher;
+}): WalletService {
   const { prisma, sql, currencies } = deps;
   return {
     async open(userId, currency) {
       if (!currencies.get(currency)) {
-        const supported = currencies.list().map((c) => c.code).join(', ');
+        const supported = currencies
+          .list()
+          .map((c) => c.code)
+          .join(', ');
         return failure('UNSUPPORTED_CURRENCY', `${currency} is not supported. Supported: ${supported}.`, 'currency');
       }
       try {

@@ -6,7 +6,11 @@ import type { Prisma } from '../../generated/prisma/client.js';
 export type WebhookOutcome = 'APPLIED' | 'IGNORED' | 'UNMATCHED';
 
 /** Claims `event` for this transaction; false when it was already received (a duplicate). */
-export async function claimWebhookEvent(tx: Prisma.TransactionClient, provider: string, event: { id: string; type: string }): Promise<boolean> {
+export async function claimWebhookEvent(
+  tx: Prisma.TransactionClient,
+  provider: string,
+  event: { id: string; type: string },
+): Promise<boolean> {
   const claimed = await tx.$executeRaw`
     INSERT INTO webhook_events (provider, event_id, type, payload, outcome)
     VALUES (${provider}, ${event.id}, ${event.type}, ${JSON.stringify(event)}::jsonb, 'IGNORED')

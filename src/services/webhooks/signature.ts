@@ -8,9 +8,7 @@ export const SIGNATURE_HEADER = 'signature';
 
 export type SignatureProblem = 'MISSING' | 'MALFORMED' | 'STALE' | 'FUTURE' | 'MISMATCH';
 
-export type VerifyResult =
-  | { ok: true; timestamp: number }
-  | { ok: false; problem: SignatureProblem; message: string };
+export type VerifyResult = { ok: true; timestamp: number } | { ok: false; problem: SignatureProblem; message: string };
 
 export interface VerifyInput {
   header: string | string[] | undefined;

@@ -38,7 +38,13 @@ export function wireGateways(
   const vault = createVault({ sql, keys: keys.vaultKeys });
   let webhookTarget: string | null = null;
   const sender = (provider: 'card' | 'bank' | 'kyc') =>
-    createWebhookSender({ provider, secrets: keys.webhookSecrets[provider], chaos: settings.webhookChaos, target: () => webhookTarget, log });
+    createWebhookSender({
+      provider,
+      secrets: keys.webhookSecrets[provider],
+      chaos: settings.webhookChaos,
+      target: () => webhookTarget,
+      log,
+    });
   const webhookSenders = [sender('card'), sender('bank'), sender('kyc')] as const;
   const records = createSandboxRecords(sql);
   const cards = createSandboxCardGateway({
@@ -55,7 +61,9 @@ export function wireGateways(
   });
   const kycProvider = createSandboxKycProvider({ vault, webhooks: webhookSenders[2], delayMs: settings.kycDelayMs });
   const sandbox: SandboxControl = {
-    setWebhookTarget: (origin) => void (webhookTarget = origin),
+    setWebhookTarget: (origin) => {
+      webhookTarget = origin;
+    },
     stop: () => webhookSenders.forEach((s) => s.stop()),
   };
   return { vault, cards, banks, kycProvider, sandbox };

@@ -12,7 +12,11 @@ export const ledgerSettings = (config: Config) => ({
   batch: { windowMs: config.LEDGER_BATCH_WINDOW_MS, maxBatch: config.LEDGER_BATCH_MAX, maxInFlight: config.LEDGER_BATCH_IN_FLIGHT },
 });
 
-export function wireLedger({ prisma, sql, outbox, log }: SharedWithOutbox, settings: ReturnType<typeof ledgerSettings>, needs: { currencies: Currencies }) {
+export function wireLedger(
+  { prisma, sql, outbox, log }: SharedWithOutbox,
+  settings: ReturnType<typeof ledgerSettings>,
+  needs: { currencies: Currencies },
+) {
   const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: settings.idempotencyTtlHours });
   const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log) : directLedger;
   const wallets = createWalletService({ prisma, sql, currencies: needs.currencies, outbox });

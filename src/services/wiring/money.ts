@@ -13,7 +13,10 @@ export async function wireMoney({ prisma }: SharedDeps, settings: ReturnType<typ
   const currencies = await loadCurrencies(prisma, { defaultMax: settings.maxTransferAmount, overrides: settings.maxTransferAmounts });
   if (!currencies.get(settings.defaultCurrency)) {
     throw new Error(
-      `DEFAULT_CURRENCY ${settings.defaultCurrency} is not a supported currency (${currencies.list().map((c) => c.code).join(', ')}).`,
+      `DEFAULT_CURRENCY ${settings.defaultCurrency} is not a supported currency (${currencies
+        .list()
+        .map((c) => c.code)
+        .join(', ')}).`,
     );
   }
   return { currencies };

@@ -27,18 +27,31 @@ export function createSandboxBankGateway(deps: {
       events: [{ type: `${kind}.failed`, afterMs: timing.settleMs, failureCode, failureMessage }],
     });
     if (account === SANDBOX_BANK_ACCOUNTS.invalid) return fail('R04', 'Invalid account number.');
-    if (kind === 'debit' && account === SANDBOX_BANK_ACCOUNTS.insufficientFunds) return fail('R01', 'Insufficient funds in the bank account.');
+    if (kind === 'debit' && account === SANDBOX_BANK_ACCOUNTS.insufficientFunds)
+      return fail('R01', 'Insufficient funds in the bank account.');
     if (account === SANDBOX_BANK_ACCOUNTS.returned) {
       return {
         state: 'returned',
         settles: true,
         events: [
           { type: `${kind}.succeeded`, afterMs: timing.settleMs },
-          { type: `${kind}.returned`, afterMs: timing.settleMs, failureCode: 'R03', failureMessage: 'No account or unable to locate account.' },
+          {
+            type: `${kind}.returned`,
+            afterMs: timing.settleMs,
+            failureCode: 'R03',
+            failureMessage: 'No account or unable to locate account.',
+          },
         ],
       };
     }
-    return { state: 'succeeded', settles: true, events: [{ type: `${kind}.pending`, afterMs: timing.webhookDelayMs }, { type: `${kind}.succeeded`, afterMs: timing.settleMs }] };
+    return {
+      state: 'succeeded',
+      settles: true,
+      events: [
+        { type: `${kind}.pending`, afterMs: timing.webhookDelayMs },
+        { type: `${kind}.succeeded`, afterMs: timing.settleMs },
+      ],
+    };
   }
 
   async function move(kind: 'debit' | 'credit', { vaultToken, amount, currency, reference }: MovementRequest) {
@@ -46,12 +59,24 @@ export function createSandboxBankGateway(deps: {
     if (known) return { providerRef: known.providerRef };
     const script = scriptFor(kind, await deps.vault.reveal(vaultToken, 'BANK_ACCOUNT'));
     const { movement, fresh } = await records.claim({
-      reference, provider: 'bank', kind, providerRef: `${kind === 'debit' ? 'py' : 'po'}_${randomBytes(12).toString('hex')}`,
-      state: script.state, amount, currency, settlesInMs: script.settles ? timing.settleMs : null,
+      reference,
+      provider: 'bank',
+      kind,
+      providerRef: `${kind === 'debit' ? 'py' : 'po'}_${randomBytes(12).toString('hex')}`,
+      state: script.state,
+      amount,
+      currency,
+      settlesInMs: script.settles ? timing.settleMs : null,
     });
     if (!fresh) return { providerRef: movement.providerRef };
     const data = { reference, providerRef: movement.providerRef, amount: amount.toString(), currency };
-    webhooks.send(script.events.map(({ type, afterMs, failureCode, failureMessage }) => ({ type, afterMs, data: failureCode ? { ...data, failureCode, failureMessage } : data })));
+    webhooks.send(
+      script.events.map(({ type, afterMs, failureCode, failureMessage }) => ({
+        type,
+        afterMs,
+        data: failureCode ? { ...data, failureCode, failureMessage } : data,
+      })),
+    );
     return { providerRef: movement.providerRef };
   }
 

@@ -33,7 +33,12 @@ interface Row {
   currency: string;
 }
 
-const status = (r: Row): MovementStatus => ({ providerRef: r.provider_ref, state: r.state, amount: BigInt(r.amount), currency: r.currency });
+const status = (r: Row): MovementStatus => ({
+  providerRef: r.provider_ref,
+  state: r.state,
+  amount: BigInt(r.amount),
+  currency: r.currency,
+});
 
 export function createSandboxRecords(sql: Sql): SandboxRecords {
   const COLUMNS = 'reference, provider_ref, kind, state, amount::text AS amount, currency';

@@ -48,7 +48,10 @@ export function createWebhookSender(settings: WebhookSenderSettings): WebhookSen
       try {
         const res = await fetch(`${base}/webhooks/${settings.provider}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', signature: signPayload(settings.secrets[0]!, body, Math.floor(Date.now() / 1000)) },
+          headers: {
+            'content-type': 'application/json',
+            signature: signPayload(settings.secrets[0]!, body, Math.floor(Date.now() / 1000)),
+          },
           body,
         });
         status = res.status;
@@ -59,7 +62,10 @@ export function createWebhookSender(settings: WebhookSenderSettings): WebhookSen
     }
     if (status >= 200 && status < 300) return;
     if (attempt >= MAX_ATTEMPTS) {
-      settings.log.warn({ provider: settings.provider, eventId: event.id, type: event.type, status }, 'sandbox gave up delivering a webhook');
+      settings.log.warn(
+        { provider: settings.provider, eventId: event.id, type: event.type, status },
+        'sandbox gave up delivering a webhook',
+      );
       return;
     }
     // 50 ms, 100 ms, 200 ms … capped at 5 s: a real processor's schedule, compressed.
@@ -71,7 +77,12 @@ export function createWebhookSender(settings: WebhookSenderSettings): WebhookSen
       let at = 0;
       const scheduled = events.map((e) => {
         at += e.afterMs;
-        const event: WebhookEvent | KycWebhookEvent = { id: `evt_${randomBytes(12).toString('hex')}`, type: e.type, created: Math.floor(Date.now() / 1000), data: e.data };
+        const event: WebhookEvent | KycWebhookEvent = {
+          id: `evt_${randomBytes(12).toString('hex')}`,
+          type: e.type,
+          created: Math.floor(Date.now() / 1000),
+          data: e.data,
+        };
         later(at, () => void deliver(event, 1));
         return event;
       });

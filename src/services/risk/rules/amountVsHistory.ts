@@ -8,7 +8,10 @@ export const amountVsHistory: RiskRule = {
     const usual = f.largestRecentSend * BigInt(t.historyMultiplier);
     const ceiling = usual > t.historyFloor ? usual : t.historyFloor;
     if (f.amount > ceiling) {
-      return { decision: 'REVIEW', reason: `amount above ${t.historyMultiplier}× the largest of ${f.recentSends} recent sends and above the floor` };
+      return {
+        decision: 'REVIEW',
+        reason: `amount above ${t.historyMultiplier}× the largest of ${f.recentSends} recent sends and above the floor`,
+      };
     }
     return { decision: 'ALLOW', reason: 'amount within the usual range' };
   },
