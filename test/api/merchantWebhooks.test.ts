@@ -84,10 +84,10 @@ function signedBy(header: string, body: string, secret: string): boolean {
   return parts.some(([k, v]) => k === 'v1' && v === expected);
 }
 
-async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -279,7 +279,12 @@ describe('outgoing merchant webhooks', () => {
       await until(() => s.hook.received.length === 2, 'the redelivery');
       expect(s.hook.received[1]!.body).toBe(s.hook.received[0]!.body);
       expect(s.hook.received[1]!.headers['wallet-event-id']).toBe(event!.id);
-      expect((await s.events())[0]!.deliveries.map((d) => d.statusCode)).toEqual([200, 200]);
+      // The attempt is recorded after the receiver answers: wait for the record, not just the request.
+      const recorded = await until(async () => {
+        const deliveries = (await s.events())[0]!.deliveries;
+        return deliveries.length === 2 && deliveries;
+      }, 'the redelivery to be recorded');
+      expect(recorded.map((d) => d.statusCode)).toEqual([200, 200]);
     } finally {
       await s.hook.close();
     }

@@ -4,12 +4,12 @@
 // whole family (the session) is revoked: the thief and the victim are both signed out.
 //
 // Who a session is (its user, that user's current roles, whether it is live) is cached per
-// process. Every change to that (a revocation, a change of roles) is written to the outbox in the
-// same transaction, so every process hears of it even if Redis is away when it happens (the relay
-// publishes it later); while the broadcast channel is down the cache is not trusted, and when it
-// comes back the cache is emptied and live connections are re-checked (onChange 'recheck').
+// process (principalCache.ts). Every change to that (a revocation, a change of roles) is written to
+// the outbox in the same transaction, so every process hears of it even if Redis is away when it
+// happens (the relay publishes it later); while the broadcast channel is down the cache is not
+// trusted, and when it comes back the cache is emptied and live connections are re-checked
+// (onChange 'recheck').
 import { createHash, randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Sql } from '../../db/sql.js';
@@ -20,6 +20,9 @@ import type { PubSub } from '../events/pubsub.js';
 import { topics, type SessionsRevoked, type UsersChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { AccessTokens, Role } from './accessTokens.js';
+import { createPrincipalCache, type PrincipalChange, type SessionPrincipal } from './principalCache.js';
+
+export type { PrincipalChange, SessionPrincipal } from './principalCache.js';
 
 export interface SessionTokens {
   sessionId: string;
@@ -46,20 +49,6 @@ export interface ClientInfo {
   /** The app's stable id for the device (X-Device-Id), when it sends one; the risk rules use it. */
   deviceId?: string | null;
 }
-
-/** Who a live or ended session is: its user and that user's roles now (not the token's). */
-export interface SessionPrincipal {
-  userId: string;
-  roles: Role[];
-  active: boolean;
-}
-
-/** What may end or change what a session was allowed to do, for whoever holds it open (WebSockets). */
-export type PrincipalChange =
-  | { kind: 'sessionsEnded'; sessionIds: string[] }
-  | { kind: 'usersChanged'; userIds: string[] }
-  /** Broadcasts may have been missed (the channel was down): check every live session again. */
-  | { kind: 'recheck' };
 
 export interface SessionService {
   start(user: { id: string; roles: Role[] }, client: ClientInfo): Promise<SessionTokens>;
@@ -103,7 +92,6 @@ export interface SessionServiceDeps {
 const REFRESH_PREFIX = 'rt_';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const newRefreshToken = () => REFRESH_PREFIX + randomBytes(32).toString('base64url');
-const CACHE_LIMIT = 50_000;
 
 const sessionSelect = {
   id: true,
@@ -118,30 +106,8 @@ const sessionSelect = {
 
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { prisma, accessTokens, refreshTtlSeconds, log } = deps;
-  const cache = new Map<string, { principal: SessionPrincipal; until: number }>();
-  const changes = new EventEmitter();
-  changes.setMaxListeners(0);
-
-  const remember = (sessionId: string, principal: SessionPrincipal) => {
-    // While the broadcast channel is down, a revocation elsewhere would not reach the cache.
-    if (deps.cacheSeconds === 0 || !deps.pubsub.isUp()) return;
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(sessionId, { principal, until: Date.now() + deps.cacheSeconds * 1000 });
-  };
-
-  /** Applies a change here (cache, listeners); other processes get it from the outbox. */
-  const apply = (change: PrincipalChange) => {
-    if (change.kind === 'sessionsEnded') {
-      for (const id of change.sessionIds) {
-        const cached = cache.get(id);
-        if (cached) cached.principal = { ...cached.principal, active: false };
-      }
-    } else if (change.kind === 'usersChanged') {
-      const users = new Set(change.userIds);
-      for (const [id, entry] of cache) if (users.has(entry.principal.userId)) cache.delete(id);
-    } else cache.clear();
-    changes.emit('change', change);
-  };
+  const principals = createPrincipalCache({ pubsub: deps.pubsub, cacheSeconds: deps.cacheSeconds, log });
+  const { remember, apply } = principals;
 
   /** Ends sessions inside `tx`: marks them and writes the broadcast; returns the ids it ended. */
   async function endSessions(tx: Prisma.TransactionClient, where: Prisma.SessionWhereInput, reason: string) {
@@ -257,8 +223,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
 
     async principal(sessionId) {
-      const cached = cache.get(sessionId);
-      if (cached && cached.until > Date.now()) return cached.principal;
+      const cached = principals.recall(sessionId);
+      if (cached) return cached;
       const [row] = await deps.sql.query<{ user_id: string; roles: Role[]; active: boolean }>(
         `SELECT s.user_id::text, u.roles::text[] AS roles, s.revoked_at IS NULL AND s.expires_at > now() AS active
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1::uuid`,
@@ -288,42 +254,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       };
     },
 
-    onChange(listener) {
-      const wrapped = (change: PrincipalChange) => {
-        try {
-          listener(change);
-        } catch (err) {
-          log.error({ err }, 'session change listener failed');
-        }
-      };
-      changes.on('change', wrapped);
-      return () => void changes.off('change', wrapped);
-    },
+    onChange: (listener) => principals.onChange(listener),
 
-    async listenForRevocations() {
-      const [revocations, userChanges] = await Promise.all([
-        deps.pubsub.subscribe<SessionsRevoked>(topics.sessionsRevoked, { internal: true }),
-        deps.pubsub.subscribe<UsersChanged>(topics.usersChanged, { internal: true }),
-      ]);
-      const done = Promise.all([
-        (async () => {
-          for await (const event of revocations) apply({ kind: 'sessionsEnded', sessionIds: event.sessionIds });
-        })(),
-        (async () => {
-          for await (const event of userChanges) apply({ kind: 'usersChanged', userIds: event.userIds });
-        })(),
-      ]);
-      // Down: the cache stops being used (remember() skips). Back: what was missed is re-read.
-      const stopWatching = deps.pubsub.onStateChange((up) => {
-        if (up) apply({ kind: 'recheck' });
-        else cache.clear();
-      });
-      return async () => {
-        stopWatching();
-        await Promise.all([revocations.return?.(), userChanges.return?.()]);
-        await done;
-      };
-    },
+    listenForRevocations: () => principals.listen(),
 
     get(userId, sessionId) {
       return prisma.session.findFirst({ where: { id: sessionId, userId }, select: sessionSelect });

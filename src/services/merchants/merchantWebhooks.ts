@@ -15,25 +15,19 @@ import { globalId, isUuid } from '../ids.js';
 import { formatAmount } from '../money/money.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { Vault } from '../vault/vault.js';
-import { signWithSecrets } from '../webhooks/signature.js';
 import type { MerchantService } from './merchants.js';
 import type { MerchantPaymentRecord, PaymentRequestRecord, RefundRecord } from './model.js';
 import { newSigningSecret } from './signingSecrets.js';
+import { webhookDelivery, type DeliverySettings } from './webhookDelivery.js';
 import { webhookUrlProblem } from './webhookUrls.js';
 
-export const MERCHANT_SIGNATURE_HEADER = 'wallet-signature';
+export { MERCHANT_SIGNATURE_HEADER } from './webhookDelivery.js';
 export type WebhookEventType = 'payment.succeeded' | 'payment.refunded' | 'payment_request.expired';
 export type WebhookEventRecord = Prisma.MerchantWebhookEventGetPayload<{ include: { deliveries: true } }>;
 
-export interface MerchantWebhookSettings {
-  /** First retry after this long; each later one waits twice as long (capped at an hour). */
-  retryBaseMs: number;
-  /** How long an event is retried. */
-  retryForMs: number;
+export interface MerchantWebhookSettings extends DeliverySettings {
   /** How often the loop looks for due events (it is also woken after each commit that adds one). */
   pollMs: number;
-  /** A delivery not answered within this long counts as failed. */
-  timeoutMs: number;
   /** Accept http and loopback/private URLs (development, tests). */
   allowLocal: boolean;
 }
@@ -74,11 +68,6 @@ const paymentData = (p: MerchantPaymentRecord) => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-/** Delay before retry number `attempt` (1 = the first retry). */
-function retryDelayMs(attempt: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** (attempt - 1), 3_600_000);
-}
-
 const LEASE_MS = 60_000;
 const BATCH = 20;
 
@@ -102,68 +91,7 @@ export function createMerchantWebhookService(deps: {
 
   const newSecret = () => newSigningSecret(deps.vault);
 
-  async function signingSecrets(merchantId: string): Promise<string[]> {
-    const rows = await prisma.merchantWebhookSecret.findMany({
-      where: { merchantId, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-      orderBy: { createdAt: 'desc' },
-    });
-    return Promise.all(rows.map((r) => deps.vault.reveal(r.vaultToken, 'WEBHOOK_SECRET')));
-  }
-
-  /** The body of an event: the same bytes on every attempt. */
-  const bodyOf = (e: { id: string; type: string; payload: unknown; createdAt: Date; merchantId: string }) =>
-    JSON.stringify({ id: e.id, type: e.type, createdAt: e.createdAt.toISOString(), merchantId: e.merchantId, data: e.payload });
-
-  async function deliver(event: { id: string; merchantId: string; type: string; payload: unknown; createdAt: Date; attempts: number }) {
-    const merchant = await prisma.merchant.findUniqueOrThrow({ where: { id: event.merchantId }, select: { webhookUrl: true } });
-    const attempt = event.attempts + 1;
-    const url = merchant.webhookUrl;
-    const started = Date.now();
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    if (!url) {
-      error = 'the merchant has no webhook URL now';
-    } else {
-      const body = bodyOf(event);
-      try {
-        const secrets = await signingSecrets(event.merchantId);
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'wallet-webhooks/1',
-            [MERCHANT_SIGNATURE_HEADER]: signWithSecrets(secrets, body, Math.floor(Date.now() / 1000)),
-            'wallet-event-id': event.id,
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(settings.timeoutMs),
-        });
-        statusCode = response.status;
-        await response.body?.cancel();
-        if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
-      } catch (err) {
-        error = (err as Error).name === 'TimeoutError' ? `no answer within ${settings.timeoutMs} ms` : (err as Error).message.slice(0, 300);
-      }
-    }
-    const durationMs = Date.now() - started;
-    const delivered = error === null;
-    const giveUp = !delivered && Date.now() >= event.createdAt.getTime() + settings.retryForMs;
-    await prisma.$transaction([
-      prisma.merchantWebhookDelivery.create({ data: { eventId: event.id, attempt, url: url ?? '', statusCode, error, durationMs } }),
-      prisma.merchantWebhookEvent.update({
-        where: { id: event.id },
-        data: {
-          attempts: attempt,
-          status: delivered ? 'DELIVERED' : giveUp ? 'FAILED' : 'PENDING',
-          deliveredAt: delivered ? new Date() : null,
-          lastError: error,
-          nextAttemptAt: new Date(Date.now() + (delivered || giveUp ? 0 : retryDelayMs(attempt, settings.retryBaseMs))),
-        },
-      }),
-    ]);
-    if (!delivered) log.info({ eventId: event.id, attempt, error, giveUp }, 'merchant webhook not delivered');
-  }
+  const deliver = webhookDelivery({ prisma, vault: deps.vault, settings, log });
 
   const service: MerchantWebhookService = {
     paid: (tx, p) => enqueue(tx, p.merchantId, 'payment.succeeded', paymentData(p)),
