@@ -1,6 +1,7 @@
 // `npm run bench -- <flags>`: the command line, turned into one settings object that every
 // part of the benchmark reads and that is written into each result file, so a figure can
 // always be traced back to exactly how it was measured.
+import type { Layout } from './layout.js';
 import { parseArgs } from 'node:util';
 
 export const SCENARIO_NAMES = [
@@ -20,6 +21,8 @@ export interface BenchSettings {
   embedded: boolean;
   quick: boolean;
   profile: boolean;
+  /** shared: every program on every core; split: PostgreSQL and Redis on half the cores, the rest on the other half (layout.ts). */
+  layout: Layout;
   /** Seconds per measured run. */
   durationS: number;
   runs: number;
@@ -65,6 +68,8 @@ export const USAGE = `npm run bench -- [flags]
   --pgbench-duration <s> pgbench -T (default 30)
   --server-env KEY=VALUE extra server setting, e.g. DB_POOL_SIZE=20 (repeatable)
   --profile              start the server with --cpu-prof; profiles go to bench/results/profiles/
+  --layout <shared|split>  shared (default): every program on every core; split: PostgreSQL and Redis
+                         pinned to half the cores, the server, load and pgbench to the other half (taskset)
   --help
 
 PostgreSQL and Redis are taken from DATABASE_URL and REDIS_URL when set, else
@@ -96,6 +101,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
         embedded: { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
+        layout: { type: 'string', default: 'shared' },
         duration: { type: 'string' },
         runs: { type: 'string' },
         warmup: { type: 'string' },
@@ -137,6 +143,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
   });
 
   const serverEnv = parseServerEnv(values['server-env']);
+  if (values.layout !== 'shared' && values.layout !== 'split') throw new UsageError(`--layout is shared or split, got "${values.layout}"`);
 
   const subscribersPerWallet = positiveNumber('subscribers-per-wallet', values['subscribers-per-wallet'], 1);
   return {
@@ -144,6 +151,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     embedded: values.embedded,
     quick,
     profile: values.profile,
+    layout: values.layout,
     durationS: positiveNumber('duration', values.duration, quick ? 2 : 10, { integer: false }),
     runs: positiveNumber('runs', values.runs, quick ? 1 : 3),
     warmupS: positiveNumber('warmup', values.warmup, quick ? 1 : 2, { integer: false }),

@@ -14,6 +14,8 @@ export interface RunContext {
   git: GitInfo;
   settings: BenchSettings;
   database: 'postgres' | 'embedded';
+  /** The cores PostgreSQL and Redis, and the server and load, were pinned to (--layout split); null when shared. */
+  cores: { database: string | null; app: string | null };
   serverSettings?: Record<string, string>;
 }
 
@@ -132,7 +134,7 @@ export function formatTable(results: ScenarioResult[]): string {
 /** bench/results/<YYYY-MM-DD>-<scenario>[-embedded][-quick].json */
 export function resultFileName(scenario: string, settings: BenchSettings, date = new Date()): string {
   const day = date.toISOString().slice(0, 10);
-  return `${day}-${scenario}${settings.embedded ? '-embedded' : ''}${settings.quick ? '-quick' : ''}.json`;
+  return `${day}-${scenario}${settings.embedded ? '-embedded' : ''}${settings.layout === 'split' ? '-split' : ''}${settings.quick ? '-quick' : ''}.json`;
 }
 
 export function writeResult(dir: string, result: ScenarioResult, ctx: RunContext, all: ScenarioResult[]): string {
@@ -147,6 +149,7 @@ export function writeResult(dir: string, result: ScenarioResult, ctx: RunContext
     seconds: result.seconds,
     setupSeconds: result.setupSeconds,
     database: ctx.database,
+    cores: ctx.cores,
     machine: ctx.machine,
     git: ctx.git,
     settings,

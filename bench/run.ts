@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { cpuBetween, cpuSnapshot } from './cpuUsage.js';
 import type { ScenarioResult } from './figures.js';
+import { applyLayout, type CoreLayout } from './layout.js';
 import { startLoadProcess, type LoadProcess } from './loadProcess.js';
 import { describeGit, describeMachine } from './machine.js';
 import { parseOptions, UsageError, USAGE, type BenchSettings } from './options.js';
@@ -200,6 +201,20 @@ async function main(): Promise<number> {
   }
   cleanups.add(() => target.cleanup());
   progress.say(`target: ${target.description}`);
+  let cores: CoreLayout;
+  try {
+    cores = applyLayout(settings.layout, settings.embedded);
+  } catch (err) {
+    await cleanUpAll();
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      return 64;
+    }
+    throw err;
+  }
+  cleanups.add(async () => cores.restore());
+  if (cores.databaseCores)
+    progress.say(`layout: PostgreSQL and Redis on cores ${cores.databaseCores}; server, load and pgbench on ${cores.appCores}`);
 
   let exitCode = 0;
   try {
@@ -209,7 +224,13 @@ async function main(): Promise<number> {
       `machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}; ` +
         `commit ${git.commit?.slice(0, 10) ?? 'unknown'}${git.dirty ? ' (dirty)' : ''}`,
     );
-    const context: RunContext = { machine, git, settings, database: target.kind };
+    const context: RunContext = {
+      machine,
+      git,
+      settings,
+      database: target.kind,
+      cores: { database: cores.databaseCores, app: cores.appCores },
+    };
     const seeder = new Seeder(progress, settings.wallets);
     const results: ScenarioResult[] = [];
     for (const name of settings.scenarios) {

@@ -100,10 +100,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await Promise.all([stopOutboxRelay(), stopWebhooks()]);
   };
   const stopJobs = startJobs({ services, config, log });
+  const stopRateLimitShares = await services.rateLimits.shares.start();
   const stopSessionRevocations = await services.sessions.listenForRevocations();
   const stopKeyRevocations = await services.apiKeys.listen();
   const stopRevocations = async () => {
-    await Promise.all([stopSessionRevocations(), stopKeyRevocations()]);
+    await Promise.all([stopSessionRevocations(), stopKeyRevocations(), stopRateLimitShares()]);
   };
 
   let draining = false;

@@ -135,7 +135,7 @@ export function createRequestListener(deps: HttpDeps) {
     let search = url.search;
     const auth = await authenticate(services, req.headers.authorization);
     if (auth.badApiKey) throw new HttpProblem(401, `${auth.problem} Create a new one (createApiKey) if it was revoked.`, 'UNAUTHENTICATED');
-    const limited = await checkRateLimit(services, auth);
+    const limited = checkRateLimit(services, auth);
     if (limited) {
       res.setHeader('retry-after', String(limited.retryAfterSeconds));
       sendJson(res, limited.status, {

@@ -15,11 +15,11 @@ export interface GateProblem {
 }
 
 /** Takes a token from the caller's bucket; the problem when there is none left. */
-export async function checkRateLimit(services: Services, auth: Authentication): Promise<GateProblem | null> {
+export function checkRateLimit(services: Services, auth: Authentication): GateProblem | null {
   const wait = auth.apiKey
-    ? await services.rateLimits.apiKey.take(auth.apiKey.keyId)
+    ? services.rateLimits.apiKey.take(auth.apiKey.keyId)
     : auth.viewer
-      ? await services.rateLimits.user.take(auth.viewer.userId)
+      ? services.rateLimits.user.take(auth.viewer.userId)
       : null;
   if (wait === null) return null;
   return {

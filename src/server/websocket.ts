@@ -100,7 +100,7 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
         // Authenticated again (from the caches): expiry, revocation and the user's current roles.
         const { viewer, apiKey, problem } = await authenticate(services, ctx.connectionParams?.authorization);
         if (!viewer && !apiKey) return fail(problem ?? 'Sign in again.', 'UNAUTHENTICATED');
-        const limited = await checkRateLimit(services, { viewer, apiKey });
+        const limited = checkRateLimit(services, { viewer, apiKey });
         if (limited)
           return [new GraphQLError(limited.message, { extensions: { code: limited.code, retryAfterSeconds: limited.retryAfterSeconds } })];
         if (apiKey) {

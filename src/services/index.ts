@@ -23,6 +23,7 @@ import type { Currencies } from './money/currencies.js';
 import type { ApiKeyService } from './partners/apiKeys.js';
 import type { TrustedDocumentService } from './partners/trustedDocuments.js';
 import type { PaymentMethodService } from './paymentMethods/paymentMethods.js';
+import type { ProcessShares } from './ratelimit/processShares.js';
 import type { TokenBucket } from './ratelimit/tokenBucket.js';
 import type { RiskReviewService } from './risk/riskReviews.js';
 import type { TransferService } from './transfers/transfers.js';
@@ -66,8 +67,8 @@ export interface Services {
   merchantWebhooks: MerchantWebhookService;
   apiKeys: ApiKeyService;
   trustedDocuments: TrustedDocumentService;
-  /** Request rate limits (token buckets) per signed-in user and per API key. */
-  rateLimits: { user: TokenBucket; apiKey: TokenBucket };
+  /** Request rate limits (token buckets) per signed-in user and per API key, and the processes sharing them. */
+  rateLimits: { user: TokenBucket; apiKey: TokenBucket; shares: ProcessShares };
   /** The in-process sandbox processors: where to deliver their webhooks, and stopping them. */
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */

@@ -767,14 +767,21 @@ describe.runIf(usingRedis)('redis unavailable', () => {
     await sleep(300);
     expect(sequencesOf(sub)).toEqual(['1', '2', '3']);
 
-    // Redis holds this server's state: the subscription's channel, and Alice's rate-limit bucket.
+    // Redis holds this server's state: the subscription's channel, and its heartbeat among the
+    // processes sharing the rate limits.
     await started.query(Me, {}, { token: alice.token });
     const inspect = new Redis(redis.url);
     try {
       const prefix = started.config.REDIS_PREFIX;
       const channels = (await inspect.pubsub('CHANNELS', `${prefix}*`)) as string[];
       expect(channels).toContain(`${prefix}wallet.${decodeId(alice.walletId, 'Wallet')}`);
-      expect(await inspect.exists(`${prefix}rate-user:tb:${alice.userId}`)).toBe(1);
+      // (Beaten every 2 s, from the first beat after Redis answered.)
+      await eventually(
+        () => inspect.zcard(`${prefix}rate-processes`),
+        (n) => n === 1,
+        'the rate-limit heartbeat',
+        5_000,
+      );
     } finally {
       inspect.disconnect();
     }

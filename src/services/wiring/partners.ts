@@ -1,9 +1,11 @@
 // Partners wiring: API keys (a merchant's machine access) and the trusted documents registered at
-// start, and the request rate limits per signed-in user and per API key.
+// start, and the request rate limits per signed-in user and per API key (decided in process, each
+// process holding its share: processShares.ts).
 import type { Config } from '../../config.js';
 import type { MerchantService } from '../merchants/merchants.js';
 import { createApiKeyService } from '../partners/apiKeys.js';
 import { createTrustedDocumentService } from '../partners/trustedDocuments.js';
+import { createProcessShares } from '../ratelimit/processShares.js';
 import { createTokenBucket } from '../ratelimit/tokenBucket.js';
 import type { SharedWithOutbox } from './shared.js';
 
@@ -23,9 +25,11 @@ export async function wirePartners(
   const trustedDocuments = createTrustedDocumentService({ prisma, log });
   await trustedDocuments.registerDirectory(settings.documentsDir);
   const apiKeys = createApiKeyService({ prisma, merchants: needs.merchants, pubsub, outbox, defaultClient: settings.defaultClient, log });
+  const shares = createProcessShares(redis, `${settings.redisPrefix}rate-processes`, log);
   const rateLimits = {
-    user: createTokenBucket(redis, `${settings.redisPrefix}rate-user:`, settings.rateLimitUser, log),
-    apiKey: createTokenBucket(redis, `${settings.redisPrefix}rate-key:`, settings.rateLimitApiKey, log),
+    user: createTokenBucket(settings.rateLimitUser, shares),
+    apiKey: createTokenBucket(settings.rateLimitApiKey, shares),
+    shares,
   };
   return { trustedDocuments, apiKeys, rateLimits };
 }
