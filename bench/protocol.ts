@@ -29,6 +29,11 @@ export interface CpuFigures {
   serverPercent?: number;
   /** Server CPU time per successful operation, in microseconds. */
   serverMicrosPerOp?: number;
+  /** PostgreSQL's CPU time per successful operation (every postgres process, and the backends that
+   * ended, counted in the postmaster), in microseconds; undefined on the embedded database. */
+  databaseMicrosPerOp?: number;
+  /** Redis's CPU time per successful operation, in microseconds. */
+  redisMicrosPerOp?: number;
   /** Load process CPU, in % of one core. */
   loadPercent?: number;
   /** Whole machine, % of all cores busy (includes PostgreSQL, Redis and anything else running). */

@@ -60,10 +60,12 @@ function modeLabel(p: PhaseResult): string {
 
 function cpuLabel(p: PhaseResult): string {
   const c = p.median.cpu;
-  if (c.serverPercent === undefined || !Number.isFinite(c.serverPercent))
-    return c.machineBusyPercent !== undefined ? `box ${Math.round(c.machineBusyPercent)}%` : '–';
-  const perOp = c.serverMicrosPerOp !== undefined && Number.isFinite(c.serverMicrosPerOp) ? ` ${Math.round(c.serverMicrosPerOp)}µs/op` : '';
-  return `${Math.round(c.serverPercent)}%${perOp} box ${Math.round(c.machineBusyPercent ?? Number.NaN)}%`;
+  const known = (n: number | undefined): n is number => n !== undefined && Number.isFinite(n);
+  const db = known(c.databaseMicrosPerOp) ? `db ${Math.round(c.databaseMicrosPerOp)}µs ` : '';
+  const box = known(c.machineBusyPercent) ? `box ${Math.round(c.machineBusyPercent)}%` : '';
+  if (!known(c.serverPercent)) return `${db}${box}`.trim() || '–';
+  const perOp = known(c.serverMicrosPerOp) ? ` ${Math.round(c.serverMicrosPerOp)}µs/op` : '';
+  return `${Math.round(c.serverPercent)}%${perOp} ${db}${box}`;
 }
 
 /** The table printed at the end of a run. */
@@ -126,7 +128,7 @@ export function formatTable(results: ScenarioResult[]): string {
     '',
     "Figures are medians of each phase's runs; errors are totals over the runs (gql: GraphQL errors, user: userErrors, net: socket errors).",
     ref,
-    "Fixed loads: open loop, latency counted from each request's scheduled send time. server cpu: % of one core and µs of server CPU per op; box: whole machine busy.",
+    "Fixed loads: open loop, latency counted from each request's scheduled send time. server cpu: % of one core and µs of server CPU per op; db: µs of PostgreSQL CPU per op (every postgres process on the machine); box: whole machine busy.",
     ...(notes.length ? ['', 'Notes:', ...notes] : []),
   ].join('\n');
 }

@@ -106,11 +106,12 @@ async function runScenario(
       notes,
       async measureRun(command, label) {
         if (!guardedLoad || !running) throw new Error(`${scenario.name} has no server to measure`);
-        const before = cpuSnapshot(running.pid);
+        const servers = target.kind === 'postgres';
+        const before = cpuSnapshot(running.pid, { servers });
         const figures = await guardedLoad.run<RunFigures>(command, (p) =>
           progress.status(`${label}: ${p.elapsedS.toFixed(0)} s, ${p.ok.toLocaleString('en-US')} ok`),
         );
-        const cpu = cpuBetween(before, cpuSnapshot(running.pid), figures.ok);
+        const cpu = cpuBetween(before, cpuSnapshot(running.pid, { servers }), figures.ok);
         return { ...figures, cpu: { ...figures.cpu, ...cpu } };
       },
     };

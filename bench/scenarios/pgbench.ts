@@ -89,9 +89,9 @@ export const pgbench: Scenario<PgbenchPlan | null> = {
       ];
       for (let i = 1; i <= settings.runs; i++) {
         progress.status(`pgbench ${args.join(' ')} run ${i}/${settings.runs}…`);
-        const before = cpuSnapshot();
+        const before = cpuSnapshot(undefined, { servers: true });
         const { stdout } = await run(plan!.binary, [...args, url.toString()], { maxBuffer: 16 * 1024 * 1024 });
-        const after = cpuSnapshot();
+        const after = cpuSnapshot(undefined, { servers: true });
         const figures = parsePgbenchOutput(stdout);
         const errors = emptyErrors();
         if (figures.failed) errors.graphql.FAILED_TRANSACTIONS = figures.failed;
@@ -112,7 +112,9 @@ export const pgbench: Scenario<PgbenchPlan | null> = {
             max: Number.NaN,
           },
           errors,
-          cpu: { machineBusyPercent: cpuBetween(before, after, figures.transactions).machineBusyPercent },
+          cpu: (({ machineBusyPercent, databaseMicrosPerOp }) => ({ machineBusyPercent, databaseMicrosPerOp }))(
+            cpuBetween(before, after, figures.transactions),
+          ),
         });
         progress.say(
           `  pgbench run ${i}/${settings.runs}: ${figures.tps.toFixed(0)} TPS, latency average ${figures.latencyMs.toFixed(2)} ms`,

@@ -117,7 +117,7 @@ async function counts() {
 const allEntries = () => sql('SELECT * FROM ledger_entries ORDER BY id');
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
+  tdb = await createTestDatabase({ migrated: true });
   await open();
   const insertUser = async (email: string, roles: string[]) =>
     (

@@ -56,7 +56,7 @@ async function wallet(id: string) {
 }
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
+  tdb = await createTestDatabase({ migrated: true });
   db = await openDatabase({ databaseUrl: tdb.env.DATABASE_URL, dataDir: tdb.env.DATA_DIR!, poolSize: 4, migrateOnStart: true, log });
   ledger = createLedger({
     prisma: db.prisma,

@@ -83,7 +83,7 @@ export async function startTestServer(
   overrides: Record<string, string | undefined> = {},
   options: { log?: Logger } = {},
 ): Promise<TestServer> {
-  const db = await createTestDatabase();
+  const db = await createTestDatabase({ migrated: true });
   const config = loadConfig(testEnv({ ...db.env, ...overrides }));
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
   let server: RunningServer;
