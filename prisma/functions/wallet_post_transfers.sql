@@ -11,8 +11,8 @@
 -- postings (wallets locked once, in id order); a wallet's posted_balance, sequence and each
 -- entry's balance_after follow from its entries; a non-system wallet sends at most its available
 -- balance; frozen or closed wallets neither send nor receive; limited transfers stay within KYC
--- limits; every posted transfer touching a user wallet has its outbox event in the same
--- transaction. (Zero-sum entries and append-only entries are the triggers' job, negative user
+-- limits; every posted transfer touching a user wallet is in the call's outbox event, written in
+-- the same transaction (one `ledger.posted` row per call listing its transfers, not one per transfer). (Zero-sum entries and append-only entries are the triggers' job, negative user
 -- balances the CHECK constraints' on wallets.)
 --
 -- A request (JSON object):
@@ -66,6 +66,8 @@ DECLARE
   e_tx UUID[] := '{}'; e_wallet UUID[] := '{}'; e_cur TEXT[] := '{}'; e_amt BIGINT[] := '{}';
   e_bal BIGINT[] := '{}'; e_seq BIGINT[] := '{}'; e_at TIMESTAMPTZ[] := '{}';
   o_topic TEXT[] := '{}'; o_payload JSONB[] := '{}';
+  -- The posted transfers that touch a user wallet, for the call's one `ledger.posted` outbox row.
+  posted JSONB[] := '{}';
   events JSONB;
   existing RECORD;
   src RECORD;
@@ -250,11 +252,10 @@ BEGIN
         e_tx := e_tx || ARRAY[tx, tx]; e_wallet := e_wallet || ARRAY[w_id[a], w_id[b]]; e_cur := e_cur || ARRAY[r_cur[i], r_cur[i]];
         e_amt := e_amt || ARRAY[-amt, amt]; e_bal := e_bal || ARRAY[w_bal[a], w_bal[b]]; e_seq := e_seq || ARRAY[w_seq[a], w_seq[b]];
         e_at := e_at || ARRAY[at, at];
-        -- One event per transfer, naming its user sides; the server fans it out to the wallet and
+        -- Each transfer names its user sides; the server fans the call's event out to the wallet and
         -- user topics (src/services/events/ledgerEvents.ts). System wallets have no subscribers.
         IF w_kind[a] = 'USER' OR w_kind[b] = 'USER' THEN
-          o_topic := o_topic || 'ledger.posted'::text;
-          o_payload := o_payload || jsonb_build_object('transactionId', tx, 'status', 'POSTED', 'currency', r_cur[i], 'sides',
+          posted := posted || jsonb_build_object('transactionId', tx, 'status', 'POSTED', 'currency', r_cur[i], 'sides',
             (CASE WHEN w_kind[a] = 'USER' THEN jsonb_build_array(jsonb_build_object('walletId', w_id[a], 'userId', w_user[a],
                'sequence', w_seq[a], 'postedBalance', w_bal[a]::text, 'heldAmount', w_held[a]::text)) ELSE '[]'::jsonb END)
             || (CASE WHEN w_kind[b] = 'USER' THEN jsonb_build_array(jsonb_build_object('walletId', w_id[b], 'userId', w_user[b],
@@ -306,6 +307,12 @@ BEGIN
       RETURNING id, transaction_id)
     INSERT INTO risk_reviews (transaction_id, hold_id, user_id, evaluation_id)
     SELECT v.tx, held.id, v.u, v.ev FROM unnest(h_tx, h_user, h_eval) AS v (tx, u, ev) JOIN held ON held.transaction_id = v.tx;
+  END IF;
+
+  -- One row for every posted transfer of the call, in request order (each wallet's in sequence order).
+  IF cardinality(posted) > 0 THEN
+    o_topic := o_topic || 'ledger.posted'::text;
+    o_payload := o_payload || jsonb_build_object('transfers', to_jsonb(posted));
   END IF;
 
   WITH written AS (

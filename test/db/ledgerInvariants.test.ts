@@ -324,8 +324,8 @@ describe('wallet_post_transfers', () => {
       { ok: false, code: 'RECIPIENT_NOT_FOUND', part: 'to' },
     ]);
     expect(await balances()).toEqual({ a: '5000', b: '0', c: '5000' });
-    // Three transfers: a ledger transaction, two entries and one outbox event each, the event
-    // naming both user sides as they were right after the transfer.
+    // Three transfers: a ledger transaction and two entries each, and one outbox event for the
+    // call naming each transfer's user sides as they were right after it.
     const posted = results.flatMap((r) => (r.ok ? [r.transactionId] : []));
     const side = (walletId: string, userId: string, sequence: number, postedBalance: string) => ({
       walletId,
@@ -334,36 +334,35 @@ describe('wallet_post_transfers', () => {
       postedBalance,
       heldAmount: '0',
     });
+    // One outbox row for the call, listing the posted transfers in request order.
     expect(events.map((e) => [e.topic, e.payload])).toEqual([
       [
         'ledger.posted',
         {
-          transactionId: posted[0],
-          status: 'POSTED',
-          currency: 'USD',
-          sides: [side(a.wallet, a.id, 2, '7000'), side(b.wallet, b.id, 1, '3000')],
-        },
-      ],
-      [
-        'ledger.posted',
-        {
-          transactionId: posted[1],
-          status: 'POSTED',
-          currency: 'USD',
-          sides: [side(a.wallet, a.id, 3, '5000'), side(c.wallet, c.id, 1, '2000')],
-        },
-      ],
-      [
-        'ledger.posted',
-        {
-          transactionId: posted[2],
-          status: 'POSTED',
-          currency: 'USD',
-          sides: [side(b.wallet, b.id, 2, '0'), side(c.wallet, c.id, 2, '5000')],
+          transfers: [
+            {
+              transactionId: posted[0],
+              status: 'POSTED',
+              currency: 'USD',
+              sides: [side(a.wallet, a.id, 2, '7000'), side(b.wallet, b.id, 1, '3000')],
+            },
+            {
+              transactionId: posted[1],
+              status: 'POSTED',
+              currency: 'USD',
+              sides: [side(a.wallet, a.id, 3, '5000'), side(c.wallet, c.id, 1, '2000')],
+            },
+            {
+              transactionId: posted[2],
+              status: 'POSTED',
+              currency: 'USD',
+              sides: [side(b.wallet, b.id, 2, '0'), side(c.wallet, c.id, 2, '5000')],
+            },
+          ],
         },
       ],
     ]);
-    expect(await counts()).toEqual({ transactions: before.transactions + 3, entries: before.entries + 6, outbox: before.outbox + 3 });
+    expect(await counts()).toEqual({ transactions: before.transactions + 3, entries: before.entries + 6, outbox: before.outbox + 1 });
 
     const entries = await sql<{ transaction_id: string; wallet_id: string; amount: string; balance_after: string; sequence: string }>(
       'SELECT transaction_id::text, wallet_id::text, amount, balance_after, sequence FROM ledger_entries WHERE transaction_id = ANY($1::uuid[]) ORDER BY id',

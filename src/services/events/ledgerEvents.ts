@@ -1,9 +1,10 @@
 // The ledger's outbox event and the subscriber messages it becomes. The posting function writes
-// one `ledger.posted` row per transfer naming its user sides (one row, not one per topic, keeps
-// the write path cheap); the publisher fans it out here to the topics clients subscribe to.
+// one `ledger.posted` row per call, listing its posted transfers with their user sides (one row
+// per call, not one per transfer or per topic, keeps the write path cheap); the publisher fans it
+// out here to the topics clients subscribe to.
 import { topics, type TransactionChanged, type WalletChanged } from './topics.js';
 
-/** Outbox kind written by wallet_post_transfers (prisma/migrations/…_outbox_one_event_per_transfer). */
+/** Outbox kind written by wallet_post_transfers (prisma/functions/wallet_post_transfers.sql). */
 export const LEDGER_POSTED = 'ledger.posted';
 
 export interface LedgerPosted {
@@ -22,7 +23,12 @@ export interface Message {
 /** The messages one outbox row stands for; rows of any other kind are published as they are. */
 export function messagesOf(kind: string, payload: unknown): Message[] {
   if (kind !== LEDGER_POSTED) return [{ topic: kind, payload }];
-  const event = payload as LedgerPosted;
+  // A call's row lists its transfers; a row written before that (one per transfer) is one of them.
+  const batch = payload as { transfers?: LedgerPosted[] };
+  return (batch.transfers ?? [payload as LedgerPosted]).flatMap(transferMessages);
+}
+
+function transferMessages(event: LedgerPosted): Message[] {
   return event.sides.flatMap((side) => [
     {
       topic: topics.wallet(side.walletId),
