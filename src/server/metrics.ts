@@ -32,7 +32,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   });
   new Gauge({
     name: 'wallet_outbox_pending_events',
-    help: 'Committed events not yet published to subscribers (grows while Redis is down).',
+    help: 'Outbox rows not yet published to subscribers: one per posting call or other change (grows while Redis is down).',
     registers: [registry],
     async collect() {
       const pending = await sources.outboxPending();
