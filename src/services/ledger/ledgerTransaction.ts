@@ -8,7 +8,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { writeOutbox, type OutboxEvent } from '../events/outbox.js';
 import { topics, type TransactionChanged } from '../events/topics.js';
 import { callPostingFunction, type TransferRequest, type TransferResult } from './postingFunction.js';
-import type { LedgerRefusal } from './refusals.js';
+import { refusalFromSql, type LedgerRefusal, type SqlRefusal } from './refusals.js';
 
 /** Money reserved on a wallet: it counts against the wallet's available balance until it ends. */
 export interface Hold {
@@ -135,11 +135,9 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
     },
 
     async countFunding(walletId, kind, amount) {
-      const [row] = await tx.$queryRaw<{ refusal: (LedgerRefusal & { ok: false }) | null }[]>`
+      const [row] = await tx.$queryRaw<{ refusal: SqlRefusal | null }[]>`
         SELECT wallet_count_funding(${walletId}::uuid, ${kind}, ${amount}) AS refusal`;
-      if (!row!.refusal) return null;
-      const { code, part, facts } = row!.refusal;
-      return { code, part: part ?? null, facts: facts ?? {} };
+      return row!.refusal && refusalFromSql(row!.refusal);
     },
 
     async lockAvailable(walletId) {

@@ -5,7 +5,7 @@ import type { PrismaClient } from '../../db/database.js';
 import type { OutboxEvent } from '../events/outbox.js';
 import type { RiskAssessment } from '../risk/riskEngine.js';
 import type { Party, TransactionType } from './model.js';
-import { partOfStoredField, type LedgerRefusal, type RefusalCode, type RefusalFacts, type RefusalPart } from './refusals.js';
+import { refusalFromSql, type LedgerRefusal, type SqlRefusal } from './refusals.js';
 
 export interface TransferRequest {
   /** Idempotency scope: the user on whose behalf the request is made. */
@@ -100,7 +100,7 @@ type RawSide = Omit<PostedSide, 'balanceAfter' | 'held' | 'sequence' | 'walletCr
   walletCreatedAt: string;
 };
 
-interface RawResult {
+interface RawResult extends Partial<SqlRefusal> {
   ok: boolean;
   replayed?: boolean;
   status?: 'POSTED' | 'IN_REVIEW';
@@ -112,12 +112,6 @@ interface RawResult {
   createdAt?: string;
   from?: RawSide;
   to?: RawSide;
-  code?: RefusalCode;
-  part?: RefusalPart;
-  facts?: RefusalFacts;
-  /** Refusals stored before they were codes only. */
-  message?: string;
-  field?: string | null;
 }
 
 const side = (s: RawSide): PostedSide => ({
@@ -130,14 +124,8 @@ const side = (s: RawSide): PostedSide => ({
 
 function toResult(r: RawResult): TransferResult {
   const replayed = r.replayed === true;
-  if (!r.ok) {
-    // An answer stored before refusals were codes keeps its words (a replay answers as the first time did).
-    if (r.message !== undefined) {
-      const field = r.field ?? null;
-      return { ok: false, code: r.code!, part: partOfStoredField(field), facts: {}, stored: { message: r.message, field }, replayed };
-    }
-    return { ok: false, code: r.code!, part: r.part ?? null, facts: r.facts ?? {}, replayed };
-  }
+  // An answer stored before refusals were codes keeps its words (a replay answers as the first time did).
+  if (!r.ok) return { ok: false, replayed, ...refusalFromSql({ ...r, code: r.code! }) };
   return {
     ok: true,
     replayed,

@@ -102,7 +102,23 @@ const PART_OF_STORED_FIELD: Record<string, RefusalPart> = {
   note: 'note',
 };
 
-export const partOfStoredField = (field: string | null): RefusalPart | null => (field ? (PART_OF_STORED_FIELD[field] ?? null) : null);
+/** A refusal as the database writes it (wallet_refusal), or as an answer stored before refusals were codes. */
+export interface SqlRefusal {
+  code: RefusalCode;
+  part?: RefusalPart | null;
+  facts?: RefusalFacts | null;
+  message?: string;
+  field?: string | null;
+}
+
+/** Reads a refusal the database wrote (posting or funding count); an answer stored with words keeps them. */
+export function refusalFromSql(r: SqlRefusal): LedgerRefusal {
+  if (r.message !== undefined) {
+    const field = r.field ?? null;
+    return { code: r.code, part: field ? (PART_OF_STORED_FIELD[field] ?? null) : null, facts: {}, stored: { message: r.message, field } };
+  }
+  return { code: r.code, part: r.part ?? null, facts: r.facts ?? {} };
+}
 
 /** Minor units as the shortest major amount: 150000 (exponent 2) is "1500", 12340 is "123.4". */
 export function majorAmount(minor: string | undefined, exponent = 2): string {
