@@ -32,15 +32,19 @@ function processSeconds(pid: number | undefined, withChildren = false): number |
   }
 }
 
+/** The pids of the programs with this exact name (PostgreSQL's postmaster and backends, Redis). */
+export function pidsOf(name: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
 /** CPU seconds of every process with this exact name, or undefined when none runs here. */
 function programSeconds(name: string): number | undefined {
-  let pids: number[];
-  try {
-    pids = execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return undefined; // pgrep exits 1 when nothing matches
-  }
-  return pids.reduce((sum, pid) => sum + (processSeconds(pid, true) ?? 0), 0);
+  const pids = pidsOf(name);
+  return pids.length ? pids.reduce((sum, pid) => sum + (processSeconds(pid, true) ?? 0), 0) : undefined;
 }
 
 function machineTimes(): CpuSnapshot['machine'] {

@@ -7,6 +7,7 @@
 // given back when the benchmark ends.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { pidsOf } from './cpuUsage.js';
 import { UsageError } from './options.js';
 
 export type Layout = 'shared' | 'split';
@@ -22,15 +23,6 @@ export interface CoreLayout {
 
 const range = (from: number, to: number) => (from === to ? String(from) : `${from}-${to}`);
 
-/** The pids of the programs with this exact name (PostgreSQL's postmaster and backends, Redis). */
-function pidsOf(name: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
 function pin(pid: number, cores: string) {
   execFileSync('taskset', ['-a', '-cp', cores, String(pid)], { stdio: 'ignore' });
 }
@@ -43,11 +35,11 @@ export function applyLayout(layout: Layout, embedded: boolean): CoreLayout {
   const half = Math.floor(cores / 2);
   const databaseCores = range(0, half - 1);
   const appCores = range(half, cores - 1);
-  const database = [...pidsOf('postgres'), ...pidsOf('redis-server')];
-  if (!pidsOf('postgres').length) throw new UsageError('--layout split pins PostgreSQL, but no postgres process runs on this machine.');
+  const postgres = pidsOf('postgres');
+  if (!postgres.length) throw new UsageError('--layout split pins PostgreSQL, but no postgres process runs on this machine.');
   try {
     // Backends started later are forked by the postmaster and inherit its cores.
-    for (const pid of database) pin(pid, databaseCores);
+    for (const pid of [...postgres, ...pidsOf('redis-server')]) pin(pid, databaseCores);
     pin(process.pid, appCores);
   } catch (err) {
     throw new UsageError(

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
+import { withClient } from './helpers/scratchDatabase.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
   const log = createLogger({ level: 'silent' });
@@ -23,19 +23,13 @@ export default async function setup(): Promise<() => Promise<void>> {
     return async () => rmSync(dir, { recursive: true, force: true });
   }
   const name = `wallet_test_template_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (sql: string) => withClient(adminUrl, (c) => c.query(sql));
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString(), { log });
   process.env.WALLET_TEST_TEMPLATE_DB = name;
-  return () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  return async () => {
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
 }
