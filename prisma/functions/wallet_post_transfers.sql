@@ -23,15 +23,19 @@
 --   note, metadata, initiatedBy    optional
 --   ttlHours                       how long the idempotency answer is kept (default 168)
 --   limits                         true: check the sender's KYC limits and the recipient's cap
---   risk                           {"decision": ALLOW | REVIEW | BLOCK, "rules", "inputs"}, stored
---                                  in risk_evaluations with the outcome
+--   risk                           {"decision": ALLOW | REVIEW | BLOCK, "rules", "inputs",
+--                                  "velocity": {"minute", "hour", "perMinute", "perHour"}}: the
+--                                  verdict, stored in risk_evaluations with the outcome, and the
+--                                  sender's send counts it rested on (this send included) with the
+--                                  velocity rule's thresholds, checked again under the lock (3b)
 --   transactionId                  post this IN_REVIEW transaction (an approved risk review)
 -- Returns {"results": [one per request, in order], "events": [outbox rows written]}. A result is
 -- {"ok": true, "status": POSTED | IN_REVIEW, "transactionId", "type", "currency", "amount",
 -- "note", "createdAt", "from": Side, "to": Side} or {"ok": false, "code", "part", "facts"}
 -- (wallet_refusal: what failed and the data to word it, never words; answers stored before
 -- 2026-12 carry "message" and "field" instead); "replayed": true marks an answer stored by an
--- earlier call. Side =
+-- earlier call. {"ok": false, "code": "RISK_FACTS_STALE"} is not an answer: the send's key is left
+-- unclaimed and nothing of it is written or counted, and the server assesses it again. Side =
 -- {"walletId", "userId", "kind", "name", "balanceAfter", "held", "sequence", "status",
 -- "walletCreatedAt"}, as the wallet is right after the transfer.
 CREATE OR REPLACE FUNCTION wallet_post_transfers(requests JSONB) RETURNS JSONB
@@ -41,6 +45,9 @@ DECLARE
   r_user UUID[]; r_key TEXT[]; r_op TEXT[]; r_hash TEXT[]; r_type TEXT[]; r_cur TEXT[];
   r_amount TEXT[]; r_note TEXT[]; r_meta JSONB[]; r_init UUID[]; r_ttl INT[]; r_from JSONB[]; r_to JSONB[]; r_limited BOOLEAN[];
   r_risk JSONB[]; r_decision TEXT[]; r_txid UUID[];
+  -- The send counts a risk verdict rested on, and the velocity thresholds (null without risk).
+  r_seen_min INT[]; r_seen_hour INT[]; r_per_min INT[]; r_per_hour INT[];
+  stale BOOLEAN[] := array_fill(false, ARRAY[n]);
   results JSONB[] := array_fill(NULL::jsonb, ARRAY[n]);
   claimed BOOLEAN[] := array_fill(false, ARRAY[n]);
   claimed_keys TEXT[];
@@ -52,6 +59,10 @@ DECLARE
   w_id UUID[]; w_bal BIGINT[]; w_held BIGINT[]; w_seq BIGINT[]; w_status TEXT[]; w_kind TEXT[];
   w_user UUID[]; w_name TEXT[]; w_created TIMESTAMPTZ[]; w_changed BOOLEAN[];
   w_tier TEXT[]; w_sent_day BIGINT[]; w_sent_month BIGINT[];
+  -- Sends in the last minute and hour (wallet_sends_in_window), and sends counted by this call.
+  w_sends_min INT[]; w_sends_hour INT[]; w_sends INT[];
+  minute_bucket BIGINT := floor(extract(epoch FROM now()) / 60);
+  hour_bucket BIGINT := floor(extract(epoch FROM now()) / 3600);
   -- Limits by "tier:currency" (tier_limits rows as JSON), and the limit a transfer breaks.
   lims JSONB;
   today DATE := (now() AT TIME ZONE 'UTC')::date;
@@ -88,9 +99,11 @@ BEGIN
          array_agg(q.r->'from' ORDER BY q.i), array_agg(q.r->'to' ORDER BY q.i),
          array_agg(coalesce((q.r->>'limits')::boolean, false) ORDER BY q.i),
          array_agg(nullif(q.r->'risk', 'null'::jsonb) ORDER BY q.i), array_agg(coalesce(q.r->'risk'->>'decision', 'ALLOW') ORDER BY q.i),
-         array_agg((q.r->>'transactionId')::uuid ORDER BY q.i)
+         array_agg((q.r->>'transactionId')::uuid ORDER BY q.i),
+         array_agg((q.r->'risk'->'velocity'->>'minute')::int ORDER BY q.i), array_agg((q.r->'risk'->'velocity'->>'hour')::int ORDER BY q.i),
+         array_agg((q.r->'risk'->'velocity'->>'perMinute')::int ORDER BY q.i), array_agg((q.r->'risk'->'velocity'->>'perHour')::int ORDER BY q.i)
   INTO r_user, r_key, r_op, r_hash, r_type, r_cur, r_amount, r_note, r_meta, r_init, r_ttl, r_from, r_to, r_limited,
-       r_risk, r_decision, r_txid
+       r_risk, r_decision, r_txid, r_seen_min, r_seen_hour, r_per_min, r_per_hour
   FROM jsonb_array_elements(requests) WITH ORDINALITY AS q (r, i);
 
   -- 1. Claim the idempotency keys in (user, key) order, so concurrent calls cannot deadlock on
@@ -129,9 +142,13 @@ BEGIN
   END LOOP;
 
   -- 2. Resolve both parties of each claimed transfer; malformed requests are refused one by one.
+  --    The sender's wallet is kept (from_ids) even when the transfer is refused here, so that the
+  --    attempt still counts towards its velocity (3b).
   FOR i IN 1..n LOOP
     CONTINUE WHEN NOT claimed[i];
     IF r_risk[i] IS NOT NULL THEN eval_ids[i] := gen_random_uuid(); END IF;
+    SELECT * INTO src FROM wallet_resolve_party(r_from[i], r_cur[i]);
+    from_ids[i] := src.wallet_id;
     -- A blocked transfer is refused before anything about the recipient is looked at, and the
     -- answer names no rule.
     IF r_decision[i] = 'BLOCK' THEN
@@ -150,7 +167,6 @@ BEGIN
       results[i] := wallet_refusal('INVALID_INPUT', 'note');
       CONTINUE;
     END IF;
-    SELECT * INTO src FROM wallet_resolve_party(r_from[i], r_cur[i]);
     SELECT * INTO dst FROM wallet_resolve_party(r_to[i], r_cur[i]);
     IF src.problem = 'CURRENCY_MISMATCH' OR dst.problem = 'CURRENCY_MISMATCH' THEN
       results[i] := wallet_refusal('CURRENCY_MISMATCH', 'currency');
@@ -163,7 +179,6 @@ BEGIN
     ELSIF src.wallet_id = dst.wallet_id THEN
       results[i] := wallet_refusal('SELF_TRANSFER', 'to');
     ELSE
-      from_ids[i] := src.wallet_id;
       to_ids[i] := dst.wallet_id;
     END IF;
   END LOOP;
@@ -175,14 +190,36 @@ BEGIN
          array_agg(w.created_at ORDER BY w.id), array_agg(false ORDER BY w.id),
          array_agg(coalesce(u.kyc_tier::text, 'SYSTEM') ORDER BY w.id),
          array_agg(CASE WHEN w.usage_day = today THEN w.sent_day ELSE 0 END ORDER BY w.id),
-         array_agg(CASE WHEN w.usage_month = this_month THEN w.sent_month ELSE 0 END ORDER BY w.id)
-  INTO w_id, w_bal, w_held, w_seq, w_status, w_kind, w_user, w_name, w_created, w_changed, w_tier, w_sent_day, w_sent_month
+         array_agg(CASE WHEN w.usage_month = this_month THEN w.sent_month ELSE 0 END ORDER BY w.id),
+         array_agg(wallet_sends_in_window(w.sends_minute_bucket, w.sends_this_minute, w.sends_last_minute, 60, now()) ORDER BY w.id),
+         array_agg(wallet_sends_in_window(w.sends_hour_bucket, w.sends_this_hour, w.sends_last_hour, 3600, now()) ORDER BY w.id),
+         array_agg(0 ORDER BY w.id)
+  INTO w_id, w_bal, w_held, w_seq, w_status, w_kind, w_user, w_name, w_created, w_changed, w_tier, w_sent_day, w_sent_month,
+       w_sends_min, w_sends_hour, w_sends
   FROM (SELECT * FROM wallets WHERE id = ANY (array_cat(from_ids, to_ids)) ORDER BY id FOR UPDATE) w
   LEFT JOIN users u ON u.id = w.user_id
   LEFT JOIN merchants m ON m.id = w.merchant_id;
 
   SELECT jsonb_object_agg(l.tier::text || ':' || l.currency, to_jsonb(l) || jsonb_build_object('exponent', c.exponent))
   INTO lims FROM tier_limits l JOIN currencies c ON c.code = l.currency;
+
+  -- 3b. Count every assessed send against its sender's velocity, in request order, refused ones
+  --     included (an attempt is an attempt). The counts are exact here, under the wallet's lock;
+  --     the rules saw them as read before it. Where that difference moves a count across a
+  --     velocity threshold (another call sent from the wallet in between), the verdict is stale:
+  --     the send is answered RISK_FACTS_STALE, its key unclaimed, and the server assesses it again.
+  FOR i IN 1..n LOOP
+    CONTINUE WHEN NOT claimed[i] OR r_risk[i] IS NULL OR from_ids[i] IS NULL;
+    a := array_position(w_id, from_ids[i]);
+    IF ((w_sends_min[a] + 1 > r_per_min[i]) <> (r_seen_min[i] > r_per_min[i])
+        OR (w_sends_hour[a] + 1 > r_per_hour[i]) <> (r_seen_hour[i] > r_per_hour[i])) THEN
+      results[i] := jsonb_build_object('ok', false, 'code', 'RISK_FACTS_STALE');
+      stale[i] := true; claimed[i] := false; eval_ids[i] := NULL;
+      CONTINUE;
+    END IF;
+    w_sends_min[a] := w_sends_min[a] + 1; w_sends_hour[a] := w_sends_hour[a] + 1;
+    w_sends[a] := w_sends[a] + 1; w_changed[a] := true;
+  END LOOP;
 
   -- 4. Apply each transfer in request order on the loaded balances; a refusal affects only itself.
   FOR i IN 1..n LOOP
@@ -289,8 +326,20 @@ BEGIN
   UPDATE wallets w SET posted_balance = v.bal, held_amount = v.held, sequence = v.seq, version = w.version + 1, updated_at = now(),
          added_day = CASE WHEN w.usage_day = today THEN w.added_day ELSE 0 END,
          withdrawn_day = CASE WHEN w.usage_day = today THEN w.withdrawn_day ELSE 0 END,
-         usage_day = today, sent_day = v.sent_day, usage_month = this_month, sent_month = v.sent_month
-  FROM unnest(w_id, w_bal, w_held, w_seq, w_changed, w_sent_day, w_sent_month) AS v (id, bal, held, seq, changed, sent_day, sent_month)
+         usage_day = today, sent_day = v.sent_day, usage_month = this_month, sent_month = v.sent_month,
+         -- Velocity buckets roll over as they are written: the current one becomes the previous.
+         sends_this_minute = CASE WHEN v.sends = 0 THEN w.sends_this_minute
+                                  WHEN w.sends_minute_bucket = minute_bucket THEN w.sends_this_minute + v.sends ELSE v.sends END,
+         sends_last_minute = CASE WHEN v.sends = 0 OR w.sends_minute_bucket = minute_bucket THEN w.sends_last_minute
+                                  WHEN w.sends_minute_bucket = minute_bucket - 1 THEN w.sends_this_minute ELSE 0 END,
+         sends_minute_bucket = CASE WHEN v.sends = 0 THEN w.sends_minute_bucket ELSE minute_bucket END,
+         sends_this_hour = CASE WHEN v.sends = 0 THEN w.sends_this_hour
+                                WHEN w.sends_hour_bucket = hour_bucket THEN w.sends_this_hour + v.sends ELSE v.sends END,
+         sends_last_hour = CASE WHEN v.sends = 0 OR w.sends_hour_bucket = hour_bucket THEN w.sends_last_hour
+                                WHEN w.sends_hour_bucket = hour_bucket - 1 THEN w.sends_this_hour ELSE 0 END,
+         sends_hour_bucket = CASE WHEN v.sends = 0 THEN w.sends_hour_bucket ELSE hour_bucket END
+  FROM unnest(w_id, w_bal, w_held, w_seq, w_changed, w_sent_day, w_sent_month, w_sends)
+       AS v (id, bal, held, seq, changed, sent_day, sent_month, sends)
   WHERE w.id = v.id AND v.changed;
 
   -- Every risk evaluation is kept with what came of it, so a decision can be explained later.
@@ -326,6 +375,11 @@ BEGIN
   UPDATE idempotency_keys k SET response = v.resp, transaction_id = v.tx
   FROM unnest(r_user, r_key, results, tx_ids, claimed) AS v (u, key, resp, tx, c)
   WHERE v.c AND k.user_id = v.u AND k.key = v.key;
+  -- A stale verdict has no answer: its key is free again for the send's next assessment.
+  IF true = ANY (stale) THEN
+    DELETE FROM idempotency_keys k USING unnest(r_user, r_key, stale) AS v (u, key, s)
+    WHERE v.s AND k.user_id = v.u AND k.key = v.key;
+  END IF;
 
   RETURN jsonb_build_object('results', to_jsonb(results), 'events', events);
 END $$;

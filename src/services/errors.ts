@@ -57,6 +57,7 @@ export const USER_ERROR_CODES = [
   'PAYMENT_REQUEST_CLOSED',
   'PAYMENT_REQUEST_EXPIRED',
   'REFUND_EXCEEDS_PAYMENT',
+  'TRY_AGAIN',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -150,6 +150,13 @@ describe('each rule: trigger and non-trigger', () => {
     expect(await firedRules(alice)).toEqual(['velocity:BLOCK']);
   });
 
+  it('velocity counts are exact under concurrency: of 15 sends at once, 8 post, 2 are held and 5 declined', async () => {
+    const [alice, bob] = await Promise.all([person('100.00'), person('0')]);
+    const answers = await Promise.all(Array.from({ length: 15 }, () => send(alice, bob, '1.00')));
+    const outcome = answers.map((a) => a.transfer?.status ?? a.userErrors[0]?.code).sort();
+    expect(outcome).toEqual([...Array(2).fill('IN_REVIEW'), ...Array(8).fill('POSTED'), ...Array(5).fill('TRANSFER_DECLINED')]);
+  });
+
   it('amount vs history: reviewed above the multiple of the largest recent send and the floor, allowed below', async () => {
     const [alice, bob] = await Promise.all([person('2000.00'), person('0')]);
     await payBefore(alice, bob);

@@ -1,13 +1,17 @@
 // The ledger's own API (src/services/ledger/ledger.ts), the only writer of money state: a hold
 // reserves available money and ends once; a capture posts the held money; a reversal is linked to
 // what it takes back; events reach subscribers only after commit; a deadlock between two ledger
-// transactions is retried by the ledger, never reported to the caller.
+// transactions is retried by the ledger, never reported to the caller. The posting function counts
+// a wallet's assessed sends for the velocity rule, rolling its buckets over, and answers a verdict
+// whose counts crossed a threshold under the lock as stale, writing nothing for it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
 import type { OutboxEvent } from '../../src/services/events/outbox.js';
 import { auditLedger } from '../../src/services/ledger/audit.js';
 import { createLedger, refusalError, type Ledger, type TransferRequest } from '../../src/services/ledger/ledger.js';
+import type { RiskAssessment } from '../../src/services/risk/riskEngine.js';
+import type { RiskDecision } from '../../src/services/risk/riskRule.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
 
 const log = createLogger({ level: 'silent' });
@@ -195,6 +199,84 @@ describe('the ledger', () => {
     expect(replayed).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', replayed: true });
     if (replayed!.ok) return;
     expect(refusalError(replayed!, 'sendMoney')).toEqual({ code: 'INSUFFICIENT_FUNDS', field: ['input', 'amount'], message: old.message });
+  });
+
+  describe('send velocity, counted by the posting function', () => {
+    /** A send from A to B with a risk verdict that rested on `seen` sends this minute and hour. */
+    const assessedSend = (decision: RiskDecision, seen: number, perMinute = 1_000, key = `send-${++n}`): TransferRequest => {
+      const risk: RiskAssessment = { decision, rules: [], inputs: {}, velocity: { minute: seen, hour: seen, perMinute, perHour: 1_000 } };
+      return { ...withdrawal(1n), key, hash: key, operation: 'test.send', type: 'P2P_TRANSFER', to: { walletId: walletB }, risk };
+    };
+
+    async function velocity() {
+      const [row] = await db.prisma.$queryRaw<Record<string, number | boolean>[]>`
+        SELECT wallet_sends_in_window(sends_minute_bucket, sends_this_minute, sends_last_minute, 60, now()) AS minute,
+               wallet_sends_in_window(sends_hour_bucket, sends_this_hour, sends_last_hour, 3600, now()) AS hour,
+               sends_this_minute AS this_minute, sends_last_minute AS last_minute,
+               sends_this_hour AS this_hour, sends_last_hour AS last_hour,
+               sends_minute_bucket = floor(extract(epoch FROM now()) / 60)
+                 AND sends_hour_bucket = floor(extract(epoch FROM now()) / 3600) AS current
+        FROM wallets WHERE id = ${walletA}::uuid`;
+      return row!;
+    }
+
+    const resetVelocity = () =>
+      db.prisma.$executeRaw`UPDATE wallets SET sends_minute_bucket = NULL, sends_this_minute = 0, sends_last_minute = 0,
+        sends_hour_bucket = NULL, sends_this_hour = 0, sends_last_hour = 0 WHERE id = ${walletA}::uuid`;
+
+    it('estimates a sliding window from this bucket and the previous one', async () => {
+      const at = new Date('2026-11-26T12:00:10Z');
+      const bucket = Math.floor(at.getTime() / 60_000);
+      const estimate = async (b: number | null, current: number, previous: number) => {
+        const [row] = await db.prisma.$queryRaw<{ n: number }[]>`
+          SELECT wallet_sends_in_window(${b}::bigint, ${current}::int, ${previous}::int, 60, ${at}::timestamptz) AS n`;
+        return row!.n;
+      };
+      // 10 s into the minute: 3 now plus 6 × 50/60 of the previous minute.
+      expect(await estimate(bucket, 3, 6)).toBe(8);
+      // Last written in the previous minute: its count fades as that minute leaves the window.
+      expect(await estimate(bucket - 1, 6, 2)).toBe(5);
+      expect(await estimate(bucket - 2, 6, 2)).toBe(0);
+      expect(await estimate(null, 0, 0)).toBe(0);
+    });
+
+    it('counts every assessed send of the wallet, refused ones too, and no other transfer', async () => {
+      await resetVelocity();
+      const results = await ledger.postTransfers([assessedSend('ALLOW', 1), assessedSend('REVIEW', 2), assessedSend('BLOCK', 3)]);
+      expect(results.map((r) => (r.ok ? r.transfer.status : r.code))).toEqual(['POSTED', 'IN_REVIEW', 'TRANSFER_DECLINED']);
+      await ledger.postTransfers([withdrawal(1n)]);
+      expect(await velocity()).toMatchObject({ minute: 3, hour: 3, this_minute: 3, this_hour: 3, current: true });
+    });
+
+    it('answers a verdict whose count crossed a threshold under the lock as stale: key unclaimed, nothing written or counted', async () => {
+      await resetVelocity();
+      await ledger.postTransfers([assessedSend('ALLOW', 1, 1)]);
+      // Read before that send committed, the rules saw 1 send (within 1 a minute); there are 2.
+      const stale = assessedSend('ALLOW', 1, 1);
+      const [answer] = await ledger.postTransfers([stale]);
+      expect(answer).toMatchObject({ ok: false, code: 'RISK_FACTS_STALE' });
+      if (answer && !answer.ok) expect(refusalError(answer, 'sendMoney').code).toBe('TRY_AGAIN');
+      const [written] = await db.prisma.$queryRaw<{ keys: number; evaluations: number; transactions: number }[]>`
+        SELECT (SELECT count(*)::int FROM idempotency_keys WHERE key = ${stale.key}) AS keys,
+               (SELECT count(*)::int FROM risk_evaluations WHERE idempotency_key = ${stale.key}) AS evaluations,
+               (SELECT count(*)::int FROM ledger_transactions WHERE idempotency_key = ${stale.key}) AS transactions`;
+      expect(written).toEqual({ keys: 0, evaluations: 0, transactions: 0 });
+      expect(await velocity()).toMatchObject({ minute: 1 });
+
+      // Assessed again on the true count, the same key is blocked, counted and answered.
+      const [again] = await ledger.postTransfers([assessedSend('BLOCK', 2, 1, stale.key)]);
+      expect(again).toMatchObject({ ok: false, code: 'TRANSFER_DECLINED', replayed: false });
+      expect(await velocity()).toMatchObject({ minute: 2 });
+    });
+
+    it('rolls the buckets over: the current becomes the previous, older ones are forgotten', async () => {
+      await db.prisma.$executeRaw`UPDATE wallets SET
+          sends_minute_bucket = floor(extract(epoch FROM now()) / 60) - 5, sends_this_minute = 7, sends_last_minute = 3,
+          sends_hour_bucket = floor(extract(epoch FROM now()) / 3600) - 1, sends_this_hour = 5, sends_last_hour = 9
+        WHERE id = ${walletA}::uuid`;
+      await ledger.postTransfers([assessedSend('ALLOW', 1)]);
+      expect(await velocity()).toMatchObject({ this_minute: 1, last_minute: 0, this_hour: 1, last_hour: 5, current: true });
+    });
   });
 
   it('leaves a consistent ledger', async () => {

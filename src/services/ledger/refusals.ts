@@ -21,7 +21,12 @@ export type RefusalCode =
   | 'WALLET_FROZEN'
   | 'INSUFFICIENT_FUNDS'
   | 'LIMIT_EXCEEDED'
-  | 'TRANSFER_DECLINED';
+  | 'TRANSFER_DECLINED'
+  // Not an answer: the risk verdict rested on send counts that changed before the lock; the send is assessed again (riskEngine.ts).
+  | 'RISK_FACTS_STALE';
+
+/** Refusal codes a client sees under another name. */
+const PUBLIC_CODE: Partial<Record<RefusalCode, UserErrorCode>> = { RISK_FACTS_STALE: 'TRY_AGAIN' };
 
 /** The data behind a refusal (amounts in minor units, as strings), never words. */
 export interface RefusalFacts {
@@ -167,6 +172,7 @@ const MESSAGES: Record<RefusalCode, (r: LedgerRefusal) => string> = {
   INSUFFICIENT_FUNDS: () => 'Not enough money in your wallet for this transfer.',
   LIMIT_EXCEEDED: (r) => LIMIT_MESSAGES[r.facts.limit ?? '']?.(r.facts) ?? 'Over one of your limits. See myLimits.',
   TRANSFER_DECLINED: () => 'This transfer cannot be made. If you think this is a mistake, contact support.',
+  RISK_FACTS_STALE: () => 'Other payments from this wallet were being made at the same moment. Try again.',
 };
 
 /** The userError a caller answers with for a refusal: its code, message and input path. */
@@ -175,7 +181,7 @@ export function refusalError(refusal: LedgerRefusal, caller: LedgerCaller): User
   const field = own?.field ?? (refusal.part ? CALLER_FIELDS[caller][refusal.part] : null);
   const message = own?.message ?? refusal.stored?.message ?? MESSAGES[refusal.code](refusal);
   return {
-    code: own?.code ?? refusal.code,
+    code: own?.code ?? PUBLIC_CODE[refusal.code] ?? (refusal.code as UserErrorCode),
     message: caller === 'approveRiskReview' ? `The transfer cannot be posted now: ${message}` : message,
     field: field ? inputPath(field) : null,
   };

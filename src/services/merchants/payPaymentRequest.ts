@@ -56,102 +56,104 @@ export function payPaymentRequest(deps: PayDeps) {
 
     const merchant = { merchantId: request.merchantId };
     const hash = requestHash(['payPaymentRequest', request.code, amount]);
-    const assessment = await deps.risk.assess({
+    const payer = {
       userId: payerId,
       key: input.idempotencyKey,
       currency: request.currency,
       amount,
       to: merchant,
       deviceId: origin.deviceId ?? null,
-    });
-    // A checkout cannot wait for a reviewer: what a send would hold for review is declined here.
-    const risk = assessment?.decision === 'REVIEW' ? { ...assessment, decision: 'BLOCK' as const } : assessment;
-    // Never more than the payment (a tiny payment with a fixed fee part).
-    const ruleFee = feeFor(amount, deps.fee);
-    const fee = ruleFee < amount ? ruleFee : amount;
-    const requests: TransferRequest[] = [
-      {
-        userId: payerId,
-        key: input.idempotencyKey,
-        operation: 'payPaymentRequest',
-        hash,
-        type: 'PAYMENT',
-        currency: request.currency,
-        amount,
-        from: { userId: payerId },
-        to: merchant,
-        note: request.description ?? request.merchantName,
-        metadata: { paymentRequestId: request.id, code: request.code },
-        initiatedBy: payerId,
-        limits: true,
-        risk,
-      },
-    ];
-    if (fee > 0n) {
-      requests.push({
-        userId: payerId,
-        key: feeKey(input.idempotencyKey),
-        operation: 'payPaymentRequest.fee',
-        hash,
-        type: 'FEE',
-        currency: request.currency,
-        amount: fee,
-        from: merchant,
-        to: { system: 'FEES' },
-        note: 'Merchant fee',
-        metadata: { paymentRequestId: request.id },
-        initiatedBy: payerId,
-      });
-    }
+    };
+    return deps.risk.assessAndPost(payer, async (assessment) => {
+      // A checkout cannot wait for a reviewer: what a send would hold for review is declined here.
+      const risk = assessment?.decision === 'REVIEW' ? { ...assessment, decision: 'BLOCK' as const } : assessment;
+      // Never more than the payment (a tiny payment with a fixed fee part).
+      const ruleFee = feeFor(amount, deps.fee);
+      const fee = ruleFee < amount ? ruleFee : amount;
+      const requests: TransferRequest[] = [
+        {
+          userId: payerId,
+          key: input.idempotencyKey,
+          operation: 'payPaymentRequest',
+          hash,
+          type: 'PAYMENT',
+          currency: request.currency,
+          amount,
+          from: { userId: payerId },
+          to: merchant,
+          note: request.description ?? request.merchantName,
+          metadata: { paymentRequestId: request.id, code: request.code },
+          initiatedBy: payerId,
+          limits: true,
+          risk,
+        },
+      ];
+      if (fee > 0n) {
+        requests.push({
+          userId: payerId,
+          key: feeKey(input.idempotencyKey),
+          operation: 'payPaymentRequest.fee',
+          hash,
+          type: 'FEE',
+          currency: request.currency,
+          amount: fee,
+          from: merchant,
+          to: { system: 'FEES' },
+          note: 'Merchant fee',
+          metadata: { paymentRequestId: request.id },
+          initiatedBy: payerId,
+        });
+      }
 
-    return refusable(async () => {
-      const done = await deps.ledger.transaction(async (ledger, tx) => {
-        const [locked] = await tx.$queryRaw<{ status: string; expired: boolean }[]>`
-            SELECT status::text, (expires_at IS NOT NULL AND expires_at <= now()) AS expired FROM payment_requests WHERE id = ${request.id}::uuid FOR UPDATE`;
-        if (!(await ledger.answered(payerId, input.idempotencyKey))) {
-          if (locked!.status === 'OPEN' && locked!.expired)
-            refuse('PAYMENT_REQUEST_EXPIRED', 'This payment request has expired. Ask the merchant for a new one.', 'code');
-          if (locked!.status !== 'OPEN')
-            refuse('PAYMENT_REQUEST_CLOSED', `This payment request is ${locked!.status.toLowerCase()} and cannot be paid.`, 'code');
-        }
-        const results = await postOrRefuse(ledger, requests, 'payPaymentRequest');
-        const paid = results[0] as Extract<TransferResult, { ok: true }>;
-        if (paid.replayed) {
-          const existing = await tx.merchantPayment.findUniqueOrThrow({
-            where: { transactionId: paid.transfer.transactionId },
+      return refusable(async () => {
+        const done = await deps.ledger.transaction(async (ledger, tx) => {
+          const [locked] = await tx.$queryRaw<{ status: string; expired: boolean }[]>`
+              SELECT status::text, (expires_at IS NOT NULL AND expires_at <= now()) AS expired FROM payment_requests WHERE id = ${request.id}::uuid FOR UPDATE`;
+          if (!(await ledger.answered(payerId, input.idempotencyKey))) {
+            if (locked!.status === 'OPEN' && locked!.expired)
+              refuse('PAYMENT_REQUEST_EXPIRED', 'This payment request has expired. Ask the merchant for a new one.', 'code');
+            if (locked!.status !== 'OPEN')
+              refuse('PAYMENT_REQUEST_CLOSED', `This payment request is ${locked!.status.toLowerCase()} and cannot be paid.`, 'code');
+          }
+          const results = await postOrRefuse(ledger, requests, 'payPaymentRequest');
+          const paid = results[0] as Extract<TransferResult, { ok: true }>;
+          if (paid.replayed) {
+            const existing = await tx.merchantPayment.findUniqueOrThrow({
+              where: { transactionId: paid.transfer.transactionId },
+              include: paymentInclude,
+            });
+            return { payment: toPaymentRecord(existing), paid, replayed: true };
+          }
+          const feeResult = results[1];
+          if (feeResult && !feeResult.ok) throw new Error(`the merchant fee was refused: ${feeResult.code}`);
+          const row = await tx.merchantPayment.create({
+            data: {
+              merchantId: request.merchantId,
+              requestId: request.id,
+              payerId,
+              transactionId: paid.transfer.transactionId,
+              feeTransactionId: feeResult?.ok ? feeResult.transfer.transactionId : null,
+              currency: request.currency,
+              amount,
+              fee,
+            },
             include: paymentInclude,
           });
-          return { payment: toPaymentRecord(existing), paid, replayed: true };
+          const updated = await tx.paymentRequest.update({
+            where: { id: request.id },
+            data: { paidCount: { increment: 1 }, ...(request.singleUse ? { status: 'PAID' } : {}), updatedAt: new Date() },
+          });
+          const payment = toPaymentRecord(row);
+          await ledger.emit([requestEvent(updated)]);
+          await deps.webhooks.paid(tx, payment);
+          return { payment, paid, replayed: false };
+        });
+        if (!done.replayed) {
+          deps.webhooks.wake();
+          log.info({ paymentId: done.payment.id, merchantId: request.merchantId }, 'payment request paid');
         }
-        const feeResult = results[1];
-        if (feeResult && !feeResult.ok) throw new Error(`the merchant fee was refused: ${feeResult.code}`);
-        const row = await tx.merchantPayment.create({
-          data: {
-            merchantId: request.merchantId,
-            requestId: request.id,
-            payerId,
-            transactionId: paid.transfer.transactionId,
-            feeTransactionId: feeResult?.ok ? feeResult.transfer.transactionId : null,
-            currency: request.currency,
-            amount,
-            fee,
-          },
-          include: paymentInclude,
-        });
-        const updated = await tx.paymentRequest.update({
-          where: { id: request.id },
-          data: { paidCount: { increment: 1 }, ...(request.singleUse ? { status: 'PAID' } : {}), updatedAt: new Date() },
-        });
-        const payment = toPaymentRecord(row);
-        await ledger.emit([requestEvent(updated)]);
-        await deps.webhooks.paid(tx, payment);
-        return { payment, paid, replayed: false };
+        return success({ payment: done.payment, transfer: viewOfPosted(done.paid.transfer, 'from'), replayed: done.replayed });
       });
-      if (!done.replayed) {
-        deps.webhooks.wake();
-        log.info({ paymentId: done.payment.id, merchantId: request.merchantId }, 'payment request paid');
-      }
-      return success({ payment: done.payment, transfer: viewOfPosted(done.paid.transfer, 'from'), replayed: done.replayed });
     });
   };
 }

@@ -1,16 +1,21 @@
-// Runs the risk rules over a user's send before any money moves. `assess` counts the attempt
-// (velocity counters in Redis, or in memory on the embedded default, so parallel requests and
-// several server processes count together) and returns the decision with every rule's result and
-// a summary of what the rules saw; the posting function stores that with the outcome, in the same
-// database transaction. Sends arriving together are assessed together (one facts query and one
-// counter round trip per batch, like the ledger's group commit). `preview` is the same evaluation
-// for a dry run: it counts nothing.
+// Runs the risk rules over a user's send before any money moves. `assessAndPost` returns the
+// decision with every rule's result and a summary of what the rules saw; the posting function
+// stores that with the outcome, in the same database transaction. Sends arriving together are
+// assessed together (one facts query per batch, like the ledger's group commit).
+//
+// Velocity ("sends in the last minute / hour") is counted by the posting function on the sender's
+// wallet row, under the lock it takes anyway: no Redis round trip per send, and exact across
+// server processes. The rules see the counts as committed when the facts were read, plus the
+// sends of the same batch before this one; the posting function checks them again under the lock
+// and, when another send from the wallet came in between and moved a count across a threshold,
+// answers RISK_FACTS_STALE: the send is then assessed again. `preview` is the same evaluation for
+// a dry run: it counts nothing.
 import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { createBatcher, type BatchSettings } from '../batching/batcher.js';
 import type { BaseAmountScaler } from '../compliance/limits.js';
+import type { Outcome } from '../errors.js';
 import type { Party } from '../ledger/model.js';
-import type { WindowCounter } from '../ratelimit/limiters.js';
 import { readFacts, type StoredFacts } from './riskFacts.js';
 import { strictest, type RiskDecision, type RiskFacts, type RiskRule, type RiskThresholds } from './riskRule.js';
 import { RULES } from './rules/index.js';
@@ -31,6 +36,8 @@ export interface RiskAssessment {
   rules: { rule: string; decision: RiskDecision; reason: string }[];
   /** What the rules saw, stored with the evaluation (amounts as strings). */
   inputs: Record<string, string | number | boolean | null>;
+  /** The send counts the verdict rests on (this send included) and the velocity thresholds: the posting function checks them under the wallet's lock. */
+  velocity: { minute: number; hour: number; perMinute: number; perHour: number };
 }
 
 export interface RiskSettings {
@@ -48,17 +55,23 @@ export interface RiskSettings {
   failedMethodsBlock: number;
 }
 
+/** How many times a send is assessed again when its verdict turns out stale under the lock. */
+const ASSESSMENTS = 3;
+
 export interface RiskEngine {
-  /** The decision for a send about to be posted; null when rules are off or the key was used before (a replay). */
-  assess(request: RiskRequest): Promise<RiskAssessment | null>;
+  /**
+   * Assesses a send and posts it with `post`, given the decision (null when rules are off or the
+   * key was used before: a replay). When the ledger answers RISK_FACTS_STALE (another send from the
+   * wallet was posted in between and moved a velocity count across a threshold), assesses again
+   * and posts again; after three stale answers, the last one (TRY_AGAIN).
+   */
+  assessAndPost<T>(request: RiskRequest, post: (assessment: RiskAssessment | null) => Promise<Outcome<T>>): Promise<Outcome<T>>;
   /** The decision a send would get now, counting nothing. */
   preview(request: RiskRequest): Promise<RiskDecision>;
 }
 
 export function createRiskEngine(deps: {
   sql: Sql;
-  /** Sends per user in windows of 60 s and 3600 s (createWindowCounter(redis, prefix, [60, 3600])). */
-  sends: WindowCounter;
   fromBase: BaseAmountScaler;
   settings: RiskSettings;
   batch: BatchSettings;
@@ -81,12 +94,13 @@ export function createRiskEngine(deps: {
     failedMethodsBlock: settings.failedMethodsBlock,
   });
 
-  function evaluate(request: RiskRequest, stored: StoredFacts, [minute, hour]: number[]): RiskAssessment {
+  /** `earlier`: sends from the same wallet ahead of this one in the batch, not yet committed. */
+  function evaluate(request: RiskRequest, stored: StoredFacts, earlier: number): RiskAssessment {
     const facts: RiskFacts = {
       amount: request.amount,
       currency: request.currency,
-      sendsLastMinute: minute!,
-      sendsLastHour: hour!,
+      sendsLastMinute: stored.sendsLastMinute + earlier + 1,
+      sendsLastHour: stored.sendsLastHour + earlier + 1,
       recentSends: stored.recentSends,
       largestRecentSend: stored.largestRecentSend,
       recipientKnown: stored.recipientKnown,
@@ -114,33 +128,47 @@ export function createRiskEngine(deps: {
         credentialsChangedAt: facts.credentialsChangedAt?.toISOString() ?? null,
         failedMethodAdds: facts.failedMethodAdds,
       },
+      velocity: {
+        minute: facts.sendsLastMinute,
+        hour: facts.sendsLastHour,
+        perMinute: settings.velocityPerMinute,
+        perHour: settings.velocityPerHour,
+      },
     };
   }
 
   const batcher = createBatcher<RiskRequest, RiskAssessment | null>(
     async (requests) => {
       const stored = await readFacts(sql, requests);
-      // Counted only once the key is known to be new: a replay is not another send.
-      const fresh = requests.map((_r, i) => i).filter((i) => !stored[i]!.keySeen);
-      const counts = await deps.sends.hit(fresh.map((i) => requests[i]!.userId));
-      const assessments: (RiskAssessment | null)[] = requests.map(() => null);
-      fresh.forEach((i, n) => (assessments[i] = evaluate(requests[i]!, stored[i]!, counts[n]!)));
-      return assessments;
+      // A replay (the key was used before) is not another send, and is not evaluated again.
+      const ahead = new Map<string, number>();
+      return requests.map((request, i) => {
+        if (stored[i]!.keySeen) return null;
+        const wallet = `${request.userId}/${request.currency}`;
+        const earlier = ahead.get(wallet) ?? 0;
+        ahead.set(wallet, earlier + 1);
+        return evaluate(request, stored[i]!, earlier);
+      });
     },
     deps.batch,
     { what: 'risk', log: deps.log },
   );
 
+  const assess = (request: RiskRequest) => (settings.enabled ? batcher.run(request) : Promise.resolve(null));
+
   return {
-    async assess(request) {
-      if (!settings.enabled) return null;
-      return batcher.run(request);
+    async assessAndPost(request, post) {
+      let outcome = await post(await assess(request));
+      for (let n = 1; n < ASSESSMENTS && isStale(outcome); n++) outcome = await post(await assess(request));
+      return outcome;
     },
     async preview(request) {
       if (!settings.enabled) return 'ALLOW';
       const [stored] = await readFacts(sql, [{ ...request, key: null }]);
-      const counts = (await deps.sends.peek(request.userId)).map((n) => n + 1);
-      return evaluate(request, stored!, counts).decision;
+      return evaluate(request, stored!, 0).decision;
     },
   };
 }
+
+/** The ledger's answer when a verdict rested on send counts that changed before the posting call locked the wallet. */
+const isStale = (outcome: Outcome<unknown>) => !outcome.ok && outcome.errors.some((e) => e.code === 'TRY_AGAIN');

@@ -2,8 +2,9 @@
 // before they are posted: each sender's recent sends (among their wallet's last 200 entries, so
 // the cost does not grow with history), whether they paid this recipient before, when the
 // request's device first signed in, the last credential change, failed payment-method additions,
-// and whether the idempotency key was used already (then the ledger replays the first answer and
-// nothing is evaluated again).
+// the sends from that wallet in the last minute and hour (counted by the posting function on the
+// wallet row), and whether the idempotency key was used already (then the ledger replays the first
+// answer and nothing is evaluated again).
 import { big, type Sql } from '../../db/sql.js';
 import type { Party } from '../ledger/model.js';
 
@@ -17,6 +18,9 @@ export interface FactsQuery {
 
 export interface StoredFacts {
   keySeen: boolean;
+  /** Sends from the sender's wallet in this currency in the last minute and hour, as committed. */
+  sendsLastMinute: number;
+  sendsLastHour: number;
   recentSends: number;
   largestRecentSend: bigint;
   recipientKnown: boolean | null;
@@ -28,6 +32,8 @@ export interface StoredFacts {
 const FACTS_SQL = `
   SELECT
     EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.user_id = q.user_id AND k.key = q.key) AS key_seen,
+    coalesce(w.sends_minute, 0) AS sends_minute,
+    coalesce(w.sends_hour, 0) AS sends_hour,
     coalesce(s.recent_sends, 0) AS recent_sends,
     coalesce(s.largest_recent_send, '0') AS largest_recent_send,
     CASE WHEN d.wallet_id IS NULL OR w.wallet_id IS NULL THEN NULL ELSE EXISTS (
@@ -39,7 +45,11 @@ const FACTS_SQL = `
     (SELECT count(*)::int FROM payment_method_failures f WHERE f.user_id = q.user_id AND f.created_at > now() - interval '24 hours') AS failed_method_adds
   FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[]) WITH ORDINALITY AS q (user_id, currency, party, device_id, key, i)
   LEFT JOIN users u ON u.id = q.user_id
-  LEFT JOIN LATERAL (SELECT wl.id AS wallet_id FROM wallets wl WHERE wl.user_id = q.user_id AND wl.kind = 'USER' AND wl.currency = q.currency) w ON true
+  LEFT JOIN LATERAL (
+    SELECT wl.id AS wallet_id,
+           wallet_sends_in_window(wl.sends_minute_bucket, wl.sends_this_minute, wl.sends_last_minute, 60, now()) AS sends_minute,
+           wallet_sends_in_window(wl.sends_hour_bucket, wl.sends_this_hour, wl.sends_last_hour, 3600, now()) AS sends_hour
+    FROM wallets wl WHERE wl.user_id = q.user_id AND wl.kind = 'USER' AND wl.currency = q.currency) w ON true
   LEFT JOIN LATERAL wallet_resolve_party(q.party, q.currency) d ON true
   LEFT JOIN LATERAL (
     SELECT count(*)::int AS recent_sends, max(-e.amount)::text AS largest_recent_send
@@ -50,6 +60,8 @@ const FACTS_SQL = `
 
 interface Row {
   key_seen: boolean;
+  sends_minute: number;
+  sends_hour: number;
   recent_sends: number;
   largest_recent_send: string;
   recipient_known: boolean | null;
@@ -72,6 +84,8 @@ export async function readFacts(sql: Sql, queries: FactsQuery[]): Promise<Stored
   );
   return rows.map((row) => ({
     keySeen: row.key_seen,
+    sendsLastMinute: row.sends_minute,
+    sendsLastHour: row.sends_hour,
     recentSends: row.recent_sends,
     largestRecentSend: big(row.largest_recent_send),
     recipientKnown: row.recipient_known,

@@ -134,34 +134,29 @@ export function createTransferService(deps: {
       const parsed = parseSend(input, input.idempotencyKey);
       if (!parsed.ok) return parsed;
       const { to, note, currency, amount } = parsed.value;
-      const assessment = await risk.assess({
-        userId,
-        key: input.idempotencyKey,
-        currency,
-        amount,
-        to,
-        deviceId: origin.deviceId ?? null,
+      const request = { userId, key: input.idempotencyKey, currency, amount, to, deviceId: origin.deviceId ?? null };
+      return risk.assessAndPost(request, async (assessment) => {
+        const [result] = await ledger.postTransfers([
+          {
+            userId,
+            key: input.idempotencyKey,
+            operation: 'sendMoney',
+            hash: requestHash(['sendMoney', to, currency, amount, note]),
+            type: 'P2P_TRANSFER',
+            currency,
+            amount,
+            from: { userId },
+            to,
+            note,
+            // Kept so the sender (only) sees the identifier they typed.
+            metadata: { recipient: to },
+            initiatedBy: userId,
+            limits: true,
+            risk: assessment,
+          },
+        ]);
+        return finish(result!, 'sendMoney', 'from', 'walletId' in to ? undefined : to);
       });
-      const [result] = await ledger.postTransfers([
-        {
-          userId,
-          key: input.idempotencyKey,
-          operation: 'sendMoney',
-          hash: requestHash(['sendMoney', to, currency, amount, note]),
-          type: 'P2P_TRANSFER',
-          currency,
-          amount,
-          from: { userId },
-          to,
-          note,
-          // Kept so the sender (only) sees the identifier they typed.
-          metadata: { recipient: to },
-          initiatedBy: userId,
-          limits: true,
-          risk: assessment,
-        },
-      ]);
-      return finish(result!, 'sendMoney', 'from', 'walletId' in to ? undefined : to);
     },
 
     async previewTransfer(userId, input, origin = {}) {

@@ -2,13 +2,11 @@
 // their own, RISK_BATCH_*) and the review queue of sends it held.
 import type { Config } from '../../config.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { createWindowCounter } from '../ratelimit/limiters.js';
 import { createRiskEngine } from '../risk/riskEngine.js';
 import { createRiskReviewService } from '../risk/riskReviews.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const riskSettings = (config: Config) => ({
-  redisPrefix: config.REDIS_PREFIX,
   batch: { windowMs: config.RISK_BATCH_WINDOW_MS, maxBatch: config.RISK_BATCH_MAX, maxInFlight: config.RISK_BATCH_IN_FLIGHT },
   rules: {
     enabled: config.RISK_RULES,
@@ -26,14 +24,13 @@ export const riskSettings = (config: Config) => ({
 });
 
 export function wireRisk(
-  { prisma, sql, redis, log }: SharedWithOutbox,
+  { prisma, sql, log }: SharedWithOutbox,
   settings: ReturnType<typeof riskSettings>,
   /** Converts amounts into the limits file's base currency, in which the rules' amounts are set. */
   needs: { fromBase: Parameters<typeof createRiskEngine>[0]['fromBase']; ledger: Ledger },
 ) {
   const risk = createRiskEngine({
     sql,
-    sends: createWindowCounter(redis, `${settings.redisPrefix}risk-sends:`, [60, 3600]),
     batch: settings.batch,
     log,
     fromBase: needs.fromBase,
