@@ -48,6 +48,8 @@ export interface BenchSettings {
   redisUrl: string;
   /** Extra server settings, KEY=VALUE (override the benchmark's defaults). */
   serverEnv: Record<string, string>;
+  /** p2p-uniform with each hot-path feature switched off in turn (bench/costTable.ts), instead of the scenarios. */
+  costTable: boolean;
 }
 
 export const USAGE = `npm run bench -- [flags]
@@ -70,6 +72,8 @@ export const USAGE = `npm run bench -- [flags]
   --profile              start the server with --cpu-prof; profiles go to bench/results/profiles/
   --layout <shared|split>  shared (default): every program on every core; split: PostgreSQL and Redis
                          pinned to half the cores, the server, load and pgbench to the other half (taskset)
+  --cost-table           what each hot-path feature costs a transfer: pgbench, then p2p-uniform at saturation
+                         with everything on and with each feature off in turn, --runs rounds (PostgreSQL only)
   --help
 
 PostgreSQL and Redis are taken from DATABASE_URL and REDIS_URL when set, else
@@ -114,6 +118,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
         'subscription-rate': { type: 'string' },
         'pgbench-duration': { type: 'string' },
         'server-env': { type: 'string', multiple: true },
+        'cost-table': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -131,8 +136,15 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
       throw new UsageError(`Unknown scenario "${name}". Choose from: ${SCENARIO_NAMES.join(', ')}`);
     }
   }
+  const costTable = values['cost-table'];
+  if (costTable && (requested.length || values.embedded))
+    throw new UsageError('--cost-table measures pgbench and p2p-uniform on PostgreSQL: leave out --scenario and --embedded');
   // Always in the canonical order: pgbench first, so every later figure has its reference.
-  const scenarios = requested.length ? SCENARIO_NAMES.filter((n) => requested.includes(n)) : [...SCENARIO_NAMES];
+  const scenarios: ScenarioName[] = costTable
+    ? ['pgbench', 'p2p-uniform']
+    : requested.length
+      ? SCENARIO_NAMES.filter((n) => requested.includes(n))
+      : [...SCENARIO_NAMES];
 
   const quick = values.quick;
   const loads = (values.loads ?? '50,80').split(',').map((s) => {
@@ -169,6 +181,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     postgresUrl: env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     serverEnv,
+    costTable,
   };
 }
 

@@ -4,7 +4,9 @@
 // ledger; finally prints the table, writes bench/results/*.json and removes the database.
 // See bench/README.md.
 import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { COST_VARIANTS, costRows, formatCostTable, saturationRuns, switchVariant } from './costTable.js';
 import { cpuBetween, cpuSnapshot } from './cpuUsage.js';
 import type { ScenarioResult } from './figures.js';
 import { applyLayout, type CoreLayout } from './layout.js';
@@ -13,7 +15,7 @@ import { describeGit, describeMachine } from './machine.js';
 import { parseOptions, UsageError, USAGE, type BenchSettings } from './options.js';
 import { createProgress, type Progress } from './progress.js';
 import type { RunFigures } from './protocol.js';
-import { formatTable, writeResult, type RunContext } from './report.js';
+import { formatTable, pgbenchReference, resultFileName, writeResult, type RunContext } from './report.js';
 import { scenarios } from './scenarios/index.js';
 import type { MeasureContext, Scenario } from './scenarios/types.js';
 import { Seeder } from './seed.js';
@@ -168,6 +170,54 @@ async function runScenario(
   return result;
 }
 
+/**
+ * --cost-table: pgbench, then --runs rounds of p2p-uniform at saturation, once per variant of
+ * bench/costTable.ts in each round; prints the cost table and writes it with every run's figures.
+ */
+async function costTable(settings: BenchSettings, target: BenchTarget, seeder: Seeder, progress: Progress, context: RunContext) {
+  const reference = await runScenario(scenarios.pgbench, settings, target, seeder, progress, () => {});
+  const once = { ...settings, runs: 1, loadFractions: [] };
+  const measured = COST_VARIANTS.map((variant) => ({ variant, runs: [] as RunFigures[], failures: [] as string[] }));
+  for (let round = 1; round <= settings.runs && !interruptedAt; round++) {
+    for (const [i, m] of measured.entries()) {
+      if (interruptedAt) break;
+      progress.say(
+        `\n■ cost table, round ${round}/${settings.runs}, ${i + 1}/${measured.length}: ${m.variant.feature}${i ? ' switched off' : ''}`,
+      );
+      await target.withSql((sql) => switchVariant(sql, m.variant, 'off'));
+      try {
+        const result = await runScenario(
+          scenarios['p2p-uniform'],
+          { ...once, serverEnv: { ...settings.serverEnv, ...m.variant.serverEnv } },
+          target,
+          seeder,
+          progress,
+          (s) => (context.serverSettings = s.settings),
+        );
+        m.runs.push(...saturationRuns([result]));
+        if (result.error) m.failures.push(result.error);
+        if (result.audit && !result.audit.ok) m.failures.push(`ledger audit: ${result.audit.problems.join('; ')}`);
+      } finally {
+        await target.withSql((sql) => switchVariant(sql, m.variant, 'on'));
+      }
+    }
+  }
+  const rows = costRows(measured);
+  const pgbenchTps = pgbenchReference([reference]);
+  const table = formatCostTable(rows, pgbenchTps);
+  progress.say(`\n${table}`);
+  const failures = measured.flatMap((m) => m.failures.map((f) => `${m.variant.feature}: ${f}`));
+  for (const f of failures) progress.say(`FAILED ${f}`);
+  const file = path.join(resultsDir, resultFileName('cost-table', settings));
+  const { git, machine, cores } = context;
+  writeFileSync(
+    file,
+    `${JSON.stringify({ startedAt: reference.startedAt, machine, git, cores, settings: { ...settings, postgresUrl: undefined, redisUrl: undefined }, pgbenchTps, rows, failures, markdown: table }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
+  progress.say(`figures in ${path.relative(repoRoot, file)}`);
+  return failures.length || (reference.error && !reference.skipped) ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   let settings: BenchSettings | null;
   try {
@@ -234,6 +284,7 @@ async function main(): Promise<number> {
     };
     const seeder = new Seeder(progress, settings.wallets);
     const results: ScenarioResult[] = [];
+    if (settings.costTable) return await costTable(settings, target, seeder, progress, context);
     for (const name of settings.scenarios) {
       if (interruptedAt) break;
       const result = await runScenario(scenarios[name], settings, target, seeder, progress, (s) => (context.serverSettings = s.settings));
