@@ -2,8 +2,8 @@
 -- One call, one statement, one round trip: for a list of transfers it claims the idempotency
 -- keys, applies the risk decision, resolves the parties, locks every wallet in id order, checks
 -- frozen wallets, funds and KYC limits, and writes the ledger transactions, entries, wallet
--- balances and usage counters, holds and risk reviews, risk evaluations, outbox events and the
--- idempotency answers. Each transfer succeeds or is refused on its own, so a batch of many (the
+-- balances, usage and velocity counters and recent sends, holds and risk reviews, risk
+-- evaluations, outbox events and the idempotency answers. Each transfer succeeds or is refused on its own, so a batch of many (the
 -- group-commit writer, src/services/ledger/batchingLedger.ts) behaves like many calls of one.
 -- The steps, and where each ledger invariant is enforced: docs/ledger.md.
 --
@@ -77,6 +77,8 @@ DECLARE
   e_tx UUID[] := '{}'; e_wallet UUID[] := '{}'; e_cur TEXT[] := '{}'; e_amt BIGINT[] := '{}';
   e_bal BIGINT[] := '{}'; e_seq BIGINT[] := '{}'; e_at TIMESTAMPTZ[] := '{}';
   o_topic TEXT[] := '{}'; o_payload JSONB[] := '{}';
+  -- Posted sends from user wallets (P2P and payments), for each wallet's recent_sends.
+  s_wallet UUID[] := '{}'; s_amt BIGINT[] := '{}';
   -- The posted transfers that touch a user wallet, for the call's one `ledger.posted` outbox row.
   posted JSONB[] := '{}';
   events JSONB;
@@ -289,6 +291,9 @@ BEGIN
         e_tx := e_tx || ARRAY[tx, tx]; e_wallet := e_wallet || ARRAY[w_id[a], w_id[b]]; e_cur := e_cur || ARRAY[r_cur[i], r_cur[i]];
         e_amt := e_amt || ARRAY[-amt, amt]; e_bal := e_bal || ARRAY[w_bal[a], w_bal[b]]; e_seq := e_seq || ARRAY[w_seq[a], w_seq[b]];
         e_at := e_at || ARRAY[at, at];
+        IF w_kind[a] = 'USER' AND r_type[i] IN ('P2P_TRANSFER', 'PAYMENT') THEN
+          s_wallet := s_wallet || w_id[a]; s_amt := s_amt || amt;
+        END IF;
         -- Each transfer names its user sides; the server fans the call's event out to the wallet and
         -- user topics (src/services/events/ledgerEvents.ts). System wallets have no subscribers.
         IF w_kind[a] = 'USER' OR w_kind[b] = 'USER' THEN
@@ -337,9 +342,14 @@ BEGIN
                                 WHEN w.sends_hour_bucket = hour_bucket THEN w.sends_this_hour + v.sends ELSE v.sends END,
          sends_last_hour = CASE WHEN v.sends = 0 OR w.sends_hour_bucket = hour_bucket THEN w.sends_last_hour
                                 WHEN w.sends_hour_bucket = hour_bucket - 1 THEN w.sends_this_hour ELSE 0 END,
-         sends_hour_bucket = CASE WHEN v.sends = 0 THEN w.sends_hour_bucket ELSE hour_bucket END
+         sends_hour_bucket = CASE WHEN v.sends = 0 THEN w.sends_hour_bucket ELSE hour_bucket END,
+         -- The last 50 sends, oldest first.
+         recent_sends = CASE WHEN s.amounts IS NULL THEN w.recent_sends
+                             ELSE (w.recent_sends || s.amounts)[greatest(1, cardinality(w.recent_sends) + cardinality(s.amounts) - 49):] END
   FROM unnest(w_id, w_bal, w_held, w_seq, w_changed, w_sent_day, w_sent_month, w_sends)
-       AS v (id, bal, held, seq, changed, sent_day, sent_month, sends)
+         AS v (id, bal, held, seq, changed, sent_day, sent_month, sends)
+       LEFT JOIN (SELECT x.wallet, array_agg(x.amt ORDER BY x.n) AS amounts
+                  FROM unnest(s_wallet, s_amt) WITH ORDINALITY AS x (wallet, amt, n) GROUP BY x.wallet) s ON s.wallet = v.id
   WHERE w.id = v.id AND v.changed;
 
   -- Every risk evaluation is kept with what came of it, so a decision can be explained later.

@@ -3,7 +3,9 @@
 // what it takes back; events reach subscribers only after commit; a deadlock between two ledger
 // transactions is retried by the ledger, never reported to the caller. The posting function counts
 // a wallet's assessed sends for the velocity rule, rolling its buckets over, and answers a verdict
-// whose counts crossed a threshold under the lock as stale, writing nothing for it.
+// whose counts crossed a threshold under the lock as stale, writing nothing for it; it keeps each
+// wallet's last 50 sends on the wallet row, as the migration that added them computed them.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
@@ -267,6 +269,26 @@ describe('the ledger', () => {
       const [again] = await ledger.postTransfers([assessedSend('BLOCK', 2, 1, stale.key)]);
       expect(again).toMatchObject({ ok: false, code: 'TRANSFER_DECLINED', replayed: false });
       expect(await velocity()).toMatchObject({ minute: 2 });
+    });
+
+    it("keeps the amounts of the wallet's last 50 posted sends, as the migration computed them from the ledger", async () => {
+      const amounts = Array.from({ length: 53 }, (_, i) => BigInt(i + 1));
+      const sends = amounts.map((amount) => ({ ...assessedSend('ALLOW', 1), amount }));
+      // A send held for review is not history, and a withdrawal is no send.
+      sends.splice(10, 0, { ...assessedSend('REVIEW', 1), amount: 999n }, withdrawal(998n));
+      for (let i = 0; i < sends.length; i += 20) await ledger.postTransfers(sends.slice(i, i + 20));
+      const recent = async () =>
+        (await db.prisma.wallet.findUniqueOrThrow({ where: { id: walletA }, select: { recentSends: true } })).recentSends;
+      expect(await recent()).toEqual(amounts.slice(-50));
+
+      const migration = readFileSync(
+        new URL('../../prisma/migrations/20261203210000_wallet_recent_sends/migration.sql', import.meta.url),
+        'utf8',
+      );
+      const backfill = migration.slice(migration.indexOf('UPDATE'));
+      await db.prisma.$executeRaw`UPDATE wallets SET recent_sends = '{}' WHERE id = ${walletA}::uuid`;
+      await db.prisma.$executeRawUnsafe(backfill);
+      expect(await recent()).toEqual(amounts.slice(-50));
     });
 
     it('rolls the buckets over: the current becomes the previous, older ones are forgotten', async () => {
