@@ -1,13 +1,16 @@
 // `npm run bench -- --cost-table`: what each hot-path feature costs a transfer. p2p-uniform is
-// measured with everything on, then with one feature switched off at a time, in rounds (every
-// variant once per round, so the box's drift falls on all of them alike); a feature's cost is
-// the median server and PostgreSQL CPU per transfer with everything on minus the same with it off.
+// measured with one feature switched off at a time, each run right after a run with everything
+// on, in rounds; a feature's cost is the median, over its pairs of runs, of the server and
+// PostgreSQL CPU per transfer with everything on minus the same with it off. Pairs, because this
+// box drifts by more than most features cost (and a run leaves the database busier for the next:
+// dead rows, checkpoints), so every run starts after a VACUUM of the hot tables and a CHECKPOINT.
 // Features are switched off either by a server setting or, for work the posting function does in
 // the database, by SQL on the benchmark database while no server runs (a trigger that skips a
 // row's write, or triggers disabled): the product has no switch for those, nor should it.
 import type pg from 'pg';
 import { combineRuns, type ScenarioResult } from './figures.js';
 import type { RunFigures } from './protocol.js';
+import { median } from './stats.js';
 
 export interface CostVariant {
   /** What is switched off ("everything on" for the baseline). */
@@ -80,6 +83,17 @@ export const COST_VARIANTS: CostVariant[] = [
   },
 ];
 
+/** Run before every measured run: the same starting state for each (no dead rows, no checkpoint due). */
+export const SETTLE_SQL =
+  'VACUUM (ANALYZE) wallets, ledger_transactions, ledger_entries, idempotency_keys, risk_evaluations, outbox_events; CHECKPOINT;';
+
+/** A variant's runs, each paired with the everything-on run measured just before it. */
+export interface CostMeasurement {
+  variant: CostVariant;
+  runs: RunFigures[];
+  baseline: RunFigures[];
+}
+
 export interface CostRow {
   feature: string;
   work: string;
@@ -103,27 +117,33 @@ export function saturationRuns(results: ScenarioResult[]): RunFigures[] {
   return results.flatMap((r) => r.phases.filter((p) => p.mode === 'saturation').flatMap((p) => p.runs));
 }
 
-export function costRows(measured: { variant: CostVariant; runs: RunFigures[] }[]): CostRow[] {
-  const rows = measured.map(({ variant, runs }) => {
-    const m = combineRuns(runs);
-    return {
-      feature: variant.feature,
-      work: variant.work,
-      runs,
-      throughput: m.throughput,
-      serverMicrosPerOp: m.cpu.serverMicrosPerOp ?? Number.NaN,
-      databaseMicrosPerOp: m.cpu.databaseMicrosPerOp ?? Number.NaN,
-      serverCost: Number.NaN,
-      databaseCost: Number.NaN,
-    };
-  });
-  const base = rows[0];
-  if (!base) return rows;
-  for (const row of rows.slice(1)) {
-    row.serverCost = base.serverMicrosPerOp - row.serverMicrosPerOp;
-    row.databaseCost = base.databaseMicrosPerOp - row.databaseMicrosPerOp;
-  }
-  return rows;
+const server = (r: RunFigures) => r.cpu.serverMicrosPerOp ?? Number.NaN;
+const database = (r: RunFigures) => r.cpu.databaseMicrosPerOp ?? Number.NaN;
+
+function row(variant: CostVariant, runs: RunFigures[], costs?: { server: number; database: number }): CostRow {
+  const m = combineRuns(runs);
+  return {
+    feature: variant.feature,
+    work: variant.work,
+    runs,
+    throughput: m.throughput,
+    serverMicrosPerOp: m.cpu.serverMicrosPerOp ?? Number.NaN,
+    databaseMicrosPerOp: m.cpu.databaseMicrosPerOp ?? Number.NaN,
+    serverCost: costs?.server ?? Number.NaN,
+    databaseCost: costs?.database ?? Number.NaN,
+  };
+}
+
+/** The baseline row (every everything-on run), then one row per variant with its paired cost. */
+export function costRows(baselineVariant: CostVariant, measured: CostMeasurement[]): CostRow[] {
+  const paired = (of: (r: RunFigures) => number, m: CostMeasurement) => median(m.runs.map((r, i) => of(m.baseline[i]!) - of(r)));
+  return [
+    row(
+      baselineVariant,
+      measured.flatMap((m) => m.baseline),
+    ),
+    ...measured.map((m) => row(m.variant, m.runs, { server: paired(server, m), database: paired(database, m) })),
+  ];
 }
 
 const n = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–');
@@ -150,6 +170,6 @@ export function formatCostTable(rows: CostRow[], pgbenchTps: number | null): str
   return [
     ...lines,
     '',
-    `Cost = CPU per transfer with everything on minus with that feature off (medians of ${rows[0]?.runs.length ?? 0} run(s) each, taken in turns). ${reference}`,
+    `Cost = CPU per transfer with everything on minus with that feature off: the median over ${rows[1]?.runs.length ?? 0} pair(s) of runs, each variant's run right after one with everything on (that row: all ${rows[0]?.runs.length ?? 0} of those). ${reference}`,
   ].join('\n');
 }

@@ -6,7 +6,16 @@
 import { fileURLToPath } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { COST_VARIANTS, costRows, formatCostTable, saturationRuns, switchVariant } from './costTable.js';
+import {
+  COST_VARIANTS,
+  costRows,
+  formatCostTable,
+  saturationRuns,
+  SETTLE_SQL,
+  switchVariant,
+  type CostMeasurement,
+  type CostVariant,
+} from './costTable.js';
 import { cpuBetween, cpuSnapshot } from './cpuUsage.js';
 import type { ScenarioResult } from './figures.js';
 import { applyLayout, type CoreLayout } from './layout.js';
@@ -171,49 +180,72 @@ async function runScenario(
 }
 
 /**
- * --cost-table: pgbench, then --runs rounds of p2p-uniform at saturation, once per variant of
- * bench/costTable.ts in each round; prints the cost table and writes it with every run's figures.
+ * --cost-table: pgbench, then --runs rounds of p2p-uniform at saturation: in each round, every
+ * variant of bench/costTable.ts once, right after a run with everything on; prints the cost table
+ * and writes it with every run's figures.
  */
 async function costTable(settings: BenchSettings, target: BenchTarget, seeder: Seeder, progress: Progress, context: RunContext) {
   const reference = await runScenario(scenarios.pgbench, settings, target, seeder, progress, () => {});
   const once = { ...settings, runs: 1, loadFractions: [] };
-  const measured = COST_VARIANTS.map((variant) => ({ variant, runs: [] as RunFigures[], failures: [] as string[] }));
-  for (let round = 1; round <= settings.runs && !interruptedAt; round++) {
-    for (const [i, m] of measured.entries()) {
-      if (interruptedAt) break;
-      progress.say(
-        `\n■ cost table, round ${round}/${settings.runs}, ${i + 1}/${measured.length}: ${m.variant.feature}${i ? ' switched off' : ''}`,
+  const [everything, ...variants] = COST_VARIANTS;
+  const measured: CostMeasurement[] = variants.map((variant) => ({ variant, runs: [], baseline: [] }));
+  const failures: string[] = [];
+  /** One saturation run of p2p-uniform with `variant` switched off (its server setting and SQL). */
+  async function measure(variant: CostVariant, label: string): Promise<RunFigures | undefined> {
+    progress.say(`\n■ cost table, ${label}`);
+    await target.withSql(async (sql) => {
+      await switchVariant(sql, variant, 'off');
+      await sql.query(SETTLE_SQL);
+    });
+    try {
+      const result = await runScenario(
+        scenarios['p2p-uniform'],
+        { ...once, serverEnv: { ...settings.serverEnv, ...variant.serverEnv } },
+        target,
+        seeder,
+        progress,
+        (s) => (context.serverSettings = s.settings),
       );
-      await target.withSql((sql) => switchVariant(sql, m.variant, 'off'));
-      try {
-        const result = await runScenario(
-          scenarios['p2p-uniform'],
-          { ...once, serverEnv: { ...settings.serverEnv, ...m.variant.serverEnv } },
-          target,
-          seeder,
-          progress,
-          (s) => (context.serverSettings = s.settings),
-        );
-        m.runs.push(...saturationRuns([result]));
-        if (result.error) m.failures.push(result.error);
-        if (result.audit && !result.audit.ok) m.failures.push(`ledger audit: ${result.audit.problems.join('; ')}`);
-      } finally {
-        await target.withSql((sql) => switchVariant(sql, m.variant, 'on'));
-      }
+      if (result.error) failures.push(`${variant.feature}: ${result.error}`);
+      if (result.audit && !result.audit.ok) failures.push(`${variant.feature}: ledger audit: ${result.audit.problems.join('; ')}`);
+      return saturationRuns([result])[0];
+    } finally {
+      await target.withSql((sql) => switchVariant(sql, variant, 'on'));
     }
   }
-  const rows = costRows(measured);
+  for (let round = 1; round <= settings.runs && !interruptedAt; round++) {
+    for (const [i, m] of measured.entries()) {
+      const at = `round ${round}/${settings.runs}, ${i + 1}/${measured.length}`;
+      const base = await measure(everything!, `${at}: everything on, before ${m.variant.feature} off`);
+      if (interruptedAt) break;
+      const off = await measure(m.variant, `${at}: ${m.variant.feature} switched off`);
+      if (base && off) {
+        m.baseline.push(base);
+        m.runs.push(off);
+      }
+      if (interruptedAt) break;
+    }
+  }
+  const rows = costRows(everything!, measured);
   const pgbenchTps = pgbenchReference([reference]);
   const table = formatCostTable(rows, pgbenchTps);
   progress.say(`\n${table}`);
-  const failures = measured.flatMap((m) => m.failures.map((f) => `${m.variant.feature}: ${f}`));
   for (const f of failures) progress.say(`FAILED ${f}`);
   const file = path.join(resultsDir, resultFileName('cost-table', settings));
   const { git, machine, cores } = context;
-  writeFileSync(
-    file,
-    `${JSON.stringify({ startedAt: reference.startedAt, machine, git, cores, settings: { ...settings, postgresUrl: undefined, redisUrl: undefined }, pgbenchTps, rows, failures, markdown: table }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+  const body = {
+    startedAt: reference.startedAt,
+    machine,
+    git,
+    cores,
+    settings: { ...settings, postgresUrl: undefined, redisUrl: undefined },
+  };
+  const json = JSON.stringify(
+    { ...body, pgbenchTps, rows, failures, markdown: table },
+    (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
+    2,
   );
+  writeFileSync(file, `${json}\n`);
   progress.say(`figures in ${path.relative(repoRoot, file)}`);
   return failures.length || (reference.error && !reference.skipped) ? 1 : 0;
 }
