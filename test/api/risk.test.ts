@@ -140,6 +140,11 @@ describe('each rule: trigger and non-trigger', () => {
     // Eight sends are within both counts.
     expect(statuses).toEqual(Array(8).fill('POSTED'));
     expect(await firedRules(alice)).toEqual([]);
+    // Each is recorded; an ALLOW compactly, with its decision and outcome only.
+    const allowed = await t.server.db.prisma.riskEvaluation.findMany({ where: { userId: alice.userId } });
+    expect(allowed).toHaveLength(8);
+    expect(allowed.every((e) => e.decision === 'ALLOW' && e.outcome === 'POSTED' && e.transactionId !== null)).toBe(true);
+    expect(allowed.map((e) => [e.rules, e.inputs])).toEqual(Array(8).fill([[], {}]));
     const ninth = await send(alice, bob, '1.00');
     expect(ninth.transfer?.status).toBe('IN_REVIEW');
     expect(await firedRules(alice)).toEqual(['velocity:REVIEW']);

@@ -33,8 +33,9 @@ export interface RiskRequest {
 
 export interface RiskAssessment {
   decision: RiskDecision;
+  /** Every rule's result; empty for ALLOW (only objections are kept). */
   rules: { rule: string; decision: RiskDecision; reason: string }[];
-  /** What the rules saw, stored with the evaluation (amounts as strings). */
+  /** What the rules saw, stored with the evaluation (amounts as strings); empty for ALLOW. */
   inputs: Record<string, string | number | boolean | null>;
   /** The send counts the verdict rests on (this send included) and the velocity thresholds: the posting function checks them under the wallet's lock. */
   velocity: { minute: number; hour: number; perMinute: number; perHour: number };
@@ -112,8 +113,18 @@ export function createRiskEngine(deps: {
     };
     const thresholds = thresholdsFor(request.currency);
     const results = rules.map((rule) => ({ rule: rule.name, ...rule.evaluate(facts, thresholds) }));
+    const decision = strictest(results);
+    const velocity = {
+      minute: facts.sendsLastMinute,
+      hour: facts.sendsLastHour,
+      perMinute: settings.velocityPerMinute,
+      perHour: settings.velocityPerHour,
+    };
+    // Every send's evaluation is recorded; what the rules said and saw only where one of them
+    // objected (REVIEW, BLOCK): that is what a reviewer reads, and an ALLOW's decision says it all.
+    if (decision === 'ALLOW') return { decision, rules: [], inputs: {}, velocity };
     return {
-      decision: strictest(results),
+      decision,
       rules: results,
       inputs: {
         amount: facts.amount.toString(),
@@ -128,12 +139,7 @@ export function createRiskEngine(deps: {
         credentialsChangedAt: facts.credentialsChangedAt?.toISOString() ?? null,
         failedMethodAdds: facts.failedMethodAdds,
       },
-      velocity: {
-        minute: facts.sendsLastMinute,
-        hour: facts.sendsLastHour,
-        perMinute: settings.velocityPerMinute,
-        perHour: settings.velocityPerHour,
-      },
+      velocity,
     };
   }
 
