@@ -1,19 +1,21 @@
 -- wallet_post_transfers(requests): the one posting path for money moving between two wallets.
--- One call, one statement, one round trip: for a list of transfers it claims the idempotency
+-- One call, one statement, one round trip: for a list of transfers it looks up the idempotency
 -- keys, applies the risk decision, resolves the parties, locks every wallet in id order, checks
 -- frozen wallets, funds and KYC limits, and writes the ledger transactions, entries, wallet
 -- balances, usage and velocity counters and recent sends, holds and risk reviews, risk
--- evaluations, outbox events and the idempotency answers. Each transfer succeeds or is refused on its own, so a batch of many (the
+-- evaluations, outbox events and each new idempotency key with its answer. Each transfer succeeds or is refused on its own, so a batch of many (the
 -- group-commit writer, src/services/ledger/batchingLedger.ts) behaves like many calls of one.
 -- The steps, and where each ledger invariant is enforced: docs/ledger.md.
 --
--- Invariants it enforces: a request is applied at most once per (user, key); no deadlocks between
--- postings (wallets locked once, in id order); a wallet's posted_balance, sequence and each
--- entry's balance_after follow from its entries; a non-system wallet sends at most its available
--- balance; frozen or closed wallets neither send nor receive; limited transfers stay within KYC
--- limits; every posted transfer touching a user wallet is in the call's outbox event, written in
--- the same transaction (one `ledger.posted` row per call listing its transfers, not one per transfer). (Zero-sum entries and append-only entries are the triggers' job, negative user
--- balances the CHECK constraints' on wallets.)
+-- Invariants it enforces: a request is applied at most once per (user, key) (the key is written
+-- with its answer; of two concurrent duplicates the later fails and runs again, then replays); no
+-- deadlocks between postings (wallets locked once, in id order); a wallet's posted_balance,
+-- sequence and each entry's balance_after follow from its entries; a non-system wallet sends at
+-- most its available balance; frozen or closed wallets neither send nor receive; limited transfers
+-- stay within KYC limits; every posted transfer touching a user wallet is in the call's outbox
+-- event, written in the same transaction (one `ledger.posted` row per call listing its transfers).
+-- (Zero-sum entries and append-only entries are the triggers' job, negative user balances the
+-- CHECK constraints' on wallets.)
 --
 -- A request (JSON object):
 --   userId, key, operation, hash   idempotency scope, key, operation name and request fingerprint
@@ -34,8 +36,8 @@
 -- "note", "createdAt", "from": Side, "to": Side} or {"ok": false, "code", "part", "facts"}
 -- (wallet_refusal: what failed and the data to word it, never words; answers stored before
 -- 2026-12 carry "message" and "field" instead); "replayed": true marks an answer stored by an
--- earlier call. {"ok": false, "code": "RISK_FACTS_STALE"} is not an answer: the send's key is left
--- unclaimed and nothing of it is written or counted, and the server assesses it again. Side =
+-- earlier call. {"ok": false, "code": "RISK_FACTS_STALE"} is not an answer: the send's key is not
+-- written, nothing of it is written or counted, and the server assesses it again. Side =
 -- {"walletId", "userId", "kind", "name", "balanceAfter", "held", "sequence", "status",
 -- "walletCreatedAt"}, as the wallet is right after the transfer.
 CREATE OR REPLACE FUNCTION wallet_post_transfers(requests JSONB) RETURNS JSONB
@@ -47,10 +49,12 @@ DECLARE
   r_risk JSONB[]; r_decision TEXT[]; r_txid UUID[];
   -- The send counts a risk verdict rested on, and the velocity thresholds (null without risk).
   r_seen_min INT[]; r_seen_hour INT[]; r_per_min INT[]; r_per_hour INT[];
-  stale BOOLEAN[] := array_fill(false, ARRAY[n]);
   results JSONB[] := array_fill(NULL::jsonb, ARRAY[n]);
+  -- Requests with a new key: they go ahead, and their keys are written with their answers (6).
   claimed BOOLEAN[] := array_fill(false, ARRAY[n]);
-  claimed_keys TEXT[];
+  seen JSONB;
+  existing JSONB;
+  written INT;
   from_ids UUID[] := array_fill(NULL::uuid, ARRAY[n]);
   to_ids UUID[] := array_fill(NULL::uuid, ARRAY[n]);
   tx_ids UUID[] := array_fill(NULL::uuid, ARRAY[n]);
@@ -82,7 +86,6 @@ DECLARE
   -- The posted transfers that touch a user wallet, for the call's one `ledger.posted` outbox row.
   posted JSONB[] := '{}';
   events JSONB;
-  existing RECORD;
   src RECORD;
   dst RECORD;
   i INT;
@@ -108,38 +111,33 @@ BEGIN
        r_risk, r_decision, r_txid, r_seen_min, r_seen_hour, r_per_min, r_per_hour
   FROM jsonb_array_elements(requests) WITH ORDINALITY AS q (r, i);
 
-  -- 1. Claim the idempotency keys in (user, key) order, so concurrent calls cannot deadlock on
-  --    them; a key another transaction is claiming makes this one wait for its outcome.
-  WITH inserted AS (
-    INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at)
-    SELECT k.u, k.k, k.o, k.h, now() + make_interval(hours => k.t)
-    FROM unnest(r_user, r_key, r_op, r_hash, r_ttl) AS k (u, k, o, h, t)
-    ORDER BY k.u, k.k
-    ON CONFLICT DO NOTHING
-    RETURNING user_id, key)
-  SELECT coalesce(array_agg(user_id::text || '/' || key), '{}') INTO claimed_keys FROM inserted;
+  -- 1. Look up the call's keys, in one query. A key already answered replays its answer; the same
+  --    key with another fingerprint or operation is refused; a new key goes ahead, and is written
+  --    once, with its answer, at the end (6).
+  SELECT coalesce(jsonb_object_agg(k.user_id::text || '/' || k.key,
+                    jsonb_build_object('operation', k.operation, 'hash', k.request_hash, 'response', k.response)), '{}')
+  INTO seen
+  FROM idempotency_keys k JOIN unnest(r_user, r_key) AS q (u, key) ON k.user_id = q.u AND k.key = q.key;
 
   FOR i IN 1..n LOOP
-    -- A key twice in one call: the first claims it, the repeat is answered as a concurrent retry.
-    a := array_position(claimed_keys, r_user[i]::text || '/' || r_key[i]);
-    IF a IS NOT NULL THEN
-      claimed[i] := true;
-      claimed_keys[a] := NULL;
-    ELSIF EXISTS (SELECT 1 FROM generate_series(1, i - 1) j WHERE claimed[j] AND r_user[j] = r_user[i] AND r_key[j] = r_key[i]) THEN
-      results[i] := CASE WHEN EXISTS (SELECT 1 FROM generate_series(1, i - 1) j
-                                       WHERE r_user[j] = r_user[i] AND r_key[j] = r_key[i] AND r_hash[j] = r_hash[i] AND r_op[j] = r_op[i])
-        THEN wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'key')
-        ELSE wallet_refusal('IDEMPOTENCY_KEY_REUSED', 'key') END;
-    ELSE
-      SELECT k.operation, k.request_hash, k.response INTO existing
-      FROM idempotency_keys k WHERE k.user_id = r_user[i] AND k.key = r_key[i];
-      IF existing.request_hash <> r_hash[i] OR existing.operation <> r_op[i] THEN
-        results[i] := wallet_refusal('IDEMPOTENCY_KEY_REUSED', 'key');
-      ELSIF existing.response IS NULL THEN
-        results[i] := wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'key');
+    existing := seen -> (r_user[i]::text || '/' || r_key[i]);
+    IF existing IS NULL THEN
+      -- A key twice in one call: the first goes ahead, the repeat is answered as a concurrent retry.
+      IF EXISTS (SELECT 1 FROM generate_series(1, i - 1) j WHERE claimed[j] AND r_user[j] = r_user[i] AND r_key[j] = r_key[i]) THEN
+        results[i] := CASE WHEN EXISTS (SELECT 1 FROM generate_series(1, i - 1) j
+                                         WHERE r_user[j] = r_user[i] AND r_key[j] = r_key[i] AND r_hash[j] = r_hash[i] AND r_op[j] = r_op[i])
+          THEN wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'key')
+          ELSE wallet_refusal('IDEMPOTENCY_KEY_REUSED', 'key') END;
       ELSE
-        results[i] := existing.response || '{"replayed": true}';
+        claimed[i] := true;
       END IF;
+    ELSIF existing->>'hash' <> r_hash[i] OR existing->>'operation' <> r_op[i] THEN
+      results[i] := wallet_refusal('IDEMPOTENCY_KEY_REUSED', 'key');
+    ELSIF jsonb_typeof(existing->'response') IS DISTINCT FROM 'object' THEN
+      -- A key claimed before answers were written with it (this function's earlier versions).
+      results[i] := wallet_refusal('IDEMPOTENCY_IN_PROGRESS', 'key');
+    ELSE
+      results[i] := (existing->'response') || '{"replayed": true}';
     END IF;
   END LOOP;
 
@@ -209,14 +207,14 @@ BEGIN
   --     included (an attempt is an attempt). The counts are exact here, under the wallet's lock;
   --     the rules saw them as read before it. Where that difference moves a count across a
   --     velocity threshold (another call sent from the wallet in between), the verdict is stale:
-  --     the send is answered RISK_FACTS_STALE, its key unclaimed, and the server assesses it again.
+  --     the send is answered RISK_FACTS_STALE, its key not written, and the server assesses it again.
   FOR i IN 1..n LOOP
     CONTINUE WHEN NOT claimed[i] OR r_risk[i] IS NULL OR from_ids[i] IS NULL;
     a := array_position(w_id, from_ids[i]);
     IF ((w_sends_min[a] + 1 > r_per_min[i]) <> (r_seen_min[i] > r_per_min[i])
         OR (w_sends_hour[a] + 1 > r_per_hour[i]) <> (r_seen_hour[i] > r_per_hour[i])) THEN
       results[i] := jsonb_build_object('ok', false, 'code', 'RISK_FACTS_STALE');
-      stale[i] := true; claimed[i] := false; eval_ids[i] := NULL;
+      claimed[i] := false; eval_ids[i] := NULL;
       CONTINUE;
     END IF;
     w_sends_min[a] := w_sends_min[a] + 1; w_sends_hour[a] := w_sends_hour[a] + 1;
@@ -381,14 +379,23 @@ BEGIN
   SELECT coalesce(jsonb_agg(jsonb_build_object('id', w.id, 'topic', w.topic, 'payload', w.payload) ORDER BY w.id), '[]')
   INTO events FROM written w;
 
-  -- The answer is stored with the key, refusals included: a retry gets the same answer.
-  UPDATE idempotency_keys k SET response = v.resp, transaction_id = v.tx
-  FROM unnest(r_user, r_key, results, tx_ids, claimed) AS v (u, key, resp, tx, c)
-  WHERE v.c AND k.user_id = v.u AND k.key = v.key;
-  -- A stale verdict has no answer: its key is free again for the send's next assessment.
-  IF true = ANY (stale) THEN
-    DELETE FROM idempotency_keys k USING unnest(r_user, r_key, stale) AS v (u, key, s)
-    WHERE v.s AND k.user_id = v.u AND k.key = v.key;
+  -- 6. Each new key is written once, with its answer (refusals included: a retry gets the same
+  --    answer), in (user, key) order. A key that another transaction wrote since step 1 (a
+  --    concurrent duplicate that committed first; this insert waits for it on the primary key)
+  --    means this call's work must not stand: it fails as a serialization failure, nothing of it
+  --    is kept, and the ledger runs it again, when step 1 finds that key answered.
+  WITH inserted AS (
+    INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at, response, transaction_id)
+    SELECT v.u, v.key, v.op, v.hash, now() + make_interval(hours => v.ttl), v.resp, v.tx
+    FROM unnest(r_user, r_key, r_op, r_hash, r_ttl, results, tx_ids, claimed) AS v (u, key, op, hash, ttl, resp, tx, c)
+    WHERE v.c
+    ORDER BY v.u, v.key
+    ON CONFLICT DO NOTHING
+    RETURNING 1)
+  SELECT count(*) INTO written FROM inserted;
+  IF written < cardinality(array_positions(claimed, true)) THEN
+    RAISE EXCEPTION 'an idempotency key of this call was answered by a concurrent call; run the call again'
+      USING ERRCODE = 'serialization_failure';
   END IF;
 
   RETURN jsonb_build_object('results', to_jsonb(results), 'events', events);

@@ -167,6 +167,30 @@ describe('the ledger', () => {
     expect(attempts).toBe(3);
   });
 
+  // Two calls with one key at the same moment need two connections: PostgreSQL only.
+  it.runIf(usingPostgres)('applies a key once when two calls carry it at the same time: the later runs again and replays', async () => {
+    const before = await wallet(walletA);
+    const request = withdrawal(300n);
+    let release!: () => void;
+    const open = new Promise<void>((resolve) => (release = resolve));
+    // The first call posts and keeps its transaction open: its key is written, not yet committed.
+    const first = ledger.transaction(async (l) => {
+      const results = await l.post([request]);
+      await open;
+      return results;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The second finds no key, then waits for the wallet; once the first commits, its own key
+    // write conflicts, it fails as a serialization failure and the ledger runs it again.
+    const second = ledger.postTransfers([request]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    const [[a], [b]] = await Promise.all([first, second]);
+    expect(a).toMatchObject({ ok: true, replayed: false });
+    expect(b).toMatchObject({ ok: true, replayed: true, transfer: { transactionId: a!.ok ? a!.transfer.transactionId : 'none' } });
+    expect(await wallet(walletA)).toEqual({ posted: before.posted - 300n, held: before.held });
+  });
+
   it('refuses with a code and the part that failed, worded by the ledger for each caller', async () => {
     const tooMuch = { ...withdrawal(10_000_000n), type: 'P2P_TRANSFER' as const, to: { walletId: walletB } };
     const [refused] = await ledger.postTransfers([tooMuch]);
