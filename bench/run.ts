@@ -195,7 +195,7 @@ async function costTable(settings: BenchSettings, target: BenchTarget, seeder: S
     progress.say(`\n■ cost table, ${label}`);
     await target.withSql(async (sql) => {
       await switchVariant(sql, variant, 'off');
-      await sql.query(SETTLE_SQL);
+      for (const statement of SETTLE_SQL) await sql.query(statement);
     });
     try {
       const result = await runScenario(
