@@ -1,10 +1,9 @@
 // What the risk rules need to know about sends, read for a whole batch of them in one round trip
-// before they are posted: each sender's recent sends (the amounts of the wallet's last 50, kept on
-// the wallet row by the posting function, so no entries are read), whether they paid this recipient before, when the
-// request's device first signed in, the last credential change, failed payment-method additions,
-// the sends from that wallet in the last minute and hour (counted by the posting function on the
-// wallet row), and whether the idempotency key was used already (then the ledger replays the first
-// answer and nothing is evaluated again).
+// before they are posted: from the sender's wallet row (kept there by the posting function, so no
+// entries are read), the amounts of its last 50 sends and its sends in the last minute and hour;
+// whether the sender paid this recipient before, when the request's device first signed in, the
+// last credential change, failed payment-method additions, and whether the idempotency key was
+// used already (then the ledger replays the first answer and nothing is evaluated again).
 import { big, type Sql } from '../../db/sql.js';
 import type { Party } from '../ledger/model.js';
 
