@@ -266,6 +266,18 @@ describe('the ledger', () => {
       expect(await estimate(null, 0, 0)).toBe(0);
     });
 
+    // Not inlined, the function is planned again by every statement that calls it, and where a
+    // join reads it from the nullable side it runs for every row scanned: P2P throughput fell by
+    // a third when it was (docs/performance.md).
+    it('is inlined into the query that calls it', async () => {
+      const plan = await db.prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN (VERBOSE) SELECT wallet_sends_in_window(sends_minute_bucket, sends_this_minute, sends_last_minute, 60, now()) FROM wallets`,
+      );
+      const text = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain('sends_minute_bucket');
+      expect(text).not.toContain('wallet_sends_in_window');
+    });
+
     it('counts every assessed send of the wallet, refused ones too, and no other transfer', async () => {
       await resetVelocity();
       const results = await ledger.postTransfers([assessedSend('ALLOW', 1), assessedSend('REVIEW', 2), assessedSend('BLOCK', 3)]);

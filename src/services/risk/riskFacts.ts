@@ -31,8 +31,8 @@ export interface StoredFacts {
 const FACTS_SQL = `
   SELECT
     EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.user_id = q.user_id AND k.key = q.key) AS key_seen,
-    coalesce(w.sends_minute, 0) AS sends_minute,
-    coalesce(w.sends_hour, 0) AS sends_hour,
+    coalesce(wallet_sends_in_window(w.sends_minute_bucket, w.sends_this_minute, w.sends_last_minute, 60, now()), 0) AS sends_minute,
+    coalesce(wallet_sends_in_window(w.sends_hour_bucket, w.sends_this_hour, w.sends_last_hour, 3600, now()), 0) AS sends_hour,
     coalesce(cardinality(w.recent_sends), 0) AS recent_sends,
     coalesce((SELECT max(x) FROM unnest(w.recent_sends) x), 0)::text AS largest_recent_send,
     CASE WHEN d.wallet_id IS NULL OR w.wallet_id IS NULL THEN NULL ELSE EXISTS (
@@ -44,11 +44,11 @@ const FACTS_SQL = `
     (SELECT count(*)::int FROM payment_method_failures f WHERE f.user_id = q.user_id AND f.created_at > now() - interval '24 hours') AS failed_method_adds
   FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[]) WITH ORDINALITY AS q (user_id, currency, party, device_id, key, i)
   LEFT JOIN users u ON u.id = q.user_id
+  -- Plain columns only: an expression here would be computed for every wallet row the join scans
+  -- (PostgreSQL evaluates a nullable side's expressions below the join), not once per request.
   LEFT JOIN LATERAL (
-    SELECT wl.id AS wallet_id,
-           wallet_sends_in_window(wl.sends_minute_bucket, wl.sends_this_minute, wl.sends_last_minute, 60, now()) AS sends_minute,
-           wallet_sends_in_window(wl.sends_hour_bucket, wl.sends_this_hour, wl.sends_last_hour, 3600, now()) AS sends_hour,
-           wl.recent_sends
+    SELECT wl.id AS wallet_id, wl.sends_minute_bucket, wl.sends_this_minute, wl.sends_last_minute,
+           wl.sends_hour_bucket, wl.sends_this_hour, wl.sends_last_hour, wl.recent_sends
     FROM wallets wl WHERE wl.user_id = q.user_id AND wl.kind = 'USER' AND wl.currency = q.currency) w ON true
   LEFT JOIN LATERAL wallet_resolve_party(q.party, q.currency) d ON true
   ORDER BY q.i`;
