@@ -113,7 +113,7 @@ async function openPostgres(settings: BenchSettings): Promise<BenchTarget> {
     redis: { url: settings.redisUrl, prefix },
     withSql: (fn) => withClient(databaseUrl, fn),
     async audit() {
-      const db = await openDatabase({ databaseUrl, dataDir: tmpdir(), poolSize: 2, migrateOnStart: false, log: quiet() });
+      const db = await openDatabase({ role: 'owner', databaseUrl, dataDir: tmpdir(), poolSize: 2, migrateOnStart: false, log: quiet() });
       try {
         return await auditLedger(db.prisma);
       } finally {
@@ -172,7 +172,7 @@ async function openEmbedded(): Promise<BenchTarget> {
     serverEnv: { DATA_DIR: dataDir },
     withSql,
     async audit() {
-      const db = await openDatabase({ dataDir, poolSize: 1, migrateOnStart: false, log: quiet() });
+      const db = await openDatabase({ role: 'owner', dataDir, poolSize: 1, migrateOnStart: false, log: quiet() });
       try {
         return await auditLedger(db.prisma);
       } finally {

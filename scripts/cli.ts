@@ -37,6 +37,7 @@ export async function runScript<T = undefined>(
     const log = createLogger({ level: 'warn' });
     const db = await openDatabase({
       databaseUrl: config.DATABASE_URL,
+      role: 'application',
       dataDir: config.DATA_DIR,
       poolSize: options.poolSize,
       migrateOnStart: options.migrate,

@@ -17,7 +17,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dir = mkdtempSync(path.join(tmpdir(), 'wallet-test-template-'));
-    const db = await openDatabase({ dataDir: dir, poolSize: 1, migrateOnStart: true, log });
+    const db = await openDatabase({ role: 'owner', dataDir: dir, poolSize: 1, migrateOnStart: true, log });
     await db.close();
     process.env.WALLET_TEST_TEMPLATE_PGDATA = path.join(dir, 'pgdata');
     return async () => rmSync(dir, { recursive: true, force: true });

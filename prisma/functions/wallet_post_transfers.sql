@@ -40,8 +40,10 @@
 -- written, nothing of it is written or counted, and the server assesses it again. Side =
 -- {"walletId", "userId", "kind", "name", "balanceAfter", "held", "sequence", "status",
 -- "walletCreatedAt"}, as the wallet is right after the transfer.
+-- Runs as the tables' owner (SECURITY DEFINER): the server's role may not write the ledger's rows
+-- itself (prisma/migrations/*_application_role, decision 42).
 CREATE OR REPLACE FUNCTION wallet_post_transfers(requests JSONB) RETURNS JSONB
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   n INT := jsonb_array_length(requests);
   r_user UUID[]; r_key TEXT[]; r_op TEXT[]; r_hash TEXT[]; r_type TEXT[]; r_cur TEXT[];

@@ -31,6 +31,7 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
+    role: 'application',
     dataDir: config.DATA_DIR,
     poolSize: config.DB_POOL_SIZE,
     migrateOnStart: config.MIGRATE_ON_START,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { asOwner, startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
 import { decodeId as decode } from '../helpers/globalIds.js';
 import { SANDBOX_CARDS } from '../../src/services/gateways/sandbox/testValues.js';
@@ -352,18 +352,19 @@ describe('in order, with fees', () => {
     // The first attempt to mark any deposit SUCCEEDED fails inside the database transaction, as a
     // crash between receiving and applying would: nothing of it stays, the sandbox gets a 500 and
     // delivers again. (A sequence counts the attempts: it does not roll back.)
-    await s.server.db.prisma.$executeRawUnsafe('CREATE SEQUENCE crash_attempts');
-    await s.server.db.prisma.$executeRawUnsafe(`
+    await asOwner(s, 'CREATE SEQUENCE crash_attempts');
+    await asOwner(
+      s,
+      `
       CREATE FUNCTION crash_once() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF NEW.status = 'SUCCEEDED' AND nextval('crash_attempts') = 1 THEN
           RAISE EXCEPTION 'simulated crash while applying a webhook';
         END IF;
         RETURN NEW;
-      END $$`);
-    await s.server.db.prisma.$executeRawUnsafe(
-      'CREATE TRIGGER crash_once BEFORE UPDATE ON funding_operations FOR EACH ROW EXECUTE FUNCTION crash_once()',
+      END $$`,
     );
+    await asOwner(s, 'CREATE TRIGGER crash_once BEFORE UPDATE ON funding_operations FOR EACH ROW EXECUTE FUNCTION crash_once()');
     try {
       const added = await addFunds(s, token, pm, '7.00');
       await until(s, token, added.funding!.id, 'SUCCEEDED');
@@ -376,9 +377,9 @@ describe('in order, with fees', () => {
       expect(Number(posted!.n)).toBe(1);
       expect(await webhookOutcomes(s, added.funding!.id)).toEqual([{ type: 'charge.succeeded', outcome: 'APPLIED' }]);
     } finally {
-      await s.server.db.prisma.$executeRawUnsafe('DROP TRIGGER crash_once ON funding_operations');
-      await s.server.db.prisma.$executeRawUnsafe('DROP FUNCTION crash_once()');
-      await s.server.db.prisma.$executeRawUnsafe('DROP SEQUENCE crash_attempts');
+      await asOwner(s, 'DROP TRIGGER crash_once ON funding_operations');
+      await asOwner(s, 'DROP FUNCTION crash_once()');
+      await asOwner(s, 'DROP SEQUENCE crash_attempts');
     }
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphqlSchema.js';
 import { INTERNAL_MESSAGE } from '../../src/server/formatError.js';
 import { graphql } from '../gql/index.js';
-import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { asOwner, startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 
 interface RawResponse {
   status: number;
@@ -333,7 +333,7 @@ describe('internal errors', () => {
   // messages name tables and queries; the client sees only INTERNAL with a fixed message.
   it('are masked as INTERNAL with a fixed message, and the server recovers', async () => {
     const s = await startTestServer({ SESSION_CACHE_SECONDS: '0' });
-    const exec = (sql: string) => s.server.db.prisma.$executeRawUnsafe(sql);
+    const exec = (sql: string) => asOwner(s, sql);
     try {
       const email = uniqueEmail('internal');
       const signUp = (await s.query(SignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Internal' } })).signUp;

@@ -23,6 +23,7 @@ let db: Database | undefined;
 /** Opens (and migrates) the test database; on the embedded one, only one process may hold it. */
 async function open(): Promise<Database> {
   db = await openDatabase({
+    role: 'owner',
     databaseUrl: tdb.env.DATABASE_URL,
     dataDir: tdb.env.DATA_DIR!,
     poolSize: 3,
@@ -172,8 +173,6 @@ describe('ledger_entries are append-only', () => {
       ['DELETE FROM ledger_entries WHERE id = $1', 'DELETE'],
       ['DELETE FROM ledger_entries', 'DELETE'],
       ['TRUNCATE ledger_entries', 'TRUNCATE'],
-      // Truncating what the entries reference cascades to them, and is refused the same way.
-      ['TRUNCATE ledger_transactions CASCADE', 'TRUNCATE'],
     ] as const) {
       const err = await sqlError(() => sql(statement, statement.includes('$1') ? [id] : []));
       expect(err.code, statement).toBe('WL001');
@@ -270,19 +269,49 @@ describe('wallet constraints', () => {
     expect(BigInt(system!.posted_balance)).toBeLessThan(0n);
   });
 
-  it("refuses an entry whose currency is not its wallet's (composite foreign key, 23503)", async () => {
+  it("names an entry whose wallet or transaction is not there, or whose currency is not its wallet's, in the audit", async () => {
+    // No foreign keys check these (decision 42): the server's role cannot write entries at all
+    // (below), and the audit finds what an owner writes around the posting function.
     const before = await counts();
     const [tx] = await sql<{ id: string }>('SELECT id::text FROM ledger_transactions LIMIT 1');
-    const err = await sqlError(() =>
-      sql(
-        `INSERT INTO ledger_entries (transaction_id, wallet_id, currency, amount, balance_after, sequence)
-         SELECT $1, w.id, 'EUR', 1, w.posted_balance + 1, w.sequence + 1 FROM wallets w WHERE w.id = $2`,
-        [tx!.id, fx.users.a.wallet],
-      ),
-    );
-    expect(err.code).toBe('23503');
-    expect(err.constraint).toBe('ledger_entries_wallet_currency_fkey');
+    const ROLLBACK = new Error('roll back');
+    const problems = await db!.prisma
+      .$transaction(async (t) => {
+        await t.$executeRawUnsafe(
+          `INSERT INTO ledger_entries (transaction_id, wallet_id, currency, amount, balance_after, sequence)
+           VALUES ($1::uuid, $2::uuid, 'EUR', 1, 1, 1), (gen_random_uuid(), $2::uuid, 'USD', -1, 0, 2)`,
+          tx!.id,
+          fx.users.c.wallet,
+        );
+        const report = await auditLedger(t);
+        throw Object.assign(ROLLBACK, { problems: report.problems });
+      })
+      .catch((err: unknown) => (err === ROLLBACK ? (ROLLBACK as Error & { problems: string[] }).problems : Promise.reject(err)));
+    expect(problems.find((p) => p.startsWith('entry whose wallet does not exist or holds another currency'))).toContain(fx.users.c.wallet);
+    expect(problems.some((p) => p.startsWith('entry whose transaction does not exist'))).toBe(true);
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('transactions and wallets the ledger points at are kept', () => {
+  it('refuses deleting, truncating or re-keying them with WL003, whoever asks', async () => {
+    const [tx] = await sql<{ id: string }>('SELECT id::text FROM ledger_transactions LIMIT 1');
+    const before = await counts();
+    for (const [statement, values] of [
+      ['DELETE FROM ledger_transactions WHERE id = $1', [tx!.id]],
+      ['TRUNCATE ledger_transactions CASCADE', []],
+      ['UPDATE ledger_transactions SET amount = amount + 1 WHERE id = $1', [tx!.id]],
+      ['UPDATE ledger_transactions SET to_wallet_id = $2 WHERE id = $1', [tx!.id, fx.users.c.wallet]],
+      ['DELETE FROM wallets WHERE id = $1', [fx.users.c.wallet]],
+      ['TRUNCATE wallets CASCADE', []],
+      ["UPDATE wallets SET currency = 'EUR' WHERE id = $1", [fx.users.c.wallet]],
+    ] as const) {
+      const err = await sqlError(() => sql(statement, [...values]));
+      expect(err.code, statement).toBe('WL003');
+      expect(err.message).toMatch(/^the ledger points at (ledger_transactions|wallets) rows: (DELETE|TRUNCATE|UPDATE) refused$/);
+    }
+    expect(await counts()).toEqual(before);
+    expect(await sql('SELECT id FROM wallets WHERE id = $1', [fx.users.c.wallet])).toHaveLength(1);
   });
 });
 
@@ -439,5 +468,93 @@ describe('npm run ledger:audit', () => {
     expect(corrupt.stderr).toMatch(/ledger audit FAILED with \d+ problem/);
 
     if (!db) await open();
+  });
+});
+
+// The server acts as wallet_app on PostgreSQL (src/db/database.ts; on the embedded database every
+// connection shares one session, so there it stays the login user).
+describe.runIf(usingPostgres)("the server's role, wallet_app", () => {
+  const asApp = <T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []) =>
+    withClient(
+      `${db!.url}${db!.url.includes('?') ? '&' : '?'}options=-c%20role%3Dwallet_app`,
+      async (c) => (await c.query<T>(text, values)).rows,
+    );
+
+  it('is what the server acts as', async () => {
+    const server = await openDatabase({
+      role: 'application',
+      databaseUrl: db!.url,
+      dataDir: tdb.env.DATA_DIR!,
+      poolSize: 1,
+      migrateOnStart: false,
+      log,
+    });
+    try {
+      expect(await server.sql.query('SELECT current_user AS role', [])).toEqual([{ role: 'wallet_app' }]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cannot write the ledger, nor delete or re-key what it points at (42501), and changes nothing trying', async () => {
+    const [tx] = await sql<{ id: string }>('SELECT id::text FROM ledger_transactions LIMIT 1');
+    const { a, c } = fx.users;
+    const before = { counts: await counts(), balances: await balances() };
+    for (const [statement, values] of [
+      [
+        `INSERT INTO ledger_entries (transaction_id, wallet_id, currency, amount, balance_after, sequence)
+         SELECT $1, w.id, w.currency, 1, w.posted_balance + 1, w.sequence + 1 FROM wallets w WHERE w.id = $2`,
+        [tx!.id, c.wallet],
+      ],
+      [
+        `INSERT INTO ledger_transactions (type, status, currency, amount, from_wallet_id, to_wallet_id)
+         VALUES ('ADJUSTMENT', 'POSTED', 'USD', 100, $1, $2)`,
+        [fx.adjustments, c.wallet],
+      ],
+      ['UPDATE ledger_transactions SET from_wallet_id = $2 WHERE id = $1', [tx!.id, c.wallet]],
+      ['UPDATE ledger_transactions SET amount = 1 WHERE id = $1', [tx!.id]],
+      ['DELETE FROM ledger_transactions WHERE id = $1', [tx!.id]],
+      ['UPDATE wallets SET currency = $2 WHERE id = $1', [c.wallet, 'EUR']],
+      ['DELETE FROM wallets WHERE id = $1', [c.wallet]],
+      ['DELETE FROM users WHERE id = $1', [c.id]],
+      ["DELETE FROM currencies WHERE code = 'USD'", []],
+      [
+        `INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at, response)
+         VALUES ($1, 'forged', 'test', 'h', now() + interval '1 day', '{"ok": true}')`,
+        [a.id],
+      ],
+      [
+        'INSERT INTO risk_evaluations (user_id, operation, decision, rules, inputs, outcome) VALUES ($1, $2, $3, $4, $5, $6)',
+        [a.id, 'test', 'ALLOW', '[]', '{}', 'POSTED'],
+      ],
+      ['TRUNCATE idempotency_keys', []],
+    ] as const) {
+      const err = await sqlError(() => asApp(statement, [...values]));
+      expect(err.code, statement).toBe('42501');
+    }
+    expect({ counts: await counts(), balances: await balances() }).toEqual(before);
+  });
+
+  it('posts through the posting function, which writes as the owner', async () => {
+    const { a, b } = fx.users;
+    const before = await balances();
+    const [row] = await asApp<{ result: PostResult }>('SELECT wallet_post_transfers($1::jsonb) AS result', [
+      JSON.stringify([
+        {
+          userId: a.id,
+          key: 'as-app-1',
+          operation: 'test',
+          hash: 'hash:as-app-1',
+          type: 'P2P_TRANSFER',
+          currency: 'USD',
+          amount: '1',
+          from: { userId: a.id },
+          to: { walletId: b.wallet },
+          initiatedBy: a.id,
+        },
+      ]),
+    ]);
+    expect(row!.result.results[0]).toMatchObject({ ok: true });
+    expect(await balances()).toEqual({ ...before, a: String(BigInt(before.a) - 1n), b: String(BigInt(before.b) + 1n) });
   });
 });

@@ -14,6 +14,7 @@ import { auditLedger } from '../../src/services/ledger/audit.js';
 import { createLedger, refusalError, type Ledger, type TransferRequest } from '../../src/services/ledger/ledger.js';
 import type { RiskAssessment } from '../../src/services/risk/riskEngine.js';
 import type { RiskDecision } from '../../src/services/risk/riskRule.js';
+import { withClient } from '../helpers/scratchDatabase.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/testDatabase.js';
 
 const log = createLogger({ level: 'silent' });
@@ -63,7 +64,14 @@ async function wallet(id: string) {
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ migrated: true });
-  db = await openDatabase({ databaseUrl: tdb.env.DATABASE_URL, dataDir: tdb.env.DATA_DIR!, poolSize: 4, migrateOnStart: true, log });
+  db = await openDatabase({
+    role: 'application',
+    databaseUrl: tdb.env.DATABASE_URL,
+    dataDir: tdb.env.DATA_DIR!,
+    poolSize: 4,
+    migrateOnStart: true,
+    log,
+  });
   ledger = createLedger({
     prisma: db.prisma,
     outbox: { publishCommitted: (events) => published.push(...events) },
@@ -218,9 +226,14 @@ describe('the ledger', () => {
       message: 'Not enough money in your wallet for this transfer (old words).',
       field: 'amount',
     };
-    await db.prisma.$executeRaw`
-      INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at, response)
-      VALUES (${userId}::uuid, ${request.key}, ${request.operation}, ${request.hash}, now() + interval '1 day', ${JSON.stringify(old)}::jsonb)`;
+    // As the owner: only the posting function writes keys for the server's role.
+    await withClient(db.url, (c) =>
+      c.query(
+        `INSERT INTO idempotency_keys (user_id, key, operation, request_hash, expires_at, response)
+         VALUES ($1::uuid, $2, $3, $4, now() + interval '1 day', $5::jsonb)`,
+        [userId, request.key, request.operation, request.hash, JSON.stringify(old)],
+      ),
+    );
     const [replayed] = await ledger.postTransfers([request]);
     expect(replayed).toMatchObject({ ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', replayed: true });
     if (replayed!.ok) return;

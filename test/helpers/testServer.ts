@@ -6,6 +6,7 @@ import { print, type ExecutionResult } from 'graphql';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
+import { withClient } from './scratchDatabase.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -34,6 +35,14 @@ export interface TestServer {
   /** Like request, but fails the test on any GraphQL error and returns data. */
   query<R, V>(document: TypedDocumentNode<R, V>, variables?: V, options?: { token?: string; headers?: Record<string, string> }): Promise<R>;
   stop(): Promise<void>;
+}
+
+/**
+ * Runs SQL on the server's database as its owner, for faults a test injects on purpose (DDL, a
+ * trigger): the server itself acts as wallet_app, which may do neither (docs/decisions.md, 42).
+ */
+export function asOwner(s: TestServer, text: string): Promise<unknown> {
+  return withClient(s.server.db.url, (client) => client.query(text));
 }
 
 /** Settings every test server gets; limits meant for abuse are raised so tests are not throttled. */

@@ -11,7 +11,8 @@ export interface AuditReport {
 
 const MAX_LISTED = 20;
 
-export async function auditLedger(prisma: PrismaClient): Promise<AuditReport> {
+/** `prisma` may be a transaction of it: the audit then sees what that transaction has written. */
+export async function auditLedger(prisma: Pick<PrismaClient, '$queryRaw'>): Promise<AuditReport> {
   const problems: string[] = [];
   const check = async (title: string, rows: Promise<Record<string, unknown>[]>) => {
     const found = await rows;
@@ -64,6 +65,27 @@ export async function auditLedger(prisma: PrismaClient): Promise<AuditReport> {
       WHERE (r.status = 'PENDING') <> (h.status = 'ACTIVE' AND t.status::text = 'IN_REVIEW') OR h.amount <> t.amount
       LIMIT 100`,
   );
+  // The references the posting function guarantees without foreign keys (decision 42), for
+  // whoever writes around it (an owner, a superuser).
+  await check(
+    'entry whose wallet does not exist or holds another currency',
+    prisma.$queryRaw`
+      SELECT e.id, e.wallet_id, e.currency FROM ledger_entries e LEFT JOIN wallets w ON w.id = e.wallet_id
+      WHERE w.id IS NULL OR w.currency <> e.currency LIMIT 100`,
+  );
+  await check(
+    'entry whose transaction does not exist',
+    prisma.$queryRaw`
+      SELECT e.id, e.transaction_id FROM ledger_entries e
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = e.transaction_id) LIMIT 100`,
+  );
+  await check(
+    'transaction whose wallets do not exist or hold another currency',
+    prisma.$queryRaw`
+      SELECT t.id, t.currency FROM ledger_transactions t
+      LEFT JOIN wallets f ON f.id = t.from_wallet_id LEFT JOIN wallets d ON d.id = t.to_wallet_id
+      WHERE f.id IS NULL OR d.id IS NULL OR f.currency <> t.currency OR d.currency <> t.currency LIMIT 100`,
+  );
   await check(
     'entry currency differs from its transaction',
     prisma.$queryRaw`
@@ -92,6 +114,16 @@ export async function auditLedger(prisma: PrismaClient): Promise<AuditReport> {
     prisma.$queryRaw`
       SELECT k.user_id, k.key FROM idempotency_keys k
       WHERE (k.response->>'ok')::boolean AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = (k.response->>'transactionId')::uuid)`,
+  );
+  await check(
+    'idempotency key or risk evaluation naming a transaction that does not exist',
+    prisma.$queryRaw`
+      SELECT 'idempotency_keys' AS "table", transaction_id FROM idempotency_keys k
+      WHERE transaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = k.transaction_id)
+      UNION ALL
+      SELECT 'risk_evaluations', transaction_id FROM risk_evaluations r
+      WHERE transaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = r.transaction_id)
+      LIMIT 100`,
   );
 
   const [counts] = await prisma.$queryRaw<{ wallets: bigint; transactions: bigint; entries: bigint }[]>`
