@@ -170,19 +170,8 @@ BEGIN
       CONTINUE;
     END IF;
     SELECT * INTO dst FROM wallet_resolve_party(r_to[i], r_cur[i]);
-    IF src.problem = 'CURRENCY_MISMATCH' OR dst.problem = 'CURRENCY_MISMATCH' THEN
-      results[i] := wallet_refusal('CURRENCY_MISMATCH', 'currency');
-    ELSIF src.problem IS NOT NULL THEN
-      results[i] := wallet_refusal('NO_WALLET_IN_CURRENCY', 'currency', jsonb_build_object('currency', r_cur[i]));
-    ELSIF dst.problem = 'NO_WALLET' THEN
-      results[i] := wallet_refusal('RECIPIENT_HAS_NO_WALLET_IN_CURRENCY', 'to', jsonb_build_object('currency', r_cur[i]));
-    ELSIF dst.problem IS NOT NULL THEN
-      results[i] := wallet_refusal('RECIPIENT_NOT_FOUND', 'to');
-    ELSIF src.wallet_id = dst.wallet_id THEN
-      results[i] := wallet_refusal('SELF_TRANSFER', 'to');
-    ELSE
-      to_ids[i] := dst.wallet_id;
-    END IF;
+    results[i] := wallet_refusal_of_parties(src.problem, dst.problem, src.wallet_id = dst.wallet_id, r_cur[i]);
+    IF results[i] IS NULL THEN to_ids[i] := dst.wallet_id; END IF;
   END LOOP;
 
   -- 3. Lock every wallet involved, once, in id order (no deadlocks), and load it.

@@ -10,7 +10,9 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import type { OutboxPublisher } from '../events/outbox.js';
 import { ledgerWithin, type LedgerTransaction } from './ledgerTransaction.js';
+import type { Party } from './model.js';
 import { callPostingFunction, type TransferRequest, type TransferResult } from './postingFunction.js';
+import { refusalFromSql, type LedgerRefusal, type SqlRefusal } from './refusals.js';
 
 export type { Hold, HoldReason, LedgerTransaction } from './ledgerTransaction.js';
 export type { PostedSide, PostedTransfer, TransferRequest, TransferResult } from './postingFunction.js';
@@ -30,6 +32,12 @@ export interface Ledger {
     work: (ledger: LedgerTransaction, tx: Prisma.TransactionClient) => Promise<T>,
     options?: { timeoutMs?: number },
   ): Promise<T>;
+  /**
+   * Why a transfer between these parties in `currency` would be refused before any money is
+   * looked at (no such recipient, no wallet in the currency, the same wallet), by the posting
+   * function's own check; null when it could be made. For previews: it reserves nothing.
+   */
+  checkParties(from: Party, to: Party, currency: string): Promise<LedgerRefusal | null>;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -59,6 +67,14 @@ export function createLedger(deps: {
   }
 
   return {
+    async checkParties(from, to, currency) {
+      const [row] = await prisma.$queryRaw<{ refusal: SqlRefusal | null }[]>`
+        SELECT wallet_refusal_of_parties(s.problem, d.problem, s.wallet_id = d.wallet_id, ${currency}) AS refusal
+        FROM wallet_resolve_party(${JSON.stringify(from)}::jsonb, ${currency}) s,
+             wallet_resolve_party(${JSON.stringify(to)}::jsonb, ${currency}) d`;
+      return row!.refusal && refusalFromSql(row!.refusal);
+    },
+
     async postTransfers(requests) {
       // One statement is its own transaction: no interactive transaction, one round trip.
       const { results, events } = await withRetries(() => callPostingFunction(prisma, requests, settings.idempotencyTtlHours));

@@ -163,10 +163,13 @@ export function createTransferService(deps: {
       const parsed = parseSend(input, null);
       if (!parsed.ok) return parsed;
       const { to, currency, amount } = parsed.value;
-      const [riskDecision, mine] = await Promise.all([
+      const [refusal, riskDecision, mine] = await Promise.all([
+        ledger.checkParties({ userId }, to, currency),
         risk.preview({ userId, key: null, currency, amount, to, deviceId: origin.deviceId ?? null }),
         deps.limits.forUser(userId),
       ]);
+      // What sendMoney would refuse before looking at money, the preview refuses in the same words.
+      if (refusal) return { ok: false, errors: [refusalError(refusal, 'sendMoney')] };
       // P2P sends carry no fee; the field is here so a client shows one total for every kind of send.
       const fee = 0n;
       const limitsAfter = mine.limits
