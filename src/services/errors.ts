@@ -83,9 +83,13 @@ export function reasonProblem(reason: string): UserError | null {
     : { field: inputPath('reason'), code: 'INVALID_INPUT', message: 'reason must be 3 to 500 characters: say why.' };
 }
 
-export const failure = (code: UserErrorCode, message: string, field?: string): Outcome<never> => ({
+/**
+ * A refusal naming what was wrong: a field of the mutation's `input` ("amount.currency"), or, as
+ * `{ argument }`, one of its top-level arguments (mutations that take no input object).
+ */
+export const failure = (code: UserErrorCode, message: string, field?: string | { argument: string }): Outcome<never> => ({
   ok: false,
-  errors: [{ code, message, field: field ? inputPath(field) : null }],
+  errors: [{ code, message, field: field === undefined ? null : typeof field === 'string' ? inputPath(field) : [field.argument] }],
 });
 
 /** Thrown inside a database transaction to refuse the operation: everything rolls back, and the caller answers with the userError. */

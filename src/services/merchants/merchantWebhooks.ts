@@ -155,9 +155,9 @@ export function createMerchantWebhookService(deps: {
 
     async rollSecret(ownerId, merchantId, overlapHours) {
       const merchant = await deps.merchants.forMember(ownerId, merchantId, ['OWNER']);
-      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
+      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', { argument: 'merchantId' });
       if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > 7 * 24) {
-        return failure('INVALID_INPUT', 'overlapHours must be a whole number from 0 to 168.', 'overlapHours');
+        return failure('INVALID_INPUT', 'overlapHours must be a whole number from 0 to 168.', { argument: 'overlapHours' });
       }
       const { secret, vaultToken } = await newSecret();
       await prisma.$transaction(async (tx) => {
@@ -175,9 +175,9 @@ export function createMerchantWebhookService(deps: {
 
     async setUrl(ownerId, merchantId, url) {
       const merchant = await deps.merchants.forMember(ownerId, merchantId, ['OWNER']);
-      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', 'merchantId');
+      if (!merchant) return failure('NOT_FOUND', 'No merchant you own has that id.', { argument: 'merchantId' });
       const problem = url === null ? null : webhookUrlProblem(url, settings.allowLocal);
-      if (problem) return failure('INVALID_INPUT', problem, 'webhookUrl');
+      if (problem) return failure('INVALID_INPUT', problem, { argument: 'webhookUrl' });
       await prisma.merchant.update({ where: { id: merchantId }, data: { webhookUrl: url, updatedAt: new Date() } });
       return success({ webhookUrl: url });
     },
