@@ -22,7 +22,7 @@ export function categoryOf(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   const src = url.indexOf('/src/');
   if (src >= 0) return url.slice(src + 1).replace(/^file:\/\//, '');
   return path.basename(url);

@@ -13,7 +13,8 @@ export const UserErrorRef = builder.objectRef<UserError>('UserError').implement(
   fields: (t) => ({
     field: t.stringList({
       nullable: true,
-      description: 'Path to the input field at fault, e.g. ["input", "email"] (or ["merchantId"] for a top-level argument); null when not about one field.',
+      description:
+        'Path to the input field at fault, e.g. ["input", "email"] (or ["merchantId"] for a top-level argument); null when not about one field.',
       resolve: (e) => e.field,
     }),
     code: t.field({ type: UserErrorCodeEnum, resolve: (e) => e.code }),
