@@ -12,7 +12,6 @@ import {
   UpdateProfilePayload,
 } from '../schema/auth.js';
 import { SessionRef, UserRef } from '../schema/user.js';
-import { notFound } from '../services/errors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
@@ -32,11 +31,9 @@ builder.queryField('me', (t) =>
     type: UserRef,
     description: 'The signed-in user.',
     authScopes: { authenticated: true },
-    resolve: async (_root, _args, ctx) => {
-      const user = await ctx.loaders.user.load(ctx.viewer!.userId);
-      if (!user) throw notFound('User');
-      return user;
-    },
+    // The session vouches for the user (users are never deleted): the record is loaded only if a
+    // profile field is asked for (schema/user.ts).
+    resolve: (_root, _args, ctx) => ({ id: ctx.viewer!.userId }),
   }),
 );
 

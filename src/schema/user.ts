@@ -2,12 +2,27 @@
 // src/resolvers/viewer.ts; User.wallets: src/resolvers/wallets.ts.
 import type { UserRecord } from '../services/accounts/accounts.js';
 import type { SessionRecord } from '../services/auth/sessions.js';
+import { notFound } from '../services/errors.js';
 import { builder } from './builder.js';
+import type { GraphQLContext } from './context.js';
 import { resultPayload } from './userErrors.js';
 
 export const RoleEnum = builder.enumType('Role', { values: ['USER', 'ADMIN'] as const });
 
-export const UserRef = builder.objectRef<UserRecord>('User');
+/**
+ * A User as resolvers pass it: the whole record, or only its id (`me`), so that
+ * `me { wallets { … } }`, the hottest read, costs one query instead of two. Profile fields load
+ * the record (batched per request) when they are asked for.
+ */
+export type UserParent = Pick<UserRecord, 'id'> & Partial<UserRecord>;
+export const UserRef = builder.objectRef<UserParent>('User');
+
+async function recordOf(user: UserParent, ctx: GraphQLContext): Promise<UserRecord> {
+  if (user.email !== undefined) return user as UserRecord;
+  const record = await ctx.loaders.user.load(user.id);
+  if (!record) throw notFound('User');
+  return record;
+}
 export const SessionRef = builder.objectRef<SessionRecord>('Session');
 
 builder.node(SessionRef, {
@@ -33,11 +48,15 @@ builder.node(UserRef, {
   id: { resolve: (u) => u.id },
   authScopes: (u, ctx) => ctx.viewer?.userId === u.id || (ctx.viewer?.roles.includes('ADMIN') ?? false),
   fields: (t) => ({
-    email: t.exposeString('email'),
-    displayName: t.exposeString('displayName'),
-    phone: t.exposeString('phone', { nullable: true, description: 'E.164, e.g. "+14155550123".' }),
-    roles: t.field({ type: [RoleEnum], resolve: (u) => u.roles }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    email: t.string({ resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).email }),
+    displayName: t.string({ resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).displayName }),
+    phone: t.string({
+      nullable: true,
+      description: 'E.164, e.g. "+14155550123".',
+      resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).phone,
+    }),
+    roles: t.field({ type: [RoleEnum], resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).roles }),
+    createdAt: t.field({ type: 'DateTime', resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).createdAt }),
   }),
 });
 

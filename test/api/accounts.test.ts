@@ -46,6 +46,12 @@ const Me = graphql(`
   }
 `);
 
+const MeWallets = graphql(`
+  query MeWallets {
+    me { id wallets { currency } }
+  }
+`);
+
 const MySessions = graphql(`
   query MySessions($first: Int, $after: String, $last: Int, $before: String, $includeRevoked: Boolean) {
     me {
@@ -117,6 +123,31 @@ describe('sign up, sign in, me', () => {
     const me = await t.query(Me, {}, { token: signIn.tokens!.accessToken });
     expect(me.me).toMatchObject({ id: payload.user!.id, email: email.toLowerCase(), displayName: 'Alice Liddell' });
     expect(new Date(me.me.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  // me { wallets } is the hottest read: the session vouches for the user, so the user's row is
+  // read only when a profile field is asked for (one query instead of two).
+  it('reads the user row for me only when a profile field is asked for', async () => {
+    const { payload } = await signUp();
+    const token = payload.tokens!.accessToken;
+    const accounts = t.server.services.accounts;
+    const getUsers = accounts.getUsers;
+    const loaded: (readonly string[])[] = [];
+    accounts.getUsers = (ids) => {
+      loaded.push(ids);
+      return getUsers(ids);
+    };
+    try {
+      const wallets = await t.query(MeWallets, {}, { token });
+      expect(wallets.me).toEqual({ id: payload.user!.id, wallets: [{ currency: 'USD' }] });
+      expect(loaded).toEqual([]);
+      const me = await t.query(Me, {}, { token });
+      expect(me.me).toMatchObject({ id: payload.user!.id, email: payload.user!.email, roles: ['USER'] });
+      // Every profile field from one load of the row.
+      expect(loaded).toHaveLength(1);
+    } finally {
+      accounts.getUsers = getUsers;
+    }
   });
 
   it('refuses a duplicate email in another case, and a duplicate phone', async () => {
