@@ -11,7 +11,10 @@ import {
   UpdateProfileInput,
   UpdateProfilePayload,
 } from '../schema/auth.js';
-import { SessionRef, UserRef } from '../schema/user.js';
+import type { GraphQLContext } from '../schema/context.js';
+import { RoleEnum, SessionRef, UserRef, type UserParent } from '../schema/user.js';
+import type { UserRecord } from '../services/accounts/accounts.js';
+import { notFound } from '../services/errors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
@@ -36,6 +39,26 @@ builder.queryField('me', (t) =>
     resolve: (_root, _args, ctx) => ({ id: ctx.viewer!.userId }),
   }),
 );
+
+/** The user's record: the one the parent holds, or loaded (batched per request) for an id alone. */
+async function recordOf(user: UserParent, ctx: GraphQLContext): Promise<UserRecord> {
+  if (user.email !== undefined) return user as UserRecord;
+  const record = await ctx.loaders.user.load(user.id);
+  if (!record) throw notFound('User');
+  return record;
+}
+
+builder.objectFields(UserRef, (t) => ({
+  email: t.string({ resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).email }),
+  displayName: t.string({ resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).displayName }),
+  phone: t.string({
+    nullable: true,
+    description: 'E.164, e.g. "+14155550123".',
+    resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).phone,
+  }),
+  roles: t.field({ type: [RoleEnum], resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).roles }),
+  createdAt: t.field({ type: 'DateTime', resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).createdAt }),
+}));
 
 builder.objectField(UserRef, 'sessions', (t) =>
   t.connection(

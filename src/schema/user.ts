@@ -1,28 +1,19 @@
-// The account types: User (a Node) and its sessions. Loading them and User.sessions:
-// src/resolvers/viewer.ts; User.wallets: src/resolvers/wallets.ts.
+// The account types: User (a Node) and its sessions. Loading them, User's profile fields and
+// User.sessions: src/resolvers/viewer.ts; User.wallets: src/resolvers/wallets.ts.
 import type { UserRecord } from '../services/accounts/accounts.js';
 import type { SessionRecord } from '../services/auth/sessions.js';
-import { notFound } from '../services/errors.js';
 import { builder } from './builder.js';
-import type { GraphQLContext } from './context.js';
 import { resultPayload } from './userErrors.js';
 
 export const RoleEnum = builder.enumType('Role', { values: ['USER', 'ADMIN'] as const });
 
 /**
  * A User as resolvers pass it: the whole record, or only its id (`me`), so that
- * `me { wallets { … } }`, the hottest read, costs one query instead of two. Profile fields load
- * the record (batched per request) when they are asked for.
+ * `me { wallets { … } }`, the hottest read, costs one query instead of two. The profile fields
+ * (src/resolvers/viewer.ts) load the record, batched per request, when they are asked for.
  */
 export type UserParent = Pick<UserRecord, 'id'> & Partial<UserRecord>;
 export const UserRef = builder.objectRef<UserParent>('User');
-
-async function recordOf(user: UserParent, ctx: GraphQLContext): Promise<UserRecord> {
-  if (user.email !== undefined) return user as UserRecord;
-  const record = await ctx.loaders.user.load(user.id);
-  if (!record) throw notFound('User');
-  return record;
-}
 export const SessionRef = builder.objectRef<SessionRecord>('Session');
 
 builder.node(SessionRef, {
@@ -47,17 +38,7 @@ builder.node(UserRef, {
   description: 'An account holder. Visible to the user themself and to admins.',
   id: { resolve: (u) => u.id },
   authScopes: (u, ctx) => ctx.viewer?.userId === u.id || (ctx.viewer?.roles.includes('ADMIN') ?? false),
-  fields: (t) => ({
-    email: t.string({ resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).email }),
-    displayName: t.string({ resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).displayName }),
-    phone: t.string({
-      nullable: true,
-      description: 'E.164, e.g. "+14155550123".',
-      resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).phone,
-    }),
-    roles: t.field({ type: [RoleEnum], resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).roles }),
-    createdAt: t.field({ type: 'DateTime', resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).createdAt }),
-  }),
+  fields: () => ({}),
 });
 
 export const AdminSetUserRolesInput = builder.inputType('AdminSetUserRolesInput', {
