@@ -35,7 +35,7 @@ builder.queryField('me', (t) =>
     description: 'The signed-in user.',
     authScopes: { authenticated: true },
     // The session vouches for the user (users are never deleted): the record is loaded only if a
-    // profile field is asked for (schema/user.ts).
+    // profile field is asked for (recordOf, below).
     resolve: (_root, _args, ctx) => ({ id: ctx.viewer!.userId }),
   }),
 );
