@@ -135,6 +135,11 @@ const schema = z
      * Revocations are also broadcast to every process at once; this bounds a lost broadcast.
      */
     SESSION_CACHE_SECONDS: int(0, 3600).default(300),
+    /**
+     * How long a process may serve a user's wallets (balances, holds, status) from its cache.
+     * Every change drops the cached copy at once (the ledger's events); this bounds a lost one. 0: off.
+     */
+    WALLET_CACHE_SECONDS: int(0, 3600).default(60),
 
     /** When the AML monitor scans recent activity (cron, UTC, or "off"). */
     AML_SCHEDULE: z

@@ -35,7 +35,7 @@ builder.subscriptionField('walletUpdated', (t) =>
       afterSequence: t.arg({ type: 'BigInt', required: false }),
     },
     subscribe: async (_root, args, ctx) => {
-      const wallet = await ctx.services.wallets.getVisible(viewerOf(ctx.viewer!), args.walletId.id);
+      const wallet = await ctx.services.wallets.getVisible(viewerOf(ctx.viewer!), args.walletId.id, { fromDatabase: true });
       if (!wallet || wallet.userId !== ctx.viewer!.userId) throw notFound('Wallet');
       if (wallet.status !== 'ACTIVE') throw walletNotActive(wallet.status);
       if (args.afterSequence != null && args.afterSequence < 0n) throw badUserInput('afterSequence must not be negative.', 'afterSequence');

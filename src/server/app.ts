@@ -104,8 +104,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stopRateLimitShares = await services.rateLimits.shares.start();
   const stopSessionRevocations = await services.sessions.listenForRevocations();
   const stopKeyRevocations = await services.apiKeys.listen();
+  const stopWalletCache = await services.wallets.listen();
   const stopRevocations = async () => {
-    await Promise.all([stopSessionRevocations(), stopKeyRevocations(), stopRateLimitShares()]);
+    await Promise.all([stopSessionRevocations(), stopKeyRevocations(), stopRateLimitShares(), stopWalletCache()]);
   };
 
   let draining = false;

@@ -74,7 +74,11 @@ beforeAll(async () => {
   });
   ledger = createLedger({
     prisma: db.prisma,
-    outbox: { publishCommitted: (events) => published.push(...events) },
+    outbox: {
+      publishCommitted: async (events) => {
+        published.push(...events);
+      },
+    },
     log,
     idempotencyTtlHours: 24,
   });

@@ -127,7 +127,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   function ended({ sessionIds, events }: Awaited<ReturnType<typeof endSessions>>) {
     if (!sessionIds.length) return;
     apply({ kind: 'sessionsEnded', sessionIds });
-    deps.outbox.publishCommitted(events);
+    void deps.outbox.publishCommitted(events);
   }
 
   async function issueTokens(sessionId: string, user: { id: string; roles: Role[] }, refreshToken: string, refreshExpiresAt: Date) {
@@ -250,7 +250,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const events = await writeOutbox(tx, [{ topic: topics.usersChanged, payload: { userIds } satisfies UsersChanged }]);
       return () => {
         apply({ kind: 'usersChanged', userIds });
-        deps.outbox.publishCommitted(events);
+        void deps.outbox.publishCommitted(events);
       };
     },
 

@@ -44,7 +44,7 @@ export function createAmlService(deps: {
           ON CONFLICT (user_id, kind) WHERE status = 'OPEN' DO NOTHING`;
         return frozen;
       });
-      deps.outbox.publishCommitted(frozen.events);
+      await deps.outbox.publishCommitted(frozen.events);
       // The names stay out of the log: the case holds them.
       log.warn({ userId, at }, 'sanctions screening hit: wallets frozen, AML case opened');
       return true;
@@ -94,7 +94,7 @@ export function createAmlService(deps: {
             : { events: [] };
         return { outcome: success(decided), events: unfrozen.events };
       });
-      deps.outbox.publishCommitted(decided.events);
+      await deps.outbox.publishCommitted(decided.events);
       return decided.outcome;
     },
   };

@@ -8,6 +8,8 @@ import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { messagesOf } from './ledgerEvents.js';
 import type { PubSub } from './pubsub.js';
+import { topics } from './topics.js';
+import { walletChangesOf } from './walletChanges.js';
 
 export interface OutboxEvent {
   id: number | string;
@@ -30,9 +32,23 @@ export async function writeOutbox(
     RETURNING id::text AS id, topic, payload`;
 }
 
+/** A process-local cache kept by committed events (services/wallets/walletCache.ts). */
+export interface CommitObserver {
+  /** Told of committed events before they are published: in this process, before the caller answers. */
+  committed(events: OutboxEvent[]): void;
+  /** Whether other processes cache what events change, so a caller must not answer before they are sent (read-your-writes there). */
+  othersMustSee(): boolean;
+}
+
 export interface OutboxPublisher {
-  /** Publishes events of a committed transaction (fire and forget; the relay covers failures). */
-  publishCommitted(events: OutboxEvent[]): void;
+  /**
+   * Publishes events of a committed transaction; the relay covers failures. Resolves at once,
+   * unless an observer needs other processes to have been sent them before the caller answers:
+   * then once they are published (or publishing failed). Callers that answer a client await it.
+   */
+  publishCommitted(events: OutboxEvent[]): Promise<void>;
+  /** Adds a cache kept by committed events. */
+  observe(observer: CommitObserver): void;
   /** One relay pass: publishes what is overdue; returns how many. */
   relayOnce(): Promise<number>;
   /** Waits for publishes already started (before the database closes at shutdown). */
@@ -58,11 +74,17 @@ export function createOutboxPublisher(deps: {
 }): OutboxPublisher {
   const { prisma, pubsub, log, settings } = deps;
 
+  const observers: CommitObserver[] = [];
+
   async function publishAll(events: OutboxEvent[]) {
+    const messages = events.flatMap((e) => messagesOf(e.topic, e.payload));
+    // Every process's wallet cache hears of the batch's wallet changes in one message.
+    const changed = walletChangesOf(events.filter((e) => e.topic !== topics.walletsChanged));
+    if (changed) messages.push({ topic: topics.walletsChanged, payload: changed });
     // All at once, in order: the publishes leave in this order on one connection (one auto-
     // pipelined write for Redis), so a wallet's events arrive in the order they were written.
     // Awaiting each in turn cost a write and a round trip per event.
-    await Promise.all(events.flatMap((e) => messagesOf(e.topic, e.payload)).map((m) => pubsub.publish(m.topic, m.payload)));
+    await Promise.all(messages.map((m) => pubsub.publish(m.topic, m.payload)));
   }
 
   /** Removes published events, through `db` (the relay passes its transaction). */
@@ -99,13 +121,21 @@ export function createOutboxPublisher(deps: {
 
   return {
     publishCommitted(events) {
+      for (const observer of observers) observer.committed(events);
       // Pub/sub down: the rows stay, and the relay publishes them once it is back.
-      if (!pubsub.isUp()) return;
+      if (!pubsub.isUp()) return Promise.resolve();
+      let sent!: () => void;
+      const published = new Promise<void>((resolve) => (sent = resolve));
       const done: Promise<void> = publishAll(events)
+        .finally(() => sent())
         .then(() => removePublished(events.map((e) => e.id)))
         .catch((err) => log.warn({ err: (err as Error).message }, 'publishing committed events failed; the relay will retry'))
         .finally(() => inFlight.delete(done));
       inFlight.add(done);
+      return observers.some((o) => o.othersMustSee()) ? published : Promise.resolve();
+    },
+    observe(observer) {
+      observers.push(observer);
     },
     async drain() {
       await Promise.all([...inFlight]);

@@ -31,6 +31,12 @@ export interface PubSub {
    * the pub/sub is down it resolves at once, and `resync` subscribers get RESYNC when it is back.
    */
   subscribe<T>(topic: string, options?: SubscribeOptions): Promise<AsyncIterableIterator<T>>;
+  /**
+   * Resolves once everything published before the call has been delivered to this process's
+   * subscriptions (for Redis: a PING on the subscriber connection, which answers after the
+   * messages ahead of it; one PING serves every caller that arrives while the previous one is out).
+   */
+  sync(): Promise<void>;
   /** Active client subscriptions in this process, not counting the server's own (to catch listener leaks). */
   subscriptionCount(): number;
   /** False while the shared pub/sub is unreachable: broadcasts then reach this process only. */
@@ -59,7 +65,7 @@ const alwaysUp: PubSubHealth = { isUp: () => true, onStateChange: () => () => {}
 function createPubSub(
   kind: PubSub['kind'],
   engine: Engine,
-  extra: { prefix: string; encode: (p: unknown) => unknown; health: PubSubHealth },
+  extra: { prefix: string; encode: (p: unknown) => unknown; health: PubSubHealth; sync: () => Promise<void> },
 ): PubSub {
   let active = 0;
   const { health } = extra;
@@ -133,6 +139,7 @@ function createPubSub(
       };
       return iterator;
     },
+    sync: extra.sync,
     subscriptionCount: () => active,
     isUp: () => health.isUp(),
     onStateChange(listener) {
@@ -150,7 +157,34 @@ export function createRedisPubSub(publisher: Redis, subscriber: Redis, prefix = 
     health,
     prefix,
     encode: (p) => p,
+    sync: batchedPing(subscriber),
   });
+}
+
+/** A PING sent after the call, shared by the callers that arrive while one is out. */
+function batchedPing(subscriber: Redis): () => Promise<void> {
+  let out: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const send = () => {
+    const ping = subscriber.ping().then(() => {});
+    out = ping;
+    const done = () => {
+      if (out === ping) out = null;
+    };
+    ping.then(done, done);
+    return ping;
+  };
+  return () => {
+    if (!out) return send();
+    // The PING that is out may have left before this call: wait for the next one.
+    next ??= out
+      .catch(() => {})
+      .then(() => {
+        next = null;
+        return send();
+      });
+    return next;
+  };
 }
 
 export function createMemoryPubSub(): PubSub {
@@ -161,6 +195,8 @@ export function createMemoryPubSub(): PubSub {
   const engine = new MemoryPubSub({ eventEmitter: emitter });
   return createPubSub('memory', engine, {
     health: alwaysUp,
+    // Delivery is synchronous: whatever was published has been delivered.
+    sync: async () => {},
     prefix: '',
     encode: (p) => JSON.parse(JSON.stringify(p)),
   });

@@ -11,6 +11,13 @@ export const topics = {
   usersChanged: 'users.changed',
   /** API keys were revoked; every process drops them from its cache. Payload: { keyIds }. */
   apiKeysRevoked: 'api-keys.revoked',
+  /**
+   * Which user wallets changed (balance, hold, status) or were opened, for every process's wallet
+   * cache (services/wallets/walletCache.ts). Payload: WalletsChanged. Written to the outbox by
+   * changes that have no event of their own (holds, opened wallets); the publisher adds one such
+   * message for each published batch that changed wallets (events/walletChanges.ts).
+   */
+  walletsChanged: 'wallets.changed',
   /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
   transactions: (userId: string) => `user.${userId}.transactions`,
   /** One of the user's deposits or withdrawals changed status. Payload: FundingChanged. */
@@ -54,6 +61,17 @@ export interface WalletChanged {
 export interface WalletStatusChanged {
   walletId: string;
   status: 'ACTIVE' | 'FROZEN' | 'CLOSED';
+}
+
+export interface WalletsChanged {
+  walletIds: string[];
+  /** Users whose list of wallets changed (a wallet opened). */
+  userIds: string[];
+}
+
+/** A server process announcing itself on topics.walletsChanged: caches elsewhere then wait for its writes (walletCache.ts). */
+export interface ProcessHello {
+  hello: string;
 }
 
 export interface TransactionChanged {

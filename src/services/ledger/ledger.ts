@@ -78,7 +78,7 @@ export function createLedger(deps: {
     async postTransfers(requests) {
       // One statement is its own transaction: no interactive transaction, one round trip.
       const { results, events } = await withRetries(() => callPostingFunction(prisma, requests, settings.idempotencyTtlHours));
-      if (events.length) outbox.publishCommitted(events);
+      if (events.length) await outbox.publishCommitted(events);
       return results;
     },
 
@@ -93,7 +93,7 @@ export function createLedger(deps: {
           options.timeoutMs ? { maxWait: 5_000, timeout: options.timeoutMs } : undefined,
         ),
       );
-      if (events.length) outbox.publishCommitted(events);
+      if (events.length) await outbox.publishCommitted(events);
       return value;
     },
   };

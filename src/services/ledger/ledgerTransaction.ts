@@ -6,7 +6,7 @@
 // Ledger.transaction after that commit (ledger.ts).
 import type { Prisma } from '../../generated/prisma/client.js';
 import { writeOutbox, type OutboxEvent } from '../events/outbox.js';
-import { topics, type TransactionChanged } from '../events/topics.js';
+import { topics, type TransactionChanged, type WalletsChanged } from '../events/topics.js';
 import { callPostingFunction, type TransferRequest, type TransferResult } from './postingFunction.js';
 import { refusalFromSql, type LedgerRefusal, type SqlRefusal } from './refusals.js';
 
@@ -67,11 +67,30 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
     return posted.results;
   }
 
+  /**
+   * Moves the wallet's held amount by `delta` and writes that the wallet changed to the outbox (for
+   * wallet caches: a hold has no event of its own), in one statement. With `onlyIfAvailable`, only
+   * on an active wallet with `delta` available; false when it is not.
+   */
+  async function changeHeld(walletId: string, delta: bigint, onlyIfAvailable: boolean) {
+    const changed = { walletIds: [walletId], userIds: [] } satisfies WalletsChanged;
+    const written = await tx.$queryRaw<OutboxEvent[]>`
+      WITH held AS (
+        UPDATE wallets SET held_amount = held_amount + ${delta}, updated_at = now()
+        WHERE id = ${walletId}::uuid AND (NOT ${onlyIfAvailable} OR (status = 'ACTIVE' AND posted_balance - held_amount >= ${delta}))
+        RETURNING id)
+      INSERT INTO outbox_events (topic, payload)
+      SELECT ${topics.walletsChanged}, ${JSON.stringify(changed)}::jsonb FROM held
+      RETURNING id::text AS id, topic, payload`;
+    events.push(...written);
+    return written.length > 0;
+  }
+
   async function endHold(hold: Hold, status: 'RELEASED' | 'CAPTURED') {
     const ended = await tx.hold.updateMany({ where: { id: hold.id, status: 'ACTIVE' }, data: { status, releasedAt: new Date() } });
     // A hold ends once: ending it again would give its amount back twice.
     if (ended.count === 0) throw new Error(`hold ${hold.id} is not active`);
-    await tx.$executeRaw`UPDATE wallets SET held_amount = held_amount - ${hold.amount}, updated_at = now() WHERE id = ${hold.walletId}::uuid`;
+    await changeHeld(hold.walletId, -hold.amount, false);
   }
 
   const ledger: LedgerTransaction = {
@@ -83,10 +102,7 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
     },
 
     async placeHold(walletId, amount, reason) {
-      const held = await tx.$executeRaw`
-        UPDATE wallets SET held_amount = held_amount + ${amount}, updated_at = now()
-        WHERE id = ${walletId}::uuid AND status = 'ACTIVE' AND posted_balance - held_amount >= ${amount}`;
-      if (held === 0) return { ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', facts: {} };
+      if (!(await changeHeld(walletId, amount, true))) return { ok: false, code: 'INSUFFICIENT_FUNDS', part: 'amount', facts: {} };
       const hold = await tx.hold.create({
         data: { walletId, amount, reason },
         select: { id: true, walletId: true, amount: true, transactionId: true },

@@ -166,7 +166,7 @@ export function createPaymentRequestService(deps: {
         return { row, events: updated.count ? await writeOutbox(tx, [requestEvent(row)]) : [] };
       });
       if (!events.length) return failure('INVALID_INPUT', `This request is already ${row.status.toLowerCase()}.`, 'code');
-      deps.outbox.publishCommitted(events);
+      await deps.outbox.publishCommitted(events);
       return success(toRecord(row));
     },
 
@@ -182,7 +182,7 @@ export function createPaymentRequestService(deps: {
         for (const row of rows) await deps.webhooks.expired(tx, toRecord(row));
         return { count: due.length, events };
       });
-      if (events.length) deps.outbox.publishCommitted(events);
+      if (events.length) await deps.outbox.publishCommitted(events);
       if (count) {
         deps.webhooks.wake();
         log.info({ count }, 'payment requests expired');

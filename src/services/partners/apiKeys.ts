@@ -138,7 +138,7 @@ export function createApiKeyService(deps: {
         events: await writeOutbox(tx, [{ topic: topics.apiKeysRevoked, payload: { keyIds: [keyId] } satisfies ApiKeysRevoked }]),
       }));
       forget([keyId]);
-      deps.outbox.publishCommitted(events);
+      await deps.outbox.publishCommitted(events);
       log.info({ apiKeyId: keyId }, 'API key revoked');
       return success(toRecord(revoked));
     },

@@ -6,21 +6,11 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Currencies } from '../money/currencies.js';
 import { failure, success, type Outcome } from '../errors.js';
 import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
-import { topics, type WalletStatusChanged } from '../events/topics.js';
+import { topics, type WalletsChanged, type WalletStatusChanged } from '../events/topics.js';
+import type { WalletCache } from './walletCache.js';
+import type { WalletRecord, WalletStatus } from './model.js';
 
-export type WalletStatus = 'ACTIVE' | 'FROZEN' | 'CLOSED';
-
-export interface WalletRecord {
-  id: string;
-  userId: string | null;
-  currency: string;
-  status: WalletStatus;
-  /** Minor units. */
-  postedBalance: bigint;
-  heldAmount: bigint;
-  sequence: bigint;
-  createdAt: Date;
-}
+export type { WalletRecord, WalletStatus } from './model.js';
 
 export const walletSelect = {
   id: true,
@@ -42,12 +32,18 @@ export interface WalletService {
   open(userId: string, currency: string): Promise<Outcome<WalletRecord>>;
   /** Each user's wallets (for DataLoader batching). */
   listForUsers(userIds: readonly string[]): Promise<WalletRecord[][]>;
-  /** The wallet if the viewer owns it (or is an admin); null otherwise, indistinguishable from missing. */
-  getVisible(viewer: Viewer, walletId: string): Promise<WalletRecord | null>;
+  /**
+   * The wallet if the viewer owns it (or is an admin); null otherwise, indistinguishable from
+   * missing. From the cache where it holds the wallet, unless `fromDatabase` (a live feed starts
+   * from the database, which it then follows).
+   */
+  getVisible(viewer: Viewer, walletId: string, options?: { fromDatabase?: boolean }): Promise<WalletRecord | null>;
   getMany(ids: readonly string[]): Promise<(WalletRecord | null)[]>;
   /** Posted balance right after the last entry at or before `at` (0 before the first). */
   balanceAt(walletId: string, at: Date): Promise<bigint>;
   setStatus(walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
+  /** Keeps the wallet cache current with other processes' changes; returns a stop function. */
+  listen(): Promise<() => Promise<void>>;
 }
 
 /**
@@ -102,8 +98,21 @@ export function createWalletService(deps: {
   sql: Sql;
   currencies: Currencies;
   outbox: OutboxPublisher;
+  /** Users' wallets as of their last change (services/wallets/walletCache.ts). */
+  cache: WalletCache;
 }): WalletService {
-  const { prisma, sql, currencies } = deps;
+  const { prisma, sql, currencies, cache } = deps;
+
+  async function loadForUsers(userIds: readonly string[]) {
+    const rows = await sql.query<WalletRow>(
+      `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[]) AND kind = 'USER' ORDER BY created_at, id`,
+      [userIds],
+      'wallets_of_users',
+    );
+    const wallets = rows.map(fromRow);
+    return userIds.map((id) => wallets.filter((w) => w.userId === id));
+  }
+
   return {
     async open(userId, currency) {
       if (!currencies.get(currency)) {
@@ -114,7 +123,15 @@ export function createWalletService(deps: {
         return failure('UNSUPPORTED_CURRENCY', `${currency} is not supported. Supported: ${supported}.`, 'currency');
       }
       try {
-        return success(await prisma.wallet.create({ data: { kind: 'USER', userId, currency }, select: walletSelect }));
+        // The user's list of wallets changed: caches of it are dropped (walletCache.ts).
+        const { wallet, events } = await prisma.$transaction(async (tx) => ({
+          wallet: await tx.wallet.create({ data: { kind: 'USER', userId, currency }, select: walletSelect }),
+          events: await writeOutbox(tx, [
+            { topic: topics.walletsChanged, payload: { walletIds: [], userIds: [userId] } satisfies WalletsChanged },
+          ]),
+        }));
+        await deps.outbox.publishCommitted(events);
+        return success(wallet);
       } catch (err) {
         if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
           return failure('WALLET_EXISTS', `You already have a ${currency} wallet.`, 'currency');
@@ -123,17 +140,11 @@ export function createWalletService(deps: {
       }
     },
 
-    async listForUsers(userIds) {
-      const rows = await sql.query<WalletRow>(
-        `SELECT ${WALLET_COLUMNS} FROM wallets WHERE user_id = ANY($1::uuid[]) AND kind = 'USER' ORDER BY created_at, id`,
-        [userIds],
-        'wallets_of_users',
-      );
-      const wallets = rows.map(fromRow);
-      return userIds.map((id) => wallets.filter((w) => w.userId === id));
-    },
+    listForUsers: (userIds) => cache.walletsOf(userIds, loadForUsers),
 
-    async getVisible(viewer, walletId) {
+    async getVisible(viewer, walletId, options = {}) {
+      const cached = options.fromDatabase ? undefined : await cache.wallet(walletId);
+      if (cached) return cached.userId === viewer.userId || viewer.isAdmin ? cached : null;
       const [row] = await sql.query<WalletRow>(
         `SELECT ${WALLET_COLUMNS} FROM wallets WHERE id = $1::uuid AND kind = 'USER'`,
         [walletId],
@@ -163,8 +174,10 @@ export function createWalletService(deps: {
         events: (await changeWalletStatus(tx, { id: walletId }, status)).events,
         wallet: await tx.wallet.findFirst({ where: { id: walletId, kind: 'USER' }, select: walletSelect }),
       }));
-      deps.outbox.publishCommitted(events);
+      await deps.outbox.publishCommitted(events);
       return wallet;
     },
+
+    listen: () => cache.listen(),
   };
 }

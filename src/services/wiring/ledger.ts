@@ -4,22 +4,26 @@ import { createHistoryService } from '../history/history.js';
 import { createBatchingLedger } from '../ledger/batchingLedger.js';
 import { createLedger, type Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
+import { createWalletCache } from '../wallets/walletCache.js';
 import { createWalletService } from '../wallets/wallets.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const ledgerSettings = (config: Config) => ({
   idempotencyTtlHours: config.IDEMPOTENCY_TTL_HOURS,
+  walletCacheSeconds: config.WALLET_CACHE_SECONDS,
   batch: { windowMs: config.LEDGER_BATCH_WINDOW_MS, maxBatch: config.LEDGER_BATCH_MAX, maxInFlight: config.LEDGER_BATCH_IN_FLIGHT },
 });
 
 export function wireLedger(
-  { prisma, sql, outbox, log }: SharedWithOutbox,
+  { prisma, sql, outbox, pubsub, log }: SharedWithOutbox,
   settings: ReturnType<typeof ledgerSettings>,
   needs: { currencies: Currencies },
 ) {
   const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: settings.idempotencyTtlHours });
   const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log) : directLedger;
-  const wallets = createWalletService({ prisma, sql, currencies: needs.currencies, outbox });
+  const cache = createWalletCache({ pubsub, cacheSeconds: settings.walletCacheSeconds, log });
+  outbox.observe(cache);
+  const wallets = createWalletService({ prisma, sql, currencies: needs.currencies, outbox, cache });
   const history = createHistoryService({ sql });
   return { ledger, wallets, history };
 }
