@@ -665,7 +665,12 @@ describe('listeners', () => {
     const channels = async () =>
       ((await redis?.pubsub('CHANNELS', `${t.config.REDIS_PREFIX}*`)) as string[] | undefined)
         // Every server listens for revoked sessions and API keys, changed roles and changed wallets (its wallet cache); those channels are not the test's.
-        ?.filter((c) => !['sessions.revoked', 'api-keys.revoked', 'users.changed', 'wallets.changed'].some((own) => c === `${t.config.REDIS_PREFIX}${own}`))
+        ?.filter(
+          (c) =>
+            !['sessions.revoked', 'api-keys.revoked', 'users.changed', 'wallets.changed'].some(
+              (own) => c === `${t.config.REDIS_PREFIX}${own}`,
+            ),
+        )
         .sort();
     const redis = usingRedis ? new Redis(process.env.REDIS_URL!) : undefined;
     try {
