@@ -1,5 +1,5 @@
 // Apollo Server: schema, limits, error masking, landing page and error logging.
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
@@ -11,48 +11,41 @@ import { formatError, isInternalError, withoutInputValues } from './formatError.
 import { createRedisApqCache } from './apqCache.js';
 import type { OperationLimits } from './operationLimits.js';
 
-/** Logs each failed operation once: internal errors at error level with their cause, the rest at debug. */
-const errorLogging: ApolloServerPlugin<GraphQLContext> = {
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ contextValue, errors, operationName }) {
-        for (const error of errors) {
-          if (isDatabaseUnavailable(error.originalError)) {
-            contextValue.log.warn({ err: error.originalError?.message, path: error.path, operationName }, 'database unavailable');
-          } else if (isInternalError(error)) {
-            contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');
-          } else {
-            contextValue.log.debug(
-              { message: withoutInputValues(error.message, error.originalError?.message), code: error.extensions?.code, operationName },
-              'request error',
-            );
-          }
-        }
-      },
-    };
-  },
-};
-
 /**
- * An answer that failed only because the database was unreachable says so in HTTP too: 503 with
- * Retry-After (no data), or Retry-After beside partial data, so plain HTTP clients and proxies retry.
+ * The per-request hooks, in one plugin whose listener is made once (not per request):
+ * - each failed operation is logged once: internal errors at error level with their cause, the
+ *   rest at debug;
+ * - an answer that failed only because the database was unreachable says so in HTTP too: 503
+ *   with Retry-After (no data), or Retry-After beside partial data, so plain HTTP clients and
+ *   proxies retry.
  */
-function unavailableAnswers(onUnavailable: () => void): ApolloServerPlugin<GraphQLContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const { errors, data } = response.body.singleResult;
-          const unavailable = errors?.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
-          if (!unavailable) return;
-          onUnavailable();
-          response.http.headers.set('retry-after', String(unavailable.extensions?.retryAfterSeconds ?? 1));
-          if (data == null) response.http.status = 503;
-        },
-      };
+function requestHooks(onUnavailable: () => void): ApolloServerPlugin<GraphQLContext> {
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async didEncounterErrors({ contextValue, errors, operationName }) {
+      for (const error of errors) {
+        if (isDatabaseUnavailable(error.originalError)) {
+          contextValue.log.warn({ err: error.originalError?.message, path: error.path, operationName }, 'database unavailable');
+        } else if (isInternalError(error)) {
+          contextValue.log.error({ err: error.originalError ?? error, path: error.path, operationName }, 'internal error');
+        } else {
+          contextValue.log.debug(
+            { message: withoutInputValues(error.message, error.originalError?.message), code: error.extensions?.code, operationName },
+            'request error',
+          );
+        }
+      }
+    },
+    async willSendResponse({ response }) {
+      if (response.body.kind !== 'single') return;
+      const { errors, data } = response.body.singleResult;
+      const unavailable = errors?.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+      if (!unavailable) return;
+      onUnavailable();
+      response.http.headers.set('retry-after', String(unavailable.extensions?.retryAfterSeconds ?? 1));
+      if (data == null) response.http.status = 503;
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 /** How long a registered APQ query is kept (refreshed whenever it is registered again). */
@@ -80,8 +73,7 @@ export function createApollo(
     validationRules: limits.validationRules,
     formatError,
     plugins: [
-      errorLogging,
-      unavailableAnswers(options.onUnavailable ?? (() => {})),
+      requestHooks(options.onUnavailable ?? (() => {})),
       // No HTTP caching of this API's answers; without the plugin Apollo does not wrap every
       // field resolver to track cache hints (measurable per request).
       ApolloServerPluginCacheControlDisabled(),

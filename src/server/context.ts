@@ -5,11 +5,24 @@ import type { Logger } from '../logger.js';
 import type { Services } from '../services/index.js';
 import type { Authentication } from './authenticate.js';
 
+/** The request's DataLoaders, each made on first use: most operations need one of them or none. */
 export function createLoaders(services: Services): Loaders {
+  let user: Loaders['user'] | undefined;
+  let wallet: Loaders['wallet'] | undefined;
+  let walletsOfUser: Loaders['walletsOfUser'] | undefined;
   return {
-    user: new DataLoader((ids) => services.accounts.getUsers(ids), { maxBatchSize: 500 }),
-    wallet: new DataLoader((ids) => services.wallets.getMany(ids), { maxBatchSize: 500 }),
-    walletsOfUser: new DataLoader((ids) => services.wallets.listForUsers(ids), { maxBatchSize: 100 }),
+    get user() {
+      user ??= new DataLoader((ids) => services.accounts.getUsers(ids), { maxBatchSize: 500 });
+      return user;
+    },
+    get wallet() {
+      wallet ??= new DataLoader((ids) => services.wallets.getMany(ids), { maxBatchSize: 500 });
+      return wallet;
+    },
+    get walletsOfUser() {
+      walletsOfUser ??= new DataLoader((ids) => services.wallets.listForUsers(ids), { maxBatchSize: 100 });
+      return walletsOfUser;
+    },
   };
 }
 

@@ -78,8 +78,9 @@ export function createOutboxPublisher(deps: {
 
   async function publishAll(events: OutboxEvent[]) {
     const messages = events.flatMap((e) => messagesOf(e.topic, e.payload));
-    // Every process's wallet cache hears of the batch's wallet changes in one message.
-    const changed = walletChangesOf(events.filter((e) => e.topic !== topics.walletsChanged));
+    // Other processes' wallet caches hear of the batch's wallet changes in one message (this
+    // process's observers were told directly; with no other process alive nobody else caches).
+    const changed = observers.some((o) => o.othersMustSee()) && walletChangesOf(events.filter((e) => e.topic !== topics.walletsChanged));
     if (changed) messages.push({ topic: topics.walletsChanged, payload: changed });
     // All at once, in order: the publishes leave in this order on one connection (one auto-
     // pipelined write for Redis), so a wallet's events arrive in the order they were written.
@@ -101,6 +102,8 @@ export function createOutboxPublisher(deps: {
           WHERE created_at < now() - make_interval(secs => ${settings.relayDelayMs / 1000})
           ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`;
         if (!rows.length) return 0;
+        // Committed by a process that died before publishing them (or could not): this one's caches too.
+        for (const observer of observers) observer.committed(rows);
         await publishAll(rows);
         await removePublished(
           rows.map((r) => r.id),

@@ -14,8 +14,9 @@ export const topics = {
   /**
    * Which user wallets changed (balance, hold, status) or were opened, for every process's wallet
    * cache (services/wallets/walletCache.ts). Payload: WalletsChanged. Written to the outbox by
-   * changes that have no event of their own (holds, opened wallets); the publisher adds one such
-   * message for each published batch that changed wallets (events/walletChanges.ts).
+   * changes that have no event of their own (holds, opened wallets); while other processes are
+   * alive the publisher adds one such message for each published batch that changed wallets
+   * (events/walletChanges.ts). Processes also announce themselves here (ProcessHello).
    */
   walletsChanged: 'wallets.changed',
   /** A transaction of the user's was created or changed status. Payload: TransactionChanged. */
