@@ -199,6 +199,7 @@ builder.mutationField('payPaymentRequest', (t) =>
       payload(await ctx.services.merchantPayments.pay(ctx.viewer!.userId, input, { deviceId: ctx.client.deviceId }), (v) => ({
         payment: v.payment,
         transfer: v.transfer,
+        replayed: v.replayed,
       })),
   }),
 );
@@ -213,6 +214,7 @@ builder.mutationField('refundPayment', (t) =>
       payload(await ctx.services.merchantPayments.refund(merchantActor(ctx), { ...input, paymentId: input.paymentId.id }), (v) => ({
         refund: v.refund,
         payment: v.payment,
+        replayed: v.replayed,
       })),
   }),
 );

@@ -22,7 +22,7 @@ builder.mutationField('sendMoney', (t) =>
         { ...input, recipient: { ...input.recipient, walletId: input.recipient.walletId?.id } },
         { deviceId: ctx.client.deviceId },
       );
-      return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet }));
+      return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet, replayed: v.replayed }));
     },
   }),
 );
@@ -52,7 +52,7 @@ builder.mutationField('adminAdjustBalance', (t) =>
     args: { input: t.arg({ type: AdminAdjustBalanceInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const outcome = await ctx.services.transfers.adjustBalance(ctx.viewer!.userId, { ...input, walletId: input.walletId.id });
-      return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet }));
+      return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet, replayed: v.replayed }));
     },
   }),
 );

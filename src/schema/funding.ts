@@ -5,7 +5,7 @@ import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
 import { PaymentMethodRef } from './paymentMethods.js';
 import type { UserError } from '../services/errors.js';
-import { userErrorsField } from './userErrors.js';
+import { replayedField, userErrorsField } from './userErrors.js';
 
 export const FundingKindEnum = builder.enumType('FundingKind', { values: ['DEPOSIT', 'WITHDRAWAL'] as const });
 export const FundingStatusEnum = builder.enumType('FundingStatus', {
@@ -62,10 +62,7 @@ const fundingPayload = (name: string) =>
   builder.objectRef<FundingPayloadShape>(name).implement({
     fields: (t) => ({
       funding: t.field({ type: FundingOperationRef, nullable: true, resolve: (p) => p.funding ?? null }),
-      replayed: t.boolean({
-        description: 'True when this answers an earlier request with the same idempotency key.',
-        resolve: (p) => p.replayed ?? false,
-      }),
+      replayed: t.boolean({ ...replayedField, resolve: (p) => p.replayed ?? false }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });

@@ -12,7 +12,7 @@ import type { PaymentRequestRecord } from '../services/merchants/paymentRequests
 import type { TransactionView } from '../services/history/history.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
-import { resultPayload, userErrorsField } from './userErrors.js';
+import { replayedField, resultPayload, userErrorsField } from './userErrors.js';
 import { TransactionRef } from './wallet.js';
 
 export type MerchantView = MerchantRecord & { role: MerchantRole };
@@ -238,7 +238,7 @@ export const AddMerchantMemberPayload = builder
 export const PaymentRequestPayload = resultPayload('PaymentRequestPayload', 'paymentRequest', PaymentRequestRef);
 
 export const PayPaymentRequestPayload = builder
-  .objectRef<{ payment?: MerchantPaymentRecord | null; transfer?: TransactionView | null; userErrors: UserError[] }>(
+  .objectRef<{ payment?: MerchantPaymentRecord | null; transfer?: TransactionView | null; replayed?: boolean; userErrors: UserError[] }>(
     'PayPaymentRequestPayload',
   )
   .implement({
@@ -250,16 +250,20 @@ export const PayPaymentRequestPayload = builder
         description: 'The payment in your history.',
         resolve: (p) => p.transfer ?? null,
       }),
+      replayed: t.boolean({ ...replayedField, resolve: (p) => p.replayed ?? false }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });
 
 export const RefundPaymentPayload = builder
-  .objectRef<{ refund?: RefundRecord | null; payment?: MerchantPaymentRecord | null; userErrors: UserError[] }>('RefundPaymentPayload')
+  .objectRef<{ refund?: RefundRecord | null; payment?: MerchantPaymentRecord | null; replayed?: boolean; userErrors: UserError[] }>(
+    'RefundPaymentPayload',
+  )
   .implement({
     fields: (t) => ({
       refund: t.field({ type: MerchantRefundRef, nullable: true, resolve: (p) => p.refund ?? null }),
       payment: t.field({ type: MerchantPaymentRef, nullable: true, resolve: (p) => p.payment ?? null }),
+      replayed: t.boolean({ ...replayedField, resolve: (p) => p.replayed ?? false }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),
   });

@@ -4,7 +4,7 @@ import type { UserError } from '../services/errors.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
 import { builder } from './builder.js';
 import { MoneyInput } from './money.js';
-import { resultPayload, userErrorsField } from './userErrors.js';
+import { replayedField, resultPayload, userErrorsField } from './userErrors.js';
 import { DirectionEnum, TransactionRef, TransactionStatusEnum, TransactionTypeEnum, WalletRef, WalletStatusEnum } from './wallet.js';
 
 const userErrors = userErrorsField;
@@ -49,6 +49,7 @@ export const PreviewTransferInput = builder.inputType('PreviewTransferInput', {
 interface TransferPayloadShape {
   transfer?: TransactionView | null;
   wallet?: WalletRecord | null;
+  replayed?: boolean;
   userErrors: UserError[];
 }
 
@@ -61,6 +62,7 @@ export const SendMoneyPayload = builder.objectRef<TransferPayloadShape>('SendMon
       description: 'Your wallet right after this transfer (a retry with the same key replays it as it was then).',
       resolve: (p) => p.wallet ?? null,
     }),
+    replayed: t.boolean({ ...replayedField, resolve: (p) => p.replayed ?? false }),
     userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
   }),
 });
@@ -83,6 +85,7 @@ export const AdminAdjustBalancePayload = builder.objectRef<TransferPayloadShape>
   fields: (t) => ({
     transaction: t.field({ type: TransactionRef, nullable: true, resolve: (p) => p.transfer ?? null }),
     wallet: t.field({ type: WalletRef, nullable: true, resolve: (p) => p.wallet ?? null }),
+    replayed: t.boolean({ ...replayedField, resolve: (p) => p.replayed ?? false }),
     userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
   }),
 });

@@ -22,6 +22,15 @@ export const UserErrorRef = builder.objectRef<UserError>('UserError').implement(
   }),
 });
 
+/**
+ * The `replayed` field of every payload of a mutation that takes an idempotencyKey (resolve it
+ * with `(p) => p.replayed ?? false`).
+ */
+export const replayedField = {
+  description:
+    'True when this is the stored answer to an earlier request with the same idempotencyKey (its result or its userErrors, as they were then); nothing was done again.',
+};
+
 /** The `userErrors` field's type, for payloads defined elsewhere. */
 export const userErrorsField = { type: [UserErrorRef] as [typeof UserErrorRef] };
 

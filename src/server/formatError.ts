@@ -4,6 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../db/sqlErrors.js';
 import { AppError } from '../services/errors.js';
+import { raiseWith } from './operationLimits.js';
 
 /** Codes that graphql-js, Apollo Server or our scalars raise for the client's own mistakes. */
 const CLIENT_CODES = new Set([
@@ -81,6 +82,9 @@ export function withoutInputValues(message: string, reason?: string): string {
     .replace(/Value "[\s\S]*" does not exist in "(\w+)" enum\./, 'The value is not one of the "$1" enum.');
 }
 
+/** graphql-js's parse error for a document over MAX_QUERY_TOKENS ("more that", sic). */
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more th[ae]t? \d+ tokens/;
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = originalOf(error);
   const { path, locations } = formatted;
@@ -102,7 +106,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // Apollo's own wording tells clients how to configure the server; they only need the fact.
   const message = formatted.message.startsWith('GraphQL introspection is not allowed')
     ? 'Introspection is disabled on this server (INTROSPECTION=false). Use the published schema.graphql.'
-    : withoutInputValues(formatted.message, original instanceof GraphQLError ? original.originalError?.message : undefined);
+    : TOO_MANY_TOKENS.test(formatted.message)
+      ? `${formatted.message} ${raiseWith('MAX_QUERY_TOKENS')}`
+      : withoutInputValues(formatted.message, original instanceof GraphQLError ? original.originalError?.message : undefined);
   // Apollo marks an error raised without a code INTERNAL_SERVER_ERROR; it is not internal (see
   // isInternalError), so it is graphql-js's word about the request: the client's input.
   const code = extensions.code === undefined || extensions.code === 'INTERNAL_SERVER_ERROR' ? 'BAD_USER_INPUT' : extensions.code;

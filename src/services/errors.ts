@@ -70,7 +70,8 @@ export interface UserError {
 }
 
 /** Result of an operation whose expected failures are values. */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+/** A service's answer: its value, or why not. `replayed`: a refusal answered again from its idempotency key. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: UserError[]; replayed?: boolean };
 
 export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
 

@@ -53,6 +53,7 @@ const MxPay = graphql(`
     payPaymentRequest(input: $input) {
       payment { id merchantName amount { amount currency } requestCode }
       transaction { id type status direction amount { amount } counterparty { displayName } }
+      replayed
       userErrors { field code message }
     }
   }
@@ -62,6 +63,7 @@ const MxRefund = graphql(`
     refundPayment(input: $input) {
       refund { id amount { amount } reason }
       payment { id status refunded { amount } }
+      replayed
       userErrors { field code message }
     }
   }
@@ -301,6 +303,7 @@ describe('paying', () => {
       expect((await merchantBalance(owner, merchant.id))!.balances[0]!.posted.amount).toBe('96.80');
       const again = await pay(payer, r.code, { idempotencyKey: key });
       expect(again.payment?.id).toBe(paid.payment!.id);
+      expect([paid.replayed, again.replayed]).toEqual([false, true]);
       expect(await balanceOf(payer)).toBe('150.00');
     } finally {
       await Promise.all([payerWs.dispose(), ownerWs.dispose()]);
@@ -456,6 +459,7 @@ describe('refunds', () => {
     const once = await refund(staff, paymentId, '10.00', key);
     const twice = await refund(staff, paymentId, '10.00', key);
     expect(twice.refund?.id).toBe(once.refund!.id);
+    expect([once.replayed, twice.replayed]).toEqual([false, true]);
     expect(await balanceOf(payer)).toBe('10.00');
     for (const who of [payer, await person()]) {
       expect((await refund(who, paymentId, '1.00')).userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'paymentId'] });

@@ -64,6 +64,7 @@ const SendMoney = graphql(`
     sendMoney(input: $input) {
       transfer { ...TransfersTx }
       senderWallet { id balance { posted { amount currency } available { amount currency } } }
+      replayed
       userErrors { field code message }
     }
   }
@@ -74,6 +75,7 @@ const Adjust = graphql(`
     adminAdjustBalance(input: $input) {
       transaction { ...TransfersTx }
       wallet { id balance { posted { amount currency } } }
+      replayed
       userErrors { field code message }
     }
   }
@@ -655,9 +657,12 @@ describe('idempotency', () => {
     await fund(a, '100.00');
     const key = randomUUID();
     const input = { recipient: { email: b.email }, amount: { amount: '10.00', currency: 'USD' }, note: 'rent', idempotencyKey: key };
-    const first = await sendOk(a, input);
-    const retry = await sendOk(a, input);
-    expect(retry).toEqual(first);
+    const firstAnswer = await send(a, input);
+    expect(firstAnswer.replayed).toBe(false);
+    const first = firstAnswer.transfer!;
+    const retry = await send(a, input);
+    expect(retry.replayed).toBe(true);
+    expect(retry.transfer).toEqual(first);
     expect(await postedOf(a)).toBe('90.00');
     expect(await postedOf(b)).toBe('10.00');
     expect(await ledgerCount({ key })).toBe(1);
@@ -668,6 +673,7 @@ describe('idempotency', () => {
     const before = await snapshot([a, b]);
     const late = await send(a, input);
     expect(late.userErrors).toEqual([]);
+    expect(late.replayed).toBe(true);
     expect(late.transfer).toEqual(first);
     expect(late.senderWallet?.balance.posted.amount).toBe('90.00');
     expect(await postedOf(a)).toBe('87.00');
@@ -686,6 +692,8 @@ describe('idempotency', () => {
 
     const ids = new Set(results.filter((r) => r.transfer).map((r) => r.transfer!.id));
     expect(ids.size).toBe(1);
+    // One request did it; any other that got the transfer was answered from the stored answer.
+    expect(results.filter((r) => r.transfer && !r.replayed)).toHaveLength(1);
     for (const r of results) {
       if (r.transfer) expect(r.userErrors).toEqual([]);
       else expect(r.userErrors.map((e) => e.code)).toEqual(['IDEMPOTENCY_IN_PROGRESS']);
@@ -739,11 +747,13 @@ describe('idempotency', () => {
     const input: SendMoneyInput = { recipient: { email: b.email }, amount: { amount: '10.00', currency: 'USD' }, idempotencyKey: key };
     const first = await send(a, input);
     expect(first.userErrors.map((e) => e.code)).toEqual(['INSUFFICIENT_FUNDS']);
+    expect(first.replayed).toBe(false);
 
     await fund(a, '20.00');
     const before = await snapshot([a, b]);
     const retry = await send(a, input);
-    expect(retry).toEqual(first);
+    // The stored refusal, and it says so: the client knows to use a new key for a new attempt.
+    expect(retry).toEqual({ ...first, replayed: true });
     expect(await snapshot([a, b])).toEqual(before);
     expect(await ledgerCount({ key })).toBe(0);
     const [stored] = await t.server.db.prisma.$queryRaw<{ response: { ok: boolean; code: string }; kept_hours: number }[]>`
@@ -775,8 +785,14 @@ describe('admin adjustments', () => {
       counterparty: { displayName: 'Balance adjustment', isUser: false, email: null, phone: null },
     });
 
-    const debit = (await adjust(wallet.id, '15.50', { direction: 'DEBIT', reason: 'Chargeback 991' })).data!.adminAdjustBalance;
+    expect(credited.replayed).toBe(false);
+    const debitKey = randomUUID();
+    const debit = (await adjust(wallet.id, '15.50', { direction: 'DEBIT', reason: 'Chargeback 991', key: debitKey })).data!
+      .adminAdjustBalance;
     expect(debit.userErrors).toEqual([]);
+    const debitAgain = (await adjust(wallet.id, '15.50', { direction: 'DEBIT', reason: 'Chargeback 991', key: debitKey })).data!
+      .adminAdjustBalance;
+    expect(debitAgain).toEqual({ ...debit, replayed: true });
     expect(debit.transaction).toMatchObject({ type: 'ADJUSTMENT', direction: 'OUT', amount: { amount: '15.50', currency: 'USD' } });
     expect(await postedOf(u)).toBe('24.50');
 
@@ -817,6 +833,7 @@ describe('admin adjustments', () => {
     expect(tooMuch).toEqual({
       transaction: null,
       wallet: null,
+      replayed: false,
       userErrors: [{ field: ['input', 'amount'], code: 'INSUFFICIENT_FUNDS', message: expect.any(String) }],
     });
     expect(await snapshot([u])).toEqual(before);
@@ -841,6 +858,7 @@ describe('admin adjustments', () => {
       expect(res).toEqual({
         transaction: null,
         wallet: null,
+        replayed: false,
         userErrors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND', message: expect.any(String) }],
       });
     }

@@ -91,7 +91,7 @@ export function createTransferService(deps: {
     side: 'from' | 'to',
     recipient?: { email?: string; phone?: string },
   ): Outcome<TransferOutcome> {
-    if (!result.ok) return { ok: false, errors: [refusalError(result, caller)] };
+    if (!result.ok) return { ok: false, errors: [refusalError(result, caller)], replayed: result.replayed };
     return {
       ok: true,
       value: {
