@@ -46,6 +46,8 @@ const schema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: int(0, 65535).default(4000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise (log collectors). */
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 
     /** PostgreSQL URL. Unset: the embedded PGlite database in DATA_DIR. */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected postgresql://…' }).optional(),

@@ -1,7 +1,8 @@
-// Structured JSON logs. Secrets are redacted by path so that no code path can log them by
-// accident: passwords, tokens, API keys and webhook secrets, authorization headers, card and
-// account numbers.
+// Structured JSON logs (readable lines on a terminal, through pino-pretty). Secrets are redacted
+// by path so that no code path can log them by accident: passwords, tokens, API keys and webhook
+// secrets, authorization headers, card and account numbers.
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -39,7 +40,11 @@ export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [
   `req.headers["${key}"]`,
 ]).concat(['req.headers["x-api-key"]', 'connectionParams.authorization']);
 
-export function createLogger(options: { level: string; name?: string; destination?: DestinationStream }): Logger {
+/** Whether logs should be readable lines: LOG_FORMAT, or for `auto` whether stdout is a terminal. */
+export const prettyLogs = (format: 'auto' | 'json' | 'pretty', stdoutIsTty = Boolean(process.stdout.isTTY)) =>
+  format === 'pretty' || (format === 'auto' && stdoutIsTty);
+
+export function createLogger(options: { level: string; name?: string; destination?: DestinationStream; pretty?: boolean }): Logger {
   const settings = {
     name: options.name ?? 'wallet',
     level: options.level,
@@ -48,5 +53,14 @@ export function createLogger(options: { level: string; name?: string; destinatio
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  // Redaction happens before either format is written.
+  const destination = options.pretty
+    ? pretty({
+        colorize: !options.destination,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,name',
+        ...(options.destination ? { destination: options.destination, sync: true } : {}),
+      })
+    : options.destination;
+  return destination ? pino(settings, destination) : pino(settings);
 }

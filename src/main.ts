@@ -5,7 +5,7 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrate } from './db/migrate.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, prettyLogs, type Logger } from './logger.js';
 import { startServer } from './server/app.js';
 
 let config: Config;
@@ -19,7 +19,7 @@ try {
   throw err;
 }
 
-const log = createLogger({ level: config.LOG_LEVEL });
+const log = createLogger({ level: config.LOG_LEVEL, pretty: prettyLogs(config.LOG_FORMAT) });
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
 
 async function runServer(log: Logger) {

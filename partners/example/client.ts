@@ -2,8 +2,9 @@
 // It runs only trusted documents (partners/example/operations.ts, registered by their sha256 id),
 // with a merchant's API key:
 //
-//   WALLET_API_KEY=wk_… npx tsx partners/example/client.ts [amount] [--wait-seconds N]
+//   WALLET_API_KEY=wk_… [WALLET_URL=https://wallet.example.com] npx tsx partners/example/client.ts [amount] [--wait-seconds N]
 //
+// WALLET_URL is the wallet server's address (default http://localhost:4000).
 // 1. finds the key's merchant, 2. creates a payment request for `amount` (default 9.99) and prints
 // its link and QR code, 3. follows it live over WebSocket until it is paid (or the wait ends),
 // 4. lists the merchant's latest payments. Every step prints one JSON line, so another program
@@ -41,7 +42,12 @@ async function run<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promi
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
     body: JSON.stringify({ documentId: documentId(document as TypedDocumentNode<unknown, unknown>), variables }),
-  });
+  }).catch((err: Error) =>
+    fail(
+      `cannot reach the wallet server at ${url}/graphql (${(err.cause as Error | undefined)?.message ?? err.message}). ` +
+        'Is it running? Set WALLET_URL to its address (default http://localhost:4000).',
+    ),
+  );
   const body = (await response.json()) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
   if (body.errors?.length) fail(`${body.errors[0]!.extensions?.code ?? response.status}: ${body.errors[0]!.message}`);
   return body.data!;

@@ -2,7 +2,7 @@
 // them: passwords, access and refresh tokens stay out even at trace level.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, prettyLogs } from '../../src/logger.js';
 import { graphql } from '../gql/index.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 
@@ -80,4 +80,26 @@ it('redacts secret fields wherever they appear in a logged object', () => {
   const out = captured.join('');
   for (const secret of ['p1', 'p2', 'r1', '4242424242424242', '"123"', 'Bearer abc']) expect(out).not.toContain(secret);
   expect(out).toContain('[redacted]');
+});
+
+it('writes readable lines on a terminal (LOG_FORMAT=auto) and JSON otherwise, redacting secrets in both', () => {
+  expect([prettyLogs('auto', true), prettyLogs('auto', false), prettyLogs('json', true), prettyLogs('pretty', false)]).toEqual([
+    true,
+    false,
+    false,
+    true,
+  ]);
+  const written: string[] = [];
+  const terminal = new Writable({
+    write(chunk, _enc, done) {
+      written.push(chunk.toString());
+      done();
+    },
+  });
+  createLogger({ level: 'info', pretty: true, destination: terminal }).info({ password: 'hunter2-secret', walletId: 'w1' }, 'money moved');
+  const text = written.join('');
+  expect(text).toMatch(/INFO.*money moved/);
+  expect(text).toContain('[redacted]');
+  expect(text).not.toContain('hunter2-secret');
+  expect(() => JSON.parse(text)).toThrow();
 });

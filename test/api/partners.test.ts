@@ -5,6 +5,7 @@
 // and the runnable example client (partners/example/client.ts) doing a whole checkout.
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
@@ -356,4 +357,23 @@ describe('the example partner client (partners/example/client.ts)', () => {
       status: 'PAID',
     });
   }, 90_000);
+
+  it('says which URL it tried, and what to check, when no server answers there', async () => {
+    // A port that was just free: nothing listens on it.
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'partners/example/client.ts'], {
+      env: { ...process.env, WALLET_URL: `http://127.0.0.1:${free}`, WALLET_API_KEY: 'wk_test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(1);
+    expect(stderr).toContain(`cannot reach the wallet server at http://127.0.0.1:${free}/graphql`);
+    expect(stderr).toContain('Set WALLET_URL');
+  }, 30_000);
 });
