@@ -78,6 +78,8 @@ beforeAll(async () => {
       publishCommitted: async (events) => {
         published.push(...events);
       },
+      takePublished: () => [],
+      untake: () => {},
     },
     log,
     idempotencyTtlHours: 24,

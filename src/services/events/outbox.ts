@@ -1,9 +1,12 @@
 // Delivery of committed events. Events are rows in outbox_events, written in the same database
 // transaction as the change they describe, and deleted once published: the table holds only what
-// is still to be delivered. After commit they are published at once; the relay publishes any row
-// still there a little later (the process died between commit and publish, or Redis was briefly
-// away), so no committed change is lost to subscribers. Delivery is at least once: subscribers
-// drop duplicates by their sequence numbers.
+// is still to be delivered (and, for up to a relay interval, what was just published). After
+// commit they are published at once; the relay publishes any row still there a little later (the
+// process died between commit and publish, or Redis was briefly away), so no committed change is
+// lost to subscribers. Delivery is at least once: subscribers drop duplicates by their sequence
+// numbers. Published rows are not deleted by a statement of their own per commit: the next
+// posting call deletes them in its own statement (takePublished), and the relay's pass deletes
+// what no call took.
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { messagesOf } from './ledgerEvents.js';
@@ -49,6 +52,12 @@ export interface OutboxPublisher {
   publishCommitted(events: OutboxEvent[]): Promise<void>;
   /** Adds a cache kept by committed events. */
   observe(observer: CommitObserver): void;
+  /**
+   * Ids of published rows still to delete, handed to a statement that deletes them (the posting
+   * call); give them back with `untake` if that statement did not commit.
+   */
+  takePublished(): string[];
+  untake(ids: string[]): void;
   /** One relay pass: publishes what is overdue; returns how many. */
   relayOnce(): Promise<number>;
   /** Waits for publishes already started (before the database closes at shutdown). */
@@ -93,6 +102,22 @@ export function createOutboxPublisher(deps: {
     await db.$executeRaw`DELETE FROM outbox_events WHERE id = ANY(${ids.map(String)}::bigint[])`;
   }
 
+  /** Published rows not deleted yet: the next posting call or relay pass deletes them. */
+  let published: string[] = [];
+  const MAX_TAKEN = 10_000;
+
+  async function removeLeftovers() {
+    const ids = published;
+    published = [];
+    if (!ids.length) return;
+    try {
+      await removePublished(ids);
+    } catch (err) {
+      published.push(...ids);
+      throw err;
+    }
+  }
+
   async function relayOnce(): Promise<number> {
     return prisma.$transaction(
       async (tx) => {
@@ -100,6 +125,7 @@ export function createOutboxPublisher(deps: {
         const rows = await tx.$queryRaw<OutboxEvent[]>`
           SELECT id::text AS id, topic, payload FROM outbox_events
           WHERE created_at < now() - make_interval(secs => ${settings.relayDelayMs / 1000})
+            AND NOT id = ANY(${published}::bigint[])
           ORDER BY id LIMIT ${RELAY_BATCH} FOR UPDATE SKIP LOCKED`;
         if (!rows.length) return 0;
         // Committed by a process that died before publishing them (or could not): this one's caches too.
@@ -128,20 +154,30 @@ export function createOutboxPublisher(deps: {
       // Pub/sub down: the rows stay, and the relay publishes them once it is back.
       if (!pubsub.isUp()) return Promise.resolve();
       let sent!: () => void;
-      const published = new Promise<void>((resolve) => (sent = resolve));
+      const sentToAll = new Promise<void>((resolve) => (sent = resolve));
       const done: Promise<void> = publishAll(events)
         .finally(() => sent())
-        .then(() => removePublished(events.map((e) => e.id)))
+        .then(() => void published.push(...events.map((e) => String(e.id))))
         .catch((err) => log.warn({ err: (err as Error).message }, 'publishing committed events failed; the relay will retry'))
         .finally(() => inFlight.delete(done));
       inFlight.add(done);
-      return observers.some((o) => o.othersMustSee()) ? published : Promise.resolve();
+      return observers.some((o) => o.othersMustSee()) ? sentToAll : Promise.resolve();
     },
     observe(observer) {
       observers.push(observer);
     },
+    takePublished() {
+      const taken = published.length > MAX_TAKEN ? published.splice(0, MAX_TAKEN) : published;
+      if (taken === published) published = [];
+      return taken;
+    },
+    untake(ids) {
+      published.push(...ids);
+    },
     async drain() {
       await Promise.all([...inFlight]);
+      // Deleted now, so that the next start does not publish them again.
+      await removeLeftovers().catch((err) => log.warn({ err: (err as Error).message }, 'deleting published outbox events failed'));
     },
     relayOnce,
     async pending() {
@@ -155,6 +191,8 @@ export function createOutboxPublisher(deps: {
       const pass = () => {
         running = running
           .then(async () => {
+            // What no posting call took since the last pass.
+            await removeLeftovers();
             // While the pub/sub is away the events wait here; nothing to try.
             if (pubsub.isUp()) await relayOnce();
             // Housekeeping about once an hour.

@@ -44,7 +44,7 @@ const MAX_ATTEMPTS = 5;
 
 export function createLedger(deps: {
   prisma: PrismaClient;
-  outbox: Pick<OutboxPublisher, 'publishCommitted'>;
+  outbox: Pick<OutboxPublisher, 'publishCommitted' | 'takePublished' | 'untake'>;
   log: Logger;
   /** How long idempotency answers are kept (IDEMPOTENCY_TTL_HOURS). */
   idempotencyTtlHours: number;
@@ -76,10 +76,18 @@ export function createLedger(deps: {
     },
 
     async postTransfers(requests) {
-      // One statement is its own transaction: no interactive transaction, one round trip.
-      const { results, events } = await withRetries(() => callPostingFunction(prisma, requests, settings.idempotencyTtlHours));
-      if (events.length) await outbox.publishCommitted(events);
-      return results;
+      // One statement is its own transaction: no interactive transaction, one round trip. It also
+      // deletes the outbox rows published since the last call (one commit fewer per call).
+      const published = outbox.takePublished();
+      let posted: Awaited<ReturnType<typeof callPostingFunction>>;
+      try {
+        posted = await withRetries(() => callPostingFunction(prisma, requests, settings.idempotencyTtlHours, published));
+      } catch (err) {
+        outbox.untake(published);
+        throw err;
+      }
+      if (posted.events.length) await outbox.publishCommitted(posted.events);
+      return posted.results;
     },
 
     async transaction(work, options = {}) {

@@ -75,6 +75,8 @@ export async function callPostingFunction(
   db: Db,
   requests: TransferRequest[],
   idempotencyTtlHours: number,
+  /** Ids of outbox rows already published, deleted by the same statement (no statement of their own). */
+  publishedOutboxIds: string[] = [],
 ): Promise<{ results: TransferResult[]; events: OutboxEvent[] }> {
   if (requests.length === 0) return { results: [], events: [] };
   const json = JSON.stringify(
@@ -87,8 +89,12 @@ export async function callPostingFunction(
       ttlHours: idempotencyTtlHours,
     })),
   );
-  const rows = await db.$queryRaw<{ result: { results: RawResult[]; events: OutboxEvent[] } }[]>`
-    SELECT wallet_post_transfers(${json}::jsonb) AS result`;
+  type Row = { result: { results: RawResult[]; events: OutboxEvent[] } };
+  const rows = publishedOutboxIds.length
+    ? await db.$queryRaw<Row[]>`
+        WITH published AS (DELETE FROM outbox_events WHERE id = ANY(${publishedOutboxIds}::bigint[]))
+        SELECT wallet_post_transfers(${json}::jsonb) AS result`
+    : await db.$queryRaw<Row[]>`SELECT wallet_post_transfers(${json}::jsonb) AS result`;
   const { results, events } = rows[0]!.result;
   return { results: results.map(toResult), events };
 }
