@@ -64,7 +64,7 @@ export interface OutboxPublisher {
   drain(): Promise<void>;
   /** Starts the periodic relay and housekeeping; returns a stop function that waits for a running pass. */
   startRelay(): () => Promise<void>;
-  /** How many events wait to be published (for metrics). */
+  /** How many events wait to be published (for metrics; rows published here and not yet deleted are not counted). */
   pending(): Promise<number>;
 }
 
@@ -181,7 +181,9 @@ export function createOutboxPublisher(deps: {
     },
     relayOnce,
     async pending() {
-      const [row] = await prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox_events`;
+      // Not counting rows this process published and has yet to delete.
+      const [row] = await prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM outbox_events WHERE NOT id = ANY(${published}::bigint[])`;
       return row?.n ?? 0;
     },
     startRelay() {
