@@ -73,7 +73,6 @@ DECLARE
   lims JSONB;
   today DATE := (now() AT TIME ZONE 'UTC')::date;
   this_month DATE := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
-  breach JSONB;
   -- Rows to write.
   t_id UUID[] := '{}'; t_type TEXT[] := '{}'; t_cur TEXT[] := '{}'; t_amt BIGINT[] := '{}'; t_from UUID[] := '{}';
   t_to UUID[] := '{}'; t_init UUID[] := '{}'; t_key TEXT[] := '{}'; t_note TEXT[] := '{}'; t_meta JSONB[] := '{}';
@@ -218,90 +217,77 @@ BEGIN
     a := array_position(w_id, from_ids[i]);
     b := array_position(w_id, to_ids[i]);
     amt := r_amount[i]::bigint;
-    IF w_status[a] <> 'ACTIVE' THEN
-      results[i] := wallet_refusal('WALLET_FROZEN', 'from', jsonb_build_object('currency', r_cur[i], 'status', w_status[a]));
-    ELSIF w_status[b] <> 'ACTIVE' THEN
-      results[i] := wallet_refusal('WALLET_FROZEN', 'to');
-    ELSIF w_kind[a] <> 'SYSTEM' AND w_bal[a] - w_held[a] < amt THEN
-      results[i] := wallet_refusal('INSUFFICIENT_FUNDS', 'amount');
-    ELSE
-      -- Limits, for the requests that ask for them: the sender's, then the recipient's balance cap.
-      breach := NULL;
+    -- Frozen wallets, funds, then limits for the requests that ask for them (the sender's, then the
+    -- recipient's balance cap), on the balances and counters as this call has left them.
+    results[i] := wallet_refusal_of_movement(r_cur[i], amt, r_limited[i], today, this_month,
+      w_status[a], w_kind[a], w_bal[a] - w_held[a], w_tier[a], lims -> (w_tier[a] || ':' || r_cur[i]), w_sent_day[a], w_sent_month[a],
+      w_status[b], w_kind[b], w_bal[b], w_tier[b], lims -> (w_tier[b] || ':' || r_cur[i]));
+    CONTINUE WHEN results[i] IS NOT NULL;
+    IF r_decision[i] = 'REVIEW' THEN
+      -- Held for review: the money is reserved on the sender's wallet (available drops), a
+      -- transaction IN_REVIEW without entries records what was asked, and nothing is posted
+      -- until an admin approves. It counts against the sender's limits now.
       IF r_limited[i] THEN
-        breach := wallet_limit_breach(lims -> (w_tier[a] || ':' || r_cur[i]), w_tier[a], amt, w_sent_day[a], w_sent_month[a], NULL, today, this_month);
-        IF breach IS NULL AND w_kind[b] = 'USER'
-           AND wallet_limit_breach(lims -> (w_tier[b] || ':' || r_cur[i]), w_tier[b], amt, NULL, NULL, w_bal[b], today, this_month) IS NOT NULL THEN
-          breach := jsonb_build_object('limit', 'RECIPIENT_MAX_BALANCE');
-        END IF;
+        w_sent_day[a] := w_sent_day[a] + amt;
+        w_sent_month[a] := w_sent_month[a] + amt;
       END IF;
-      IF breach IS NOT NULL THEN
-        results[i] := wallet_refusal('LIMIT_EXCEEDED', 'amount', breach);
-      ELSIF r_decision[i] = 'REVIEW' THEN
-        -- Held for review: the money is reserved on the sender's wallet (available drops), a
-        -- transaction IN_REVIEW without entries records what was asked, and nothing is posted
-        -- until an admin approves. It counts against the sender's limits now.
-        IF r_limited[i] THEN
-          w_sent_day[a] := w_sent_day[a] + amt;
-          w_sent_month[a] := w_sent_month[a] + amt;
-        END IF;
-        tx := gen_random_uuid();
-        at := clock_timestamp();
-        tx_ids[i] := tx;
-        w_held[a] := w_held[a] + amt; w_changed[a] := true;
-        t_id := t_id || tx; t_type := t_type || r_type[i]; t_cur := t_cur || r_cur[i]; t_amt := t_amt || amt;
-        t_from := t_from || w_id[a]; t_to := t_to || w_id[b]; t_init := t_init || r_init[i]; t_key := t_key || r_key[i];
-        t_note := t_note || r_note[i]; t_meta := t_meta || r_meta[i]; t_at := t_at || at; t_status := t_status || 'IN_REVIEW'::text;
-        h_tx := h_tx || tx; h_wallet := h_wallet || w_id[a]; h_amt := h_amt || amt; h_user := h_user || r_user[i]; h_eval := h_eval || eval_ids[i];
-        o_topic := o_topic || format('user.%s.transactions', w_user[a]);
-        o_payload := o_payload || jsonb_build_object('transactionId', tx, 'walletId', w_id[a], 'status', 'IN_REVIEW');
-        results[i] := jsonb_build_object(
-          'ok', true, 'status', 'IN_REVIEW', 'transactionId', tx, 'type', r_type[i], 'currency', r_cur[i], 'amount', amt::text,
-          'note', r_note[i], 'createdAt', at,
-          'from', jsonb_build_object('walletId', w_id[a], 'userId', w_user[a], 'kind', w_kind[a], 'name', w_name[a],
-            'balanceAfter', w_bal[a]::text, 'held', w_held[a]::text, 'sequence', w_seq[a]::text, 'status', w_status[a],
-            'walletCreatedAt', w_created[a]),
-          'to', jsonb_build_object('walletId', w_id[b], 'userId', w_user[b], 'kind', w_kind[b], 'name', w_name[b],
-            'balanceAfter', w_bal[b]::text, 'held', w_held[b]::text, 'sequence', w_seq[b]::text, 'status', w_status[b],
-            'walletCreatedAt', w_created[b]));
-      ELSE
-        IF r_limited[i] THEN
-          w_sent_day[a] := w_sent_day[a] + amt;
-          w_sent_month[a] := w_sent_month[a] + amt;
-        END IF;
-        tx := coalesce(r_txid[i], gen_random_uuid());
-        at := clock_timestamp();
-        tx_ids[i] := tx;
-        w_bal[a] := w_bal[a] - amt; w_seq[a] := w_seq[a] + 1; w_changed[a] := true;
-        w_bal[b] := w_bal[b] + amt; w_seq[b] := w_seq[b] + 1; w_changed[b] := true;
-        t_id := t_id || tx; t_type := t_type || r_type[i]; t_cur := t_cur || r_cur[i]; t_amt := t_amt || amt;
-        t_from := t_from || w_id[a]; t_to := t_to || w_id[b]; t_init := t_init || r_init[i]; t_key := t_key || r_key[i];
-        t_note := t_note || r_note[i]; t_meta := t_meta || r_meta[i]; t_at := t_at || at;
-        t_status := t_status || 'POSTED'::text;
-        e_tx := e_tx || ARRAY[tx, tx]; e_wallet := e_wallet || ARRAY[w_id[a], w_id[b]]; e_cur := e_cur || ARRAY[r_cur[i], r_cur[i]];
-        e_amt := e_amt || ARRAY[-amt, amt]; e_bal := e_bal || ARRAY[w_bal[a], w_bal[b]]; e_seq := e_seq || ARRAY[w_seq[a], w_seq[b]];
-        e_at := e_at || ARRAY[at, at];
-        IF w_kind[a] = 'USER' AND r_type[i] IN ('P2P_TRANSFER', 'PAYMENT') THEN
-          s_wallet := s_wallet || w_id[a]; s_amt := s_amt || amt;
-        END IF;
-        -- Each transfer names its user sides; the server fans the call's event out to the wallet and
-        -- user topics (src/services/events/ledgerEvents.ts). System wallets have no subscribers.
-        IF w_kind[a] = 'USER' OR w_kind[b] = 'USER' THEN
-          posted := posted || jsonb_build_object('transactionId', tx, 'status', 'POSTED', 'currency', r_cur[i], 'sides',
-            (CASE WHEN w_kind[a] = 'USER' THEN jsonb_build_array(jsonb_build_object('walletId', w_id[a], 'userId', w_user[a],
-               'sequence', w_seq[a], 'postedBalance', w_bal[a]::text, 'heldAmount', w_held[a]::text)) ELSE '[]'::jsonb END)
-            || (CASE WHEN w_kind[b] = 'USER' THEN jsonb_build_array(jsonb_build_object('walletId', w_id[b], 'userId', w_user[b],
-               'sequence', w_seq[b], 'postedBalance', w_bal[b]::text, 'heldAmount', w_held[b]::text)) ELSE '[]'::jsonb END));
-        END IF;
-        results[i] := jsonb_build_object(
-          'ok', true, 'status', 'POSTED', 'transactionId', tx, 'type', r_type[i], 'currency', r_cur[i], 'amount', amt::text,
-          'note', r_note[i], 'createdAt', at,
-          'from', jsonb_build_object('walletId', w_id[a], 'userId', w_user[a], 'kind', w_kind[a], 'name', w_name[a],
-            'balanceAfter', w_bal[a]::text, 'held', w_held[a]::text, 'sequence', w_seq[a]::text, 'status', w_status[a],
-            'walletCreatedAt', w_created[a]),
-          'to', jsonb_build_object('walletId', w_id[b], 'userId', w_user[b], 'kind', w_kind[b], 'name', w_name[b],
-            'balanceAfter', w_bal[b]::text, 'held', w_held[b]::text, 'sequence', w_seq[b]::text, 'status', w_status[b],
-            'walletCreatedAt', w_created[b]));
+      tx := gen_random_uuid();
+      at := clock_timestamp();
+      tx_ids[i] := tx;
+      w_held[a] := w_held[a] + amt; w_changed[a] := true;
+      t_id := t_id || tx; t_type := t_type || r_type[i]; t_cur := t_cur || r_cur[i]; t_amt := t_amt || amt;
+      t_from := t_from || w_id[a]; t_to := t_to || w_id[b]; t_init := t_init || r_init[i]; t_key := t_key || r_key[i];
+      t_note := t_note || r_note[i]; t_meta := t_meta || r_meta[i]; t_at := t_at || at; t_status := t_status || 'IN_REVIEW'::text;
+      h_tx := h_tx || tx; h_wallet := h_wallet || w_id[a]; h_amt := h_amt || amt; h_user := h_user || r_user[i]; h_eval := h_eval || eval_ids[i];
+      o_topic := o_topic || format('user.%s.transactions', w_user[a]);
+      o_payload := o_payload || jsonb_build_object('transactionId', tx, 'walletId', w_id[a], 'status', 'IN_REVIEW');
+      results[i] := jsonb_build_object(
+        'ok', true, 'status', 'IN_REVIEW', 'transactionId', tx, 'type', r_type[i], 'currency', r_cur[i], 'amount', amt::text,
+        'note', r_note[i], 'createdAt', at,
+        'from', jsonb_build_object('walletId', w_id[a], 'userId', w_user[a], 'kind', w_kind[a], 'name', w_name[a],
+          'balanceAfter', w_bal[a]::text, 'held', w_held[a]::text, 'sequence', w_seq[a]::text, 'status', w_status[a],
+          'walletCreatedAt', w_created[a]),
+        'to', jsonb_build_object('walletId', w_id[b], 'userId', w_user[b], 'kind', w_kind[b], 'name', w_name[b],
+          'balanceAfter', w_bal[b]::text, 'held', w_held[b]::text, 'sequence', w_seq[b]::text, 'status', w_status[b],
+          'walletCreatedAt', w_created[b]));
+    ELSE
+      IF r_limited[i] THEN
+        w_sent_day[a] := w_sent_day[a] + amt;
+        w_sent_month[a] := w_sent_month[a] + amt;
       END IF;
+      tx := coalesce(r_txid[i], gen_random_uuid());
+      at := clock_timestamp();
+      tx_ids[i] := tx;
+      w_bal[a] := w_bal[a] - amt; w_seq[a] := w_seq[a] + 1; w_changed[a] := true;
+      w_bal[b] := w_bal[b] + amt; w_seq[b] := w_seq[b] + 1; w_changed[b] := true;
+      t_id := t_id || tx; t_type := t_type || r_type[i]; t_cur := t_cur || r_cur[i]; t_amt := t_amt || amt;
+      t_from := t_from || w_id[a]; t_to := t_to || w_id[b]; t_init := t_init || r_init[i]; t_key := t_key || r_key[i];
+      t_note := t_note || r_note[i]; t_meta := t_meta || r_meta[i]; t_at := t_at || at;
+      t_status := t_status || 'POSTED'::text;
+      e_tx := e_tx || ARRAY[tx, tx]; e_wallet := e_wallet || ARRAY[w_id[a], w_id[b]]; e_cur := e_cur || ARRAY[r_cur[i], r_cur[i]];
+      e_amt := e_amt || ARRAY[-amt, amt]; e_bal := e_bal || ARRAY[w_bal[a], w_bal[b]]; e_seq := e_seq || ARRAY[w_seq[a], w_seq[b]];
+      e_at := e_at || ARRAY[at, at];
+      IF w_kind[a] = 'USER' AND r_type[i] IN ('P2P_TRANSFER', 'PAYMENT') THEN
+        s_wallet := s_wallet || w_id[a]; s_amt := s_amt || amt;
+      END IF;
+      -- Each transfer names its user sides; the server fans the call's event out to the wallet and
+      -- user topics (src/services/events/ledgerEvents.ts). System wallets have no subscribers.
+      IF w_kind[a] = 'USER' OR w_kind[b] = 'USER' THEN
+        posted := posted || jsonb_build_object('transactionId', tx, 'status', 'POSTED', 'currency', r_cur[i], 'sides',
+          (CASE WHEN w_kind[a] = 'USER' THEN jsonb_build_array(jsonb_build_object('walletId', w_id[a], 'userId', w_user[a],
+             'sequence', w_seq[a], 'postedBalance', w_bal[a]::text, 'heldAmount', w_held[a]::text)) ELSE '[]'::jsonb END)
+          || (CASE WHEN w_kind[b] = 'USER' THEN jsonb_build_array(jsonb_build_object('walletId', w_id[b], 'userId', w_user[b],
+             'sequence', w_seq[b], 'postedBalance', w_bal[b]::text, 'heldAmount', w_held[b]::text)) ELSE '[]'::jsonb END));
+      END IF;
+      results[i] := jsonb_build_object(
+        'ok', true, 'status', 'POSTED', 'transactionId', tx, 'type', r_type[i], 'currency', r_cur[i], 'amount', amt::text,
+        'note', r_note[i], 'createdAt', at,
+        'from', jsonb_build_object('walletId', w_id[a], 'userId', w_user[a], 'kind', w_kind[a], 'name', w_name[a],
+          'balanceAfter', w_bal[a]::text, 'held', w_held[a]::text, 'sequence', w_seq[a]::text, 'status', w_status[a],
+          'walletCreatedAt', w_created[a]),
+        'to', jsonb_build_object('walletId', w_id[b], 'userId', w_user[b], 'kind', w_kind[b], 'name', w_name[b],
+          'balanceAfter', w_bal[b]::text, 'held', w_held[b]::text, 'sequence', w_seq[b]::text, 'status', w_status[b],
+          'walletCreatedAt', w_created[b]));
     END IF;
   END LOOP;
 

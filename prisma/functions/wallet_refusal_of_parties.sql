@@ -2,8 +2,8 @@
 -- the two parties wallet_resolve_party found cannot be made (wallet_refusal JSON), or NULL when it
 -- can: a wallet in another currency, no sender wallet in the currency, a recipient without one, no
 -- such recipient, or the same wallet on both sides. One place for that order of checks: the
--- posting function (step 2) and a transfer's preview (src/services/ledger/ledger.ts,
--- checkParties) both use it, so a preview refuses exactly what the send would. Enforces nothing
+-- posting function (step 2) and a transfer's preview (wallet_preview_refusal) both use it, so a
+-- preview refuses exactly what the send would. Enforces nothing
 -- itself. One expression, so it is inlined into the calling statement.
 CREATE OR REPLACE FUNCTION wallet_refusal_of_parties(src_problem TEXT, dst_problem TEXT, same_wallet BOOLEAN, currency TEXT) RETURNS JSONB
 LANGUAGE sql IMMUTABLE AS $$

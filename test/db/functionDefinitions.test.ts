@@ -260,7 +260,7 @@ describe('prisma/functions/', () => {
       .filter((d) => d.id !== 'public.wallet_refusal(code text, part text, facts jsonb)')
       .map((d) =>
         d === post
-          ? { ...d, text: d.text.replace("'INSUFFICIENT_FUNDS'", "'NOT_ENOUGH_MONEY'") }
+          ? { ...d, text: d.text.replace("'TRANSFER_DECLINED'", "'DECLINED_HERE'") }
           : d === trigger
             ? { ...d, text: d.text.replace('BEFORE TRUNCATE', 'AFTER TRUNCATE') }
             : d,
@@ -282,7 +282,7 @@ describe('prisma/functions/', () => {
     );
     expect(posting).toContain('write a migration with `npm run db:function-migration -- <migration_name> wallet_post_transfers`');
     expect(posting).toMatch(
-      /first difference at line \d+ of pg_get_functiondef:\n {4}database: .*'INSUFFICIENT_FUNDS'.*\n {4}file: {5}.*'NOT_ENOUGH_MONEY'/,
+      /first difference at line \d+ of pg_get_functiondef:\n {4}database: .*'TRANSFER_DECLINED'.*\n {4}file: {5}.*'DECLINED_HERE'/,
     );
     expect(truncate).toContain('trigger ledger_entries_no_truncate ON public.ledger_entries differs');
     expect(truncate).toContain('prisma/functions/ledger_entries_append_only.sql');

@@ -33,11 +33,12 @@ export interface Ledger {
     options?: { timeoutMs?: number },
   ): Promise<T>;
   /**
-   * Why a transfer between these parties in `currency` would be refused before any money is
-   * looked at (no such recipient, no wallet in the currency, the same wallet), by the posting
-   * function's own check; null when it could be made. For previews: it reserves nothing.
+   * Why a limited transfer (a send, a payment) between these parties would be refused right now
+   * (the parties, frozen wallets, funds, KYC limits, the recipient's balance cap), by the posting
+   * function's own checks in its order, on the wallets as read; null when it would be made. For
+   * previews: it locks, reserves and counts nothing.
    */
-  checkParties(from: Party, to: Party, currency: string): Promise<LedgerRefusal | null>;
+  previewRefusal(from: Party, to: Party, currency: string, amount: bigint): Promise<LedgerRefusal | null>;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -67,11 +68,9 @@ export function createLedger(deps: {
   }
 
   return {
-    async checkParties(from, to, currency) {
+    async previewRefusal(from, to, currency, amount) {
       const [row] = await prisma.$queryRaw<{ refusal: SqlRefusal | null }[]>`
-        SELECT wallet_refusal_of_parties(s.problem, d.problem, s.wallet_id = d.wallet_id, ${currency}) AS refusal
-        FROM wallet_resolve_party(${JSON.stringify(from)}::jsonb, ${currency}) s,
-             wallet_resolve_party(${JSON.stringify(to)}::jsonb, ${currency}) d`;
+        SELECT wallet_preview_refusal(${JSON.stringify(from)}::jsonb, ${JSON.stringify(to)}::jsonb, ${currency}, ${amount}::bigint) AS refusal`;
       return row!.refusal && refusalFromSql(row!.refusal);
     },
 

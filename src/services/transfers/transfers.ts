@@ -164,11 +164,14 @@ export function createTransferService(deps: {
       if (!parsed.ok) return parsed;
       const { to, currency, amount } = parsed.value;
       const [refusal, riskDecision, mine] = await Promise.all([
-        ledger.checkParties({ userId }, to, currency),
+        ledger.previewRefusal({ userId }, to, currency, amount),
         risk.preview({ userId, key: null, currency, amount, to, deviceId: origin.deviceId ?? null }),
         deps.limits.forUser(userId),
       ]);
-      // What sendMoney would refuse before looking at money, the preview refuses in the same words.
+      // What sendMoney would refuse, the preview refuses in the same words and order: a BLOCK before
+      // anything else (the posting function's step 2), then the ledger's own checks.
+      if (riskDecision === 'BLOCK')
+        return { ok: false, errors: [refusalError({ code: 'TRANSFER_DECLINED', part: null, facts: {} }, 'sendMoney')] };
       if (refusal) return { ok: false, errors: [refusalError(refusal, 'sendMoney')] };
       // P2P sends carry no fee; the field is here so a client shows one total for every kind of send.
       const fee = 0n;
