@@ -9,8 +9,12 @@ import {
   WebhookEventRef,
 } from '../schema/merchantWebhooks.js';
 import type { WebhookEventRecord } from '../services/merchants/merchantWebhooks.js';
+import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+
+// An event is loaded for an OWNER of its merchant, signed in (as Merchant.webhookEvents lists them).
+loadNodeWith(WebhookEventRef, (id, ctx) => (ctx.viewer ? ctx.services.merchantWebhooks.getForOwner(ctx.viewer.userId, id) : null));
 
 builder.objectField(MerchantRef, 'webhookEvents', (t) =>
   t.connection(
@@ -63,8 +67,8 @@ builder.mutationField('redeliverWebhookEvent', (t) =>
     type: RedeliverWebhookEventPayload,
     description: 'OWNER only: one more delivery of an event now (same id, same body), whatever happened before.',
     authScopes: { authenticated: true },
-    args: { eventId: t.arg.id({ required: true }) },
+    args: { eventId: t.arg.globalID({ required: true, for: WebhookEventRef }) },
     resolve: async (_root, args, ctx) =>
-      payload(await ctx.services.merchantWebhooks.redeliver(ctx.viewer!.userId, args.eventId), (event) => ({ event })),
+      payload(await ctx.services.merchantWebhooks.redeliver(ctx.viewer!.userId, args.eventId.id), (event) => ({ event })),
   }),
 );

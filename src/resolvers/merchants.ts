@@ -1,6 +1,7 @@
 // Merchants: registration and members, payment requests, paying them, refunds, the merchant's
-// payments and the live checkout feed, and the fields of Merchant, PaymentRequest and
-// MerchantPayment that are read through a service. Thin: the services decide and authorise.
+// payments and the live checkout feed, loading a merchant, payment, refund or receipt by id, and the
+// fields of Merchant, PaymentRequest and MerchantPayment that are read through a service. Thin:
+// the services decide and authorise.
 // Fields a partner may use with an API key say so with `apiScope` (the key acts as STAFF of its
 // own merchant).
 import { merchantActor, optionalActor } from './actors.js';
@@ -15,6 +16,7 @@ import {
   MerchantPaymentRef,
   MerchantRef,
   MerchantRefundRef,
+  PaymentReceiptRef,
   PaymentRequestPayload,
   PaymentRequestRef,
   PayPaymentRequestInput,
@@ -83,6 +85,20 @@ loadNodeWith(MerchantPaymentRef, async (id, ctx) => {
   const actor = optionalActor(ctx);
   const payment = actor ? await ctx.services.merchantPayments.get(id) : null;
   return payment && (await ctx.services.merchants.forActor(actor!, payment.merchantId)) ? payment : null;
+});
+
+// A refund likewise, through its payment's merchant.
+loadNodeWith(MerchantRefundRef, async (id, ctx) => {
+  const actor = optionalActor(ctx);
+  const refund = actor ? await ctx.services.merchantPayments.getRefund(id) : null;
+  return refund && (await ctx.services.merchants.forActor(actor!, refund.merchantId)) ? refund : null;
+});
+
+// A receipt is the payer's alone.
+loadNodeWith(PaymentReceiptRef, async (id, ctx) => {
+  if (!ctx.viewer) return null;
+  const payment = await ctx.services.merchantPayments.get(id);
+  return payment && payment.payerId === ctx.viewer.userId ? payment : null;
 });
 
 builder.objectField(MerchantPaymentRef, 'refunds', (t) =>

@@ -2,7 +2,11 @@
 import { builder } from '../schema/builder.js';
 import { MerchantRef } from '../schema/merchants.js';
 import { ApiKeyRef, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/partners.js';
+import { loadNodeWith } from './nodes.js';
 import { payload } from './payload.js';
+
+// A key is loaded for an OWNER of its merchant, signed in (an API key never sees keys).
+loadNodeWith(ApiKeyRef, (id, ctx) => (ctx.viewer ? ctx.services.apiKeys.getForOwner(ctx.viewer.userId, id) : null));
 
 builder.objectField(MerchantRef, 'apiKeys', (t) =>
   t.field({
@@ -28,7 +32,7 @@ builder.mutationField('revokeApiKey', (t) =>
     type: RevokeApiKeyPayload,
     description: 'OWNER only: the key stops working at once, on every server.',
     authScopes: { authenticated: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => payload(await ctx.services.apiKeys.revoke(ctx.viewer!.userId, id), (apiKey) => ({ apiKey })),
+    args: { id: t.arg.globalID({ required: true, for: ApiKeyRef }) },
+    resolve: async (_root, { id }, ctx) => payload(await ctx.services.apiKeys.revoke(ctx.viewer!.userId, id.id), (apiKey) => ({ apiKey })),
   }),
 );

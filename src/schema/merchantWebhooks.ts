@@ -1,5 +1,5 @@
 // A merchant's outgoing webhooks: the delivery log, redelivery, the URL and the signing secret
-// (OWNER only).
+// (OWNER only). Loading an event: src/resolvers/merchantWebhooks.ts.
 import type { UserError } from '../services/errors.js';
 import type { WebhookEventRecord } from '../services/merchants/merchantWebhooks.js';
 import { builder } from './builder.js';
@@ -25,10 +25,12 @@ const DeliveryRef = builder.objectRef<WebhookEventRecord['deliveries'][number]>(
   }),
 });
 
-export const WebhookEventRef = builder.objectRef<WebhookEventRecord>('WebhookEvent').implement({
-  description: "An event sent to the merchant's webhook URL. `id` is the stable event id in every delivery of it.",
+export const WebhookEventRef = builder.objectRef<WebhookEventRecord>('WebhookEvent');
+builder.node(WebhookEventRef, {
+  description:
+    "An event sent to the merchant's webhook URL (its OWNERs only). `id` is the body's `id` and the Wallet-Event-Id header in every delivery of it.",
+  id: { resolve: (e) => e.id },
   fields: (t) => ({
-    id: t.exposeID('id'),
     type: t.exposeString('type', { description: 'payment.succeeded, payment.refunded or payment_request.expired.' }),
     status: t.field({ type: WebhookDeliveryStatusEnum, resolve: (e) => e.status }),
     attempts: t.exposeInt('attempts'),

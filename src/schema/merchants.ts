@@ -7,7 +7,7 @@
 // and merchantWebhooks.ts.
 import type { UserError } from '../services/errors.js';
 import type { MerchantPaymentRecord, RefundRecord, SettlementLine } from '../services/merchants/merchantPayments.js';
-import type { MerchantRecord, MerchantRole } from '../services/merchants/merchants.js';
+import type { MerchantMemberRecord, MerchantRecord, MerchantRole } from '../services/merchants/merchants.js';
 import type { PaymentRequestRecord } from '../services/merchants/paymentRequests.js';
 import type { TransactionView } from '../services/history/history.js';
 import { builder } from './builder.js';
@@ -69,16 +69,15 @@ export const MerchantBalanceRef = builder.objectRef<{ currency: string; posted: 
   }),
 });
 
-export const MerchantMemberRef = builder
-  .objectRef<{ userId: string; displayName: string; email: string; role: MerchantRole }>('MerchantMember')
-  .implement({
-    fields: (t) => ({
-      userId: t.exposeID('userId'),
-      displayName: t.exposeString('displayName'),
-      email: t.exposeString('email'),
-      role: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
-    }),
-  });
+// No id: a membership is a merchant and a user, and a member's User is theirs and admins' to see.
+export const MerchantMemberRef = builder.objectRef<MerchantMemberRecord>('MerchantMember').implement({
+  description: 'A member of a merchant, known to its OWNER by email.',
+  fields: (t) => ({
+    displayName: t.exposeString('displayName'),
+    email: t.exposeString('email'),
+    role: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
+  }),
+});
 
 export const SettlementLineRef = builder.objectRef<SettlementLine>('MerchantSettlementLine').implement({
   description: 'What one UTC day brought the merchant in one currency.',
@@ -111,12 +110,13 @@ builder.node(MerchantRef, {
   }),
 });
 
-export const MerchantRefundRef = builder.objectRef<RefundRecord>('MerchantRefund').implement({
+export const MerchantRefundRef = builder.objectRef<RefundRecord>('MerchantRefund');
+builder.node(MerchantRefundRef, {
+  description: "A refund of a merchant's payment (its members only). Webhooks' refundId is this id.",
+  id: { resolve: (r) => r.id },
   fields: (t) => ({
-    id: t.exposeID('id'),
     amount: t.field({ type: MoneyRef, resolve: (r) => money(r.amount, r.currency) }),
     reason: t.exposeString('reason'),
-    transactionId: t.exposeID('transactionId'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -134,15 +134,16 @@ builder.node(MerchantPaymentRef, {
     requestCode: t.exposeString('requestCode'),
     reference: t.exposeString('reference', { nullable: true }),
     payerName: t.exposeString('payerName'),
-    transactionId: t.exposeID('transactionId'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
-export const PaymentReceiptRef = builder.objectRef<MerchantPaymentRecord>('PaymentReceipt').implement({
-  description: 'A payment as the payer sees it.',
+export const PaymentReceiptRef = builder.objectRef<MerchantPaymentRecord>('PaymentReceipt');
+builder.node(PaymentReceiptRef, {
+  description: 'A payment as the payer sees it (the payer only).',
+  id: { resolve: (p) => p.id },
+  authScopes: (p, ctx) => ctx.viewer?.userId === p.payerId,
   fields: (t) => ({
-    id: t.exposeID('id'),
     merchantName: t.exposeString('merchantName'),
     amount: t.field({ type: MoneyRef, resolve: (p) => money(p.amount, p.currency) }),
     refunded: t.field({ type: MoneyRef, resolve: (p) => money(p.refunded, p.currency) }),
@@ -226,10 +227,10 @@ export const RegisterMerchantPayload = builder
   });
 
 export const AddMerchantMemberPayload = builder
-  .objectRef<{ member?: { userId: string; role: MerchantRole } | null; userErrors: UserError[] }>('AddMerchantMemberPayload')
+  .objectRef<{ member?: MerchantMemberRecord | null; userErrors: UserError[] }>('AddMerchantMemberPayload')
   .implement({
     fields: (t) => ({
-      userId: t.id({ nullable: true, resolve: (p) => p.member?.userId ?? null }),
+      member: t.field({ type: MerchantMemberRef, nullable: true, resolve: (p) => p.member ?? null }),
       role: t.field({ type: MerchantRoleEnum, nullable: true, resolve: (p) => p.member?.role ?? null }),
       userErrors: t.field({ ...userErrorsField, resolve: (p) => p.userErrors }),
     }),

@@ -1,4 +1,4 @@
-// API keys of a merchant, for partner integrations (OWNER only).
+// API keys of a merchant, for partner integrations (OWNER only). Loading one: src/resolvers/partners.ts.
 import type { UserError } from '../services/errors.js';
 import type { API_SCOPES, ApiKeyRecord } from '../services/partners/apiKeys.js';
 import { builder } from './builder.js';
@@ -16,10 +16,11 @@ export const ApiScopeEnum = builder.enumType('ApiScope', {
   } as const satisfies Record<string, { value: (typeof API_SCOPES)[number]; description: string }>,
 });
 
-export const ApiKeyRef = builder.objectRef<ApiKeyRecord>('ApiKey').implement({
-  description: "A merchant's key for a partner. The key itself is shown once, when it is created; this is what is kept.",
+export const ApiKeyRef = builder.objectRef<ApiKeyRecord>('ApiKey');
+builder.node(ApiKeyRef, {
+  description: "A merchant's key for a partner (its OWNERs only). The key itself is shown once, when it is created; this is what is kept.",
+  id: { resolve: (k) => k.id },
   fields: (t) => ({
-    id: t.exposeID('id'),
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The start of the key ("wk_…"), to tell keys apart.' }),
     scopes: t.field({ type: [ApiScopeEnum], resolve: (k) => k.scopes }),

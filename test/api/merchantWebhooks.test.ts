@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
+import { decodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
@@ -30,8 +31,9 @@ const MwhPayments = graphql(
   `query MwhPayments($merchantId: ID!) { merchantPayments(merchantId: $merchantId, first: 5) { edges { node { id } } } }`,
 );
 const MwhRefund = graphql(
-  `mutation MwhRefund($input: RefundPaymentInput!) { refundPayment(input: $input) { userErrors { code message } } }`,
+  `mutation MwhRefund($input: RefundPaymentInput!) { refundPayment(input: $input) { refund { id } userErrors { code message } } }`,
 );
+const MwhNode = graphql(`query MwhNode($id: ID!) { node(id: $id) { __typename id } }`);
 const MwhEvents = graphql(`
   query MwhEvents($id: ID!) {
     node(id: $id) {
@@ -45,7 +47,7 @@ const MwhRoll = graphql(
   `mutation MwhRoll($merchantId: ID!, $overlapHours: Int) { rollWebhookSecret(merchantId: $merchantId, overlapHours: $overlapHours) { secret userErrors { code field } } }`,
 );
 const MwhRedeliver = graphql(
-  `mutation MwhRedeliver($eventId: ID!) { redeliverWebhookEvent(eventId: $eventId) { event { id status } userErrors { code } } }`,
+  `mutation MwhRedeliver($eventId: ID!) { redeliverWebhookEvent(eventId: $eventId) { event { id status } userErrors { code field } } }`,
 );
 const MwhSetUrl = graphql(
   `mutation MwhSetUrl($merchantId: ID!, $url: String) { setMerchantWebhookUrl(merchantId: $merchantId, webhookUrl: $url) { webhookUrl userErrors { code field } } }`,
@@ -166,6 +168,8 @@ describe('outgoing merchant webhooks', () => {
       const body = JSON.parse(first!.body) as { id: string; type: string; merchantId: string; data: Record<string, unknown> };
       expect(body).toMatchObject({
         type: 'payment.succeeded',
+        // The API's ids: the Merchant.id the owner registered, the payment's MerchantPayment.id.
+        merchantId: s.merchantId,
         data: {
           amount: { amount: '25.00', currency: 'USD' },
           fee: { amount: '1.03', currency: 'USD' },
@@ -186,6 +190,14 @@ describe('outgoing merchant webhooks', () => {
 
       const [event] = await s.events();
       expect(event).toMatchObject({ id: body.id, type: 'payment.succeeded', status: 'DELIVERED', attempts: 3, lastError: null });
+      // Every id in the body is one node() resolves for the owner: the event, the merchant, the payment.
+      for (const [id, typename] of [
+        [body.id, 'WebhookEvent'],
+        [body.merchantId, 'Merchant'],
+        [body.data.paymentId as string, 'MerchantPayment'],
+      ] as const) {
+        expect((await t.query(MwhNode, { id }, { token: s.owner.token })).node).toEqual({ __typename: typename, id });
+      }
       expect(event!.deliveries.map((d) => [d.attempt, d.statusCode, d.error])).toEqual([
         [1, 500, 'HTTP 500'],
         [2, 500, 'HTTP 500'],
@@ -202,15 +214,14 @@ describe('outgoing merchant webhooks', () => {
       await s.pay('10.00');
       const paymentId = (await t.query(MwhPayments, { merchantId: s.merchantId }, { token: s.owner.token })).merchantPayments.edges[0]!.node
         .id;
-      expect(
-        (
-          await t.query(
-            MwhRefund,
-            { input: { paymentId, amount: { amount: '4.00', currency: 'USD' }, reason: 'damaged', idempotencyKey: randomUUID() } },
-            { token: s.owner.token },
-          )
-        ).refundPayment.userErrors,
-      ).toEqual([]);
+      const refunded = (
+        await t.query(
+          MwhRefund,
+          { input: { paymentId, amount: { amount: '4.00', currency: 'USD' }, reason: 'damaged', idempotencyKey: randomUUID() } },
+          { token: s.owner.token },
+        )
+      ).refundPayment;
+      expect(refunded.userErrors).toEqual([]);
       const expiring = (
         await t.query(
           MwhCreate,
@@ -233,6 +244,7 @@ describe('outgoing merchant webhooks', () => {
       );
       expect(bodies.map((b) => b.type)).toEqual(['payment.succeeded', 'payment.refunded', 'payment_request.expired']);
       expect(bodies[1]!.data).toMatchObject({
+        refundId: refunded.refund!.id,
         refundAmount: { amount: '4.00', currency: 'USD' },
         reason: 'damaged',
         payment: { paymentId, status: 'PARTIALLY_REFUNDED', refunded: { amount: '4.00' } },
@@ -293,7 +305,7 @@ describe('outgoing merchant webhooks', () => {
     const pending = (await s.events())[0]!;
     expect(pending.type).toBe('payment.succeeded');
     await t.server.db.prisma.merchantWebhookEvent.update({
-      where: { id: pending.id },
+      where: { id: decodeId(pending.id, 'WebhookEvent') },
       data: { createdAt: new Date(Date.now() - 73 * 3_600_000), nextAttemptAt: new Date() },
     });
     let failed: WebhookEventView | undefined;
@@ -327,9 +339,17 @@ describe('outgoing merchant webhooks', () => {
           .setMerchantWebhookUrl.userErrors[0],
       ).toMatchObject({ code: 'NOT_FOUND', field: ['merchantId'] });
       const [event] = await s.events();
-      expect((await t.query(MwhRedeliver, { eventId: event!.id }, { token: staff.token })).redeliverWebhookEvent.userErrors[0]?.code).toBe(
-        'NOT_FOUND',
-      );
+      const staffRedeliver = (await t.query(MwhRedeliver, { eventId: event!.id }, { token: staff.token })).redeliverWebhookEvent;
+      expect(staffRedeliver.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['eventId'] });
+      expect((await t.query(MwhNode, { id: event!.id }, { token: staff.token })).node).toBeNull();
+      // The event's raw uuid is not an id of this API: refused naming the argument, never quoting it.
+      const rawId = decodeId(event!.id, 'WebhookEvent');
+      const raw = await t.request(MwhRedeliver, { eventId: rawId }, { token: s.owner.token });
+      expect(raw.body.errors?.[0]).toMatchObject({
+        message: 'Argument "eventId" must be a WebhookEvent ID.',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      expect(JSON.stringify(raw.body)).not.toContain(rawId);
       expect(
         (await t.query(MwhSetUrl, { merchantId: s.merchantId, url: 'http://example.com/hook' }, { token: s.owner.token }))
           .setMerchantWebhookUrl.userErrors[0],

@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
+import { decodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
@@ -28,7 +29,7 @@ const PtCreateKey = graphql(`
     createApiKey(input: $input) { key apiKey { id prefix scopes client lastUsedAt revokedAt } userErrors { field code message } }
   }
 `);
-const PtRevokeKey = graphql(`mutation PtRevokeKey($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } userErrors { code } } }`);
+const PtRevokeKey = graphql(`mutation PtRevokeKey($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } userErrors { code field } } }`);
 const PtKeys = graphql(`query PtKeys($id: ID!) { node(id: $id) { ... on Merchant { apiKeys { id prefix lastUsedAt } } } }`);
 const PtPay = graphql(
   `mutation PtPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }`,
@@ -91,7 +92,7 @@ describe('API keys', () => {
     expect(key).toMatch(/^wk_[A-Za-z0-9]{12}_[A-Za-z0-9]{32}$/);
     expect(key.startsWith(apiKey.prefix)).toBe(true);
     expect(apiKey).toMatchObject({ scopes: ['PAYMENTS_READ'], client: 'example', revokedAt: null });
-    const row = await t.server.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    const row = await t.server.db.prisma.apiKey.findUniqueOrThrow({ where: { id: decodeId(apiKey.id, 'ApiKey') } });
     expect(row.secretHash).toBe(createHash('sha256').update(key).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(key);
     const listed = (await t.query(PtKeys, { id: merchantId }, { token: owner.token })).node as { apiKeys: { prefix: string }[] };
@@ -157,7 +158,15 @@ describe('API keys', () => {
     expect((await reconnect.closed).code).toBe(4403);
     // Another owner cannot revoke it either way: NOT_FOUND.
     const stranger = await user();
-    expect((await t.query(PtRevokeKey, { id: apiKey.id }, { token: stranger.token })).revokeApiKey.userErrors[0]?.code).toBe('NOT_FOUND');
+    expect((await t.query(PtRevokeKey, { id: apiKey.id }, { token: stranger.token })).revokeApiKey.userErrors[0]).toMatchObject({
+      code: 'NOT_FOUND',
+      field: ['id'],
+    });
+    // The key's id is a global id: its raw uuid is refused, naming the argument and not quoting it.
+    const rawId = decodeId(apiKey.id, 'ApiKey');
+    const raw = await t.request(PtRevokeKey, { id: rawId }, { token: owner.token });
+    expect(raw.body.errors?.[0]).toMatchObject({ message: 'Argument "id" must be an ApiKey ID.', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.stringify(raw.body)).not.toContain(rawId);
   });
 });
 

@@ -34,6 +34,8 @@ export interface MerchantPaymentService {
   ): Promise<Outcome<{ refund: RefundRecord; payment: MerchantPaymentRecord; replayed: boolean }>>;
   get(paymentId: string): Promise<MerchantPaymentRecord | null>;
   list(merchantId: string, page: PageRequest, filter?: PaymentFilter): Promise<Page<MerchantPaymentRecord>>;
+  /** One refund (with its merchant, for the caller to authorise); null if there is none. */
+  getRefund(refundId: string): Promise<RefundRecord | null>;
   refundsOf(paymentId: string): Promise<RefundRecord[]>;
   /** Per currency, what one UTC day (YYYY-MM-DD) brought the merchant. */
   settlement(merchantId: string, day: string): Promise<SettlementLine[]>;

@@ -50,6 +50,8 @@ export interface MerchantWebhookService {
   newSecret(): Promise<{ secret: string; vaultToken: string }>;
   setUrl(ownerId: string, merchantId: string, url: string | null): Promise<Outcome<{ webhookUrl: string | null }>>;
   list(merchantId: string, page: PageRequest, status?: 'PENDING' | 'DELIVERED' | 'FAILED' | null): Promise<Page<WebhookEventRecord>>;
+  /** The event if `ownerId` owns its merchant; null otherwise (or if there is none). */
+  getForOwner(ownerId: string, eventId: string): Promise<WebhookEventRecord | null>;
   redeliver(ownerId: string, eventId: string): Promise<Outcome<WebhookEventRecord>>;
   /** Starts the delivery loop; returns a stop function that waits for a running pass. */
   start(): () => Promise<void>;
@@ -97,7 +99,7 @@ export function createMerchantWebhookService(deps: {
     paid: (tx, p) => enqueue(tx, p.merchantId, 'payment.succeeded', paymentData(p)),
     refunded: (tx, r, p) =>
       enqueue(tx, p.merchantId, 'payment.refunded', {
-        refundId: r.id,
+        refundId: globalId('MerchantRefund', r.id),
         refundAmount: money(r.amount, r.currency),
         reason: r.reason,
         payment: paymentData(p),
@@ -192,10 +194,17 @@ export function createMerchantWebhookService(deps: {
       return toPage(rows, page, (e) => encodeCursor({ at: e.createdAt, id: e.id }));
     },
 
+    async getForOwner(ownerId, eventId) {
+      const event = isUuid(eventId)
+        ? await prisma.merchantWebhookEvent.findUnique({ where: { id: eventId }, include: { deliveries: { orderBy: { attempt: 'asc' } } } })
+        : null;
+      return event && (await deps.merchants.forMember(ownerId, event.merchantId, ['OWNER'])) ? event : null;
+    },
+
     async redeliver(ownerId, eventId) {
       const event = isUuid(eventId) ? await prisma.merchantWebhookEvent.findUnique({ where: { id: eventId } }) : null;
       if (!event || !(await deps.merchants.forMember(ownerId, event.merchantId, ['OWNER'])))
-        return failure('NOT_FOUND', 'No webhook event of a merchant you own has that id.', 'eventId');
+        return failure('NOT_FOUND', 'No webhook event of a merchant you own has that id.', { argument: 'eventId' });
       // One more attempt now, whatever happened before; the same id and body as every earlier one.
       const updated = await prisma.merchantWebhookEvent.update({
         where: { id: eventId },

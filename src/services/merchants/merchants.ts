@@ -28,6 +28,14 @@ export interface MerchantRecord {
  * Who acts for a merchant: a signed-in member, or one of the merchant's API keys (STAFF powers;
  * its scopes are checked by the API). `createdBy` is the owner who made the key.
  */
+/** A member as the merchant's OWNER sees them. */
+export interface MerchantMemberRecord {
+  userId: string;
+  displayName: string;
+  email: string;
+  role: MerchantRole;
+}
+
 export type MerchantActor = { kind: 'user'; userId: string } | { kind: 'apiKey'; keyId: string; merchantId: string; createdBy: string };
 
 /**
@@ -56,11 +64,8 @@ export interface MerchantService {
     merchantId: string,
     roles?: readonly MerchantRole[],
   ): Promise<(MerchantRecord & { role: MerchantRole }) | null>;
-  addMember(
-    ownerId: string,
-    input: { merchantId: string; email: string; role: MerchantRole },
-  ): Promise<Outcome<{ userId: string; role: MerchantRole }>>;
-  members(merchantId: string): Promise<{ userId: string; displayName: string; email: string; role: MerchantRole }[]>;
+  addMember(ownerId: string, input: { merchantId: string; email: string; role: MerchantRole }): Promise<Outcome<MerchantMemberRecord>>;
+  members(merchantId: string): Promise<MerchantMemberRecord[]>;
   /** The merchant's wallets (posted and held, per currency). */
   balances(merchantId: string): Promise<{ currency: string; posted: bigint; held: bigint }[]>;
 }
@@ -153,14 +158,17 @@ export function createMerchantService(deps: {
     async addMember(ownerId, input) {
       const merchant = await service.forMember(ownerId, input.merchantId, ['OWNER']);
       if (!merchant) return failure('NOT_FOUND', 'No merchant of yours has that id.', 'merchantId');
-      const user = await prisma.user.findUnique({ where: { email: normaliseEmail(input.email) }, select: { id: true } });
+      const user = await prisma.user.findUnique({
+        where: { email: normaliseEmail(input.email) },
+        select: { id: true, displayName: true, email: true },
+      });
       if (!user) return failure('NOT_FOUND', 'No user has that email.', 'email');
       const member = await prisma.merchantMember.upsert({
         where: { merchantId_userId: { merchantId: merchant.id, userId: user.id } },
         create: { merchantId: merchant.id, userId: user.id, role: input.role },
         update: { role: input.role },
       });
-      return success({ userId: member.userId, role: member.role });
+      return success({ userId: member.userId, displayName: user.displayName, email: user.email, role: member.role });
     },
 
     async members(merchantId) {

@@ -26,6 +26,8 @@ export interface MerchantPaymentRecord {
 export interface RefundRecord {
   id: string;
   paymentId: string;
+  /** The payment's merchant: whose members may see the refund. */
+  merchantId: string;
   transactionId: string;
   currency: string;
   amount: bigint;
@@ -106,11 +108,12 @@ export function toPaymentRecord(p: PaymentRow): MerchantPaymentRecord {
 }
 
 /** What a refund row is read with to make a RefundRecord (the currency is the payment's). */
-export const refundInclude = { payment: { select: { currency: true } } } as const;
+export const refundInclude = { payment: { select: { currency: true, merchantId: true } } } as const;
 
 export const toRefundRecord = (r: Prisma.MerchantRefundGetPayload<{ include: typeof refundInclude }>): RefundRecord => ({
   id: r.id,
   paymentId: r.paymentId,
+  merchantId: r.payment.merchantId,
   transactionId: r.transactionId,
   currency: r.payment.currency,
   amount: r.amount,

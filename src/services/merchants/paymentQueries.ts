@@ -50,6 +50,12 @@ export function merchantPaymentQueries({ prisma }: { prisma: PrismaClient }) {
       return toPage(rows.map(toPaymentRecord), page, (p) => encodeCursor({ at: p.createdAt, id: p.id }));
     },
 
+    async getRefund(refundId: string): Promise<RefundRecord | null> {
+      if (!isUuid(refundId)) return null;
+      const row = await prisma.merchantRefund.findUnique({ where: { id: refundId }, include: refundInclude });
+      return row ? toRefundRecord(row) : null;
+    },
+
     async refundsOf(paymentId: string): Promise<RefundRecord[]> {
       const rows = await prisma.merchantRefund.findMany({ where: { paymentId }, orderBy: { createdAt: 'asc' }, include: refundInclude });
       return rows.map(toRefundRecord);

@@ -3,6 +3,7 @@
 // the event rescheduled with exponential backoff, or given up once it is older than retryForMs.
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
+import { globalId } from '../ids.js';
 import type { Vault } from '../vault/vault.js';
 import { signWithSecrets } from '../webhooks/signature.js';
 
@@ -33,9 +34,18 @@ export function webhookDelivery(deps: { prisma: PrismaClient; vault: Pick<Vault,
     return Promise.all(rows.map((r) => deps.vault.reveal(r.vaultToken, 'WEBHOOK_SECRET')));
   }
 
-  /** The body of an event: the same bytes on every attempt. */
+  /**
+   * The body of an event: the same bytes on every attempt. Its ids are the API's global ids
+   * (WebhookEvent.id, Merchant.id), so a receiver joins webhook data to what the API returns.
+   */
   const bodyOf = (e: { id: string; type: string; payload: unknown; createdAt: Date; merchantId: string }) =>
-    JSON.stringify({ id: e.id, type: e.type, createdAt: e.createdAt.toISOString(), merchantId: e.merchantId, data: e.payload });
+    JSON.stringify({
+      id: globalId('WebhookEvent', e.id),
+      type: e.type,
+      createdAt: e.createdAt.toISOString(),
+      merchantId: globalId('Merchant', e.merchantId),
+      data: e.payload,
+    });
 
   async function deliver(event: { id: string; merchantId: string; type: string; payload: unknown; createdAt: Date; attempts: number }) {
     const merchant = await prisma.merchant.findUniqueOrThrow({ where: { id: event.merchantId }, select: { webhookUrl: true } });
@@ -56,7 +66,7 @@ export function webhookDelivery(deps: { prisma: PrismaClient; vault: Pick<Vault,
             'content-type': 'application/json',
             'user-agent': 'wallet-webhooks/1',
             [MERCHANT_SIGNATURE_HEADER]: signWithSecrets(secrets, body, Math.floor(Date.now() / 1000)),
-            'wallet-event-id': event.id,
+            'wallet-event-id': globalId('WebhookEvent', event.id),
           },
           body,
           redirect: 'manual',

@@ -49,6 +49,8 @@ export interface ApiKeyService {
     input: { merchantId: string; name: string; scopes: string[]; client?: string | null },
   ): Promise<Outcome<{ apiKey: ApiKeyRecord; key: string }>>;
   list(merchantId: string): Promise<ApiKeyRecord[]>;
+  /** The key if `ownerId` owns its merchant; null otherwise (or if there is none). */
+  getForOwner(ownerId: string, keyId: string): Promise<ApiKeyRecord | null>;
   revoke(ownerId: string, keyId: string): Promise<Outcome<ApiKeyRecord>>;
   /** The principal of a presented key, or null (unknown, wrong, revoked). */
   authenticate(key: string): Promise<ApiKeyPrincipal | null>;
@@ -128,10 +130,15 @@ export function createApiKeyService(deps: {
       return (await prisma.apiKey.findMany({ where: { merchantId }, orderBy: { createdAt: 'desc' } })).map(toRecord);
     },
 
+    async getForOwner(ownerId, keyId) {
+      const row = isUuid(keyId) ? await prisma.apiKey.findUnique({ where: { id: keyId } }) : null;
+      return row && (await deps.merchants.forMember(ownerId, row.merchantId, ['OWNER'])) ? toRecord(row) : null;
+    },
+
     async revoke(ownerId, keyId) {
       const row = isUuid(keyId) ? await prisma.apiKey.findUnique({ where: { id: keyId } }) : null;
       if (!row || !(await deps.merchants.forMember(ownerId, row.merchantId, ['OWNER']))) {
-        return failure('NOT_FOUND', 'No API key of a merchant you own has that id.', 'id');
+        return failure('NOT_FOUND', 'No API key of a merchant you own has that id.', { argument: 'id' });
       }
       const { revoked, events } = await prisma.$transaction(async (tx) => ({
         revoked: row.revokedAt ? row : await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } }),
