@@ -1,13 +1,9 @@
 // `npm run seed [-- --users N]`: demo accounts with funded wallets on the configured database,
-// printed with their credentials. Safe to run again: existing accounts are kept and not re-funded
-// (the funding uses an idempotency key per account).
+// printed with their credentials (src/services/demo/demoAccounts.ts). Safe to run again: existing
+// accounts are kept and not re-funded. A development server does the same at start (SEED_DEMO).
 import { parseArgs } from 'node:util';
-import { refusalError } from '../src/services/ledger/ledger.js';
+import { DEMO_FUNDING, DEMO_PASSWORD, demoEmail } from '../src/services/demo/demoAccounts.js';
 import { runScript, scriptServices } from './cli.js';
-
-const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
-const PASSWORD = 'demo-Wallet-2026!';
-const FUNDING = 50_000n; // 500.00 in the default currency
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '5' } } });
 const count = Number(values.users);
@@ -21,43 +17,16 @@ await runScript(
     },
   },
   async (ctx) => {
-    const { config, db } = ctx;
     const services = await scriptServices(ctx);
-    const currency = config.DEFAULT_CURRENCY;
-    const rows: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const name = i < NAMES.length ? NAMES[i]! : `user${i + 1}`;
-      const email = `${name}@demo.wallet`;
-      const signUp = await services.accounts.signUp(
-        { email, password: PASSWORD, displayName: name[0]!.toUpperCase() + name.slice(1) },
-        { ip: 'seed' },
-      );
-      const created = signUp.ok;
-      const user = signUp.ok ? signUp.value.user : await db.prisma.user.findUniqueOrThrow({ where: { email } });
-      // Demo accounts are verified (TIER_1), so the demo is not stopped by a new account's limits.
-      await db.prisma.user.update({ where: { id: user.id }, data: { kycTier: 'TIER_1' } });
-      const [funded] = await services.ledger.postTransfers([
-        {
-          userId: user.id,
-          key: `seed-funding-${currency}`,
-          operation: 'seedFunding',
-          hash: `seed-${currency}-${FUNDING}`,
-          type: 'ADJUSTMENT',
-          currency,
-          amount: FUNDING,
-          from: { system: 'PROMOTIONS' },
-          to: { userId: user.id },
-          note: 'Welcome credit (demo data)',
-          metadata: { reason: 'seed' },
-        },
-      ]);
-      if (!funded!.ok) throw new Error(`funding ${email} failed: ${refusalError(funded!, 'adjustBalance').message}`);
-      if (count <= 20) rows.push(`  ${email.padEnd(24)} ${PASSWORD}   ${created ? 'created' : 'existing'}`);
-      if ((i + 1) % 50 === 0 || i + 1 === count) process.stdout.write(`\rseeded ${i + 1}/${count} users`);
-    }
+    const accounts = await services.demoAccounts.ensure(count, (done) => {
+      if (done % 50 === 0 || done === count) process.stdout.write(`\rseeded ${done}/${count} users`);
+    });
     await services.outbox.drain();
     process.stdout.write('\n');
-    if (rows.length) console.log(`Demo accounts (each funded with ${Number(FUNDING) / 100} ${currency}):\n${rows.join('\n')}`);
-    else console.log(`Accounts are user1@demo.wallet … user${count}@demo.wallet (first ten use names), password ${PASSWORD}`);
+    const currency = ctx.config.DEFAULT_CURRENCY;
+    if (count <= 20) {
+      const rows = accounts.map((a) => `  ${a.email.padEnd(24)} ${DEMO_PASSWORD}   ${a.created ? 'created' : 'existing'}`);
+      console.log(`Demo accounts (each funded with ${DEMO_FUNDING} ${currency}):\n${rows.join('\n')}`);
+    } else console.log(`Accounts are ${demoEmail(0)} … ${demoEmail(count - 1)} (first ten use names), password ${DEMO_PASSWORD}`);
   },
 );

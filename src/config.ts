@@ -222,6 +222,11 @@ const schema = z
     BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
 
+    /**
+     * Create the demo accounts (alice@demo.wallet … erin@demo.wallet, funded, TIER_1) at start.
+     * Default: on for the embedded database outside production (the quick start), off otherwise.
+     */
+    SEED_DEMO: bool.optional(),
     INTROSPECTION: bool.optional(),
     ALLOW_BATCHING: bool.default(false),
     TRUST_PROXY: bool.default(false),
@@ -276,6 +281,13 @@ const schema = z
         message: 'above 1 needs DATABASE_URL and REDIS_URL (the embedded database and in-memory pub/sub are single-process)',
       });
     }
+    if (c.NODE_ENV === 'production' && c.SEED_DEMO) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEED_DEMO'],
+        message: 'is refused when NODE_ENV=production: demo accounts have a published password',
+      });
+    }
     if (Boolean(c.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(c.BOOTSTRAP_ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: 'custom',
@@ -287,6 +299,7 @@ const schema = z
   .transform((c) => ({
     ...c,
     INTROSPECTION: c.INTROSPECTION ?? c.NODE_ENV !== 'production',
+    SEED_DEMO: c.SEED_DEMO ?? (c.NODE_ENV !== 'production' && !c.DATABASE_URL),
     MERCHANT_WEBHOOK_ALLOW_LOCAL: c.MERCHANT_WEBHOOK_ALLOW_LOCAL ?? c.NODE_ENV !== 'production',
   }));
 

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { schema } from '../graphqlSchema.js';
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../services/events/pubsub.js';
 import { createServices, type Services } from '../services/index.js';
+import { DEMO_PASSWORD } from '../services/demo/demoAccounts.js';
 import { createApollo } from './apollo.js';
 import { createRequestListener, type Readiness } from './http.js';
 import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from './secrets.js';
@@ -16,6 +17,9 @@ import { operationLimits } from './operationLimits.js';
 import { attachWebSocketServer } from './websocket.js';
 import { startJobs } from './jobs.js';
 import { createMetrics } from './metrics.js';
+
+/** How many demo accounts SEED_DEMO keeps (alice … erin); `npm run seed -- --users N` makes more. */
+const DEMO_ACCOUNTS = 5;
 
 export interface RunningServer {
   url: string;
@@ -83,6 +87,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
       const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
       log.info({ userId: admin.id }, 'bootstrap admin ready');
+    }
+    if (config.SEED_DEMO) {
+      const demo = await services.demoAccounts.ensure(DEMO_ACCOUNTS);
+      log.info(
+        { accounts: demo.map((a) => a.email), password: DEMO_PASSWORD, created: demo.filter((a) => a.created).length },
+        'demo accounts ready (SEED_DEMO=false to skip)',
+      );
     }
     apollo = createApollo(schema, config, limits, {
       redis: redis?.client,

@@ -8,6 +8,7 @@ import type { AccessTokens } from './auth/accessTokens.js';
 import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
+import { createDemoAccounts, type DemoAccounts } from './demo/demoAccounts.js';
 import type { KycService } from './compliance/kyc.js';
 import type { LimitsService } from './compliance/limits.js';
 import type { OutboxPublisher } from './events/outbox.js';
@@ -26,6 +27,7 @@ import type { PaymentMethodService } from './paymentMethods/paymentMethods.js';
 import type { ProcessShares } from './ratelimit/processShares.js';
 import type { TokenBucket } from './ratelimit/tokenBucket.js';
 import type { RiskReviewService } from './risk/riskReviews.js';
+import { noServiceMetrics, type ServiceMetrics } from './telemetry.js';
 import type { TransferService } from './transfers/transfers.js';
 import type { VaultKeys } from './vault/vault.js';
 import type { WalletService } from './wallets/wallets.js';
@@ -73,18 +75,22 @@ export interface Services {
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
   webhookSecrets: WebhookSecrets;
+  /** The demo accounts of `npm run seed` and SEED_DEMO (development only). */
+  demoAccounts: DemoAccounts;
 }
 
-export interface ServiceDeps extends SharedDeps {
+export interface ServiceDeps extends Omit<SharedDeps, 'metrics'> {
   config: Config;
+  /** Where services report counts and timings (the server's /metrics); none by default. */
+  metrics?: ServiceMetrics;
   jwtSecret: string;
   vaultKeys: VaultKeys;
   webhookSecrets: WebhookSecrets;
 }
 
 export async function createServices({ config, jwtSecret, vaultKeys, webhookSecrets, ...connections }: ServiceDeps): Promise<Services> {
-  const { prisma, sql, pubsub, redis, log } = connections;
-  const shared: SharedDeps = { prisma, sql, pubsub, redis, log };
+  const { prisma, sql, pubsub, redis, log, metrics = noServiceMetrics } = connections;
+  const shared: SharedDeps = { prisma, sql, pubsub, redis, log, metrics };
   const { currencies } = await wireMoney(shared, moneySettings(config));
   const { outbox } = wireEvents(shared, eventSettings(config));
   const deps = { ...shared, outbox };
@@ -116,5 +122,6 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     ...partners,
     riskReviews,
     webhookSecrets,
+    demoAccounts: createDemoAccounts({ prisma, accounts: accounts.accounts, ledger, currencies, currency: config.DEFAULT_CURRENCY }),
   };
 }

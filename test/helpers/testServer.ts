@@ -69,6 +69,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     KYC_LIMITS_FILE: 'config/kyc-limits-unlimited.json',
     // Likewise the risk rules (risk.test.ts turns them on): tests send fast and from no device.
     RISK_RULES: 'false',
+    // Tests make their own users (readme.test.ts turns the demo accounts on).
+    SEED_DEMO: 'false',
     // Scheduled jobs run when a test asks (services.amlMonitor.run(), funding.reconcile()).
     AML_SCHEDULE: 'off',
     PAYMENT_REQUEST_EXPIRY_SCHEDULE: 'off',

@@ -159,6 +159,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development', INTROSPECTION: 'false' }).INTROSPECTION).toBe(false);
   });
 
+  it('creates the demo accounts by default only for the embedded database outside production, and refuses them in production', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).SEED_DEMO).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgresql://localhost/x' }).SEED_DEMO).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgresql://localhost/x', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT }).SEED_DEMO).toBe(false);
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, SEED_DEMO: 'true' }).message).toBe(
+      'Invalid configuration: SEED_DEMO is refused when NODE_ENV=production: demo accounts have a published password (got "true")',
+    );
+  });
+
   it('accepts a complete production configuration', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
