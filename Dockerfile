@@ -4,7 +4,7 @@
 # (re)starts. No step depends on a dependency's install script (--ignore-scripts): esbuild,
 # argon2 and PGlite come as prebuilt packages, and the Prisma CLI never needs its engine here.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # The Prisma CLI offline (as prisma.config.ts sets): no engine download, no telemetry.
 ENV CHECKPOINT_DISABLE=1 \
@@ -15,7 +15,7 @@ COPY . .
 # `npm run build` runs `prisma generate` (src/generated/prisma) and then scripts/build.ts.
 RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     CHECKPOINT_DISABLE=1
