@@ -1,14 +1,26 @@
 // AML cases: loading one, its transactions, the admins' list and decisions.
 import { builder } from '../schema/builder.js';
 import { AmlCaseRef, AmlCaseStatusEnum, DecideAmlCaseInput, DecideAmlCasePayload } from '../schema/aml.js';
+import { TransactionRef } from '../schema/wallet.js';
+import { viewerOf } from './actors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
 
 loadNodeWith(AmlCaseRef, (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.aml.get(id) : null));
 
-builder.objectField(AmlCaseRef, 'transactionIds', (t) =>
-  t.idList({ description: 'The ledger transactions involved.', resolve: (c, _args, ctx) => ctx.services.aml.transactionIds(c.id) }),
+builder.objectField(AmlCaseRef, 'transactions', (t) =>
+  t.field({
+    type: [TransactionRef],
+    description: "The ledger transactions involved, each seen from a user's wallet in it (as node(id:) shows it to an admin).",
+    resolve: async (c, _args, ctx) => {
+      const viewer = viewerOf(ctx.viewer!);
+      const views = await Promise.all(
+        (await ctx.services.aml.transactionIds(c.id)).map((id) => ctx.services.history.viewVisible(viewer, id)),
+      );
+      return views.filter((v) => v !== null);
+    },
+  }),
 );
 
 builder.queryField('amlCases', (t) =>

@@ -14,11 +14,13 @@ import { PaymentMethodRef } from '../schema/paymentMethods.js';
 import { TransactionRef } from '../schema/wallet.js';
 import { notFound } from '../services/errors.js';
 import { topics, type FundingChanged } from '../services/events/topics.js';
+import { viewerOf } from './actors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
 
-loadNodeWith(FundingOperationRef, (id, ctx) => (ctx.viewer ? ctx.services.funding.get(ctx.viewer.userId, id) : null));
+// The owner's, and any for an admin (adminRefundDeposit returns users' operations).
+loadNodeWith(FundingOperationRef, (id, ctx) => (ctx.viewer ? ctx.services.funding.getVisible(viewerOf(ctx.viewer), id) : null));
 
 builder.objectFields(FundingOperationRef, (t) => ({
   paymentMethod: t.field({

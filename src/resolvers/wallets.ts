@@ -22,7 +22,8 @@ import { payload } from './payload.js';
 
 loadNodeWith(WalletRef, (id, ctx) => (ctx.viewer ? ctx.services.wallets.getVisible(viewerOf(ctx.viewer), id) : null));
 
-loadNodeWith(TransactionRef, (id, ctx) => (ctx.viewer ? ctx.services.history.viewForUser(id, ctx.viewer.userId) : null));
+// A party sees it from their own wallet; an admin sees any (as RiskReview.transaction and AmlCase.transactions show it).
+loadNodeWith(TransactionRef, (id, ctx) => (ctx.viewer ? ctx.services.history.viewVisible(viewerOf(ctx.viewer), id) : null));
 
 builder.objectField(TransactionRef, 'wallet', (t) =>
   t.field({

@@ -1,7 +1,8 @@
-// AML cases, for admins only. Loading a case and its transactionIds: src/resolvers/aml.ts.
+// AML cases, for admins only. Loading a case and its transactions: src/resolvers/aml.ts.
 import type { AmlCaseRecord } from '../services/compliance/aml.js';
 import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
+import { UserRef } from './user.js';
 import { userErrorsField } from './userErrors.js';
 
 export const AmlCaseKindEnum = builder.enumType('AmlCaseKind', {
@@ -26,7 +27,7 @@ builder.node(AmlCaseRef, {
   fields: (t) => ({
     kind: t.field({ type: AmlCaseKindEnum, resolve: (c) => c.kind }),
     status: t.field({ type: AmlCaseStatusEnum, resolve: (c) => c.status }),
-    userId: t.id({ description: 'The user concerned.', resolve: (c) => c.userId }),
+    user: t.field({ type: UserRef, description: 'The user concerned.', resolve: (c) => ({ id: c.userId }) }),
     screenedName: t.string({
       nullable: true,
       description: 'SANCTIONS: the name that was screened.',
@@ -43,7 +44,12 @@ builder.node(AmlCaseRef, {
       description: 'SANCTIONS: SIGN_UP, KYC or PAYOUT.',
       resolve: (c) => (c.details as Details).screenedAt ?? null,
     }),
-    decidedBy: t.id({ nullable: true, resolve: (c) => c.decidedBy }),
+    decidedBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The admin who decided.',
+      resolve: (c) => (c.decidedBy ? { id: c.decidedBy } : null),
+    }),
     reason: t.exposeString('reason', { nullable: true }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -5,6 +5,7 @@ import type { KycTier } from '../services/compliance/limits.js';
 import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
 import { KycTierEnum } from './limits.js';
+import { UserRef } from './user.js';
 import { userErrorsField } from './userErrors.js';
 
 export const KycCaseStatusEnum = builder.enumType('KycCaseStatus', {
@@ -41,7 +42,12 @@ export const KycCaseDecisionRef = builder.objectRef<KycDecisionRecord>('KycCaseD
   description: 'A decision on a case: by the provider (decidedBy null) or an admin.',
   fields: (t) => ({
     decision: t.field({ type: KycCaseStatusEnum, resolve: (d) => d.decision as 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW' }),
-    decidedBy: t.id({ nullable: true, description: 'The admin, or null for the KYC provider.', resolve: (d) => d.decidedBy }),
+    decidedBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The admin, or null for the KYC provider.',
+      resolve: (d) => (d.decidedBy ? { id: d.decidedBy } : null),
+    }),
     reason: t.exposeString('reason', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -54,6 +60,7 @@ builder.node(KycCaseRef, {
   // The owner, and admins (who review cases). Nobody else, not even to learn a case exists.
   authScopes: (c, ctx) => Boolean(ctx.viewer && (ctx.viewer.userId === c.userId || ctx.viewer.roles.includes('ADMIN'))),
   fields: (t) => ({
+    user: t.field({ type: UserRef, description: 'Whose case it is.', resolve: (c) => ({ id: c.userId }) }),
     level: t.field({ type: KycTierEnum, resolve: (c) => c.level as KycTier }),
     status: t.field({ type: KycCaseStatusEnum, resolve: (c) => c.status }),
     legalName: t.exposeString('legalName'),

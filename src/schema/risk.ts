@@ -1,10 +1,12 @@
-// Risk reviews (admins only) and the transfer preview's types. Loading a review: src/resolvers/risk.ts.
+// Risk reviews (admins only) and the transfer preview's types. Loading a review and the fields
+// read through a service (transaction, fromWallet, toWallet): src/resolvers/risk.ts.
 import type { UserError } from '../services/errors.js';
 import type { RiskReviewRecord } from '../services/risk/riskReviews.js';
 import type { TransferPreview } from '../services/transfers/transfers.js';
 import { builder } from './builder.js';
 import { LimitRef } from './limits.js';
 import { MoneyRef } from './money.js';
+import { UserRef } from './user.js';
 import { userErrorsField } from './userErrors.js';
 
 export const RiskDecisionEnum = builder.enumType('RiskDecision', {
@@ -51,11 +53,8 @@ builder.node(RiskReviewRef, {
   authScopes: { admin: true },
   fields: (t) => ({
     status: t.field({ type: RiskReviewStatusEnum, resolve: (r) => r.status }),
-    transactionId: t.id({ resolve: (r) => r.transactionId }),
-    userId: t.id({ description: 'The sender.', resolve: (r) => r.userId }),
+    user: t.field({ type: UserRef, description: 'The sender.', resolve: (r) => ({ id: r.userId }) }),
     amount: t.field({ type: MoneyRef, resolve: (r) => ({ amount: r.transaction.amount, currency: r.transaction.currency }) }),
-    fromWalletId: t.id({ resolve: (r) => r.transaction.fromWalletId }),
-    toWalletId: t.id({ resolve: (r) => r.transaction.toWalletId }),
     note: t.string({ nullable: true, resolve: (r) => r.transaction.note }),
     rules: t.field({
       type: [RiskRuleResultRef],
@@ -67,7 +66,12 @@ builder.node(RiskReviewRef, {
       resolve: (r) =>
         Object.entries(r.evaluation.inputs as Record<string, unknown>).map(([name, v]) => ({ name, value: v === null ? null : String(v) })),
     }),
-    decidedBy: t.id({ nullable: true, resolve: (r) => r.decidedBy }),
+    decidedBy: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The admin who decided.',
+      resolve: (r) => (r.decidedBy ? { id: r.decidedBy } : null),
+    }),
     reason: t.exposeString('reason', { nullable: true }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -22,7 +22,7 @@ const AmSend = graphql(`
   mutation AmSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code } } }
 `);
 const AmCases = graphql(`
-  query AmCases { amlCases(first: 100) { edges { node { id kind status userId transactionIds } } } }
+  query AmCases { amlCases(first: 100) { edges { node { id kind status user { id } transactions { id type } } } } }
 `);
 const AmDecide = graphql(`
   mutation AmDecide($input: DecideAmlCaseInput!) { decideAmlCase(input: $input) { userErrors { code } } }
@@ -68,7 +68,7 @@ const send = async (from: { token: string }, to: { email: string }, amount = '1.
     )
   ).sendMoney.transfer!.id;
 const casesOf = async (userId: string) =>
-  (await t.query(AmCases, {}, { token: admin })).amlCases.edges.map((e) => e.node).filter((c) => c.userId === userId);
+  (await t.query(AmCases, {}, { token: admin })).amlCases.edges.map((e) => e.node).filter((c) => decode(c.user.id, 'User') === userId);
 async function settled(token: string, id: string) {
   for (let i = 0; i < 400; i++) {
     if (((await t.query(AmFunding, { id }, { token })).node as { status: string }).status === 'SUCCEEDED') return;
@@ -86,13 +86,15 @@ describe('AML monitor', () => {
     await t.server.services.amlMonitor.run();
     const cases = await casesOf(hub.userId);
     expect(cases.map((c) => [c.kind, c.status])).toEqual([['FAN_IN', 'OPEN']]);
-    expect([...cases[0]!.transactionIds].sort()).toEqual(ids.map((id) => decode(id)).sort());
+    // The transactions themselves, with the ids the senders' sendMoney answered.
+    expect(cases[0]!.transactions.map((tx) => tx.id).sort()).toEqual([...ids].sort());
+    expect(cases[0]!.transactions.every((tx) => tx.type === 'P2P_TRANSFER')).toBe(true);
     // A fifth sender joins the same open case.
     const fifth = await send(await person('10'), hub);
     await t.server.services.amlMonitor.run();
     const after = await casesOf(hub.userId);
     expect(after).toHaveLength(1);
-    expect(after[0]!.transactionIds).toContain(decode(fifth));
+    expect(after[0]!.transactions.map((tx) => tx.id)).toContain(fifth);
     // Decided: the same activity does not reopen it.
     await t.query(
       AmDecide,
@@ -135,7 +137,7 @@ describe('AML monitor', () => {
     }
     await t.server.services.amlMonitor.run();
     expect((await casesOf(u.userId)).map((c) => c.kind)).toEqual(['STRUCTURING']);
-    expect((await casesOf(u.userId))[0]!.transactionIds).toHaveLength(3);
+    expect((await casesOf(u.userId))[0]!.transactions).toHaveLength(3);
 
     const bank = (
       await t.query(

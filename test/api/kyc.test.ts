@@ -37,7 +37,7 @@ const KyQueue = graphql(`query KyQueue { kycReviewQueue(first: 50) { edges { nod
 const KyDecide = graphql(`
   mutation KyDecide($input: DecideKycInput!) {
     decideKyc(input: $input) {
-      kycCase { id status reason decisions { decision decidedBy reason } }
+      kycCase { id status reason user { id } decisions { decision decidedBy { id } reason } }
       userErrors { field code message }
     }
   }
@@ -200,7 +200,7 @@ describe('submitKyc', () => {
       status: 'APPROVED',
       decisions: [
         { decision: 'MANUAL_REVIEW', decidedBy: null, reason: 'The selfie could not be matched automatically.' },
-        { decision: 'APPROVED', decidedBy: decodeId(admin.id), reason: 'Selfie matches the ID photo.' },
+        { decision: 'APPROVED', decidedBy: { id: admin.id }, reason: 'Selfie matches the ID photo.' },
       ],
     });
     expect((await t.query(KyStatus, {}, { token })).kycStatus.tier).toBe('TIER_2');

@@ -42,13 +42,18 @@ const RkAddCard = graphql(`
 const RkQueue = graphql(`
   query RkQueue($status: RiskReviewStatus) {
     riskReviewQueue(first: 20, status: $status) {
-      edges { node { id status transactionId userId amount { amount currency } rules { rule decision reason } inputs { name value } } }
+      edges {
+        node {
+          id status user { id } amount { amount currency } rules { rule decision reason } inputs { name value }
+          transaction { id status direction } fromWallet { id } toWallet { id }
+        }
+      }
     }
   }
 `);
 const RkDecide = graphql(`
   mutation RkDecide($input: DecideRiskReviewInput!) {
-    decideRiskReview(input: $input) { review { id status reason decidedBy } userErrors { field code message } }
+    decideRiskReview(input: $input) { review { id status reason decidedBy { id } } userErrors { field code message } }
   }
 `);
 const RkPreview = graphql(`
@@ -59,11 +64,13 @@ const RkPreview = graphql(`
     }
   }
 `);
+const RkMe = graphql(`query RkMe { me { id } }`);
 const RkLimits = graphql(`query RkLimits { myLimits { limits { kind used { amount } } } }`);
 const RkTransactionUpdated = graphql(`subscription RkTransactionUpdated { transactionUpdated { id status direction } }`);
 
 let t: TestServer;
 let admin: string;
+let adminId: string;
 beforeAll(async () => {
   t = await startTestServer({
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
@@ -81,6 +88,7 @@ beforeAll(async () => {
     RISK_FAILED_METHODS_BLOCK: '4',
   });
   admin = await signInAdmin(t, ADMIN);
+  adminId = (await t.query(RkMe, {}, { token: admin })).me.id;
 });
 afterAll(async () => {
   if (t) await expectLedgerConsistent(t);
@@ -309,7 +317,7 @@ describe('REVIEW', () => {
 
   const reviewOf = async (transactionId: string) => {
     const queue = (await t.query(RkQueue, { status: 'PENDING' }, { token: admin })).riskReviewQueue.edges.map((e) => e.node);
-    return queue.find((r) => r.transactionId === decodeId(transactionId, 'Transaction'));
+    return queue.find((r) => r.transaction.id === transactionId);
   };
 
   it('holds the money, posts nothing, shows IN_REVIEW to the sender only, and a retry neither holds nor evaluates again', async () => {
@@ -348,9 +356,23 @@ describe('REVIEW', () => {
   });
 
   it('is in the admin queue with every rule result and what the rules saw; not for users', async () => {
-    const { alice, transactionId } = await held();
+    const { alice, bob, transactionId } = await held();
     const review = await reviewOf(transactionId);
-    expect(review).toMatchObject({ status: 'PENDING', userId: alice.userId, amount: { amount: '150.00', currency: 'USD' } });
+    // What a reviewer follows is the objects themselves: the sender, the held transfer, both wallets.
+    expect(review).toMatchObject({
+      status: 'PENDING',
+      user: { id: encodeId('User', alice.userId) },
+      amount: { amount: '150.00', currency: 'USD' },
+      transaction: { id: transactionId, status: 'IN_REVIEW', direction: 'OUT' },
+      fromWallet: { id: alice.walletId },
+      toWallet: { id: bob.walletId },
+    });
+    // The admin loads the held transfer by its id (as the sender sees it), the recipient does not.
+    expect((await t.query(RkTransaction, { id: transactionId }, { token: admin })).node).toEqual({
+      id: transactionId,
+      status: 'IN_REVIEW',
+    });
+    expect((await t.query(RkTransaction, { id: transactionId }, { token: bob.token })).node).toBeNull();
     expect(review!.rules.map((r) => r.rule)).toEqual([
       'velocity',
       'amountVsHistory',
@@ -383,7 +405,7 @@ describe('REVIEW', () => {
         await t.query(RkDecide, { input: { reviewId: review!.id, decision: 'APPROVE', reason: 'called the customer' } }, { token: admin })
       ).decideRiskReview;
       expect(decided.userErrors).toEqual([]);
-      expect(decided.review).toMatchObject({ status: 'APPROVED', reason: 'called the customer' });
+      expect(decided.review).toMatchObject({ status: 'APPROVED', reason: 'called the customer', decidedBy: { id: adminId } });
       expect((await bobLive.next((d) => d.transactionUpdated.id === transactionId, WAIT_MS)).transactionUpdated).toMatchObject({
         status: 'POSTED',
         direction: 'IN',

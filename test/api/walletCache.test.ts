@@ -29,7 +29,7 @@ const WcOpen = graphql(`mutation WcOpen($input: OpenWalletInput!) { openWallet(i
 const WcSetStatus = graphql(`
   mutation WcSetStatus($input: AdminSetWalletStatusInput!) { adminSetWalletStatus(input: $input) { userErrors { code } } }
 `);
-const WcQueue = graphql(`query WcQueue { riskReviewQueue(first: 50, status: PENDING) { edges { node { id transactionId } } } }`);
+const WcQueue = graphql(`query WcQueue { riskReviewQueue(first: 50, status: PENDING) { edges { node { id transaction { id } } } } }`);
 const WcDecide = graphql(`
   mutation WcDecide($input: DecideRiskReviewInput!) { decideRiskReview(input: $input) { userErrors { code message } } }
 `);
@@ -117,9 +117,7 @@ describe('in one process', () => {
     expect(held.transfer?.status).toBe('IN_REVIEW');
     expect(await balances(carol)).toEqual({ posted: '500.00', held: '150.00', available: '350.00' });
     const review = async (transferId: string) =>
-      (await t.query(WcQueue, {}, { token: admin })).riskReviewQueue.edges.find(
-        (e) => e.node.transactionId === decodeId(transferId, 'Transaction'),
-      )!.node.id;
+      (await t.query(WcQueue, {}, { token: admin })).riskReviewQueue.edges.find((e) => e.node.transaction.id === transferId)!.node.id;
     const decide = async (transferId: string, decision: 'APPROVE' | 'DECLINE') =>
       expect(
         (await t.query(WcDecide, { input: { reviewId: await review(transferId), decision, reason: 'cache test' } }, { token: admin }))

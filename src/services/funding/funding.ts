@@ -49,6 +49,8 @@ export interface FundingService {
   /** An admin pays (part of) a card top-up back to its card: held at once, posted when the processor confirms. */
   refundDeposit(adminId: string, input: RefundDepositInput): Promise<Outcome<{ operation: FundingRecord; replayed: boolean }>>;
   get(userId: string, id: string): Promise<FundingRecord | null>;
+  /** The operation if it is the viewer's, or any for an admin (who starts refunds of users' top-ups). */
+  getVisible(viewer: { userId: string; isAdmin: boolean }, id: string): Promise<FundingRecord | null>;
   list(userId: string, page: PageRequest): Promise<Page<FundingRecord>>;
   /** Applies one verified webhook event; safe to call any number of times with the same event. */
   handleWebhook(provider: Provider, event: WebhookEvent): Promise<WebhookOutcome>;
@@ -70,6 +72,10 @@ export function createFundingService(deps: FundingDeps): FundingService {
     withdraw,
     refundDeposit,
     get: (userId, id) => (isUuid(id) ? prisma.fundingOperation.findFirst({ where: { id, userId } }) : Promise.resolve(null)),
+    getVisible: (viewer, id) =>
+      isUuid(id)
+        ? prisma.fundingOperation.findFirst({ where: { id, ...(viewer.isAdmin ? {} : { userId: viewer.userId }) } })
+        : Promise.resolve(null),
     async list(userId, page) {
       const rows = await prisma.fundingOperation.findMany({
         where: { userId, ...keysetWhere(page) },

@@ -95,8 +95,12 @@ export interface HistoryService {
   list(walletId: string, viewerId: string, page: PageRequest, filter?: TransactionFilter): Promise<Page<TransactionView>>;
   /** The transaction as seen from the given wallet; null if that wallet is not a party to it. */
   view(walletId: string, transactionId: string, viewerId: string): Promise<TransactionView | null>;
-  /** The transaction as seen from the viewer's own wallet in it; null if they are not a party. */
-  viewForUser(transactionId: string, viewerId: string): Promise<TransactionView | null>;
+  /**
+   * The transaction as the viewer may see it: from their own wallet in it (the sending one
+   * first); for an admin who is not a party, from a user's wallet in it (the sender's first).
+   * Null if there is none or they may not see it.
+   */
+  viewVisible(viewer: { userId: string; isAdmin: boolean }, transactionId: string): Promise<TransactionView | null>;
   /** Entries of a wallet after a sequence number, oldest first (subscription catch-up). */
   entriesAfter(walletId: string, afterSequence: bigint, limit: number): Promise<WalletEntry[]>;
 }
@@ -283,16 +287,16 @@ export function createHistoryService(deps: { sql: Sql }): HistoryService {
       return row ? toView(row, viewerId) : null;
     },
 
-    async viewForUser(transactionId, viewerId) {
+    async viewVisible(viewer, transactionId) {
       const [row] = await sql.query<{ id: string }>(
         `SELECT w.id::text AS id FROM ledger_transactions t
          JOIN wallets w ON w.id = t.from_wallet_id OR w.id = t.to_wallet_id
-         WHERE t.id = $1::uuid AND w.user_id = $2::uuid
-         ORDER BY (w.id = t.from_wallet_id) DESC LIMIT 1`,
-        [transactionId, viewerId],
-        'transaction_wallet_of_user',
+         WHERE t.id = $1::uuid AND (w.user_id = $2::uuid OR $3::boolean)
+         ORDER BY (w.user_id = $2::uuid) IS TRUE DESC, (w.user_id IS NOT NULL) DESC, (w.id = t.from_wallet_id) DESC LIMIT 1`,
+        [transactionId, viewer.userId, viewer.isAdmin],
+        'transaction_wallet_visible',
       );
-      return row ? service.view(row.id, transactionId, viewerId) : null;
+      return row ? service.view(row.id, transactionId, viewer.userId) : null;
     },
 
     async entriesAfter(walletId, afterSequence, limit) {
