@@ -22,6 +22,8 @@ export interface Loaders {
   /** Wallets by id, unscoped: only load ids the viewer was already allowed to see. */
   wallet: DataLoader<string, WalletRecord | null>;
   walletsOfUser: DataLoader<string, WalletRecord[]>;
+  /** Per wallet id, what its owner owes in its currency (minor units). */
+  amountOwed: DataLoader<string, bigint>;
 }
 
 export interface GraphQLContext {

@@ -10,6 +10,7 @@ export function createLoaders(services: Services): Loaders {
   let user: Loaders['user'] | undefined;
   let wallet: Loaders['wallet'] | undefined;
   let walletsOfUser: Loaders['walletsOfUser'] | undefined;
+  let amountOwed: Loaders['amountOwed'] | undefined;
   return {
     get user() {
       user ??= new DataLoader((ids) => services.accounts.getUsers(ids), { maxBatchSize: 500 });
@@ -22,6 +23,10 @@ export function createLoaders(services: Services): Loaders {
     get walletsOfUser() {
       walletsOfUser ??= new DataLoader((ids) => services.wallets.listForUsers(ids), { maxBatchSize: 100 });
       return walletsOfUser;
+    },
+    get amountOwed() {
+      amountOwed ??= new DataLoader((ids) => services.debts.amountOwed(ids), { maxBatchSize: 500 });
+      return amountOwed;
     },
   };
 }

@@ -9,6 +9,7 @@ import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
 import { createDemoAccounts, type DemoAccounts } from './demo/demoAccounts.js';
+import { createDebtService, type DebtService } from './funding/debts.js';
 import type { KycService } from './compliance/kyc.js';
 import type { LimitsService } from './compliance/limits.js';
 import type { OutboxPublisher } from './events/outbox.js';
@@ -75,6 +76,8 @@ export interface Services {
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
   webhookSecrets: WebhookSecrets;
+  /** What users owe after reversals of spent money (Wallet.amountOwed). */
+  debts: DebtService;
   /** The demo accounts of `npm run seed` and SEED_DEMO (development only). */
   demoAccounts: DemoAccounts;
 }
@@ -122,6 +125,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     ...partners,
     riskReviews,
     webhookSecrets,
+    debts: createDebtService({ prisma }),
     demoAccounts: createDemoAccounts({ prisma, accounts: accounts.accounts, ledger, currencies, currency: config.DEFAULT_CURRENCY }),
   };
 }

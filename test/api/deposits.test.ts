@@ -44,6 +44,20 @@ const DepBalance = graphql(`query DepBalance { me { wallets { id balance { poste
 const DepSend = graphql(`
   mutation DepSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code } } }
 `);
+const DepOwed = graphql(`
+  query DepOwed {
+    me {
+      wallets {
+        amountOwed { amount currency }
+        debts {
+          amount { amount } outstanding { amount } reason
+          advance { type direction amount { amount } }
+          repayments { type direction amount { amount } note }
+        }
+      }
+    }
+  }
+`);
 const DepFundingUpdated = graphql(`subscription DepFundingUpdated { fundingUpdated { id status } }`);
 const DepWalletUpdated = graphql(`
   subscription DepWalletUpdated($walletId: ID!) { walletUpdated(walletId: $walletId) { sequence balanceAfter { amount } transaction { type status } } }
@@ -337,6 +351,21 @@ describe('in order, with fees', () => {
     const [recovery] = await s.server.db.prisma.$queryRaw<{ balance: bigint }[]>`
       SELECT posted_balance AS balance FROM wallets WHERE system_code = 'RECOVERY' AND currency = 'USD'`;
     expect(recovery!.balance).toBeLessThanOrEqual(-4175n);
+    // The user sees it on the wallet: what is owed, and the advance that covered it.
+    const owed = async (token: string) => (await s.query(DepOwed, {}, { token })).me.wallets[0]!;
+    expect(await owed(alice.token)).toEqual({
+      amountOwed: { amount: '41.75', currency: 'USD' },
+      debts: [
+        {
+          amount: { amount: '41.75' },
+          outstanding: { amount: '41.75' },
+          reason: expect.any(String),
+          advance: { type: 'ADJUSTMENT', direction: 'IN', amount: { amount: '41.75' } },
+          repayments: [],
+        },
+      ],
+    });
+    expect((await owed(bob.token)).amountOwed.amount).toBe('0.00');
 
     // The next top-up repays the debt first: 30.00 less 1.17 fee = 28.83, all of it repaid.
     const next = await addFunds(s, alice.token, await card(s, alice.token, CARDS.success), '30.00');
@@ -344,6 +373,15 @@ describe('in order, with fees', () => {
     expect(await balance(s, alice.token)).toEqual({ posted: '0.00', available: '0.00' });
     const after = await s.server.db.prisma.userDebt.findFirstOrThrow({ where: { id: debts[0]!.id } });
     expect(after.outstanding).toBe(4175n - 2883n);
+    expect(await owed(alice.token)).toMatchObject({
+      amountOwed: { amount: '12.92' },
+      debts: [
+        {
+          outstanding: { amount: '12.92' },
+          repayments: [{ type: 'ADJUSTMENT', direction: 'OUT', amount: { amount: '28.83' }, note: 'Repayment of an amount owed' }],
+        },
+      ],
+    });
   });
 
   it('applies a webhook exactly once when applying it failed the first time (rolled back, redelivered)', async () => {
