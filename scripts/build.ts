@@ -3,6 +3,7 @@
 //
 //   dist/main.js     the server (src/main.ts)
 //   dist/migrate.js  `node dist/migrate.js`: apply pending migrations, as `npm run migrate` does
+//   dist/web/        not from here: the browser pages, by scripts/buildWeb.ts (`npm run build` runs both)
 //
 // Our own code (src/, with the generated Prisma client and its `./x.ts` imports) is bundled into
 // one ESM file per entry; every npm package stays external and is loaded from node_modules, so
@@ -59,8 +60,9 @@ for (const file of result.outputFiles) {
   written.add(path.basename(file.path));
 }
 for (const name of readdirSync(OUT_DIR)) {
-  // Leftovers of earlier builds (entries since removed); another build's .tmp files are its own.
-  if (!written.has(name) && !name.endsWith('.tmp')) rmSync(path.join(OUT_DIR, name), { recursive: true, force: true });
+  // Leftovers of earlier builds (entries since removed); another build's .tmp files are its own, and
+  // dist/web/ is scripts/buildWeb.ts's.
+  if (!written.has(name) && !name.endsWith('.tmp') && name !== 'web') rmSync(path.join(OUT_DIR, name), { recursive: true, force: true });
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;

@@ -1,7 +1,6 @@
-// Apollo Server: schema, limits, error masking, landing page and error logging.
+// Apollo Server: schema, limits, error masking and error logging (no landing page: see webAssets.ts).
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
@@ -77,9 +76,9 @@ export function createApollo(
       // No HTTP caching of this API's answers; without the plugin Apollo does not wrap every
       // field resolver to track cache hints (measurable per request).
       ApolloServerPluginCacheControlDisabled(),
-      config.NODE_ENV === 'production'
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      // Apollo's own landing page loads its sandbox from Apollo's CDN; browsers opening /graphql in
+      // development get GraphiQL from this server instead (http.ts, webAssets.ts).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

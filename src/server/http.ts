@@ -19,6 +19,7 @@ import type { Metrics } from './metrics.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './providerWebhooks.js';
+import { createWebAssets, prefersHtml, WEB_ASSET_PATH } from './webAssets.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */
@@ -129,6 +130,9 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
 
 export function createRequestListener(deps: HttpDeps) {
   const { apollo, services, config, log } = deps;
+  const web = createWebAssets();
+  // The GraphQL IDE (GraphiQL, from dist/web/) for browsers opening /graphql; never in production.
+  const serveIde = config.NODE_ENV !== 'production';
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, reqLog: Logger) {
     let body = req.method === 'POST' ? await readJsonBody(req, config.MAX_BODY_BYTES) : undefined;
@@ -234,6 +238,8 @@ export function createRequestListener(deps: HttpDeps) {
             'access-control-max-age': '600',
           });
           res.end();
+        } else if (req.method === 'GET' && serveIde && prefersHtml(req.headers.accept)) {
+          await web.serveIde(res);
         } else if (req.method === 'GET' || req.method === 'POST') {
           await handleGraphQL(req, res, url, requestId, reqLog);
         } else {
@@ -250,6 +256,15 @@ export function createRequestListener(deps: HttpDeps) {
         }
         const [, code, format] = PAY_PATH.exec(url.pathname)!;
         await servePayPage(services, res, code!, format);
+      } else if (WEB_ASSET_PATH.test(url.pathname)) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('allow', 'GET, HEAD');
+          throw new HttpProblem(405, 'Web assets are read with GET.', 'METHOD_NOT_ALLOWED');
+        }
+        const name = WEB_ASSET_PATH.exec(url.pathname)![1]!;
+        if (!(await web.serveAsset(res, name, req.method === 'HEAD'))) {
+          throw new HttpProblem(404, `No web asset ${name}: rebuild with npm run build:web and reload the page.`, 'NOT_FOUND');
+        }
       } else if (WEBHOOK_PATH.test(url.pathname)) {
         const provider = WEBHOOK_PATH.exec(url.pathname)![1] as Provider | 'kyc';
         if (req.method !== 'POST') {

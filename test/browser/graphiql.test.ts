@@ -1,0 +1,219 @@
+// The GraphQL IDE in a real browser with no network but the test server: Debian's Chromium
+// (apt-get install chromium; .ci/run installs it, and there a missing browser fails the run) driven
+// by playwright-core. Every request to another host is aborted and recorded, and the page's
+// Content-Security-Policy violations are collected: the IDE must load and work from this server
+// alone under its CSP. Through the UI: a token set in the page's field is sent with queries (HTTP)
+// and subscriptions (graphql-ws connection params), the docs explorer shows the schema
+// (introspection passes the default limits), and a token in a signIn answer can be taken over.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webBuildState } from '../../scripts/buildWeb.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) {
+  throw new Error(
+    `No Chromium at ${CHROMIUM}: CI must run the browser tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+  );
+}
+if (!haveChromium) {
+  console.warn(
+    `Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`,
+  );
+}
+
+const ADMIN = { email: 'graphiql.admin@example.com', password: 'GraphiQL-Admin-2026!' };
+
+let t: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  const built = webBuildState();
+  if (built !== 'fresh') {
+    throw new Error(
+      `dist/web/ is ${built === 'missing' ? 'missing' : 'older than web/'}: run npm run build:web (npm test builds it when web/ changed).`,
+    );
+  }
+  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+interface Ide {
+  page: Page;
+  /** Requests (and WebSocket connections) to anywhere but the test server: aborted. */
+  elsewhere: string[];
+  /** The answers to GraphiQL's introspection query. */
+  schemaAnswers: Response[];
+  /** Content-Security-Policy violations the page reported. */
+  cspViolations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** A fresh browser profile on the IDE, cut off from everything but the test server. */
+async function openIde(): Promise<Ide> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const elsewhere: string[] = [];
+  const schemaAnswers: Response[] = [];
+  page.on('response', (r) => {
+    if (r.url() === t.url && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('__schema')) schemaAnswers.push(r);
+  });
+  const wsOrigin = t.origin.replace(/^http/, 'ws');
+  await page.route('**', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === t.origin) return route.continue();
+    elsewhere.push(url);
+    return route.abort('internetdisconnected');
+  });
+  page.on('websocket', (ws) => {
+    if (new URL(ws.url()).origin !== wsOrigin) elsewhere.push(ws.url());
+  });
+  // Runs in the page before its own scripts (the root tsconfig has no DOM types: the script is text).
+  await page.addInitScript({
+    content: `window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+  });
+  const response = await page.goto(t.url);
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self';");
+  // GraphiQL has fetched the schema once the query editor is ready and the run button is enabled.
+  await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+  return {
+    page,
+    elsewhere,
+    schemaAnswers,
+    cspViolations: () => page.evaluate('window.cspViolations') as Promise<string[]>,
+    close: () => context.close(),
+  };
+}
+
+/** Replaces the operation in GraphiQL's (Monaco) editor, as a paste would. */
+async function setOperation(page: Page, text: string) {
+  await page.locator('.graphiql-query-editor .monaco-editor').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** The text of GraphiQL's response pane without white space (Monaco wraps long lines and renders spaces as no-break spaces). */
+async function responseText(page: Page): Promise<string> {
+  const text = await page.locator('.graphiql-response').textContent();
+  return (text ?? '').replace(/\s/g, '');
+}
+
+async function waitForResponseText(page: Page, expected: string) {
+  await expect.poll(() => responseText(page), { timeout: 15_000 }).toContain(expected.replace(/\s/g, ''));
+}
+
+describe.runIf(haveChromium)('the GraphQL IDE (GraphiQL) at /graphql', () => {
+  it('loads from this server alone, sends the token set in the page, and shows the schema in the docs explorer', async () => {
+    const user = await signUpUser(t, { label: 'graphiql', displayName: 'IDE User' });
+    const ide = await openIde();
+    const { page } = ide;
+    try {
+      expect(await page.getByTestId('auth-state').textContent()).toBe('No token: requests are anonymous.');
+
+      // Anonymous first: the API says to sign in.
+      await setOperation(page, '{ me { email } }');
+      await page.locator('.graphiql-execute-button').click();
+      await waitForResponseText(page, 'UNAUTHENTICATED');
+
+      await page.getByLabel('Access token').fill(`Bearer ${user.token}`);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      expect(await page.getByTestId('auth-state').textContent()).toContain("Requests are sent as the token's user");
+      const sent = page.waitForRequest((r) => r.url() === t.url && (r.postData() ?? '').includes('me { email }'));
+      await page.locator('.graphiql-execute-button').click();
+      expect((await sent).headers().authorization).toBe(`Bearer ${user.token}`);
+      await waitForResponseText(page, `"email": "${user.email}"`);
+
+      // The schema was introspected with the default limits, and the docs explorer shows it.
+      expect(ide.schemaAnswers.length).toBeGreaterThan(0);
+      const schemaAnswer = ide.schemaAnswers[0]!;
+      expect(schemaAnswer.status()).toBe(200);
+      const schemaBody = (await schemaAnswer.json()) as { data?: { __schema?: unknown }; errors?: unknown };
+      expect(schemaBody.errors).toBeUndefined();
+      expect(schemaBody.data?.__schema).toBeTruthy();
+      await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+      const docs = page.locator('.graphiql-doc-explorer');
+      await docs.getByRole('link', { name: 'Query', exact: true }).click();
+      await expect.poll(() => docs.textContent()).toContain('previewTransfer');
+
+      // The token is kept for the tab: a reload still sends it.
+      await page.reload();
+      await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+      expect(await page.getByTestId('auth-state').textContent()).toContain("Requests are sent as the token's user");
+
+      expect(ide.elsewhere).toEqual([]);
+      expect(await ide.cspViolations()).toEqual([]);
+    } finally {
+      await ide.close();
+    }
+  });
+
+  it('runs subscriptions over graphql-ws with the token as the connection params', async () => {
+    const user = await signUpUser(t, { label: 'graphiql.ws' });
+    const ide = await openIde();
+    const { page } = ide;
+    try {
+      await page.getByLabel('Access token').fill(user.token);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      const socket = page.waitForEvent('websocket');
+      await setOperation(page, `subscription { walletUpdated(walletId: "${user.walletId}") { balanceAfter { amount currency } } }`);
+      await page.locator('.graphiql-execute-button').click();
+      const ws = await socket;
+      expect(ws.url()).toBe(t.wsUrl);
+      // The server accepted the connection (a bad token closes it with 4403) before the money moves.
+      await ws.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('connection_ack') });
+      await credit(t, await signInAdmin(t, ADMIN), user.walletId, '7.25');
+      await waitForResponseText(page, '"amount": "7.25"');
+
+      expect(ide.elsewhere).toEqual([]);
+      expect(await ide.cspViolations()).toEqual([]);
+    } finally {
+      await ide.close();
+    }
+  });
+
+  it('offers the access token of a signIn answer run in the IDE', async () => {
+    const user = await signUpUser(t, { label: 'graphiql.signin' });
+    const ide = await openIde();
+    const { page } = ide;
+    try {
+      await setOperation(
+        page,
+        `mutation { signIn(input: { email: "${user.email}", password: "${STRONG_PASSWORD}" }) { tokens { accessToken } userErrors { code } } }`,
+      );
+      await page.locator('.graphiql-execute-button').click();
+      const offer = page.getByRole('button', { name: 'Use the accessToken from the last answer' });
+      await offer.click();
+      expect(await page.getByTestId('auth-state').textContent()).toContain("Requests are sent as the token's user");
+      await expect.poll(() => offer.count()).toBe(0);
+
+      await setOperation(page, '{ me { email } }');
+      await page.locator('.graphiql-execute-button').click();
+      await waitForResponseText(page, `"email": "${user.email}"`);
+      expect(ide.elsewhere).toEqual([]);
+    } finally {
+      await ide.close();
+    }
+  });
+});
