@@ -69,7 +69,7 @@ interface Ide {
 }
 
 /** A fresh browser profile on the IDE, cut off from everything but the test server. */
-async function openIde(): Promise<Ide> {
+async function openIde(url = t.url): Promise<Ide> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const elsewhere: string[] = [];
@@ -92,7 +92,7 @@ async function openIde(): Promise<Ide> {
     content: `window.cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
   });
-  const response = await page.goto(t.url);
+  const response = await page.goto(url);
   expect(response?.status()).toBe(200);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self';");
   // GraphiQL has fetched the schema once the query editor is ready and the run button is enabled.
@@ -188,6 +188,17 @@ describe.runIf(haveChromium)('the GraphQL IDE (GraphiQL) at /graphql', () => {
 
       expect(ide.elsewhere).toEqual([]);
       expect(await ide.cspViolations()).toEqual([]);
+    } finally {
+      await ide.close();
+    }
+  });
+
+  it('opens a /graphql?query= link with that operation in the editor', async () => {
+    const ide = await openIde(`${t.url}?query=${encodeURIComponent('query Linked { __typename }')}`);
+    try {
+      await ide.page.locator('.graphiql-execute-button').click();
+      await waitForResponseText(ide.page, '"__typename": "Query"');
+      expect(ide.elsewhere).toEqual([]);
     } finally {
       await ide.close();
     }

@@ -11,19 +11,20 @@ import { createRoot } from 'react-dom/client';
 import { accessTokenIn, normaliseToken, requestHeaders, storedToken, storeToken } from './authorization';
 import './graphiql.css';
 
-const DEFAULT_QUERY = `# The wallet API. Sign up or sign in here (or use a seeded user), then put
-# tokens.accessToken in the "Access token" field above: every request,
-# subscriptions included, is then sent with it.
-#
-# mutation SignIn {
-#   signIn(input: { email: "ada@example.com", password: "analytical-Engine-1843" }) {
-#     tokens { accessToken }
-#     userErrors { code message }
-#   }
-# }
+const DEFAULT_QUERY = `# The wallet API. Run SignIn (the run button asks which operation), press
+# "Use the accessToken from the last answer" above, then run Me: every request,
+# subscriptions included, is then sent as that user. alice@demo.wallet ...
+# erin@demo.wallet are the embedded database's demo accounts.
 
-{
-  me { email displayName }
+mutation SignIn {
+  signIn(input: { email: "alice@demo.wallet", password: "demo-Wallet-2026!" }) {
+    tokens { accessToken }
+    userErrors { code message }
+  }
+}
+
+query Me {
+  me { email displayName wallets { id balance { available { amount currency } } } }
 }
 `;
 
