@@ -27,7 +27,7 @@ const MxRegister = graphql(`
   }
 `);
 const MxAddMember = graphql(`
-  mutation MxAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { role userErrors { field code message } } }
+  mutation MxAddMember($input: AddMerchantMemberInput!) { addMerchantMember(input: $input) { role member { email role } userErrors { field code message } } }
 `);
 const MxMerchant = graphql(`
   query MxMerchant($id: ID!) {
@@ -166,7 +166,7 @@ describe('merchants and members', () => {
     const added = (
       await t.query(MxAddMember, { input: { merchantId: merchant.id, email: staff.email, role: 'STAFF' } }, { token: owner.token })
     ).addMerchantMember;
-    expect(added).toEqual({ role: 'STAFF', userErrors: [] });
+    expect(added).toEqual({ role: 'STAFF', member: { email: staff.email, role: 'STAFF' }, userErrors: [] });
     const asStaff = await t.query(MxMerchant, { id: merchant.id }, { token: staff.token });
     expect(asStaff.node).toMatchObject({ myRole: 'STAFF', webhookUrl: null, members: [] });
     const asOwner = await t.query(MxMerchant, { id: merchant.id }, { token: owner.token });
