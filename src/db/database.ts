@@ -6,6 +6,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { migrate } from './migrate.js';
+import { withSerialTransactions } from './serialTransactions.js';
 import { createSql, type Sql } from './sql.js';
 
 export type { PrismaClient };
@@ -18,6 +19,8 @@ export interface Database {
   sql: Sql;
   /** Throws if the database does not answer within the timeout. */
   ping(timeoutMs?: number): Promise<void>;
+  /** The connection pool now (for metrics): connections open, idle, queries waiting for one, the most it opens. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -68,7 +71,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => options.log.warn({ err: err.message }, 'idle database connection lost'));
     if (asApplication) await checkRole(pool, options.log);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const prisma = new PrismaClient({ adapter: withSerialTransactions(new PrismaPg(pool)) });
     return {
       kind: embedded ? 'embedded' : 'postgres',
       url,
@@ -77,6 +80,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       async ping(timeoutMs = 2000) {
         await withTimeout(pool.query('SELECT 1'), timeoutMs, 'database ping');
       },
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max }),
       async close() {
         await prisma.$disconnect();
         await pool.end();

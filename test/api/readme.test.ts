@@ -113,5 +113,7 @@ describe.skipIf(missing.length > 0)('README "Try it"', () => {
       available: { amount: '42.50' },
     });
     expect(await balances('alice@demo.wallet', 'demo-Wallet-2026!')).toMatchObject({ posted: { amount: '479.80' } });
-  });
+    // A newcomer's pace is seconds per block; here the blocks start processes (node, the partner
+    // client) one after another, which on a loaded CI machine takes a while.
+  }, 180_000);
 });
