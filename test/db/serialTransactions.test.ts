@@ -42,12 +42,12 @@ async function overlapping(factory: PrismaPg) {
   const client = (tx as unknown as { client: pg.PoolClient }).client;
   // pg's own condition for the deprecation: a query arriving while others wait their turn.
   const waiting = () => (client as unknown as { _queryQueue: unknown[] })._queryQueue.length;
-  const query0 = client.query.bind(client);
+  const query0 = client.query.bind(client) as (...args: unknown[]) => unknown;
   let overlaps = 0;
-  client.query = ((...args: Parameters<pg.PoolClient['query']>) => {
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
     if (waiting() > 0) overlaps++;
-    return query0(...(args as [never]));
-  }) as pg.PoolClient['query'];
+    return query0(...args);
+  };
   // Three at once, as an `include` of three relations is loaded.
   const results = await Promise.all([
     tx.queryRaw(query('SELECT pg_sleep(0.05)::text AS slept, 1 AS n')),
