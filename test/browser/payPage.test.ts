@@ -89,6 +89,7 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
       expect(await page.getByTestId('description').textContent()).toBe('Two loaves');
       expect(await page.getByTestId('status').textContent()).toBe('Waiting for payment');
       expect(await page.getByTestId('code').textContent()).toBe(code);
+      expect(await page.getByTestId('pay-with-wallet').getAttribute('href')).toBe(`/app/pay/${code}`);
       const qr = page.getByTestId('qr');
       await qr.waitFor();
       // The image loaded and has its size: the SVG was served and rendered.
@@ -109,7 +110,45 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
       await page.reload();
       expect(await page.getByTestId('status').textContent()).toBe('Paid');
       expect(await page.getByTestId('qr').count()).toBe(0);
-      expect(await page.textContent('main')).toContain('This payment request cannot be paid.');
+      expect(await page.getByTestId('pay-with-wallet').count()).toBe(0);
+      // A paid request reads as a success to whoever just paid, not as a refusal.
+      expect(await page.getByTestId('outcome').textContent()).toBe('Paid. Thank you! Bakery <b>& Co</b> has received the payment.');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('fits a 390 px phone: nothing wider than the screen, the card off its edges; an open amount in a readable size', async () => {
+    const owner = (await signUp('Owner')).token;
+    const merchantId = (
+      await t.query(PpRegister, { input: { name: 'Corner Coffee', category: 'coffee', settlementCurrency: 'USD' } }, { token: owner })
+    ).registerMerchant.merchant!.id;
+    const expiresAt = new Date(Date.now() + 15 * 60_000).toISOString();
+    const { url } = (await t.query(PpCreate, { input: { merchantId, currency: 'USD', expiresAt } }, { token: owner })).createPaymentRequest
+      .paymentRequest!;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await page.goto(url);
+      expect(await page.getByTestId('amount').textContent()).toBe('You choose the amount');
+      expect(await page.getByTestId('expires').textContent()).toMatch(/^Expires in 1[45] minutes \(at \d\d:\d\d UTC\)$/);
+      const layout = await page.evaluate(() => {
+        const doc = (
+          globalThis as unknown as {
+            document: {
+              documentElement: { scrollWidth: number };
+              querySelector(s: string): { getBoundingClientRect(): { left: number; right: number } };
+            };
+          }
+        ).document;
+        const card = doc.querySelector('main').getBoundingClientRect();
+        const amount = doc.querySelector('[data-testid="amount"]').getBoundingClientRect() as unknown as { height: number };
+        return { scrollWidth: doc.documentElement.scrollWidth, left: card.left, right: card.right, amountHeight: amount.height };
+      });
+      expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+      expect(layout.left).toBeGreaterThanOrEqual(12);
+      expect(layout.right).toBeLessThanOrEqual(390 - 12);
+      // One line of text, not a wrapped headline.
+      expect(layout.amountHeight).toBeLessThan(40);
     } finally {
       await page.close();
     }
