@@ -17,6 +17,8 @@ export const CHAOS_SECRETS = {
   WEBHOOK_SECRET_CARD: 'whsec-card-chaos-secret-0123456789abcdef',
   WEBHOOK_SECRET_BANK: 'whsec-bank-chaos-secret-0123456789abcdef',
   WEBHOOK_SECRET_KYC: 'whsec-kyc-chaos-secret-0123456789abcdef0',
+  // Production requires /metrics protected (docs/operations.md).
+  METRICS_TOKEN: 'chaos-metrics-token-0123456789',
 };
 
 export const ADMIN = { email: 'chaos.admin@example.com', password: 'chaos-Admin-password-2026!' };

@@ -64,6 +64,7 @@ const secrets = {
   WEBHOOK_SECRET_CARD: randomBytes(32).toString('base64'),
   WEBHOOK_SECRET_BANK: randomBytes(32).toString('base64'),
   WEBHOOK_SECRET_KYC: randomBytes(32).toString('base64'),
+  METRICS_TOKEN: randomBytes(24).toString('base64url'),
 };
 
 async function status(port: number, pathname: string): Promise<number> {

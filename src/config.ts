@@ -40,6 +40,24 @@ const bucket = z
   })
   .refine((b) => b.perSecond > 0 && b.burst >= 1, 'needs a rate above 0 and a burst of at least 1');
 
+/** OTLP over HTTP with JSON bodies is what this server exports (@opentelemetry/exporter-trace-otlp-http). */
+const otlpProtocol = z.literal('http/json', {
+  message: 'must be http/json: traces are exported as OTLP over HTTP with JSON bodies (collectors accept it on port 4318)',
+});
+
+/** W3C Baggage-style "name=value,name2=value2" (the OTEL_EXPORTER_OTLP_HEADERS format), values URL-encoded. */
+const otlpHeaders = z
+  .string()
+  .regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, 'must be "name=value,name2=value2"')
+  .transform((v) =>
+    Object.fromEntries(
+      v.split(',').map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+      }),
+    ),
+  );
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -239,8 +257,32 @@ const schema = z
     /** Concurrent subscriptions one WebSocket connection may hold. */
     MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(100),
     SHUTDOWN_TIMEOUT_MS: int(0, 120_000).default(10_000),
-    /** Bearer token required by GET /metrics (Prometheus). Unset: /metrics is open (keep it off the public network). */
+    /**
+     * Bearer token required by GET /metrics (Prometheus). In production it is required unless
+     * METRICS_PORT serves /metrics on a port of its own (docs/operations.md).
+     */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Serve /metrics on this port (and not on PORT): one the load balancer does not expose. */
+    METRICS_PORT: int(0, 65535).optional(),
+    /** The interface the METRICS_PORT listener binds to. Default: HOST. */
+    METRICS_HOST: z.string().min(1).optional(),
+    /** Operation names kept as labels of wallet_graphql_operation_duration_seconds; later new names count as "other". */
+    METRICS_MAX_OPERATION_NAMES: int(1, 10_000).default(200),
+
+    // OpenTelemetry traces (docs/operations.md): off unless an OTLP endpoint is set or
+    // OTEL_TRACES_EXPORTER=otlp; the standard variables, exported as OTLP over HTTP with JSON.
+    OTEL_SDK_DISABLED: bool.default(false),
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none'], { message: 'must be otlp or none' }).optional(),
+    /** The collector's base URL (traces go to <url>/v1/traces), e.g. http://otel-collector:4318. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, message: 'expected http(s)://…' }).optional(),
+    /** The full URL for traces (overrides OTEL_EXPORTER_OTLP_ENDPOINT). */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, message: 'expected http(s)://…' }).optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+    /** Headers for the collector (e.g. its API key): "name=value,name2=value2". */
+    OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders.optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('wallet-server'),
 
     /** Failed sign-ins per email (and per IP) within SIGNIN_WINDOW_SECONDS before RATE_LIMITED. */
     SIGNIN_MAX_FAILURES_PER_EMAIL: int(1, 1_000_000).default(10),
@@ -273,6 +315,15 @@ const schema = z
     ] as const) {
       if (c.NODE_ENV === 'production' && !c[name])
         ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+    }
+    if (c.NODE_ENV === 'production' && !c.METRICS_TOKEN && c.METRICS_PORT === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_TOKEN'],
+        message:
+          'is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on a port of its own: set METRICS_TOKEN ' +
+          '(16+ random characters, sent by Prometheus as a bearer token) or METRICS_PORT (a port the load balancer does not expose)',
+      });
     }
     if (c.WEB_CONCURRENCY > 1 && (!c.DATABASE_URL || !c.REDIS_URL)) {
       ctx.addIssue({
@@ -318,7 +369,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'config');
     const value = cleaned[name];
-    const shown = value === undefined || /SECRET|PASSWORD|URL|KEY/.test(name) ? '' : ` (got "${value}")`;
+    const shown = value === undefined || /SECRET|PASSWORD|URL|KEY|TOKEN|HEADERS/.test(name) ? '' : ` (got "${value}")`;
     return `Invalid configuration: ${name} ${issue.message}${shown}`;
   });
   throw new ConfigError(lines.join('\n'));

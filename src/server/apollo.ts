@@ -54,7 +54,7 @@ export function createApollo(
   schema: GraphQLSchema,
   config: Config,
   limits: OperationLimits,
-  options: { redis?: Redis; onUnavailable?: () => void } = {},
+  options: { redis?: Redis; onUnavailable?: () => void; plugins?: ApolloServerPlugin<GraphQLContext>[] } = {},
 ) {
   const { redis } = options;
   return new ApolloServer<GraphQLContext>({
@@ -73,6 +73,8 @@ export function createApollo(
     formatError,
     plugins: [
       requestHooks(options.onUnavailable ?? (() => {})),
+      // Metrics and traces of each operation (operationTelemetry.ts).
+      ...(options.plugins ?? []),
       // No HTTP caching of this API's answers; without the plugin Apollo does not wrap every
       // field resolver to track cache hints (measurable per request).
       ApolloServerPluginCacheControlDisabled(),

@@ -11,12 +11,14 @@ import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../services/
 import { createServices, type Services } from '../services/index.js';
 import { DEMO_PASSWORD } from '../services/demo/demoAccounts.js';
 import { createApollo } from './apollo.js';
-import { createRequestListener, type Readiness } from './http.js';
+import { createMetricsRequestListener, createRequestListener, type Readiness } from './http.js';
 import { resolveJwtSecret, resolveVaultKeys, resolveWebhookSecrets } from './secrets.js';
 import { operationLimits } from './operationLimits.js';
 import { attachWebSocketServer } from './websocket.js';
 import { startJobs } from './jobs.js';
 import { createMetrics } from './metrics.js';
+import { countingUserErrors, operationTelemetry } from './operationTelemetry.js';
+import { startTracing, tracedServices, type Tracing } from './tracing.js';
 
 /** How many demo accounts SEED_DEMO keeps (alice … erin); `npm run seed -- --users N` makes more. */
 const DEMO_ACCOUNTS = 5;
@@ -25,6 +27,8 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: Server;
+  /** The METRICS_PORT listener's port, when /metrics has a port of its own. */
+  metricsPort?: number;
   services: Services;
   db: Database;
   pubsub: PubSub;
@@ -63,11 +67,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
   };
   let ws: ReturnType<typeof attachWebSocketServer> | undefined;
-  const metrics = createMetrics({
-    dependencies: async () => (await readiness.check()).up,
-    outboxPending: () => services.outbox.pending().catch(() => null),
-    webSocketConnections: () => ws?.connectionCount() ?? 0,
-  });
+  const metrics = createMetrics(
+    {
+      dependencies: async () => (await readiness.check()).up,
+      outboxBacklog: () => services.outbox.backlog().catch(() => null),
+      webSocketConnections: () => ws?.connectionCount() ?? 0,
+      databasePool: () => db.poolStats(),
+    },
+    { maxOperationNames: config.METRICS_MAX_OPERATION_NAMES },
+  );
+  // The schema as served: each mutation's userErrors counted at its root field.
+  const served = countingUserErrors(schema, metrics.userErrors);
 
   let services: Services;
   let apollo: ReturnType<typeof createApollo>;
@@ -83,6 +93,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       pubsub,
       redis,
       log,
+      metrics: metrics.service,
     });
     if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
       const admin = await services.accounts.ensureAdmin(config.BOOTSTRAP_ADMIN_EMAIL, config.BOOTSTRAP_ADMIN_PASSWORD);
@@ -95,9 +106,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         'demo accounts ready (SEED_DEMO=false to skip)',
       );
     }
-    apollo = createApollo(schema, config, limits, {
+    apollo = createApollo(served, config, limits, {
       redis: redis?.client,
       onUnavailable: () => metrics.unavailable.inc({ dependency: 'database' }),
+      plugins: [operationTelemetry(metrics)],
     });
     await apollo.start();
   } catch (err) {
@@ -122,9 +134,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   let draining = false;
 
+  // Off unless configured (nothing of the SDK loaded); when on, the API layer's service calls are spans.
+  let tracing: Tracing | null = null;
+  try {
+    tracing = await startTracing(config, log);
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'tracing could not start; serving without it');
+  }
+  const apiServices = tracing ? tracedServices(services) : services;
+
   const httpServer = createServer(
     { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
-    createRequestListener({ apollo, services, config, log, readiness, metrics, isDraining: () => draining }),
+    createRequestListener({ apollo, services: apiServices, config, log, readiness, metrics, tracing, isDraining: () => draining }),
   );
   // A client error on the socket (malformed HTTP) gets a 400 and a warn line, never a crash.
   httpServer.on('clientError', (err, socket) => {
@@ -132,22 +153,31 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.PORT, config.HOST, () => resolve());
+  // /metrics on a port of its own, when METRICS_PORT says so (one the load balancer does not expose).
+  const metricsServer =
+    config.METRICS_PORT === undefined ? undefined : createServer(createMetricsRequestListener({ config, metrics, log }));
+  const metricsHost = config.METRICS_HOST ?? config.HOST;
+  const listening = (server: Server, port: number, host: string, settings: string) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(new Error(`Cannot listen on ${host}:${port}: ${err.message}. Set ${settings} to a free one.`)));
+      server.listen(port, host, () => resolve());
     });
+  try {
+    await listening(httpServer, config.PORT, config.HOST, 'PORT (or HOST)');
+    if (metricsServer) await listening(metricsServer, config.METRICS_PORT!, metricsHost, 'METRICS_PORT (or METRICS_HOST)');
   } catch (err) {
+    httpServer.close();
+    await tracing?.shutdown();
     await stopJobs();
     await stopRelay();
     await stopRevocations();
     await apollo.stop();
     await redis?.close();
     await db.close();
-    throw new Error(`Cannot listen on ${config.HOST}:${config.PORT}: ${(err as Error).message}. Set PORT (or HOST) to a free one.`);
+    throw err;
   }
   // Attached once listening, so a failed listen is reported once, by us.
-  ws = attachWebSocketServer({ httpServer, schema, services, config, log, limits });
+  ws = attachWebSocketServer({ httpServer, schema: served, services: apiServices, config, log, limits, metrics });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}/graphql`;
@@ -187,6 +217,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     await pubsub.close();
     await redis?.close();
     await db.close();
+    metricsServer?.closeAllConnections();
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+    // The spans of the requests finished above are sent before the process ends.
+    await tracing?.shutdown();
     log.info('shutdown complete');
   }
 
@@ -194,6 +228,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     url,
     port,
     httpServer,
+    metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : undefined,
     services,
     db,
     pubsub,

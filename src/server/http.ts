@@ -2,7 +2,7 @@
 // Bodies are read here (not by a framework) so that size, content type and malformed JSON each
 // get their proper status (413, 415, 400) with a clear message, and the process never logs a
 // stack trace for a client's mistake.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Config } from '../config.js';
@@ -15,7 +15,8 @@ import type { Provider } from '../services/funding/funding.js';
 import { SIGNATURE_HEADER } from '../services/webhooks/signature.js';
 import { isDatabaseUnavailable } from '../db/sqlErrors.js';
 import { INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_SECONDS } from './formatError.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics, RouteKind } from './metrics.js';
+import type { Tracing } from './tracing.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './providerWebhooks.js';
@@ -33,6 +34,8 @@ export interface HttpDeps {
   log: Logger;
   readiness: Readiness;
   metrics: Metrics;
+  /** Spans for GraphQL requests; null when tracing is off. */
+  tracing?: Tracing | null;
   /** True once shutdown has begun: readiness fails and connections are not kept alive. */
   isDraining(): boolean;
 }
@@ -128,6 +131,44 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
   }
 }
 
+/** What a path is for, as a metric label: a handful of values, never the raw path. */
+function routeKind(pathname: string): RouteKind {
+  if (pathname === GRAPHQL_PATH) return 'graphql';
+  if (pathname === '/healthz' || pathname === '/readyz') return 'health';
+  if (pathname === '/metrics') return 'metrics';
+  if (PAY_PATH.test(pathname)) return 'pay';
+  if (WEBHOOK_PATH.test(pathname)) return 'webhook';
+  return 'other';
+}
+
+/** Answers GET /metrics: Prometheus's text format, behind METRICS_TOKEN when one is set. */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, config: Config, metrics: Metrics) {
+  if (config.METRICS_TOKEN) {
+    const sent = Buffer.from(req.headers.authorization ?? '');
+    const expected = Buffer.from(`Bearer ${config.METRICS_TOKEN}`);
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+      throw new HttpProblem(401, 'Send the METRICS_TOKEN as "Authorization: Bearer <token>".', 'UNAUTHENTICATED');
+    }
+  }
+  res.writeHead(200, { 'content-type': metrics.registry.contentType });
+  res.end(await metrics.registry.metrics());
+}
+
+/** The METRICS_PORT listener: /metrics and nothing else. */
+export function createMetricsRequestListener(deps: Pick<HttpDeps, 'config' | 'metrics' | 'log'>) {
+  return async function onMetricsRequest(req: IncomingMessage, res: ServerResponse) {
+    try {
+      if (req.url?.split('?')[0] !== '/metrics') throw new HttpProblem(404, 'Only /metrics is served on this port.', 'NOT_FOUND');
+      await serveMetrics(req, res, deps.config, deps.metrics);
+    } catch (err) {
+      if (!(err instanceof HttpProblem)) deps.log.error({ err }, 'metrics scrape failed');
+      const problem = err instanceof HttpProblem ? err : new HttpProblem(500, INTERNAL_MESSAGE, 'INTERNAL');
+      if (!res.headersSent) sendProblem(res, problem);
+      else res.destroy();
+    }
+  };
+}
+
 export function createRequestListener(deps: HttpDeps) {
   const { apollo, services, config, log } = deps;
   const web = createWebAssets();
@@ -208,12 +249,15 @@ export function createRequestListener(deps: HttpDeps) {
       sendProblem(res, new HttpProblem(400, 'Malformed request URL.', 'BAD_REQUEST'));
       return;
     }
-    if (log.isLevelEnabled('info')) {
-      res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-      });
-    }
+    const route = routeKind(url.pathname);
+    const logged = log.isLevelEnabled('info');
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      deps.metrics.httpRequest(route, res.statusCode, seconds);
+      if (logged) {
+        reqLog.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      }
+    });
 
     try {
       if (url.pathname === '/healthz' || url.pathname === '/readyz') {
@@ -224,12 +268,9 @@ export function createRequestListener(deps: HttpDeps) {
         const status = deps.isDraining() ? 'shutting down' : !state.ready ? 'not ready' : state.degraded ? 'degraded' : 'ready';
         if (url.pathname === '/healthz') sendJson(res, 200, { status: 'ok', ...state.checks });
         else sendJson(res, ready ? 200 : 503, { status, ...state.checks });
-      } else if (url.pathname === '/metrics') {
-        if (config.METRICS_TOKEN && req.headers.authorization !== `Bearer ${config.METRICS_TOKEN}`) {
-          throw new HttpProblem(401, 'Send the METRICS_TOKEN as "Authorization: Bearer <token>".', 'UNAUTHENTICATED');
-        }
-        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-        res.end(await deps.metrics.registry.metrics());
+      } else if (url.pathname === '/metrics' && config.METRICS_PORT === undefined) {
+        // (With METRICS_PORT, /metrics is served on that port only.)
+        await serveMetrics(req, res, config, deps.metrics);
       } else if (url.pathname === GRAPHQL_PATH) {
         if (req.method === 'OPTIONS') {
           res.writeHead(204, {
@@ -241,7 +282,8 @@ export function createRequestListener(deps: HttpDeps) {
         } else if (req.method === 'GET' && serveIde && prefersHtml(req.headers.accept)) {
           await web.serveIde(res);
         } else if (req.method === 'GET' || req.method === 'POST') {
-          await handleGraphQL(req, res, url, requestId, reqLog);
+          if (deps.tracing) await deps.tracing.inRequestSpan(req, res, GRAPHQL_PATH, () => handleGraphQL(req, res, url, requestId, reqLog));
+          else await handleGraphQL(req, res, url, requestId, reqLog);
         } else {
           res.setHeader('allow', 'GET, POST, OPTIONS');
           sendProblem(

@@ -7,7 +7,7 @@
 // authorised it ends, on any process (liveConnections.ts: close codes 4401 and 4403).
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, getOperationAST, type GraphQLSchema, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, getOperationAST, Kind, type GraphQLSchema, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config.js';
@@ -19,6 +19,7 @@ import { isDatabaseUnavailable } from '../db/sqlErrors.js';
 import { formatError, isInternalError } from './formatError.js';
 import { clientIp } from './http.js';
 import { createLiveConnections, type LiveConnection } from './liveConnections.js';
+import type { Metrics } from './metrics.js';
 import type { OperationLimits } from './operationLimits.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 
@@ -26,6 +27,8 @@ type ConnectionState = {
   connectionId?: string;
   /** What authorised the connection, registered so that its end closes the socket. */
   live?: LiveConnection;
+  /** Running subscriptions by operation id: their field, for the metrics. */
+  running?: Map<string, string>;
 };
 
 /** While the broadcast channel is down, open connections are re-checked against the database this often. */
@@ -38,6 +41,7 @@ export interface WebSocketDeps {
   config: Config;
   log: Logger;
   limits: OperationLimits;
+  metrics: Pick<Metrics, 'subscriptionStarted' | 'subscriptionEnded' | 'service'>;
 }
 
 export function attachWebSocketServer(deps: WebSocketDeps) {
@@ -92,6 +96,7 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
       onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          deps.metrics.service.rateLimited('subscriptions_per_connection');
           return fail(
             `This connection already has ${config.MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION). Close some or open another connection.`,
             'RATE_LIMITED',
@@ -141,6 +146,22 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
             deviceId: deviceIdOf(ctx.connectionParams?.deviceId ?? ctx.extra.request.headers['x-device-id']),
           }),
         };
+      },
+      onOperation: (ctx, id, _payload, args, result) => {
+        // A subscription that started (its stream is running): counted by field until it completes.
+        if (!(Symbol.asyncIterator in result)) return;
+        const root = getOperationAST(args.document, args.operationName)?.selectionSet.selections[0];
+        const field = root?.kind === Kind.FIELD ? root.name.value : 'other';
+        ctx.extra.running ??= new Map();
+        ctx.extra.running.set(id, field);
+        deps.metrics.subscriptionStarted(field);
+      },
+      onComplete: (ctx, id) => {
+        // Also called when the socket closes (graphql-ws ends each running stream first).
+        const field = ctx.extra.running?.get(id);
+        if (field === undefined) return;
+        ctx.extra.running!.delete(id);
+        deps.metrics.subscriptionEnded(field);
       },
       onNext: (ctx, id, payload, _args, result) => {
         if (!result.errors) return undefined;

@@ -322,7 +322,7 @@ describe('introspection in production', () => {
   const introspect = '{ __schema { queryType { name } } }';
 
   it('is refused with NODE_ENV=production, while ordinary queries work', async () => {
-    const prod = await startTestServer({ NODE_ENV: 'production' });
+    const prod = await startTestServer({ NODE_ENV: 'production', METRICS_TOKEN: 'limits-test-metrics-token' });
     try {
       expect(prod.config.INTROSPECTION).toBe(false);
       for (const query of [introspect, '{ __type(name: "User") { name } }']) {
@@ -335,7 +335,7 @@ describe('introspection in production', () => {
   });
 
   it('is allowed in production with INTROSPECTION=true', async () => {
-    const prod = await startTestServer({ NODE_ENV: 'production', INTROSPECTION: 'true' });
+    const prod = await startTestServer({ NODE_ENV: 'production', INTROSPECTION: 'true', METRICS_TOKEN: 'limits-test-metrics-token' });
     try {
       const res = await gql(prod.url, introspect);
       expect(res.status).toBe(200);

@@ -126,4 +126,26 @@ describe(`node dist/main.js on ${usingPostgres ? 'PostgreSQL' : 'the embedded da
       }
     }
   });
+
+  it('refuses to start in production with /metrics unprotected, saying what to set', () => {
+    const secret = () => randomBytes(32).toString('base64');
+    const production = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      NODE_ENV: 'production',
+      JWT_SECRET: TEST_JWT_SECRET,
+      VAULT_KEYS: `k1:${secret()}`,
+      VAULT_FINGERPRINT_KEY: secret(),
+      WEBHOOK_SECRET_CARD: secret(),
+      WEBHOOK_SECRET_BANK: secret(),
+      WEBHOOK_SECRET_KYC: secret(),
+      ...db.env,
+    };
+    const refused = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, env: production, encoding: 'utf8', timeout: 30_000 });
+    expect(refused.status).toBe(78); // EX_CONFIG, before anything is opened
+    expect(refused.stderr.trim()).toBe(
+      'Invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on a port of its own: ' +
+        'set METRICS_TOKEN (16+ random characters, sent by Prometheus as a bearer token) or METRICS_PORT (a port the load balancer does not expose)',
+    );
+  });
 });

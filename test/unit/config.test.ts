@@ -3,6 +3,7 @@
 // strings count as unset, and that INTROSPECTION defaults to off in production only.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { tracesUrl } from '../../src/server/tracing.js';
 
 const SECRET = 'a-perfectly-good-secret-of-40-characters!';
 const KEY32 = Buffer.alloc(32, 7).toString('base64');
@@ -14,6 +15,7 @@ const VAULT = {
   WEBHOOK_SECRET_CARD: WHSEC,
   WEBHOOK_SECRET_BANK: WHSEC,
   WEBHOOK_SECRET_KYC: WHSEC,
+  METRICS_TOKEN: 'metrics-token-0123456789',
 };
 
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -167,6 +169,43 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT }).SEED_DEMO).toBe(false);
     expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, SEED_DEMO: 'true' }).message).toBe(
       'Invalid configuration: SEED_DEMO is refused when NODE_ENV=production: demo accounts have a published password (got "true")',
+    );
+  });
+
+  it('refuses production with /metrics unprotected: METRICS_TOKEN or METRICS_PORT', () => {
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, METRICS_TOKEN: undefined }).message).toBe(
+      'Invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on a port of its own: ' +
+        'set METRICS_TOKEN (16+ random characters, sent by Prometheus as a bearer token) or METRICS_PORT (a port the load balancer does not expose)',
+    );
+    const ownPort = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, METRICS_TOKEN: undefined, METRICS_PORT: '9464' });
+    expect(ownPort.METRICS_PORT).toBe(9464);
+    expect(ownPort.METRICS_TOKEN).toBeUndefined();
+    // Outside production /metrics may be open (development, tests).
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    // A bad token is named, never echoed.
+    const short = configError({ METRICS_TOKEN: 'short-token' }).message;
+    expect(short).toBe('Invalid configuration: METRICS_TOKEN must be at least 16 characters');
+  });
+
+  it('reads the standard OTEL_* variables: traces off by default, OTLP over HTTP with JSON when on', () => {
+    expect(tracesUrl(loadConfig({}))).toBeNull();
+    expect(tracesUrl(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }))).toBe('http://collector:4318/v1/traces');
+    expect(
+      tracesUrl(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:1/x' })),
+    ).toBe('http://t:1/x');
+    expect(tracesUrl(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }))).toBe('http://localhost:4318/v1/traces');
+    expect(tracesUrl(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBeNull();
+    expect(tracesUrl(loadConfig({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc%3D1, x-team = wallet' }).OTEL_EXPORTER_OTLP_HEADERS).toEqual({
+      'api-key': 'abc=1',
+      'x-team': 'wallet',
+    });
+    expect(configError({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).message).toBe(
+      'Invalid configuration: OTEL_EXPORTER_OTLP_PROTOCOL must be http/json: traces are exported as OTLP over HTTP with JSON bodies (collectors accept it on port 4318) (got "http/protobuf")',
+    );
+    // Collector headers often carry an API key: named, never echoed.
+    expect(configError({ OTEL_EXPORTER_OTLP_HEADERS: 'secret-without-a-name' }).message).toBe(
+      'Invalid configuration: OTEL_EXPORTER_OTLP_HEADERS must be "name=value,name2=value2"',
     );
   });
 

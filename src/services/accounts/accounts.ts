@@ -14,6 +14,7 @@ import type { PubSub } from '../events/pubsub.js';
 import { topics, type ProfileChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import { tryConsume, type LimiterFactory } from '../ratelimit/limiters.js';
+import type { ServiceMetrics } from '../telemetry.js';
 import { displayNameField, emailField, normaliseEmail, passwordField, phoneField } from './accountInput.js';
 
 export interface UserRecord {
@@ -76,6 +77,7 @@ export interface AccountServiceDeps {
   /** Sanctions screening of the new user's name (a hit freezes their wallet for review). */
   screenName: (userId: string, name: string) => Promise<unknown>;
   log: Logger;
+  metrics: ServiceMetrics;
 }
 
 const signUpSchema = z.object({
@@ -122,7 +124,10 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const weakness = passwordWeakness(password, email);
       if (weakness) return failure('WEAK_PASSWORD', `password ${weakness}.`, 'password');
       const wait = await tryConsume(signUpLimiter, client.ip);
-      if (wait !== null) throw rateLimited(`Too many sign-ups from this address. Try again in ${wait} seconds.`, wait);
+      if (wait !== null) {
+        deps.metrics.rateLimited('sign_up');
+        throw rateLimited(`Too many sign-ups from this address. Try again in ${wait} seconds.`, wait);
+      }
 
       const passwordHash = await hashPassword(password);
       let user: UserRecord;

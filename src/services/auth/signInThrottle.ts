@@ -3,6 +3,7 @@
 // refused with RATE_LIMITED until the window passes. A success clears the email's count.
 import { rateLimited } from '../errors.js';
 import type { LimiterFactory } from '../ratelimit/limiters.js';
+import type { ServiceMetrics } from '../telemetry.js';
 
 export interface SignInThrottleSettings {
   maxFailuresPerEmail: number;
@@ -21,7 +22,11 @@ export interface SignInThrottle {
 
 const MAX_DELAY_MS = 5_000;
 
-export function createSignInThrottle(limiters: LimiterFactory, s: SignInThrottleSettings): SignInThrottle {
+export function createSignInThrottle(
+  limiters: LimiterFactory,
+  s: SignInThrottleSettings,
+  metrics?: Pick<ServiceMetrics, 'rateLimited'>,
+): SignInThrottle {
   const byEmail = limiters({ keyPrefix: 'signin-email', points: s.maxFailuresPerEmail, durationSeconds: s.windowSeconds });
   const byIp = limiters({ keyPrefix: 'signin-ip', points: s.maxFailuresPerIp, durationSeconds: s.windowSeconds });
   return {
@@ -34,6 +39,7 @@ export function createSignInThrottle(limiters: LimiterFactory, s: SignInThrottle
       if (blocked.length) {
         const waitMs = Math.max(...blocked.map((r) => r.msBeforeNext));
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+        metrics?.rateLimited('sign_in');
         throw rateLimited(`Too many failed sign-in attempts. Try again in ${seconds} seconds.`, seconds);
       }
       const failures = e?.consumedPoints ?? 0;

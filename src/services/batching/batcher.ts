@@ -4,7 +4,12 @@
 // write on loopback, a commit) costs more than the work in it, so the ledger's postings and the
 // risk rules' reads each cost one round trip per batch instead of one per request
 // (docs/performance.md). Every item still gets its own answer.
+//
+// Each batch is measured (size, duration) and, when its items are traced, is one span of its
+// own: a child of the first item's span, linked to every item's span (a batch serves many traces).
+import { trace, type Context } from '@opentelemetry/api';
 import type { Logger } from '../../logger.js';
+import { inSpan, tracedContext, type ServiceMetrics } from '../telemetry.js';
 
 export interface BatchSettings {
   /** How long the first item of a batch waits for company (ms). */
@@ -19,6 +24,8 @@ interface Pending<I, O> {
   item: I;
   resolve: (result: O) => void;
   reject: (err: unknown) => void;
+  /** The caller's context when it is being traced. */
+  traced: Context | undefined;
 }
 
 export interface Batcher<I, O> {
@@ -31,9 +38,10 @@ export function createBatcher<I, O>(
   options: {
     /** Items with the same key never share a batch: the later one waits for the next. */
     distinctKey?: (item: I) => string;
-    /** What is batched, for the log. */
+    /** What is batched, for the log, the metrics and the span's name. */
     what: string;
     log: Logger;
+    metrics?: ServiceMetrics;
   },
 ): Batcher<I, O> {
   const queue: Pending<I, O>[] = [];
@@ -55,9 +63,30 @@ export function createBatcher<I, O>(
     return batch;
   }
 
+  /** The batch's work, measured, and in a span when any of its items is traced. */
+  async function measured(batch: Pending<I, O>[]): Promise<O[]> {
+    const started = performance.now();
+    try {
+      const items = batch.map((p) => p.item);
+      const traced = batch.filter((p) => p.traced !== undefined);
+      if (!traced.length) return await work(items);
+      return await inSpan(
+        `${options.what} batch`,
+        {
+          parent: traced[0]!.traced,
+          links: traced.map((p) => ({ context: trace.getSpanContext(p.traced!)! })),
+          attributes: { 'wallet.batch.what': options.what, 'wallet.batch.size': batch.length },
+        },
+        () => work(items),
+      );
+    } finally {
+      options.metrics?.batch(options.what, batch.length, (performance.now() - started) / 1000);
+    }
+  }
+
   async function runBatch(batch: Pending<I, O>[]) {
     try {
-      const results = await work(batch.map((p) => p.item));
+      const results = await measured(batch);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
       if (batch.length === 1) {
@@ -92,7 +121,7 @@ export function createBatcher<I, O>(
   return {
     run(item) {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        queue.push({ item, resolve, reject, traced: tracedContext() });
         schedule();
       });
     },

@@ -9,6 +9,7 @@
 // what no call took.
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
+import type { ServiceMetrics } from '../telemetry.js';
 import { messagesOf } from './ledgerEvents.js';
 import type { PubSub } from './pubsub.js';
 import { topics } from './topics.js';
@@ -64,8 +65,11 @@ export interface OutboxPublisher {
   drain(): Promise<void>;
   /** Starts the periodic relay and housekeeping; returns a stop function that waits for a running pass. */
   startRelay(): () => Promise<void>;
-  /** How many events wait to be published (for metrics; rows published here and not yet deleted are not counted). */
-  pending(): Promise<number>;
+  /**
+   * What waits to be published, for metrics: how many events and the age of the oldest (0 when
+   * none). Rows published here and not yet deleted are not counted.
+   */
+  backlog(): Promise<{ events: number; oldestAgeSeconds: number }>;
 }
 
 export interface OutboxSettings {
@@ -79,9 +83,10 @@ export function createOutboxPublisher(deps: {
   prisma: PrismaClient;
   pubsub: PubSub;
   log: Logger;
+  metrics: ServiceMetrics;
   settings: OutboxSettings;
 }): OutboxPublisher {
-  const { prisma, pubsub, log, settings } = deps;
+  const { prisma, pubsub, log, metrics, settings } = deps;
 
   const observers: CommitObserver[] = [];
 
@@ -131,6 +136,7 @@ export function createOutboxPublisher(deps: {
         // Committed by a process that died before publishing them (or could not): this one's caches too.
         for (const observer of observers) observer.committed(rows);
         await publishAll(rows);
+        metrics.outboxPublished('relay', rows.length);
         await removePublished(
           rows.map((r) => r.id),
           tx,
@@ -157,7 +163,10 @@ export function createOutboxPublisher(deps: {
       const sentToAll = new Promise<void>((resolve) => (sent = resolve));
       const done: Promise<void> = publishAll(events)
         .finally(() => sent())
-        .then(() => void published.push(...events.map((e) => String(e.id))))
+        .then(() => {
+          metrics.outboxPublished('commit', events.length);
+          published.push(...events.map((e) => String(e.id)));
+        })
         .catch((err) => log.warn({ err: (err as Error).message }, 'publishing committed events failed; the relay will retry'))
         .finally(() => inFlight.delete(done));
       inFlight.add(done);
@@ -180,11 +189,12 @@ export function createOutboxPublisher(deps: {
       await removeLeftovers().catch((err) => log.warn({ err: (err as Error).message }, 'deleting published outbox events failed'));
     },
     relayOnce,
-    async pending() {
+    async backlog() {
       // Not counting rows this process published and has yet to delete.
-      const [row] = await prisma.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM outbox_events WHERE NOT id = ANY(${published}::bigint[])`;
-      return row?.n ?? 0;
+      const [row] = await prisma.$queryRaw<{ n: number; age: number | null }[]>`
+        SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS age
+        FROM outbox_events WHERE NOT id = ANY(${published}::bigint[])`;
+      return { events: row?.n ?? 0, oldestAgeSeconds: Math.max(0, row?.age ?? 0) };
     },
     startRelay() {
       let running: Promise<unknown> = Promise.resolve();
@@ -201,8 +211,10 @@ export function createOutboxPublisher(deps: {
             if (++passes % Math.max(1, Math.round(3_600_000 / settings.relayIntervalMs)) === 0) await housekeeping();
             if (failing) log.info('outbox relay working again');
             failing = false;
+            metrics.relayPass('ok');
           })
           .catch((err) => {
+            metrics.relayPass('failed');
             // One line per outage (e.g. the database restarting), not one per pass.
             if (!failing) log.warn({ err: (err as Error).message }, 'outbox relay pass failed; retrying every pass');
             failing = true;

@@ -5,15 +5,17 @@
 // is what a transfer costs (docs/performance.md).
 import type { Logger } from '../../logger.js';
 import { createBatcher, type BatchSettings } from '../batching/batcher.js';
+import type { ServiceMetrics } from '../telemetry.js';
 import type { Ledger, TransferRequest, TransferResult } from './ledger.js';
 
-export function createBatchingLedger(inner: Ledger, settings: BatchSettings, log: Logger): Ledger {
+export function createBatchingLedger(inner: Ledger, settings: BatchSettings, log: Logger, metrics?: ServiceMetrics): Ledger {
   const batcher = createBatcher<TransferRequest, TransferResult>((requests) => inner.postTransfers(requests), settings, {
     // The same (user, key) twice in one batch would be decided against itself: the second waits
     // for the next batch, where it is answered from the first one's stored result.
     distinctKey: (r) => `${r.userId}\u0000${r.key}`,
     what: 'ledger',
     log,
+    metrics,
   });
   return { ...inner, postTransfers: (requests) => Promise.all(requests.map((r) => batcher.run(r))) };
 }

@@ -3,6 +3,7 @@
 // round trip. Only the ledger module calls it (ledger.ts, ledgerTransaction.ts).
 import type { PrismaClient } from '../../db/database.js';
 import type { OutboxEvent } from '../events/outbox.js';
+import { inChildSpan } from '../telemetry.js';
 import type { RiskAssessment } from '../risk/riskEngine.js';
 import type { Party, TransactionType } from './model.js';
 import { refusalFromSql, type LedgerRefusal, type SqlRefusal } from './refusals.js';
@@ -63,6 +64,13 @@ export interface PostedTransfer {
 
 export type TransferResult = { ok: true; transfer: PostedTransfer; replayed: boolean } | ({ ok: false; replayed: boolean } & LedgerRefusal);
 
+/** The database call's span (OpenTelemetry's database conventions). */
+const POSTING_SPAN = {
+  'db.system.name': 'postgresql',
+  'db.operation.name': 'SELECT',
+  'db.query.summary': 'SELECT wallet_post_transfers',
+};
+
 /** Anything that can run SQL: the Prisma client, or an interactive transaction of it. */
 type Db = Pick<PrismaClient, '$queryRaw'>;
 
@@ -90,11 +98,13 @@ export async function callPostingFunction(
     })),
   );
   type Row = { result: { results: RawResult[]; events: OutboxEvent[] } };
-  const rows = publishedOutboxIds.length
-    ? await db.$queryRaw<Row[]>`
+  const rows = await inChildSpan('SELECT wallet_post_transfers', { ...POSTING_SPAN, 'wallet.transfers': requests.length }, async () =>
+    publishedOutboxIds.length
+      ? await db.$queryRaw<Row[]>`
         WITH published AS (DELETE FROM outbox_events WHERE id = ANY(${publishedOutboxIds}::bigint[]))
         SELECT wallet_post_transfers(${json}::jsonb) AS result`
-    : await db.$queryRaw<Row[]>`SELECT wallet_post_transfers(${json}::jsonb) AS result`;
+      : await db.$queryRaw<Row[]>`SELECT wallet_post_transfers(${json}::jsonb) AS result`,
+  );
   const { results, events } = rows[0]!.result;
   return { results: results.map(toResult), events };
 }

@@ -14,6 +14,7 @@ import { failure, success, type Outcome } from '../errors.js';
 import { globalId, isUuid } from '../ids.js';
 import { formatAmount } from '../money/money.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
+import type { ServiceMetrics } from '../telemetry.js';
 import type { Vault } from '../vault/vault.js';
 import type { MerchantService } from './merchants.js';
 import type { MerchantPaymentRecord, PaymentRequestRecord, RefundRecord } from './model.js';
@@ -79,6 +80,7 @@ export function createMerchantWebhookService(deps: {
   vault: Pick<Vault, 'store' | 'reveal'>;
   settings: MerchantWebhookSettings;
   log: Logger;
+  metrics: ServiceMetrics;
 }): MerchantWebhookService {
   const { prisma, log, settings } = deps;
   let wakeTimer: NodeJS.Timeout | null = null;
@@ -93,7 +95,7 @@ export function createMerchantWebhookService(deps: {
 
   const newSecret = () => newSigningSecret(deps.vault);
 
-  const deliver = webhookDelivery({ prisma, vault: deps.vault, settings, log });
+  const deliver = webhookDelivery({ prisma, vault: deps.vault, settings, log, metrics: deps.metrics });
 
   const service: MerchantWebhookService = {
     paid: (tx, p) => enqueue(tx, p.merchantId, 'payment.succeeded', paymentData(p)),

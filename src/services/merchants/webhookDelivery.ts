@@ -4,6 +4,7 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { globalId } from '../ids.js';
+import type { ServiceMetrics } from '../telemetry.js';
 import type { Vault } from '../vault/vault.js';
 import { signWithSecrets } from '../webhooks/signature.js';
 
@@ -23,7 +24,13 @@ function retryDelayMs(attempt: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** (attempt - 1), 3_600_000);
 }
 
-export function webhookDelivery(deps: { prisma: PrismaClient; vault: Pick<Vault, 'reveal'>; settings: DeliverySettings; log: Logger }) {
+export function webhookDelivery(deps: {
+  prisma: PrismaClient;
+  vault: Pick<Vault, 'reveal'>;
+  settings: DeliverySettings;
+  log: Logger;
+  metrics: ServiceMetrics;
+}) {
   const { prisma, settings, log } = deps;
 
   async function signingSecrets(merchantId: string): Promise<string[]> {
@@ -95,6 +102,7 @@ export function webhookDelivery(deps: { prisma: PrismaClient; vault: Pick<Vault,
         },
       }),
     ]);
+    deps.metrics.webhookDelivery(delivered ? 'delivered' : giveUp ? 'gave_up' : 'failed', attempt > 1, durationMs / 1000);
     if (!delivered) log.info({ eventId: event.id, attempt, error, giveUp }, 'merchant webhook not delivered');
   }
 

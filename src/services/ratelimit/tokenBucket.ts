@@ -26,7 +26,7 @@ export interface TokenBucket {
 /** Buckets kept at most; beyond that the oldest-touched are dropped (they refill to full anyway). */
 const MAX_BUCKETS = 100_000;
 
-export function createTokenBucket(spec: BucketSpec, shares: Pick<ProcessShares, 'count'>): TokenBucket {
+export function createTokenBucket(spec: BucketSpec, shares: Pick<ProcessShares, 'count'>, onRefused: () => void = () => {}): TokenBucket {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     take(key) {
@@ -48,6 +48,7 @@ export function createTokenBucket(spec: BucketSpec, shares: Pick<ProcessShares, 
         b.tokens -= 1;
         return null;
       }
+      onRefused();
       return Math.max(1, Math.ceil((1 - b.tokens) / perSecond));
     },
   };

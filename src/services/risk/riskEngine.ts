@@ -18,6 +18,7 @@ import type { Outcome } from '../errors.js';
 import type { Party } from '../ledger/model.js';
 import { readFacts, type StoredFacts } from './riskFacts.js';
 import { strictest, type RiskDecision, type RiskFacts, type RiskRule, type RiskThresholds } from './riskRule.js';
+import type { ServiceMetrics } from '../telemetry.js';
 import { RULES } from './rules/index.js';
 
 export interface RiskRequest {
@@ -77,6 +78,7 @@ export function createRiskEngine(deps: {
   settings: RiskSettings;
   batch: BatchSettings;
   log: Logger;
+  metrics?: ServiceMetrics;
   rules?: readonly RiskRule[];
 }): RiskEngine {
   const { sql, settings, fromBase } = deps;
@@ -157,7 +159,7 @@ export function createRiskEngine(deps: {
       });
     },
     deps.batch,
-    { what: 'risk', log: deps.log },
+    { what: 'risk', log: deps.log, metrics: deps.metrics },
   );
 
   const assess = (request: RiskRequest) => (settings.enabled ? batcher.run(request) : Promise.resolve(null));

@@ -26,7 +26,7 @@ export const accountSettings = (config: Config) => ({
 });
 
 export function wireAccounts(
-  { prisma, sql, pubsub, redis, outbox, log }: SharedWithOutbox,
+  { prisma, sql, pubsub, redis, outbox, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof accountSettings>,
   needs: { jwtSecret: string; aml: AmlService },
 ) {
@@ -42,7 +42,7 @@ export function wireAccounts(
     cacheSeconds: settings.sessionCacheSeconds,
     log,
   });
-  const throttle = createSignInThrottle(limiters, settings.signIn);
+  const throttle = createSignInThrottle(limiters, settings.signIn, metrics);
   const accounts = createAccountService({
     prisma,
     sql,
@@ -54,6 +54,7 @@ export function wireAccounts(
     defaultCurrency: settings.defaultCurrency,
     screenName: (userId, name) => needs.aml.screen(userId, name, 'SIGN_UP'),
     log,
+    metrics,
   });
   return { accessTokens, sessions, accounts };
 }

@@ -8,6 +8,9 @@ export const eventSettings = (config: Config) => ({
   relayDelayMs: config.OUTBOX_RELAY_DELAY_MS,
 });
 
-export function wireEvents({ prisma, pubsub, log }: SharedDeps, settings: ReturnType<typeof eventSettings>): { outbox: OutboxPublisher } {
-  return { outbox: createOutboxPublisher({ prisma, pubsub, log, settings }) };
+export function wireEvents(
+  { prisma, pubsub, log, metrics }: SharedDeps,
+  settings: ReturnType<typeof eventSettings>,
+): { outbox: OutboxPublisher } {
+  return { outbox: createOutboxPublisher({ prisma, pubsub, log, metrics, settings }) };
 }

@@ -15,12 +15,12 @@ export const ledgerSettings = (config: Config) => ({
 });
 
 export function wireLedger(
-  { prisma, sql, outbox, pubsub, log }: SharedWithOutbox,
+  { prisma, sql, outbox, pubsub, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof ledgerSettings>,
   needs: { currencies: Currencies },
 ) {
   const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: settings.idempotencyTtlHours });
-  const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log) : directLedger;
+  const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log, metrics) : directLedger;
   const cache = createWalletCache({ pubsub, cacheSeconds: settings.walletCacheSeconds, log });
   outbox.observe(cache);
   const wallets = createWalletService({ prisma, sql, currencies: needs.currencies, outbox, cache });

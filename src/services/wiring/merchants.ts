@@ -25,7 +25,7 @@ export const merchantSettings = (config: Config) => ({
 });
 
 export function wireMerchants(
-  { prisma, outbox, log }: SharedWithOutbox,
+  { prisma, outbox, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof merchantSettings>,
   needs: { ledger: Ledger; currencies: Currencies; risk: RiskEngine; vault: Vault },
 ) {
@@ -43,6 +43,7 @@ export function wireMerchants(
     vault: { store: vault.store, reveal: vault.reveal },
     settings: settings.webhooks,
     log,
+    metrics,
   });
   const paymentRequests = createPaymentRequestService({ prisma, merchants, currencies, outbox, webhooks: merchantWebhooks, log });
   paymentRequests.setPublicOrigin(settings.publicOrigin);

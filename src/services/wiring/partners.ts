@@ -18,7 +18,7 @@ export const partnerSettings = (config: Config) => ({
 });
 
 export async function wirePartners(
-  { prisma, pubsub, redis, outbox, log }: SharedWithOutbox,
+  { prisma, pubsub, redis, outbox, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof partnerSettings>,
   needs: { merchants: MerchantService },
 ) {
@@ -27,8 +27,8 @@ export async function wirePartners(
   const apiKeys = createApiKeyService({ prisma, merchants: needs.merchants, pubsub, outbox, defaultClient: settings.defaultClient, log });
   const shares = createProcessShares(redis, `${settings.redisPrefix}rate-processes`, log);
   const rateLimits = {
-    user: createTokenBucket(settings.rateLimitUser, shares),
-    apiKey: createTokenBucket(settings.rateLimitApiKey, shares),
+    user: createTokenBucket(settings.rateLimitUser, shares, () => metrics.rateLimited('user')),
+    apiKey: createTokenBucket(settings.rateLimitApiKey, shares, () => metrics.rateLimited('api_key')),
     shares,
   };
   return { trustedDocuments, apiKeys, rateLimits };

@@ -24,7 +24,7 @@ export const riskSettings = (config: Config) => ({
 });
 
 export function wireRisk(
-  { prisma, sql, log }: SharedWithOutbox,
+  { prisma, sql, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof riskSettings>,
   /** Converts amounts into the limits file's base currency, in which the rules' amounts are set. */
   needs: { fromBase: Parameters<typeof createRiskEngine>[0]['fromBase']; ledger: Ledger },
@@ -33,6 +33,7 @@ export function wireRisk(
     sql,
     batch: settings.batch,
     log,
+    metrics,
     fromBase: needs.fromBase,
     settings: settings.rules,
   });

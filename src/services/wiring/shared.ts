@@ -6,6 +6,7 @@ import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import type { OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
+import type { ServiceMetrics } from '../telemetry.js';
 
 export interface SharedDeps {
   prisma: PrismaClient;
@@ -14,6 +15,8 @@ export interface SharedDeps {
   /** Shared rate limits and counters; each falls back to its in-process form while Redis is down. */
   redis?: SharedRedis;
   log: Logger;
+  /** Counts and timings for operators (src/server/metrics.ts implements it). */
+  metrics: ServiceMetrics;
 }
 
 /** The shared dependencies once the outbox exists (every domain after events). */
