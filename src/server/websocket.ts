@@ -78,6 +78,7 @@ export function attachWebSocketServer(deps: WebSocketDeps) {
   }, RECHECK_WHILE_DOWN_MS);
   recheckTimer.unref();
 
+  // biome-ignore lint/correctness/useHookAtTopLevel: graphql-ws's useServer is not a React hook (Biome's React rules apply since web/ uses React).
   const server = useServer<Record<string, unknown>, ConnectionState>(
     {
       schema,
