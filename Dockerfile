@@ -12,7 +12,9 @@ ENV CHECKPOINT_DISABLE=1 \
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-# `npm run build` runs `prisma generate` (src/generated/prisma) and then scripts/build.ts.
+# `npm run build` runs `prisma generate` (src/generated/prisma), scripts/build.ts, and
+# scripts/buildWeb.ts: the web app served at /app (and GraphiQL) into dist/web/, from the
+# committed web/ sources and their generated documents (web/src/gql/).
 RUN npm run build
 
 FROM node:24-bookworm-slim
@@ -22,6 +24,8 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# dist/web/ is in it: production serves the wallet app at /app. The build fails without it.
+RUN test -f dist/web/app.html
 # Read at run time, relative to /app: migrations (applied on start), the KYC limits and the
 # sanctions list (config/), and the partners' trusted documents.
 COPY prisma/migrations ./prisma/migrations

@@ -15,13 +15,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP_FIRST_LOAD_BUDGET, kib, measureFirstLoad } from './webBudget.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB_DIR = path.join(ROOT, 'web');
 export const WEB_OUT_DIR = path.join(ROOT, 'dist', 'web');
 const HASH_FILE = '.inputs-hash';
 /** Pages every build must produce (the server answers with them). */
-const PAGES = ['graphiql.html'];
+const PAGES = ['graphiql.html', 'app.html'];
 
 function inputFiles(dir: string): string[] {
   const files: string[] = [];
@@ -84,5 +85,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else {
     await buildWeb();
     console.log(`built web/ into ${relative}/ in ${Math.round(performance.now() - started)} ms`);
+    const firstLoad = measureFirstLoad(WEB_OUT_DIR).gzipBytes;
+    const over = firstLoad > APP_FIRST_LOAD_BUDGET;
+    (over ? console.warn : console.log)(
+      `web app first load: ${kib(firstLoad)} gzipped (budget ${kib(APP_FIRST_LOAD_BUDGET)}${over ? ', OVER: see docs/performance.md' : ''})`,
+    );
   }
 }

@@ -2,6 +2,7 @@
 // `npm start` and `npm test` when web/ changed: scripts/buildWeb.ts). One HTML entry per page:
 //
 //   graphiql.html  the GraphQL IDE, served at GET /graphql to browsers in development
+//   app.html       the wallet app, served at /app and every path under it (docs/web.md)
 //
 // Every page's scripts, styles, fonts and workers land in dist/web/assets/ with a content hash
 // in their names, served by the server at /web/assets/ (src/server/webAssets.ts) and cached for
@@ -27,7 +28,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000,
     reportCompressedSize: false,
     rolldownOptions: {
-      input: { graphiql: path.join(WEB_ROOT, 'graphiql.html') },
+      input: { graphiql: path.join(WEB_ROOT, 'graphiql.html'), app: path.join(WEB_ROOT, 'app.html') },
       // GraphiQL's modules start with React Compiler's "use no memo", which only a compiler reads.
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

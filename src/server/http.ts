@@ -20,7 +20,7 @@ import type { Tracing } from './tracing.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './providerWebhooks.js';
-import { createWebAssets, prefersHtml, WEB_ASSET_PATH } from './webAssets.js';
+import { APP_PATH, createWebAssets, prefersHtml, WEB_ASSET_PATH } from './webAssets.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */
@@ -298,6 +298,13 @@ export function createRequestListener(deps: HttpDeps) {
         }
         const [, code, format] = PAY_PATH.exec(url.pathname)!;
         await servePayPage(services, res, code!, format);
+      } else if (APP_PATH.test(url.pathname)) {
+        // The wallet app (every environment): one page for all its routes, which the browser resolves.
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('allow', 'GET, HEAD');
+          throw new HttpProblem(405, 'The wallet app is read with GET.', 'METHOD_NOT_ALLOWED');
+        }
+        await web.serveApp(res, req.method === 'HEAD');
       } else if (WEB_ASSET_PATH.test(url.pathname)) {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           res.setHeader('allow', 'GET, HEAD');

@@ -1,7 +1,8 @@
 // The browser pages built from web/ by Vite (`npm run build:web`, scripts/buildWeb.ts) into
-// dist/web/: the GraphQL IDE (GraphiQL), answered at GET /graphql to browsers in development, and
-// the files its pages load, at /web/assets/<name>. Everything comes from this server (no CDN), so
-// the IDE works offline.
+// dist/web/: the GraphQL IDE (GraphiQL), answered at GET /graphql to browsers in development; the
+// wallet app, answered at /app and every path under it in every environment (its routes are the
+// browser's: a reload of /app/history must get the same page); and the files the pages load, at
+// /web/assets/<name>. Everything comes from this server (no CDN), so both work offline.
 //
 // The asset names carry a content hash (Vite's [name]-[hash]), so they are cached for a year as
 // immutable; the page itself is never cached, so a rebuild is seen on the next reload. The IDE's
@@ -54,6 +55,20 @@ const IDE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The wallet app's: as the IDE's, but no inline styles and no workers (it has neither). */
+const APP_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-cache',
@@ -61,6 +76,11 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+const APP_HEADERS = { ...PAGE_HEADERS, 'content-security-policy': APP_CSP };
+
+/** /app, /app/ and every path under it: the app's routes. */
+export const APP_PATH = /^\/app(?:\/.*)?$/;
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en">
@@ -72,6 +92,19 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <p>The GraphQL IDE is bundled from <code>web/</code> into <code>dist/web/</code>, which is missing.
 Run <code>npm run build:web</code> (or restart with <code>npm start</code>, which builds it), then reload this page.</p>
 <p>The API itself works: POST GraphQL requests to <code>/graphql</code>.</p>
+</body>
+</html>
+`;
+
+const APP_NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>The wallet app is not built</title>
+<style>body { font: 16px system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; color: #1d2330; } code { background: #eef0f4; padding: 2px 5px; border-radius: 4px; }</style>
+</head>
+<body>
+<h1>The wallet app is not built</h1>
+<p>The app is bundled from <code>web/</code> into <code>dist/web/</code>, which is missing.
+Run <code>npm run build:web</code> (or restart with <code>npm start</code>, which builds it), then reload this page.</p>
 </body>
 </html>
 `;
@@ -111,6 +144,22 @@ export function createWebAssets(dir: string = WEB_DIR) {
       }
       res.writeHead(200, { ...PAGE_HEADERS, 'content-length': html.length });
       res.end(html);
+    },
+
+    /** The wallet app's page (the same for every path under /app), or a page saying how to build it. */
+    async serveApp(res: ServerResponse, head: boolean): Promise<void> {
+      let html: Buffer;
+      try {
+        html = await readFile(path.join(dir, 'app.html'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // Its own inline style, so this page alone gets a CSP that allows one.
+        res.writeHead(503, { ...PAGE_HEADERS, 'cache-control': 'no-store' });
+        res.end(head ? undefined : APP_NOT_BUILT_PAGE);
+        return;
+      }
+      res.writeHead(200, { ...APP_HEADERS, 'content-length': html.length });
+      res.end(head ? undefined : html);
     },
 
     /** A file of dist/web/assets/ (the name is checked by WEB_ASSET_PATH: no path separators). False when there is none. */

@@ -1,0 +1,109 @@
+// The shell: who may see which screen, the layout with navigation, and the routes of routes.tsx.
+import { useMutation } from '@apollo/client/react';
+import { Suspense } from 'react';
+import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
+import { graphql } from '../gql';
+import { forgetEverything } from './apollo';
+import { SCREENS, type Screen } from './routes';
+import { endSession } from './session';
+import { useSession } from './useSession';
+
+const SignOut = graphql(`mutation SignOut { signOut { revokedSessionCount } }`);
+
+/** Where to go after signing in: the ?next= path when it is one of ours, else home. */
+function nextPath(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function Guard({ screen }: { screen: Screen }) {
+  const state = useSession();
+  const [location] = useLocation();
+  const search = useSearch();
+  if (state === 'restoring') {
+    return (
+      <p className="page-status" role="status">
+        Signing you in…
+      </p>
+    );
+  }
+  if (!screen.public && state === 'signed-out') return <Redirect to={`/sign-in?next=${encodeURIComponent(location)}`} replace />;
+  if (screen.public && state === 'signed-in') return <Redirect to={nextPath(search)} replace />;
+  const Component = screen.component;
+  return (
+    <Suspense
+      fallback={
+        <p className="page-status" role="status">
+          Loading…
+        </p>
+      }
+    >
+      <Component />
+    </Suspense>
+  );
+}
+
+function Navigation() {
+  const [location, navigate] = useLocation();
+  const [signOut, { loading }] = useMutation(SignOut);
+  const leave = async () => {
+    try {
+      await signOut();
+    } catch {
+      // Offline: the tokens are forgotten here anyway; the session expires on the server.
+    }
+    endSession();
+    await forgetEverything();
+    navigate('/sign-in', { replace: true });
+  };
+  return (
+    <header className="app-header">
+      <Link href="/" className="brand">
+        Wallet
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {SCREENS.filter((s) => s.nav).map((s) => (
+            <li key={s.path}>
+              <Link href={s.path} aria-current={(s.path === '/' ? location === '/' : location.startsWith(s.path)) ? 'page' : undefined}>
+                {s.nav}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <button type="button" className="link-button" onClick={leave} disabled={loading}>
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+export function App() {
+  const state = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      {state === 'signed-in' && <Navigation />}
+      <main id="main" tabIndex={-1}>
+        <Switch>
+          {SCREENS.map((screen) => (
+            <Route key={screen.path} path={screen.path}>
+              <Guard screen={screen} />
+            </Route>
+          ))}
+          <Route>
+            <section className="card">
+              <h1>Page not found</h1>
+              <p>
+                There is nothing at this address. <Link href="/">Go to your wallets</Link>.
+              </p>
+            </section>
+          </Route>
+        </Switch>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+// The pieces every form of the app is made of, so a new screen (add money, withdraw, KYC, a
+// merchant's payment request) is its fields and one mutation:
+//
+//   <TextField>/<SelectField>  a labelled input with its hint and its error beside it (aria-invalid,
+//                              aria-describedby), so screen readers read the error with the field
+//   <FormProblems>             errors about no one field, announced (role="alert")
+//   <SubmitButton>             disabled while the request is in flight, with a busy label
+//   useAttempt()               one idempotency key per attempt, kept across retries of it
+//   useSubmitOnce()            runs one submission at a time: a double click sends once
+import { type ReactNode, useCallback, useId, useRef, useState } from 'react';
+
+interface FieldProps {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+}
+
+function describedBy(ids: Record<string, boolean>): string | undefined {
+  const list = Object.entries(ids)
+    .filter(([, on]) => on)
+    .map(([id]) => id);
+  return list.length ? list.join(' ') : undefined;
+}
+
+export function TextField({
+  label,
+  error,
+  hint,
+  ...input
+}: FieldProps & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-invalid' | 'aria-describedby'>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy({ [`${id}-hint`]: !!hint, [`${id}-error`]: !!error })}
+        {...input}
+      />
+      {hint && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function SelectField({
+  label,
+  error,
+  hint,
+  children,
+  ...select
+}: FieldProps & Omit<React.SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'aria-invalid' | 'aria-describedby'>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy({ [`${id}-hint`]: !!hint, [`${id}-error`]: !!error })}
+        {...select}
+      >
+        {children}
+      </select>
+      {hint && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Errors about the whole form, read out when they appear. */
+export function FormProblems({ messages }: { messages: readonly string[] }) {
+  if (!messages.length) return null;
+  return (
+    <div className="form-problems" role="alert">
+      {messages.map((message) => (
+        <p key={message}>{message}</p>
+      ))}
+    </div>
+  );
+}
+
+export function SubmitButton({
+  busy,
+  busyLabel,
+  children,
+  ...button
+}: { busy: boolean; busyLabel: string } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button type="submit" className="primary" {...button} disabled={busy || button.disabled} aria-busy={busy || undefined}>
+      {busy ? busyLabel : children}
+    </button>
+  );
+}
+
+/**
+ * One idempotency key per attempt at a money movement: the same key for every retry of the attempt
+ * (a timeout, a lost answer, a second click), so the server moves the money once; a new key only
+ * when the person starts a new attempt (changes what they send, or sends again after success).
+ */
+export function useAttempt(): { key: string; next: () => void } {
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const next = useCallback(() => setKey(crypto.randomUUID()), []);
+  return { key, next };
+}
+
+/**
+ * Runs `submit` unless one is already running: the guard is a ref, set before React re-renders,
+ * so two clicks in the same frame still make one request. `busy` is for the button.
+ */
+export function useSubmitOnce<A extends unknown[]>(
+  submit: (...args: A) => Promise<void>,
+): { run: (...args: A) => Promise<void>; busy: boolean } {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(
+    async (...args: A) => {
+      if (running.current) return;
+      running.current = true;
+      setBusy(true);
+      try {
+        await submit(...args);
+      } finally {
+        running.current = false;
+        setBusy(false);
+      }
+    },
+    [submit],
+  );
+  return { run, busy };
+}
+
+/** What to say when a request got no answer: nothing can be assumed about what the server did. */
+export const NETWORK_PROBLEM = 'We could not reach the server. Check your connection and try again.';

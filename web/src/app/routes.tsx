@@ -1,0 +1,27 @@
+// Every screen of the app, by path (under /app). A new screen is one file in screens/ and one line
+// here: `nav` puts it in the main navigation, `public` lets signed-out people open it. Screens are
+// loaded on first visit (React.lazy), so the first load carries the shell and sign-in only.
+import { type ComponentType, lazy, type LazyExoticComponent } from 'react';
+import { SignIn } from './screens/SignIn';
+import { SignUp } from './screens/SignUp';
+
+export interface Screen {
+  path: string;
+  component: ComponentType | LazyExoticComponent<ComponentType>;
+  /** Its label in the main navigation; absent: not in the navigation. */
+  nav?: string;
+  /** Open to signed-out people (everything else sends them to sign in). */
+  public?: boolean;
+}
+
+const screen = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
+
+export const SCREENS: Screen[] = [
+  { path: '/sign-in', component: SignIn, public: true },
+  { path: '/sign-up', component: SignUp, public: true },
+  { path: '/', component: screen(() => import('./screens/Home')), nav: 'Home' },
+  { path: '/send', component: screen(() => import('./screens/Send')), nav: 'Send' },
+  { path: '/history', component: screen(() => import('./screens/History')), nav: 'History' },
+  { path: '/history/:id', component: screen(() => import('./screens/TransactionDetail')) },
+  { path: '/sessions', component: screen(() => import('./screens/Sessions')), nav: 'Sessions' },
+];

@@ -1,0 +1,3 @@
+export default function Send() {
+  return <h1>Send</h1>;
+}

@@ -1,0 +1,3 @@
+export default function Sessions() {
+  return <h1>Sessions</h1>;
+}

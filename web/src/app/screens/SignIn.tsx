@@ -1,0 +1,81 @@
+// Sign in with email and password. Errors are shown beside the field they concern (userErrors'
+// `field`); INVALID_CREDENTIALS concerns no one field, so it is shown above the button.
+import { useMutation } from '@apollo/client/react';
+import { type FormEvent, useState } from 'react';
+import { Link, useSearch } from 'wouter';
+import { graphql } from '../../gql';
+import { FormProblems, NETWORK_PROBLEM, SubmitButton, TextField, useSubmitOnce } from '../forms';
+import { startSession } from '../session';
+import { type SplitErrors, splitUserErrors } from '../userErrors';
+
+const SignInMutation = graphql(`
+  mutation SignIn($input: SignInInput!) {
+    signIn(input: $input) {
+      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }
+      userErrors { code message field }
+    }
+  }
+`);
+
+const FIELDS = ['email', 'password'];
+
+export function SignIn() {
+  const search = useSearch();
+  const [signIn] = useMutation(SignInMutation);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<SplitErrors>({ byField: {}, general: [] });
+
+  const { run, busy } = useSubmitOnce(async () => {
+    const byField: Record<string, string> = {};
+    if (!email.trim()) byField.email = 'Enter your email address.';
+    if (!password) byField.password = 'Enter your password.';
+    if (Object.keys(byField).length) return setErrors({ byField, general: [] });
+    try {
+      const { data } = await signIn({ variables: { input: { email: email.trim(), password } } });
+      const answer = data!.signIn;
+      if (answer.tokens) startSession(answer.tokens);
+      else setErrors(splitUserErrors(answer.userErrors, FIELDS));
+    } catch {
+      setErrors({ byField: {}, general: [NETWORK_PROBLEM] });
+    }
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run();
+  };
+
+  return (
+    <section className="card narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.byField.email}
+          required
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.byField.password}
+          required
+        />
+        <FormProblems messages={errors.general} />
+        <SubmitButton busy={busy} busyLabel="Signing in…">
+          Sign in
+        </SubmitButton>
+      </form>
+      <p>
+        New here? <Link href={`/sign-up${search ? `?${search}` : ''}`}>Create an account</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,3 @@
+export default function TransactionDetail() {
+  return <h1>TransactionDetail</h1>;
+}
