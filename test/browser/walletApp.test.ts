@@ -3,13 +3,73 @@
 // collected. Through the UI as a person uses it; money checked through the API afterwards. Waits
 // are on visible state (a text, a role), never on time. With UPDATE_SCREENSHOTS=1 the main screens
 // are saved to docs/screenshots/ at phone and desktop widths (the README shows them).
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webBuildState } from '../../scripts/buildWeb.js';
+import { graphql } from '../gql/index.js';
 import { DESKTOP, haveChromium, type IsolatedPage, isolatedPage, launchChromium, PHONE, screenshot } from '../helpers/browser.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer, uniqueEmail } from '../helpers/testServer.js';
 
 const DEMO = { email: 'alice@demo.wallet', password: 'demo-Wallet-2026!' };
+const ADMIN = { email: 'webapp.admin@example.com', password: 'Web-App-Admin-2026!' };
+
+const WaSignIn = graphql(`mutation WaSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
+const WaMoney = graphql(`
+  query WaMoney {
+    me { wallets { id balance { available { amount } posted { amount } } } }
+  }
+`);
+const WaTransfers = graphql(`
+  query WaTransfers($walletId: ID!) {
+    transactions(walletId: $walletId, first: 50, filter: { types: [P2P_TRANSFER] }) { edges { node { direction amount { amount } } } }
+  }
+`);
+
+interface Person {
+  email: string;
+  name: string;
+  token: string;
+  walletId: string;
+}
+
+/** Where a person's money is, from the API: their first wallet's available and posted amounts, and their transfers. */
+async function moneyOf(person: Person) {
+  const wallet = (await t.query(WaMoney, {}, { token: person.token })).me.wallets[0]!;
+  const transfers = (await t.query(WaTransfers, { walletId: person.walletId }, { token: person.token })).transactions.edges.map(
+    (e) => `${e.node.direction} ${e.node.amount.amount}`,
+  );
+  return { available: wallet.balance.available.amount, posted: wallet.balance.posted.amount, transfers };
+}
+
+/** A user made through the API (the UI's sign-up has its own test), credited with `funds` USD. */
+async function person(label: string, name: string, funds?: string): Promise<Person> {
+  const user = await signUpUser(t, { label, displayName: name });
+  if (funds) await credit(t, await signInAdmin(t, ADMIN), user.walletId, funds);
+  return { email: user.email, name, token: user.token, walletId: user.walletId };
+}
+
+/** The sendMoney requests a page makes, with their idempotency keys. */
+function sendMoneyRequests(page: Page): { keys: string[] } {
+  const seen = { keys: [] as string[] };
+  page.on('request', (request: Request) => {
+    const body = request.postData() ?? '';
+    if (request.url().endsWith('/graphql') && body.includes('"operationName":"SendMoney"')) {
+      seen.keys.push((JSON.parse(body) as { variables: { input: { idempotencyKey: string } } }).variables.input.idempotencyKey);
+    }
+  });
+  return seen;
+}
+
+/** Fills the send form and reviews it: the preview is shown (or the form's errors, when `expectPreview` is false). */
+async function fillSend(page: Page, to: string, amount: string, note?: string) {
+  await page.getByRole('link', { name: 'Send', exact: true }).click();
+  await page.getByRole('heading', { name: 'Send money' }).waitFor();
+  await page.getByLabel('Their email').fill(to);
+  await page.getByLabel(/^Amount/).fill(amount);
+  if (note) await page.getByLabel('Note (optional)').fill(note);
+  await page.getByRole('button', { name: 'Review' }).click();
+}
 
 let t: TestServer;
 let browser: Browser;
@@ -21,7 +81,7 @@ beforeAll(async () => {
       `dist/web/ is ${built === 'missing' ? 'missing' : 'older than web/'}: run npm run build:web (npm test builds it when web/ changed).`,
     );
   }
-  t = await startTestServer({ SEED_DEMO: 'true' });
+  t = await startTestServer({ SEED_DEMO: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -41,6 +101,14 @@ async function open(path = '/app', viewport = PHONE): Promise<IsolatedPage> {
   return isolated;
 }
 
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
 /** Waits until the field labelled `label` is marked invalid, and checks the error it is described by. */
 async function expectFieldError(page: Page, label: string, message: string | RegExp) {
   const field = page.getByLabel(label, { exact: true });
@@ -49,6 +117,21 @@ async function expectFieldError(page: Page, label: string, message: string | Reg
   const error = (await page.locator(`[id="${ids.at(-1)}"]`).textContent()) ?? '';
   if (typeof message === 'string') expect(error).toBe(message);
   else expect(error).toMatch(message);
+}
+
+/**
+ * A main screen at phone and desktop widths: it fits each (no sideways scrolling at 390 px), and
+ * with UPDATE_SCREENSHOTS=1 its pictures are saved for the README.
+ */
+async function capture(page: Page, name: string) {
+  const original = page.viewportSize() ?? PHONE;
+  for (const viewport of original.width === PHONE.width ? [PHONE, DESKTOP] : [DESKTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow, `${name} is wider than the ${viewport.width} px window`).toBeLessThanOrEqual(0);
+    await screenshot(page, name);
+  }
+  await page.setViewportSize(original);
 }
 
 async function expectClean(isolated: IsolatedPage) {
@@ -64,7 +147,7 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       try {
         // Signed out: /app sends to sign-in, remembering where the person was going.
         await page.waitForURL(/\/app\/sign-in\?next=/);
-        await screenshot(page, 'sign-in');
+        await capture(page, 'sign-in');
         await page.getByRole('button', { name: 'Sign in' }).click();
         await waitForText(page, '.field-error', 'Enter your email address.');
 
@@ -79,7 +162,7 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
         expect(new URL(page.url()).pathname).toMatch(/^\/app\/?$/);
         await waitForText(page, '[data-testid=available-USD]', '$500.00');
         await waitForText(page, '[data-testid=posted-USD]', '$500.00');
-        await screenshot(page, 'home');
+        await capture(page, 'home');
 
         // The access token is in memory only; the refresh token in this tab's sessionStorage brings it back.
         expect(await page.evaluate('JSON.stringify(sessionStorage)')).toContain('wallet.app.refreshToken');
@@ -115,7 +198,7 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       await page.getByRole('button', { name: 'Create account' }).click();
       // The server's userErrors, each beside the field it names (the input is described by it).
       await expectFieldError(page, 'Phone (optional)', /international phone number/);
-      await screenshot(page, 'sign-up-errors');
+      await capture(page, 'sign-up-errors');
 
       await page.getByLabel('Phone (optional)').fill('');
       await page.getByRole('button', { name: 'Create account' }).click();
@@ -133,6 +216,159 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       await expectClean(app);
     } finally {
       await app.close();
+    }
+  });
+
+  it('sends money from a user who signed up here to another, whose open page shows it without a reload', async () => {
+    const rita = await person('app.rita', 'Rita Recipient');
+    const receiver = await open('/app', DESKTOP);
+    const sender = await open('/app/sign-up', PHONE);
+    try {
+      await signIn(receiver.page, { email: rita.email, password: STRONG_PASSWORD });
+      await waitForText(receiver.page, '[data-testid=available-USD]', '$0.00');
+      // A mark in the page's memory: still there at the end means the page was never reloaded.
+      await receiver.page.evaluate('window.notReloaded = true');
+
+      // The sender signs up in the app, and is credited by an admin while their page is open.
+      const page = sender.page;
+      const email = uniqueEmail('app.sam');
+      await page.getByLabel('Your name').fill('Sam Sender');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(STRONG_PASSWORD);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await waitForText(page, '[data-testid=available-USD]', '$0.00');
+      const samToken = (await t.query(WaSignIn, { input: { email, password: STRONG_PASSWORD } })).signIn.tokens!.accessToken;
+      const sam: Person = {
+        email,
+        name: 'Sam Sender',
+        token: samToken,
+        walletId: (await t.query(WaMoney, {}, { token: samToken })).me.wallets[0]!.id,
+      };
+      await credit(t, await signInAdmin(t, ADMIN), sam.walletId, '100.00');
+      await waitForText(page, '[data-testid=available-USD]', '$100.00');
+      await waitForText(page, '.transaction-who', 'From ');
+
+      const requests = sendMoneyRequests(page);
+      await fillSend(page, rita.email, '12.5', 'Lunch');
+      await page.getByRole('heading', { name: 'Check and send' }).waitFor();
+      await waitForText(page, '[data-testid=preview-total]', '$12.50');
+      await capture(page, 'send-preview');
+      await page.getByRole('button', { name: 'Send $12.50' }).click();
+      await waitForText(page, '.success', 'Sent $12.50 to Rita Recipient.');
+      await capture(page, 'send-done');
+
+      // The receiver's open page: the new balance and the transfer, live.
+      await waitForText(receiver.page, '[data-testid=available-USD]', '$12.50');
+      await waitForText(receiver.page, '.transaction-who', 'From Sam Sender');
+      expect(await receiver.page.evaluate('window.notReloaded')).toBe(true);
+      await capture(receiver.page, 'home-received');
+
+      // History and the transaction's detail.
+      await receiver.page.getByRole('link', { name: 'History' }).click();
+      await waitForText(receiver.page, '.transaction-who', 'From Sam Sender');
+      await capture(receiver.page, 'history');
+      await receiver.page.locator('.transaction-link', { hasText: 'From Sam Sender' }).click();
+      await receiver.page.getByRole('heading', { name: 'Transfer from Sam Sender' }).waitFor();
+      await waitForText(receiver.page, '[data-testid=transaction-status]', 'Completed');
+      await capture(receiver.page, 'transaction');
+
+      expect(requests.keys).toHaveLength(1);
+      expect(await moneyOf(sam)).toEqual({ available: '87.50', posted: '87.50', transfers: ['OUT 12.50'] });
+      expect(await moneyOf(rita)).toEqual({ available: '12.50', posted: '12.50', transfers: ['IN 12.50'] });
+      await expectClean(receiver);
+      await expectClean(sender);
+    } finally {
+      await receiver.close();
+      await sender.close();
+    }
+  });
+
+  it('shows a refused send (not enough money) in words and moves nothing; checks amounts against the currency', async () => {
+    const sam = await person('app.poor', 'Penny Poor', '5.00');
+    const rita = await person('app.rita2', 'Rob Recipient');
+    const app = await open('/app');
+    const { page } = app;
+    try {
+      await signIn(page, { email: sam.email, password: STRONG_PASSWORD });
+      const requests = sendMoneyRequests(page);
+      await fillSend(page, rita.email, '1.234');
+      await expectFieldError(page, 'Amount (USD)', 'USD allows at most 2 decimals.');
+      await page.getByLabel(/^Amount/).fill('50');
+      await page.getByRole('button', { name: 'Review' }).click();
+      await expectFieldError(page, 'Amount (USD)', 'Not enough money in your wallet for this transfer.');
+      await capture(page, 'send-refused');
+      expect(requests.keys).toEqual([]);
+      expect(await moneyOf(sam)).toEqual({ available: '5.00', posted: '5.00', transfers: [] });
+      expect(await moneyOf(rita)).toEqual({ available: '0.00', posted: '0.00', transfers: [] });
+      await expectClean(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('moves money once for a double-clicked Send, and once for a Send retried after its answer was lost', async () => {
+    const sam = await person('app.double', 'Dora Double', '100.00');
+    const rita = await person('app.rita3', 'Ray Recipient');
+    const app = await open('/app');
+    const { page } = app;
+    try {
+      await signIn(page, { email: sam.email, password: STRONG_PASSWORD });
+      const requests = sendMoneyRequests(page);
+      await fillSend(page, rita.email, '10');
+      await page.getByRole('button', { name: 'Send $10.00' }).dblclick();
+      await waitForText(page, '.success', 'Sent $10.00 to Ray Recipient.');
+      expect(requests.keys).toHaveLength(1);
+      expect(await moneyOf(rita)).toEqual({ available: '10.00', posted: '10.00', transfers: ['IN 10.00'] });
+
+      // A flaky network: the server gets the request and moves the money, the answer never arrives.
+      await page.getByRole('button', { name: 'Send more money' }).click();
+      await page.getByLabel(/^Amount/).fill('7.25');
+      await page.getByRole('button', { name: 'Review' }).click();
+      let dropped = 0;
+      await page.route(`${t.url}`, async (route) => {
+        if (dropped === 0 && (route.request().postData() ?? '').includes('"operationName":"SendMoney"')) {
+          dropped++;
+          await route.fetch(); // reaches the server...
+          return route.abort('connectionreset'); // ...but the browser never sees the answer
+        }
+        return route.fallback();
+      });
+      await page.getByRole('button', { name: 'Send $7.25' }).click();
+      await waitForText(page, '[role=alert]', 'Pressing Send again will not send it twice.');
+      await page.getByRole('button', { name: 'Send $7.25' }).click();
+      await waitForText(page, '.success', 'Sent $7.25 to Ray Recipient.');
+
+      expect(requests.keys).toHaveLength(3);
+      expect(requests.keys[2]).toBe(requests.keys[1]); // the retry is the same attempt
+      expect(requests.keys[1]).not.toBe(requests.keys[0]);
+      expect(await moneyOf(rita)).toEqual({ available: '17.25', posted: '17.25', transfers: ['IN 7.25', 'IN 10.00'] });
+      expect(await moneyOf(sam)).toEqual({ available: '82.75', posted: '82.75', transfers: ['OUT 7.25', 'OUT 10.00'] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lists signed-in devices and signs another one out', async () => {
+    const user = await person('app.sessions', 'Sid Sessions');
+    // A second device: a sign-in through the API.
+    await t.query(WaSignIn, { input: { email: user.email, password: STRONG_PASSWORD } });
+    for (const viewport of [PHONE, DESKTOP]) {
+      const app = await open('/app/sessions', viewport);
+      const { page } = app;
+      try {
+        await signIn(page, { email: user.email, password: STRONG_PASSWORD });
+        await page.getByRole('heading', { name: 'Signed-in devices' }).waitFor();
+        await page.getByText('This device', { exact: true }).waitFor();
+        const others = page.getByRole('button', { name: 'Sign out this device' });
+        await expect.poll(() => others.count()).toBeGreaterThan(0);
+        await capture(page, 'sessions');
+        const before = await others.count();
+        await others.first().click();
+        await expect.poll(() => others.count()).toBe(before - 1);
+        await expectClean(app);
+      } finally {
+        await app.close();
+      }
     }
   });
 });

@@ -16,19 +16,37 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": typeof types.SignOutDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.LiveWalletUpdatedDocument,
+    "query HistoryWallets { me { id wallets { id currency } } }": typeof types.HistoryWalletsDocument,
+    "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": typeof types.RecentActivityDocument,
+    "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n": typeof types.SendWalletsDocument,
+    "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n": typeof types.PreviewTransferDocument,
+    "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.SendMoneyDocument,
+    "\n  query Sessions {\n    me { id sessions(first: 50) { edges { node { id createdAt lastUsedAt userAgent ip current } } } }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation RevokeSession($input: RevokeSessionInput!) {\n    revokeSession(input: $input) { session { id revokedAt } userErrors { code message } }\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  query TransactionDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Transaction {\n        id amount { amount currency } direction status type note createdAt sequence\n        balanceAfter { amount currency }\n        counterparty { displayName email phone isMerchant }\n        wallet { id currency }\n      }\n    }\n  }\n": typeof types.TransactionDetailDocument,
+    "\n  subscription TransactionDetailUpdated {\n    transactionUpdated { id status balanceAfter { amount currency } sequence }\n  }\n": typeof types.TransactionDetailUpdatedDocument,
     "\n  mutation RefreshSession($input: RefreshSessionInput!) {\n    refreshSession(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message }\n    }\n  }\n": typeof types.RefreshSessionDocument,
 };
 const documents: Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": types.SignOutDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.LiveWalletUpdatedDocument,
+    "query HistoryWallets { me { id wallets { id currency } } }": types.HistoryWalletsDocument,
+    "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": types.RecentActivityDocument,
+    "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n": types.SendWalletsDocument,
+    "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n": types.PreviewTransferDocument,
+    "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n": types.SendMoneyDocument,
+    "\n  query Sessions {\n    me { id sessions(first: 50) { edges { node { id createdAt lastUsedAt userAgent ip current } } } }\n  }\n": types.SessionsDocument,
+    "\n  mutation RevokeSession($input: RevokeSessionInput!) {\n    revokeSession(input: $input) { session { id revokedAt } userErrors { code message } }\n  }\n": types.RevokeSessionDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n": types.SignUpDocument,
+    "\n  query TransactionDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Transaction {\n        id amount { amount currency } direction status type note createdAt sequence\n        balanceAfter { amount currency }\n        counterparty { displayName email phone isMerchant }\n        wallet { id currency }\n      }\n    }\n  }\n": types.TransactionDetailDocument,
+    "\n  subscription TransactionDetailUpdated {\n    transactionUpdated { id status balanceAfter { amount currency } sequence }\n  }\n": types.TransactionDetailUpdatedDocument,
     "\n  mutation RefreshSession($input: RefreshSessionInput!) {\n    refreshSession(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message }\n    }\n  }\n": types.RefreshSessionDocument,
 };
 
@@ -57,6 +75,14 @@ export function graphql(source: "\n  subscription LiveWalletUpdated($walletId: I
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query HistoryWallets { me { id wallets { id currency } } }"): (typeof documents)["query HistoryWallets { me { id wallets { id currency } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -65,11 +91,39 @@ export function graphql(source: "\n  query RecentActivity($walletId: ID!) {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n"): (typeof documents)["\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Sessions {\n    me { id sessions(first: 50) { edges { node { id createdAt lastUsedAt userAgent ip current } } } }\n  }\n"): (typeof documents)["\n  query Sessions {\n    me { id sessions(first: 50) { edges { node { id createdAt lastUsedAt userAgent ip current } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeSession($input: RevokeSessionInput!) {\n    revokeSession(input: $input) { session { id revokedAt } userErrors { code message } }\n  }\n"): (typeof documents)["\n  mutation RevokeSession($input: RevokeSessionInput!) {\n    revokeSession(input: $input) { session { id revokedAt } userErrors { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TransactionDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Transaction {\n        id amount { amount currency } direction status type note createdAt sequence\n        balanceAfter { amount currency }\n        counterparty { displayName email phone isMerchant }\n        wallet { id currency }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TransactionDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Transaction {\n        id amount { amount currency } direction status type note createdAt sequence\n        balanceAfter { amount currency }\n        counterparty { displayName email phone isMerchant }\n        wallet { id currency }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TransactionDetailUpdated {\n    transactionUpdated { id status balanceAfter { amount currency } sequence }\n  }\n"): (typeof documents)["\n  subscription TransactionDetailUpdated {\n    transactionUpdated { id status balanceAfter { amount currency } sequence }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
