@@ -2,6 +2,7 @@
 // (the last one), showing progress. Add the new key at the end of VAULT_KEYS, restart the
 // servers, run this, and only then remove the old key. Safe to run again or while servers run.
 import { resolveVaultKeys } from '../src/server/secrets.js';
+import { createAuditLog } from '../src/services/audit/auditLog.js';
 import { createVault } from '../src/services/vault/vault.js';
 import { runScript } from './cli.js';
 
@@ -19,6 +20,10 @@ await runScript(
           process.stdout.write(`\rre-encrypting under key "${newest}": ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
         }
       },
+    });
+    await createAuditLog({ prisma: db.prisma, fingerprintKey: keys.fingerprintKey }).record({
+      kind: 'vault.rotated',
+      details: { key: newest, rotated },
     });
     console.log(
       rotated

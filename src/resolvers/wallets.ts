@@ -124,7 +124,7 @@ builder.mutationField('adminSetWalletStatus', (t) =>
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminSetWalletStatusInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const wallet = await ctx.services.wallets.setStatus(input.walletId.id, input.status);
+      const wallet = await ctx.services.wallets.setStatus(ctx.viewer!.userId, input.walletId.id, input.status);
       return wallet
         ? { wallet, userErrors: [] }
         : { userErrors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND' as const, message: 'No user wallet with that id.' }] };

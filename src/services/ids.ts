@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const isUuid = (id: string): boolean => z.uuid().safeParse(id).success;
 
 /**
- * The API's object ids: "<Type>:<uuid>" in base64 (Relay global ids, decoded in
+ * The API's object ids: "<Type>:<uuid>" (or "<Type>:<sequence number>") in base64 (Relay global ids, decoded in
  * src/schema/builder.ts). Anything outside GraphQL that hands an id to API clients (webhook
  * bodies) uses this, so a merchant matches a webhook's paymentId with MerchantPayment.id.
  */
@@ -15,7 +15,8 @@ export const globalId = (type: string, id: string): string => Buffer.from(`${typ
 
 /** Longest global id worth decoding: base64 of a long type name and a uuid is far shorter. */
 const MAX_GLOBAL_ID_LENGTH = 200;
-const GLOBAL_ID = /^([A-Za-z][A-Za-z0-9]*):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** A uuid, or a positive sequence number (audit events, whose ids are their place in the chain). */
+const GLOBAL_ID = /^([A-Za-z][A-Za-z0-9]*):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9][0-9]{0,17})$/;
 
 /**
  * The type name and uuid inside one of the API's global ids, or null when the text is not one

@@ -8,6 +8,7 @@ import type { AccessTokens } from './auth/accessTokens.js';
 import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
+import { createAuditLog, type AuditLog } from './audit/auditLog.js';
 import { createDemoAccounts, type DemoAccounts } from './demo/demoAccounts.js';
 import { createDebtService, type DebtService } from './funding/debts.js';
 import type { KycService } from './compliance/kyc.js';
@@ -76,6 +77,8 @@ export interface Services {
   sandbox: SandboxControl;
   /** Per processor, newest first: the webhook endpoint accepts any of them. */
   webhookSecrets: WebhookSecrets;
+  /** The tamper-evident audit log of security and admin events. */
+  audit: AuditLog;
   /** What users owe after reversals of spent money (Wallet.amountOwed). */
   debts: DebtService;
   /** The demo accounts of `npm run seed` and SEED_DEMO (development only). */
@@ -96,7 +99,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const shared: SharedDeps = { prisma, sql, pubsub, redis, log, metrics };
   const { currencies } = await wireMoney(shared, moneySettings(config));
   const { outbox } = wireEvents(shared, eventSettings(config));
-  const deps = { ...shared, outbox };
+  const audit = createAuditLog({ prisma, fingerprintKey: vaultKeys.fingerprintKey });
+  const deps = { ...shared, outbox, audit };
   const gateways = wireGateways(shared, gatewaySettings(config), { vaultKeys, webhookSecrets });
   const { vault, cards, banks, sandbox } = gateways;
   const compliance = await wireCompliance(deps, complianceSettings(config), { currencies, vault, kycProvider: gateways.kycProvider });
@@ -125,6 +129,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     ...partners,
     riskReviews,
     webhookSecrets,
+    audit,
     debts: createDebtService({ prisma }),
     demoAccounts: createDemoAccounts({ prisma, accounts: accounts.accounts, ledger, currencies, currency: config.DEFAULT_CURRENCY }),
   };

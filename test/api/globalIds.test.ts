@@ -115,6 +115,7 @@ const GiAdminQueues = graphql(`
     amlCases(first: 10) { edges { node { id user { id } transactions { id } decidedBy { id } } } }
     kycReviewQueue(first: 10) { edges { node { id user { id } decisions { decidedBy { id } } } } }
     users(first: 10) { edges { node { id wallets { id } } } }
+    auditEvents(first: 10) { edges { node { id actor { id } subject { id } } } }
   }
 `);
 const GiDecideRisk = graphql(`

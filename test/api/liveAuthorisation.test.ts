@@ -40,7 +40,9 @@ const LaUsers = graphql(`query LaUsers { users(first: 1) { edges { node { id } }
 const LaMe = graphql(`query LaMe { me { id } }`);
 const LaCurrentSession = graphql(`query LaCurrentSession { me { sessions(first: 20) { edges { node { id current } } } } }`);
 const LaWalletUpdated = graphql(`
-  subscription LaWalletUpdated($walletId: ID!) { walletUpdated(walletId: $walletId) { sequence balanceAfter { amount } } }
+  subscription LaWalletUpdated($walletId: ID!, $after: BigInt) {
+    walletUpdated(walletId: $walletId, afterSequence: $after) { sequence balanceAfter { amount } }
+  }
 `);
 
 let t: TestServer;
@@ -63,7 +65,9 @@ async function signIn(server: { query: TestServer['query'] }, user: TestUser) {
 async function watching(wsUrl: string, user: TestUser, token = user.token) {
   const ws = connectWs(wsUrl, `Bearer ${token}`);
   await ws.connected;
-  const sub = ws.subscribe(LaWalletUpdated, { walletId: user.walletId });
+  // From the start of the wallet's feed: the credit's event arrives even if the subscription is
+  // set up after the credit commits (on a loaded machine it can be).
+  const sub = ws.subscribe(LaWalletUpdated, { walletId: user.walletId, after: '0' });
   await credit(t, adminToken, user.walletId, '1.00');
   await sub.next((d) => d.walletUpdated.balanceAfter.amount !== '0.00', WAIT_MS);
   return { ws, sub };

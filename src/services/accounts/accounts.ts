@@ -6,6 +6,7 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import type { Role } from '../auth/accessTokens.js';
 import { hashPassword, passwordWeakness, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
+import type { AuditLog } from '../audit/auditLog.js';
 import type { ClientInfo, SessionService, SessionTokens } from '../auth/sessions.js';
 import type { SignInThrottle } from '../auth/signInThrottle.js';
 import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
@@ -66,6 +67,7 @@ export interface AccountService {
 
 export interface AccountServiceDeps {
   prisma: PrismaClient;
+  audit: AuditLog;
   sql: Sql;
   sessions: SessionService;
   throttle: SignInThrottle;
@@ -149,6 +151,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         throw err;
       }
       log.info({ userId: user.id }, 'user signed up');
+      await deps.audit.record({ kind: 'auth.sign_up', actorId: user.id, ip: client.ip });
       await deps.screenName(user.id, user.displayName);
       return success({ user, tokens: await sessions.start(user, client) });
     },
@@ -163,9 +166,17 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const ok = row ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstDummy(input.password);
       if (!row || !ok) {
         await throttle.recordFailure(email, client.ip);
+        // The address tried is kept only as a keyed hash: the log holds no personal data.
+        await deps.audit.record({
+          kind: 'auth.sign_in_failed',
+          subjectId: row?.id ?? null,
+          ip: client.ip,
+          details: { email: deps.audit.pseudonym(email), knownUser: Boolean(row) },
+        });
         return invalid;
       }
       await throttle.recordSuccess(email);
+      await deps.audit.record({ kind: 'auth.sign_in', actorId: row.id, ip: client.ip });
       const { passwordHash: _hash, ...user } = row;
       return success({ user, tokens: await sessions.start(user, client) });
     },
@@ -209,6 +220,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       });
       const revokedSessionCount = await sessions.revokeAll(userId, 'password changed', sessionId);
       log.info({ userId, revokedSessionCount }, 'password changed');
+      await deps.audit.record({ kind: 'auth.password_changed', actorId: userId, ip: client.ip, details: { revokedSessionCount } });
       return success({ revokedSessionCount });
     },
 
@@ -225,6 +237,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         });
         await deps.pubsub.publish(topics.profile(userId), { userId } satisfies ProfileChanged);
         log.info({ userId }, 'email changed');
+        await deps.audit.record({ kind: 'auth.email_changed', actorId: userId, ip: client.ip });
         return success(user);
       } catch (err) {
         const taken = uniqueViolation(err);
@@ -269,6 +282,9 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
               select: userSelect,
             });
             if (!updated.length) return null;
+            await deps.audit.append(tx, [
+              { kind: 'admin.roles_set', actorId: adminId, subjectId: userId, details: { roles: wanted.join(',') } },
+            ]);
             return { user: updated[0]!, afterCommit: await sessions.usersChanged(tx, [userId]) };
           })
         : null;

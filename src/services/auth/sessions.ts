@@ -9,6 +9,7 @@
 // happens (the relay publishes it later); while the broadcast channel is down the cache is not
 // trusted, and when it comes back the cache is emptied and live connections are re-checked
 // (onChange 'recheck').
+import type { AuditLog } from '../audit/auditLog.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -78,6 +79,7 @@ export interface SessionService {
 
 export interface SessionServiceDeps {
   prisma: PrismaClient;
+  audit: AuditLog;
   sql: Sql;
   /** Revocations are broadcast so every process forgets the session at once, not after the cache time. */
   pubsub: PubSub;
@@ -114,9 +116,18 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     const ended = await tx.session.updateManyAndReturn({
       where: { ...where, revokedAt: null },
       data: { revokedAt: new Date(), revokedReason: reason },
-      select: { id: true },
+      select: { id: true, userId: true },
     });
     const sessionIds = ended.map((s) => s.id);
+    const users = [...new Set(ended.map((s) => s.userId))];
+    await deps.audit.append(
+      tx,
+      users.map((userId) => ({
+        kind: 'auth.sessions_revoked' as const,
+        subjectId: userId,
+        details: { reason, count: ended.filter((s) => s.userId === userId).length },
+      })),
+    );
     const events = sessionIds.length
       ? await writeOutbox(tx, [{ topic: topics.sessionsRevoked, payload: { sessionIds } satisfies SessionsRevoked }])
       : [];

@@ -2,6 +2,7 @@
 // payout that hits the sanctions list freezes the user's wallets (WALLET_FROZEN on every movement)
 // and opens a SANCTIONS case, until an admin clears it (wallets unfrozen) or confirms it (they stay
 // frozen). The transaction-pattern checks (amlMonitor.ts) open their cases here too.
+import type { AuditLog } from '../audit/auditLog.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -26,6 +27,7 @@ export interface AmlService {
 
 export function createAmlService(deps: {
   prisma: PrismaClient;
+  audit: AuditLog;
   outbox: OutboxPublisher;
   sanctions: SanctionsScreen;
   log: Logger;
@@ -86,6 +88,9 @@ export function createAmlService(deps: {
             updatedAt: new Date(),
           },
         });
+        await deps.audit.append(tx, [
+          { kind: 'aml.case_decided', actorId: adminId, subjectId: c.userId, details: { caseId, kind: c.kind, decision } },
+        ]);
         // Cleared: the wallets the hit froze are unfrozen, unless another sanctions case is still open.
         const stillOpen = await tx.amlCase.count({ where: { userId: c.userId, kind: 'SANCTIONS', status: 'OPEN' } });
         const unfrozen =

@@ -3,6 +3,7 @@
 // referred cases. An approval raises users.kyc_tier, which is what the limits read. Document
 // numbers go to the vault; a case keeps only their last four characters. Every decision, the
 // provider's and the admins', is kept with who and why (kyc_decisions).
+import type { AuditLog } from '../audit/auditLog.js';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -81,6 +82,7 @@ export function ageOn(dateOfBirth: string, today = new Date()): number {
 
 export function createKycService(deps: {
   prisma: PrismaClient;
+  audit: AuditLog;
   vault: VaultWriter;
   provider: KycProvider;
   /** Sanctions screening of the legal name (a hit freezes the user's wallets for review). */
@@ -173,10 +175,10 @@ export function createKycService(deps: {
     },
 
     async status(userId) {
-      const [user, latest] = await Promise.all([
-        prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { kycTier: true } }),
-        prisma.kycCase.findFirst({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
-      ]);
+      // The case first, then the tier: a decision commits both together, so a case read as
+      // APPROVED is never paired with the tier from before it (read in parallel, it could be).
+      const latest = await prisma.kycCase.findFirst({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+      const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { kycTier: true } });
       return { tier: user.kycTier, latest };
     },
 
@@ -207,6 +209,9 @@ export function createKycService(deps: {
         if (!locked) return failure('NOT_FOUND', 'No KYC case has that id.', 'caseId');
         const c = await tx.kycCase.findUniqueOrThrow({ where: { id: caseId } });
         if (c.status !== 'MANUAL_REVIEW') return failure('INVALID_INPUT', `This case is ${c.status}, not waiting for review.`, 'caseId');
+        await deps.audit.append(tx, [
+          { kind: 'kyc.decided', actorId: adminId, subjectId: c.userId, details: { caseId, level: c.level, decision } },
+        ]);
         return success(await settle(tx, c, decision === 'APPROVE' ? 'APPROVED' : 'REJECTED', why, adminId));
       });
       if (result.ok) notify(result.value);

@@ -7,6 +7,7 @@
 // (`Wallet-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>`, one v1 per valid secret
 // while a secret is rolled), records every attempt, and retries with exponential backoff until 3
 // days after the event. Owners read the log and ask for redelivery.
+import type { AuditLog } from '../audit/auditLog.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -76,6 +77,7 @@ const BATCH = 20;
 
 export function createMerchantWebhookService(deps: {
   prisma: PrismaClient;
+  audit: AuditLog;
   merchants: MerchantService;
   vault: Pick<Vault, 'store' | 'reveal'>;
   settings: MerchantWebhookSettings;
@@ -172,6 +174,7 @@ export function createMerchantWebhookService(deps: {
           data: { expiresAt: until },
         });
         await tx.merchantWebhookSecret.create({ data: { merchantId, vaultToken } });
+        await deps.audit.append(tx, [{ kind: 'webhook_secret.rolled', actorId: ownerId, details: { merchantId, overlapHours } }]);
       });
       log.info({ merchantId, overlapHours }, 'merchant webhook secret rolled');
       return success({ secret });

@@ -5,6 +5,7 @@
 // client's trusted documents. Verified keys are cached briefly per process; a revocation removes
 // the key from every process's cache at once (written to the outbox with the revocation, so a
 // Redis outage delays it but never loses it), and ends what the key holds open (onRevoked).
+import type { AuditLog } from '../audit/auditLog.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
@@ -85,6 +86,7 @@ const toRecord = (r: Awaited<ReturnType<PrismaClient['apiKey']['findFirstOrThrow
 
 export function createApiKeyService(deps: {
   prisma: PrismaClient;
+  audit: AuditLog;
   merchants: MerchantService;
   pubsub: PubSub;
   outbox: OutboxPublisher;
@@ -111,16 +113,26 @@ export function createApiKeyService(deps: {
       if (!parsed.ok) return parsed;
       const prefix = `wk_${randomChars(ALPHABET, 12)}`;
       const key = `${prefix}_${randomChars(ALPHABET, 32)}`;
-      const row = await prisma.apiKey.create({
-        data: {
-          merchantId: merchant.id,
-          name: parsed.value.name,
-          prefix,
-          secretHash: sha256(key),
-          scopes: [...new Set(parsed.value.scopes)],
-          client: parsed.value.client ?? deps.defaultClient,
-          createdBy: ownerId,
-        },
+      const row = await prisma.$transaction(async (tx) => {
+        const created = await tx.apiKey.create({
+          data: {
+            merchantId: merchant.id,
+            name: parsed.value.name,
+            prefix,
+            secretHash: sha256(key),
+            scopes: [...new Set(parsed.value.scopes)],
+            client: parsed.value.client ?? deps.defaultClient,
+            createdBy: ownerId,
+          },
+        });
+        await deps.audit.append(tx, [
+          {
+            kind: 'api_key.created',
+            actorId: ownerId,
+            details: { apiKeyId: created.id, merchantId: merchant.id, prefix, scopes: created.scopes.join(',') },
+          },
+        ]);
+        return created;
       });
       log.info({ apiKeyId: row.id, merchantId: merchant.id, prefix }, 'API key created');
       return success({ apiKey: toRecord(row), key });
@@ -140,10 +152,16 @@ export function createApiKeyService(deps: {
       if (!row || !(await deps.merchants.forMember(ownerId, row.merchantId, ['OWNER']))) {
         return failure('NOT_FOUND', 'No API key of a merchant you own has that id.', { argument: 'id' });
       }
-      const { revoked, events } = await prisma.$transaction(async (tx) => ({
-        revoked: row.revokedAt ? row : await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } }),
-        events: await writeOutbox(tx, [{ topic: topics.apiKeysRevoked, payload: { keyIds: [keyId] } satisfies ApiKeysRevoked }]),
-      }));
+      const { revoked, events } = await prisma.$transaction(async (tx) => {
+        if (!row.revokedAt)
+          await deps.audit.append(tx, [
+            { kind: 'api_key.revoked', actorId: ownerId, details: { apiKeyId: keyId, merchantId: row.merchantId } },
+          ]);
+        return {
+          revoked: row.revokedAt ? row : await tx.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } }),
+          events: await writeOutbox(tx, [{ topic: topics.apiKeysRevoked, payload: { keyIds: [keyId] } satisfies ApiKeysRevoked }]),
+        };
+      });
       forget([keyId]);
       await deps.outbox.publishCommitted(events);
       log.info({ apiKeyId: keyId }, 'API key revoked');

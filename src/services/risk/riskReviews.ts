@@ -3,6 +3,7 @@
 // transaction is posted, with the sender's limits checked again on today's usage) or declines (the
 // hold is released, the send no longer counts against the limits, the transaction is DECLINED).
 // Each decision is one database transaction with its outbox event; deciding twice is refused.
+import type { AuditLog } from '../audit/auditLog.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
@@ -22,7 +23,7 @@ export interface RiskReviewService {
 
 const include = { evaluation: true, transaction: true } as const;
 
-export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Ledger; log: Logger }): RiskReviewService {
+export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Ledger; audit: AuditLog; log: Logger }): RiskReviewService {
   const { prisma, log } = deps;
   const notFound = () => failure('NOT_FOUND', 'No risk review has that id.', 'reviewId');
 
@@ -79,6 +80,14 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
             await ledger.releaseHold(hold);
             await ledger.decline({ id: t.id, userId: review.userId, walletId: t.fromWalletId });
           }
+          await deps.audit.append(tx, [
+            {
+              kind: 'risk.review_decided',
+              actorId: adminId,
+              subjectId: review.userId,
+              details: { reviewId, transactionId: t.id, decision },
+            },
+          ]);
           await tx.riskReview.update({
             where: { id: reviewId },
             data: {

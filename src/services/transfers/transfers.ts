@@ -3,6 +3,7 @@
 // here; everything that depends on the state of the database (recipient, balances, limits,
 // idempotency) is decided by the ledger's posting function in the same transaction, which also
 // applies the risk decision and records refusals against the idempotency key.
+import type { AuditLog } from '../audit/auditLog.js';
 import { z } from 'zod';
 import { normaliseEmail, phoneField } from '../accounts/accountInput.js';
 import { parseInput, reasonProblem, type Outcome, type UserError } from '../errors.js';
@@ -81,6 +82,7 @@ export function createTransferService(deps: {
   currencies: Currencies;
   risk: RiskEngine;
   limits: LimitsService;
+  audit: AuditLog;
 }): TransferService {
   const { ledger, currencies, risk } = deps;
 
@@ -207,6 +209,23 @@ export function createTransferService(deps: {
           initiatedBy: adminId,
         },
       ]);
+      if (result!.ok && !result!.replayed) {
+        // After the posting call, which is its own transaction: the adjustment itself is the
+        // ledger's append-only record (with the admin and the reason); this is its audit entry.
+        const side = input.direction === 'CREDIT' ? result!.transfer.to : result!.transfer.from;
+        await deps.audit.record({
+          kind: 'admin.balance_adjusted',
+          actorId: adminId,
+          subjectId: side.userId,
+          details: {
+            walletId: input.walletId,
+            transactionId: result!.transfer.transactionId,
+            direction: input.direction,
+            amount: amount.amount.toString(),
+            currency: amount.currency,
+          },
+        });
+      }
       return finish(result!, 'adjustBalance', input.direction === 'CREDIT' ? 'to' : 'from');
     },
   };

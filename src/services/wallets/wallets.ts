@@ -1,5 +1,6 @@
 // Wallets: opening one per currency, reading them (owner or admin only), and their balance at a
 // past moment. Balances change only through the ledger (services/ledger), never here.
+import type { AuditLog } from '../audit/auditLog.js';
 import type { PrismaClient } from '../../db/database.js';
 import { big, type Sql } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -41,7 +42,8 @@ export interface WalletService {
   getMany(ids: readonly string[]): Promise<(WalletRecord | null)[]>;
   /** Posted balance right after the last entry at or before `at` (0 before the first). */
   balanceAt(walletId: string, at: Date): Promise<bigint>;
-  setStatus(walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
+  /** An admin's change of a user wallet's status (audited). */
+  setStatus(adminId: string, walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
   /** Keeps the wallet cache current with other processes' changes; returns a stop function. */
   listen(): Promise<() => Promise<void>>;
 }
@@ -95,6 +97,7 @@ const fromRow = (r: WalletRow): WalletRecord => ({
 
 export function createWalletService(deps: {
   prisma: PrismaClient;
+  audit: AuditLog;
   sql: Sql;
   currencies: Currencies;
   outbox: OutboxPublisher;
@@ -169,11 +172,16 @@ export function createWalletService(deps: {
       return entry?.balanceAfter ?? 0n;
     },
 
-    async setStatus(walletId, status) {
-      const { wallet, events } = await prisma.$transaction(async (tx) => ({
-        events: (await changeWalletStatus(tx, { id: walletId }, status)).events,
-        wallet: await tx.wallet.findFirst({ where: { id: walletId, kind: 'USER' }, select: walletSelect }),
-      }));
+    async setStatus(adminId, walletId, status) {
+      const { wallet, events } = await prisma.$transaction(async (tx) => {
+        const changed = await changeWalletStatus(tx, { id: walletId }, status);
+        const wallet = await tx.wallet.findFirst({ where: { id: walletId, kind: 'USER' }, select: walletSelect });
+        if (changed.walletIds.length && wallet)
+          await deps.audit.append(tx, [
+            { kind: 'admin.wallet_status_set', actorId: adminId, subjectId: wallet.userId, details: { walletId, status } },
+          ]);
+        return { wallet, events: changed.events };
+      });
       await deps.outbox.publishCommitted(events);
       return wallet;
     },

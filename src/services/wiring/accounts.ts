@@ -26,7 +26,7 @@ export const accountSettings = (config: Config) => ({
 });
 
 export function wireAccounts(
-  { prisma, sql, pubsub, redis, outbox, log, metrics }: SharedWithOutbox,
+  { prisma, sql, pubsub, redis, outbox, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof accountSettings>,
   needs: { jwtSecret: string; aml: AmlService },
 ) {
@@ -34,6 +34,7 @@ export function wireAccounts(
   const accessTokens = createAccessTokens(needs.jwtSecret, settings.accessTokenTtlSeconds);
   const sessions = createSessionService({
     prisma,
+    audit,
     sql,
     pubsub,
     outbox,
@@ -45,6 +46,7 @@ export function wireAccounts(
   const throttle = createSignInThrottle(limiters, settings.signIn, metrics);
   const accounts = createAccountService({
     prisma,
+    audit,
     sql,
     sessions,
     throttle,

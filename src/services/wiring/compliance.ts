@@ -26,18 +26,19 @@ export const complianceSettings = (config: Config) => ({
 });
 
 export async function wireCompliance(
-  { prisma, pubsub, outbox, log }: SharedWithOutbox,
+  { prisma, pubsub, outbox, audit, log }: SharedWithOutbox,
   settings: ReturnType<typeof complianceSettings>,
   needs: { currencies: Currencies; vault: Vault; kycProvider: KycProvider },
 ) {
   // Every process writes the same limits from the same file; the database enforces them.
   const limitsFile = loadLimitsFile(settings.limitsFile, needs.currencies);
   await syncTierLimits(prisma, limitsFile.rows);
-  const aml = createAmlService({ prisma, outbox, sanctions: loadSanctionsList(settings.sanctionsFile), log });
+  const aml = createAmlService({ prisma, audit, outbox, sanctions: loadSanctionsList(settings.sanctionsFile), log });
   const limits = createLimitsService({ prisma });
   const amlMonitor = createAmlMonitor({ prisma, log, thresholds: settings.aml });
   const kyc = createKycService({
     prisma,
+    audit,
     vault: { store: needs.vault.store, fingerprint: needs.vault.fingerprint, discard: needs.vault.discard },
     provider: needs.kycProvider,
     screenName: (userId, name) => aml.screen(userId, name, 'KYC'),

@@ -15,7 +15,7 @@ export const ledgerSettings = (config: Config) => ({
 });
 
 export function wireLedger(
-  { prisma, sql, outbox, pubsub, log, metrics }: SharedWithOutbox,
+  { prisma, sql, outbox, pubsub, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof ledgerSettings>,
   needs: { currencies: Currencies },
 ) {
@@ -23,7 +23,7 @@ export function wireLedger(
   const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log, metrics) : directLedger;
   const cache = createWalletCache({ pubsub, cacheSeconds: settings.walletCacheSeconds, log });
   outbox.observe(cache);
-  const wallets = createWalletService({ prisma, sql, currencies: needs.currencies, outbox, cache });
+  const wallets = createWalletService({ prisma, audit, sql, currencies: needs.currencies, outbox, cache });
   const history = createHistoryService({ sql });
   return { ledger, wallets, history };
 }

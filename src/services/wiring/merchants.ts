@@ -25,7 +25,7 @@ export const merchantSettings = (config: Config) => ({
 });
 
 export function wireMerchants(
-  { prisma, outbox, log, metrics }: SharedWithOutbox,
+  { prisma, outbox, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof merchantSettings>,
   needs: { ledger: Ledger; currencies: Currencies; risk: RiskEngine; vault: Vault },
 ) {
@@ -39,6 +39,7 @@ export function wireMerchants(
   });
   const merchantWebhooks = createMerchantWebhookService({
     prisma,
+    audit,
     merchants,
     vault: { store: vault.store, reveal: vault.reveal },
     settings: settings.webhooks,

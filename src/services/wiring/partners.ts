@@ -18,13 +18,21 @@ export const partnerSettings = (config: Config) => ({
 });
 
 export async function wirePartners(
-  { prisma, pubsub, redis, outbox, log, metrics }: SharedWithOutbox,
+  { prisma, pubsub, redis, outbox, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof partnerSettings>,
   needs: { merchants: MerchantService },
 ) {
   const trustedDocuments = createTrustedDocumentService({ prisma, log });
   await trustedDocuments.registerDirectory(settings.documentsDir);
-  const apiKeys = createApiKeyService({ prisma, merchants: needs.merchants, pubsub, outbox, defaultClient: settings.defaultClient, log });
+  const apiKeys = createApiKeyService({
+    prisma,
+    audit,
+    merchants: needs.merchants,
+    pubsub,
+    outbox,
+    defaultClient: settings.defaultClient,
+    log,
+  });
   const shares = createProcessShares(redis, `${settings.redisPrefix}rate-processes`, log);
   const rateLimits = {
     user: createTokenBucket(settings.rateLimitUser, shares, () => metrics.rateLimited('user')),

@@ -19,7 +19,7 @@ export const paymentSettings = (config: Config) => ({
 });
 
 export function wirePayments(
-  { prisma, pubsub, log }: SharedWithOutbox,
+  { prisma, pubsub, audit, log }: SharedWithOutbox,
   settings: ReturnType<typeof paymentSettings>,
   needs: {
     ledger: Ledger;
@@ -33,7 +33,7 @@ export function wirePayments(
   },
 ) {
   const { currencies, vault, cards, banks } = needs;
-  const transfers = createTransferService({ ledger: needs.ledger, currencies, risk: needs.risk, limits: needs.limits });
+  const transfers = createTransferService({ ledger: needs.ledger, currencies, risk: needs.risk, limits: needs.limits, audit });
   const paymentMethods = createPaymentMethodService({
     prisma,
     vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },

@@ -24,7 +24,7 @@ export const riskSettings = (config: Config) => ({
 });
 
 export function wireRisk(
-  { prisma, sql, log, metrics }: SharedWithOutbox,
+  { prisma, sql, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof riskSettings>,
   /** Converts amounts into the limits file's base currency, in which the rules' amounts are set. */
   needs: { fromBase: Parameters<typeof createRiskEngine>[0]['fromBase']; ledger: Ledger },
@@ -37,6 +37,6 @@ export function wireRisk(
     fromBase: needs.fromBase,
     settings: settings.rules,
   });
-  const riskReviews = createRiskReviewService({ prisma, ledger: needs.ledger, log });
+  const riskReviews = createRiskReviewService({ prisma, ledger: needs.ledger, audit, log });
   return { risk, riskReviews };
 }

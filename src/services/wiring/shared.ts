@@ -4,6 +4,7 @@ import type { PrismaClient } from '../../db/database.js';
 import type { SharedRedis } from '../../db/redis.js';
 import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
+import type { AuditLog } from '../audit/auditLog.js';
 import type { OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
 import type { ServiceMetrics } from '../telemetry.js';
@@ -22,4 +23,6 @@ export interface SharedDeps {
 /** The shared dependencies once the outbox exists (every domain after events). */
 export interface SharedWithOutbox extends SharedDeps {
   outbox: OutboxPublisher;
+  /** The audit log: security and admin events are appended where they happen. */
+  audit: AuditLog;
 }
