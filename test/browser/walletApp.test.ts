@@ -20,6 +20,7 @@ const WaMoney = graphql(`
     me { wallets { id balance { available { amount } posted { amount } } } }
   }
 `);
+const WaSequence = graphql(`query WaSequence { me { wallets { sequence } } }`);
 const WaTransfers = graphql(`
   query WaTransfers($walletId: ID!) {
     transactions(walletId: $walletId, first: 50, filter: { types: [P2P_TRANSFER] }) { edges { node { direction amount { amount } } } }
@@ -369,6 +370,59 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       } finally {
         await app.close();
       }
+    }
+  });
+});
+
+describe.runIf(haveChromium)('the wallet app when its access token expires', () => {
+  let short: TestServer;
+  beforeAll(async () => {
+    // The shortest access token the server allows: the app refreshes it at 80% of its life, and the
+    // server closes the socket when the token it connected with expires (4403).
+    short = await startTestServer({
+      ACCESS_TOKEN_TTL_SECONDS: '5',
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    });
+  });
+  afterAll(async () => {
+    await short?.stop();
+  });
+
+  it('stays signed in, reconnects the socket with a fresh token, and resumes walletUpdated after the last sequence it saw', async () => {
+    const user = await signUpUser(short, { label: 'app.ttl', displayName: 'Tess Token' });
+    // Tokens of the API calls below last 5 s too: each call signs in anew.
+    const fund = async (amount: string) => credit(short, await signInAdmin(short, ADMIN), user.walletId, amount);
+    const app = await isolatedPage(browser, short.origin, PHONE);
+    const { page } = app;
+    try {
+      // Every frame the page sends, by socket (the first, the next after a reconnect, …).
+      const sent: { socket: number; payload: string }[] = [];
+      let sockets = 0;
+      page.on('websocket', (ws) => {
+        const socket = ++sockets;
+        ws.on('framesent', (frame) => sent.push({ socket, payload: String(frame.payload) }));
+      });
+      await page.goto(`${short.origin}/app`);
+      await signIn(page, { email: user.email, password: STRONG_PASSWORD });
+      await expect.poll(() => sent.some((f) => f.payload.includes('LiveWalletUpdated'))).toBe(true);
+      await fund('3.00');
+      await waitForText(page, '[data-testid=available-USD]', '$3.00');
+      const token = (await short.query(WaSignIn, { input: { email: user.email, password: STRONG_PASSWORD } })).signIn.tokens!.accessToken;
+      const sequence = (await short.query(WaSequence, {}, { token })).me.wallets[0]!.sequence;
+
+      // The server ends the socket when the token it connected with expires; the app connects again
+      // with the refreshed token and asks for what came after the last change it saw.
+      const resumed = (f: { payload: string }) => f.payload.includes(`"afterSequence":"${sequence}"`);
+      await expect.poll(() => sent.some(resumed), { timeout: 30_000 }).toBe(true);
+      const first = sent.find((f) => f.payload.includes('LiveWalletUpdated'))!.socket;
+      expect(sent.find(resumed)!.socket).toBeGreaterThan(first);
+      await fund('4.00');
+      await waitForText(page, '[data-testid=available-USD]', '$7.00');
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await expectClean(app);
+    } finally {
+      await app.close();
     }
   });
 });

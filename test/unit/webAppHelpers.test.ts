@@ -1,0 +1,91 @@
+// The wallet app's pure helpers (web/src/app/): amounts checked against their currency's exponent,
+// the app's table of exponents against the server's currencies, and userErrors in people's words.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/projectRoot.js';
+import { currencyExponent } from '../../src/services/money/money.js';
+import { CURRENCY_EXPONENTS, checkAmount, exponentOf } from '../../web/src/app/money.js';
+import { describeUserError, splitUserErrors } from '../../web/src/app/userErrors.js';
+
+describe('checkAmount', () => {
+  it.each([
+    ['12.50', 'USD', { ok: true, amount: '12.50' }],
+    ['12.5', 'USD', { ok: true, amount: '12.5' }],
+    [' 7 ', 'USD', { ok: true, amount: '7' }],
+    ['5.', 'USD', { ok: true, amount: '5' }],
+    ['+3', 'USD', { ok: true, amount: '3' }],
+    ['007.10', 'USD', { ok: true, amount: '7.10' }],
+    ['.5', 'USD', { ok: true, amount: '0.5' }],
+    ['1200', 'JPY', { ok: true, amount: '1200' }],
+    ['1.250', 'KWD', { ok: true, amount: '1.250' }],
+    ['1.234', 'USD', { ok: false, message: 'USD allows at most 2 decimals.' }],
+    ['1.5', 'JPY', { ok: false, message: 'JPY has no decimals: enter a whole amount.' }],
+    ['1.2345', 'KWD', { ok: false, message: 'KWD allows at most 3 decimals.' }],
+    ['', 'USD', { ok: false, message: 'Enter an amount.' }],
+    ['0', 'USD', { ok: false, message: 'Enter an amount above zero.' }],
+    ['0.00', 'USD', { ok: false, message: 'Enter an amount above zero.' }],
+    ['-5', 'USD', { ok: false, message: 'Enter the amount in digits, e.g. 12.50.' }],
+    ['1e3', 'USD', { ok: false, message: 'Enter the amount in digits, e.g. 12.50.' }],
+    ['.', 'USD', { ok: false, message: 'Enter an amount.' }],
+    ['1,250.00', 'USD', { ok: false, message: 'Use a dot for decimals and no thousands separators, e.g. 1250.50.' }],
+  ])('%j in %s', (input, currency, expected) => {
+    expect(checkAmount(input, currency)).toEqual(expected);
+  });
+
+  it('takes the exponent from an amount the server sent in that currency', () => {
+    expect(exponentOf('XYZ', '1.250')).toBe(3);
+    expect(exponentOf('USD', '10')).toBe(0);
+    expect(exponentOf('USD')).toBe(2);
+    expect(checkAmount('1.5', 'XYZ', exponentOf('XYZ', '0'))).toEqual({ ok: false, message: 'XYZ has no decimals: enter a whole amount.' });
+  });
+});
+
+describe("the app's currency table", () => {
+  it("is the server's currencies table, with the server's exponents", () => {
+    const sql = readFileSync(path.join(PROJECT_ROOT, 'prisma/migrations/20261126010000_ledger/migration.sql'), 'utf8');
+    const rows = [...sql.matchAll(/\('([A-Z]{3})', (\d), '[^']+'\)/g)].map((m) => [m[1]!, Number(m[2])] as const);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(CURRENCY_EXPONENTS).toEqual(Object.fromEntries(rows));
+    for (const [code, exponent] of rows) expect(currencyExponent(code)).toBe(exponent);
+  });
+});
+
+describe('userErrors for people', () => {
+  it('puts each error beside the field it names, and the rest above the form', () => {
+    const split = splitUserErrors(
+      [
+        { code: 'INSUFFICIENT_FUNDS', message: 'Not enough money in your wallet for this transfer.', field: ['input', 'amount'] },
+        {
+          code: 'RECIPIENT_NOT_FOUND',
+          message: 'No one with that email, phone or wallet was found.',
+          field: ['input', 'recipient', 'email'],
+        },
+        { code: 'INVALID_PHONE', message: 'phone must be a valid phone number', field: ['input', 'phone'] },
+        { code: 'TRY_AGAIN', message: 'Other payments … Try again.', field: null },
+      ],
+      ['amount', 'recipient', 'phone'],
+    );
+    expect(split.byField).toEqual({
+      amount: 'Not enough money in your wallet for this transfer.',
+      recipient: 'No one with that email, phone or wallet was found.',
+      phone: 'Phone must be a valid phone number',
+    });
+    expect(split.general).toEqual(['Other payments from your wallet were being made at the same moment. Nothing was sent: try again.']);
+  });
+
+  it("drops the API's names from limit messages and keeps the server's words otherwise", () => {
+    expect(
+      describeUserError({
+        code: 'LIMIT_EXCEEDED',
+        message: 'Over your daily send limit (DAILY_SEND): you can send 20.00 more today; it resets at 2026-12-05 00:00 UTC.',
+      }),
+    ).toBe('Over your daily send limit: you can send 20.00 more today; it resets at 2026-12-05 00:00 UTC.');
+    expect(describeUserError({ code: 'SELF_TRANSFER', message: 'You cannot send money to the same wallet.' })).toBe(
+      'You cannot send money to the same wallet.',
+    );
+    expect(describeUserError({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'A request with this idempotency key …' })).not.toMatch(
+      /idempotency/i,
+    );
+  });
+});
