@@ -247,6 +247,33 @@ const schema = z
     SEED_DEMO: bool.optional(),
     INTROSPECTION: bool.optional(),
     ALLOW_BATCHING: bool.default(false),
+    /**
+     * Origins whose browser pages may call the API (CORS), comma-separated, each exactly as the
+     * browser sends it ("https://shop.example.com"). None by default: the wallet app and the IDE
+     * are served from this origin.
+     */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const origins = v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean);
+        for (const o of origins) {
+          let parsed: URL | null = null;
+          try {
+            parsed = new URL(o);
+          } catch {}
+          if (!parsed || parsed.origin !== o || !/^https?:$/.test(parsed.protocol)) {
+            ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin: write scheme://host[:port], no path or trailing slash` });
+          }
+        }
+        return origins;
+      }),
+    /** Serve HTTPS directly with this certificate chain and key (PEM files); unset: plain HTTP (put a TLS proxy in front). */
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
     TRUST_PROXY: bool.default(false),
     MAX_BODY_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     MAX_QUERY_DEPTH: int(2, 100).default(12),
@@ -330,6 +357,13 @@ const schema = z
         code: 'custom',
         path: ['WEB_CONCURRENCY'],
         message: 'above 1 needs DATABASE_URL and REDIS_URL (the embedded database and in-memory pub/sub are single-process)',
+      });
+    }
+    if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'],
+        message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
       });
     }
     if (c.NODE_ENV === 'production' && c.SEED_DEMO) {

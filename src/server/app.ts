@@ -1,6 +1,9 @@
 // Wires the whole server: database, pub/sub, services, Apollo, HTTP and WebSocket on one port,
 // and the graceful shutdown that undoes it in reverse order.
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
@@ -26,7 +29,7 @@ const DEMO_ACCOUNTS = 5;
 export interface RunningServer {
   url: string;
   port: number;
-  httpServer: Server;
+  httpServer: Server | HttpsServer;
   /** The METRICS_PORT listener's port, when /metrics has a port of its own. */
   metricsPort?: number;
   services: Services;
@@ -36,7 +39,31 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The certificate chain and key (PEM) for HTTPS, read at start so a bad path fails at once. */
+function tlsFiles(config: Config): { cert: Buffer; key: Buffer } | null {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return null;
+  const read = (setting: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(
+        `Cannot read ${setting} (${file}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Point it at a readable PEM file.`,
+      );
+    }
+  };
+  const files = { cert: read('TLS_CERT_FILE', config.TLS_CERT_FILE), key: read('TLS_KEY_FILE', config.TLS_KEY_FILE) };
+  try {
+    createSecureContext(files);
+  } catch (err) {
+    throw new Error(
+      `TLS_CERT_FILE and TLS_KEY_FILE do not make a usable certificate: ${(err as Error).message}. Check that the key belongs to the certificate.`,
+    );
+  }
+  return files;
+}
+
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const tls = tlsFiles(config);
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     role: 'application',
@@ -143,10 +170,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   const apiServices = tracing ? tracedServices(services) : services;
 
-  const httpServer = createServer(
-    { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 },
-    createRequestListener({ apollo, services: apiServices, config, log, readiness, metrics, tracing, isDraining: () => draining }),
-  );
+  const listener = createRequestListener({
+    apollo,
+    services: apiServices,
+    config,
+    log,
+    readiness,
+    metrics,
+    tracing,
+    isDraining: () => draining,
+  });
+  const timeouts = { requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 };
+  // HTTPS directly when TLS_CERT_FILE/TLS_KEY_FILE say so (read before anything opened: see tlsFiles).
+  const httpServer = tls ? createHttpsServer({ ...timeouts, ...tls }, listener) : createServer(timeouts, listener);
   // A client error on the socket (malformed HTTP) gets a 400 and a warn line, never a crash.
   httpServer.on('clientError', (err, socket) => {
     log.warn({ err: err.message }, 'malformed HTTP request');
@@ -180,11 +216,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   ws = attachWebSocketServer({ httpServer, schema: served, services: apiServices, config, log, limits, metrics });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const url = `http://${host}:${port}/graphql`;
+  const scheme = tls ? 'https' : 'http';
+  const url = `${scheme}://${host}:${port}/graphql`;
   // The in-process sandbox processors deliver their webhooks to this server.
-  services.sandbox.setWebhookTarget(`http://${host === 'localhost' ? '127.0.0.1' : host}:${port}`);
+  services.sandbox.setWebhookTarget(`${scheme}://${host === 'localhost' ? '127.0.0.1' : host}:${port}`);
   // Payment links and QR codes point here unless PUBLIC_URL says where payers reach us.
-  if (!config.PUBLIC_URL) services.paymentRequests.setPublicOrigin(`http://${host}:${port}`);
+  if (!config.PUBLIC_URL) services.paymentRequests.setPublicOrigin(`${scheme}://${host}:${port}`);
   log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
 
   let stopping: Promise<void> | undefined;

@@ -21,6 +21,7 @@ import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './providerWebhooks.js';
 import { APP_PATH, createWebAssets, prefersHtml, WEB_ASSET_PATH } from './webAssets.js';
+import { applySecurityHeaders, CORS_ALLOWED_HEADERS } from './securityHeaders.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */
@@ -239,8 +240,7 @@ export function createRequestListener(deps: HttpDeps) {
       },
     });
     res.setHeader('x-request-id', requestId);
-    res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-expose-headers', 'x-request-id');
+    const corsAllowed = applySecurityHeaders(req, res, config);
     if (deps.isDraining()) res.setHeader('connection', 'close');
     let url: URL;
     try {
@@ -273,11 +273,18 @@ export function createRequestListener(deps: HttpDeps) {
         await serveMetrics(req, res, config, deps.metrics);
       } else if (url.pathname === GRAPHQL_PATH) {
         if (req.method === 'OPTIONS') {
-          res.writeHead(204, {
-            'access-control-allow-methods': 'GET, POST, OPTIONS',
-            'access-control-allow-headers': 'authorization, content-type, x-request-id, x-device-id, apollo-require-preflight',
-            'access-control-max-age': '600',
-          });
+          // A preflight: allowed origins (CORS_ORIGINS) get what they may send; others get nothing,
+          // and their browser refuses the request.
+          res.writeHead(
+            204,
+            corsAllowed
+              ? {
+                  'access-control-allow-methods': 'GET, POST, OPTIONS',
+                  'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+                  'access-control-max-age': '600',
+                }
+              : {},
+          );
           res.end();
         } else if (req.method === 'GET' && serveIde && prefersHtml(req.headers.accept)) {
           await web.serveIde(res);

@@ -7,6 +7,7 @@
 // authorised it ends, on any process (liveConnections.ts: close codes 4401 and 4403).
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { GraphQLError, parse, specifiedRules, validate, getOperationAST, Kind, type GraphQLSchema, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -35,7 +36,7 @@ type ConnectionState = {
 const RECHECK_WHILE_DOWN_MS = 5_000;
 
 export interface WebSocketDeps {
-  httpServer: Server;
+  httpServer: Server | HttpsServer;
   schema: GraphQLSchema;
   services: Services;
   config: Config;
