@@ -62,6 +62,8 @@ export const client = new ApolloClient({
       Query: { fields: { transactions: relayStylePagination(['walletId', 'filter']) } },
       // Balances and money have no id of their own: they belong to their wallet or transaction.
       WalletBalance: { merge: true },
+      // A payment request is known by its code: paymentRequestUpdated lands on the screens showing it.
+      PaymentRequest: { keyFields: ['code'] },
     },
   }),
 });

@@ -5,9 +5,9 @@
 //                              aria-describedby), so screen readers read the error with the field
 //   <FormProblems>             errors about no one field, announced (role="alert")
 //   <SubmitButton>             disabled while the request is in flight, with a busy label
-//   useAttempt()               one idempotency key per attempt, kept across retries of it
+//   useAttempt()               one idempotency key per attempt, kept across retries of it until answered
 //   useSubmitOnce()            runs one submission at a time: a double click sends once
-import { type ReactNode, useCallback, useId, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useId, useMemo, useRef, useState } from 'react';
 
 interface FieldProps {
   label: string;
@@ -111,14 +111,28 @@ export function SubmitButton({
 }
 
 /**
- * One idempotency key per attempt at a money movement: the same key for every retry of the attempt
- * (a timeout, a lost answer, a second click), so the server moves the money once; a new key only
- * when the person starts a new attempt (changes what they send, or sends again after success).
+ * One idempotency key per attempt at a money movement (send, pay, top up, withdraw, refund): the
+ * same key for every retry of the attempt while it has had no answer (a timeout, a lost answer, a
+ * second click), so the server moves the money once; a new key once the server has answered (done,
+ * or refused: a refusal is stored under its key too) or when what is sent changes.
  */
-export function useAttempt(): { key: string; next: () => void } {
-  const [key, setKey] = useState(() => crypto.randomUUID());
-  const next = useCallback(() => setKey(crypto.randomUUID()), []);
-  return { key, next };
+export function useAttempt<T>(): { keyFor: (request: T) => string; answered: () => void } {
+  const attempt = useRef<{ request: string; key: string; answered: boolean } | null>(null);
+  return useMemo(
+    () => ({
+      keyFor(request: T): string {
+        const same = JSON.stringify(request);
+        if (!attempt.current || attempt.current.answered || attempt.current.request !== same) {
+          attempt.current = { request: same, key: crypto.randomUUID(), answered: false };
+        }
+        return attempt.current.key;
+      },
+      answered() {
+        if (attempt.current) attempt.current.answered = true;
+      },
+    }),
+    [],
+  );
 }
 
 /**

@@ -74,3 +74,6 @@ export function formatMoney(money: MoneyValue): string {
   // A numeric string is formatted exactly (Intl.NumberFormat v3), with no float in between.
   return format.format(money.amount as `${number}`);
 }
+
+/** "4.50 USD": the amount as the API sends it with its currency code, as receipts and the pay page show it. */
+export const moneyWithCode = (money: MoneyValue): string => `${money.amount} ${money.currency}`;

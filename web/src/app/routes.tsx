@@ -24,4 +24,5 @@ export const SCREENS: Screen[] = [
   { path: '/history', component: screen(() => import('./screens/History')), nav: 'History' },
   { path: '/history/:id', component: screen(() => import('./screens/TransactionDetail')) },
   { path: '/sessions', component: screen(() => import('./screens/Sessions')), nav: 'Sessions' },
+  { path: '/pay/:code', component: screen(() => import('./screens/Pay')) },
 ];

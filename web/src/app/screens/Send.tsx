@@ -1,16 +1,16 @@
 // Send money by email, phone or wallet: the form, a preview (previewTransfer answers exactly what
 // sendMoney would, refusals included: fee, total, limits after, a review warning), then Send.
 //
-// Exactly once: each attempt has one idempotency key (sendAttempt), kept while the same transfer is
+// Exactly once: each attempt has one idempotency key (useAttempt in forms.tsx), kept while the same transfer is
 // retried after no answer (a timeout, a dropped connection) and replaced once the server has
 // answered (sent, or refused: a refusal is stored under its key too) or the transfer changes. The
 // Send button runs one request at a time (useSubmitOnce), so a double click sends once.
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useSearch } from 'wouter';
 import { graphql } from '../../gql';
 import type { PreviewTransferQuery, RecipientInput } from '../../gql/graphql';
-import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useSubmitOnce } from '../forms';
+import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useAttempt, useSubmitOnce } from '../forms';
 import { checkAmount, exponentOf, formatMoney } from '../money';
 import { describeUserError, type SplitErrors, splitUserErrors } from '../userErrors';
 
@@ -70,24 +70,6 @@ interface Transfer {
 }
 type Sent = { status: string; amount: { amount: string; currency: string }; to: string };
 
-/** The key for sending `transfer`: the last attempt's while it has had no answer and is unchanged. */
-function useSendAttempt() {
-  const attempt = useRef<{ transfer: string; key: string; answered: boolean } | null>(null);
-  return {
-    keyFor(transfer: Transfer): string {
-      const same = JSON.stringify(transfer);
-      if (!attempt.current || attempt.current.answered || attempt.current.transfer !== same) {
-        attempt.current = { transfer: same, key: crypto.randomUUID(), answered: false };
-      }
-      return attempt.current.key;
-    },
-    /** The server answered this attempt: the next send is a new attempt. */
-    answered() {
-      if (attempt.current) attempt.current.answered = true;
-    },
-  };
-}
-
 const NO_ERRORS: SplitErrors = { byField: {}, general: [] };
 
 export default function Send() {
@@ -95,7 +77,7 @@ export default function Send() {
   const wallets = useQuery(SendWallets);
   const client = useApolloClient();
   const [sendMoney] = useMutation(SendMoney);
-  const attempt = useSendAttempt();
+  const attempt = useAttempt<Transfer>();
 
   const [kind, setKind] = useState<RecipientKind>('email');
   const [recipient, setRecipient] = useState('');

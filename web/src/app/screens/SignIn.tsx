@@ -49,6 +49,8 @@ export function SignIn() {
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
+      {/* From a payment link (/pay/<code>): the payer comes back to pay once signed in. */}
+      {new URLSearchParams(search).get('next')?.startsWith('/pay/') && <p className="notice">Sign in to your wallet to pay.</p>}
       <form onSubmit={submit} noValidate>
         <TextField
           label="Email"

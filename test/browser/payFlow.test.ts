@@ -1,0 +1,205 @@
+// Paying a payment request with the wallet app, in Debian's Chromium (test/helpers/browser.ts): from
+// the hosted page /pay/<code> through "Pay with wallet", sign-in and back, to the receipt; open
+// amounts checked against the currency; refusals in words beside what they concern, moving nothing;
+// a request cancelled while the payer looks at it closes live. The merchant's side (its screen
+// turning to success without a reload) is in the second describe. Money checked through the API.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import {
+  capture,
+  expectClean,
+  expectFieldError,
+  markNotReloaded,
+  openApp,
+  requireWebBuild,
+  signInHere,
+  waitForText,
+  wasNotReloaded,
+} from '../helpers/appPage.js';
+import { DESKTOP, haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
+import { credit, signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
+import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+
+const ADMIN = { email: 'payflow.admin@example.com', password: 'Pay-Flow-Admin-2026!' };
+
+const PfRegister = graphql(`
+  mutation PfRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } userErrors { message } } }
+`);
+const PfCreate = graphql(`
+  mutation PfCreate($input: CreatePaymentRequestInput!) {
+    createPaymentRequest(input: $input) { paymentRequest { code } userErrors { message } }
+  }
+`);
+const PfCancel = graphql(`mutation PfCancel($code: String!) { cancelPaymentRequest(code: $code) { userErrors { message } } }`);
+const PfPayments = graphql(`
+  query PfPayments($merchantId: ID!) {
+    merchantPayments(merchantId: $merchantId, first: 50) { edges { node { amount { amount } payerName refunded { amount } status } } }
+  }
+`);
+const PfMoney = graphql(`query PfMoney { me { wallets { balance { available { amount } posted { amount } } } } }`);
+
+let t: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  requireWebBuild();
+  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+interface Merchant {
+  id: string;
+  owner: TestUser;
+}
+
+async function merchant(name: string): Promise<Merchant> {
+  const owner = await signUpUser(t, { label: 'pf.owner', displayName: `${name} Owner` });
+  const registered = await t.query(
+    PfRegister,
+    { input: { name, category: 'coffee shop', settlementCurrency: 'USD' } },
+    { token: owner.token },
+  );
+  expect(registered.registerMerchant.userErrors).toEqual([]);
+  return { id: registered.registerMerchant.merchant!.id, owner };
+}
+
+async function paymentRequest(m: Merchant, input: { amount?: string; description?: string; singleUse?: boolean }): Promise<string> {
+  const created = await t.query(
+    PfCreate,
+    {
+      input: {
+        merchantId: m.id,
+        ...(input.amount ? { amount: { amount: input.amount, currency: 'USD' } } : { currency: 'USD' }),
+        description: input.description,
+        singleUse: input.singleUse ?? true,
+      },
+    },
+    { token: m.owner.token },
+  );
+  expect(created.createPaymentRequest.userErrors).toEqual([]);
+  return created.createPaymentRequest.paymentRequest!.code;
+}
+
+async function payer(label: string, name: string, funds?: string): Promise<TestUser> {
+  const user = await signUpUser(t, { label, displayName: name });
+  if (funds) await credit(t, await signInAdmin(t, ADMIN), user.walletId, funds);
+  return user;
+}
+
+const paymentsOf = async (m: Merchant) =>
+  (await t.query(PfPayments, { merchantId: m.id }, { token: m.owner.token })).merchantPayments.edges.map(
+    (e) => `${e.node.payerName} ${e.node.amount.amount} ${e.node.status} refunded ${e.node.refunded.amount}`,
+  );
+const availableOf = async (user: TestUser) => (await t.query(PfMoney, {}, { token: user.token })).me.wallets[0]!.balance.available.amount;
+
+describe.runIf(haveChromium)('paying a payment request in the wallet app', () => {
+  it('goes from the hosted page through sign-in to the receipt, and moves the money once', async () => {
+    const shop = await merchant('Corner Coffee');
+    const code = await paymentRequest(shop, { amount: '4.50', description: 'Flat white' });
+    const pat = await payer('pf.pat', 'Pat Payer', '20.00');
+    const app = await openApp(browser, t, `/pay/${code}`, PHONE);
+    const { page } = app;
+    try {
+      await page.getByRole('link', { name: 'Pay with wallet' }).click();
+      await page.waitForURL(/\/app\/sign-in\?next=%2Fpay%2F/);
+      await page.getByText('Sign in to your wallet to pay.').waitFor();
+      await signInHere(page, { email: pat.email, password: STRONG_PASSWORD });
+      // Back where the payer was going, with what they are asked to pay.
+      await page.waitForURL(`${t.origin}/app/pay/${code}`);
+      await waitForText(page, '[data-testid=merchant]', 'Corner Coffee');
+      await waitForText(page, '[data-testid=description]', 'Flat white');
+      await waitForText(page, '[data-testid=amount]', '4.50 USD');
+      await waitForText(page, '[data-testid=request-status]', 'Waiting for payment');
+      await capture(page, 'pay');
+
+      await page.getByRole('button', { name: 'Pay 4.50 USD' }).dblclick();
+      await page.getByRole('heading', { name: 'Paid 4.50 USD to Corner Coffee' }).waitFor();
+      await waitForText(page, '[data-testid=receipt-id]', /\S/);
+      await capture(page, 'pay-receipt');
+
+      expect(await paymentsOf(shop)).toEqual(['Pat Payer 4.50 PAID refunded 0.00']);
+      expect(await availableOf(pat)).toBe('15.50');
+      // The receipt links to the payment in the payer's history.
+      await page.getByRole('link', { name: 'See it in your history' }).click();
+      await page.getByRole('heading', { name: 'Payment to Corner Coffee' }).waitFor();
+      await expectClean(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a payment the wallet cannot cover in words beside the amount, and moves nothing', async () => {
+    const shop = await merchant('Tight Bakery');
+    const code = await paymentRequest(shop, { amount: '4.50' });
+    const poor = await payer('pf.poor', 'Penny Poor', '1.00');
+    const app = await openApp(browser, t, `/app/pay/${code}`, DESKTOP);
+    const { page } = app;
+    try {
+      await signInHere(page, { email: poor.email, password: STRONG_PASSWORD });
+      await page.getByRole('button', { name: 'Pay 4.50 USD' }).click();
+      await waitForText(page, '.field-error', 'Not enough money in your wallet');
+      // The refusal is what the Pay button and the amount are described by.
+      const described = await page.getByRole('button', { name: 'Pay 4.50 USD' }).getAttribute('aria-describedby');
+      expect(await page.locator(`[id="${described}"]`).textContent()).toMatch(/Not enough money/);
+      await capture(page, 'pay-refused');
+      expect(await paymentsOf(shop)).toEqual([]);
+      expect(await availableOf(poor)).toBe('1.00');
+      await expectClean(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('asks for the amount of an open request, checked against the currency', async () => {
+    const shop = await merchant('Open Jar');
+    const code = await paymentRequest(shop, { description: 'Tips', singleUse: false });
+    const pat = await payer('pf.open', 'Olly Open', '10.00');
+    const app = await openApp(browser, t, `/app/pay/${code}`, PHONE);
+    const { page } = app;
+    try {
+      await signInHere(page, { email: pat.email, password: STRONG_PASSWORD });
+      await page.getByRole('button', { name: 'Pay', exact: true }).click();
+      await expectFieldError(page, 'Amount (USD)', 'Enter an amount.');
+      await page.getByLabel('Amount (USD)').fill('1.234');
+      await page.getByRole('button', { name: 'Pay', exact: true }).click();
+      await expectFieldError(page, 'Amount (USD)', 'USD allows at most 2 decimals.');
+      await page.getByLabel('Amount (USD)').fill('2.5');
+      await page.getByRole('button', { name: 'Pay', exact: true }).click();
+      await page.getByRole('heading', { name: 'Paid 2.50 USD to Open Jar' }).waitFor();
+      expect(await paymentsOf(shop)).toEqual(['Olly Open 2.50 PAID refunded 0.00']);
+      expect(await availableOf(pat)).toBe('7.50');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('closes the request live when the merchant cancels it while the payer looks at it', async () => {
+    const shop = await merchant('Gone Deli');
+    const code = await paymentRequest(shop, { amount: '3.00' });
+    const pat = await payer('pf.cancel', 'Cal Cancel', '10.00');
+    // No page of an earlier test is still subscribed.
+    await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(0);
+    const app = await openApp(browser, t, `/app/pay/${code}`, PHONE);
+    const { page } = app;
+    try {
+      await signInHere(page, { email: pat.email, password: STRONG_PASSWORD });
+      await waitForText(page, '[data-testid=request-status]', 'Waiting for payment');
+      await markNotReloaded(page);
+      // The page's paymentRequestUpdated is live on the server: cancel now.
+      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBeGreaterThanOrEqual(1);
+      expect((await t.query(PfCancel, { code }, { token: shop.owner.token })).cancelPaymentRequest.userErrors).toEqual([]);
+      await waitForText(page, '[data-testid=request-status]', 'Cancelled');
+      await waitForText(page, '[data-testid=request-problem]', 'Gone Deli cancelled this payment request.');
+      expect(await page.getByRole('button', { name: 'Pay 3.00 USD' }).isDisabled()).toBe(true);
+      expect(await wasNotReloaded(page)).toBe(true);
+      expect(await availableOf(pat)).toBe('10.00');
+    } finally {
+      await app.close();
+    }
+  });
+});

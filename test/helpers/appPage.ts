@@ -1,0 +1,73 @@
+// The wallet app (/app) in the browser tests: open a page cut off from all but the test server,
+// sign in through the UI, wait on visible state (a text, a role, an invalid field; never on time),
+// check a screen fits phone and desktop widths (saving its pictures with UPDATE_SCREENSHOTS=1) and
+// that nothing was fetched elsewhere nor blocked by the CSP. One copy for the app's test files.
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { webBuildState } from '../../scripts/buildWeb.js';
+import { DESKTOP, type IsolatedPage, isolatedPage, PHONE, screenshot } from './browser.js';
+import type { TestServer } from './testServer.js';
+
+/** Fails the suite with what to run when dist/web/ is missing or older than web/. */
+export function requireWebBuild(): void {
+  const built = webBuildState();
+  if (built !== 'fresh') {
+    throw new Error(
+      `dist/web/ is ${built === 'missing' ? 'missing' : 'older than web/'}: run npm run build:web (npm test builds it when web/ changed).`,
+    );
+  }
+}
+
+/** A fresh page at `path` of the test server (its answer must be 200). */
+export async function openApp(browser: Browser, t: TestServer, path = '/app', viewport = PHONE): Promise<IsolatedPage> {
+  const isolated = await isolatedPage(browser, t.origin, viewport);
+  const response = await isolated.page.goto(`${t.origin}${path}`);
+  expect(response?.status()).toBe(200);
+  return isolated;
+}
+
+/** Signs in on the sign-in screen (the page must be on it or going there). */
+export async function signInHere(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** Waits until an element matching `selector` contains `text`. */
+export async function waitForText(page: Page, selector: string, text: string | RegExp): Promise<void> {
+  await page.locator(selector, { hasText: text }).first().waitFor();
+}
+
+/** Waits until the field labelled `label` is marked invalid, and checks the error it is described by. */
+export async function expectFieldError(page: Page, label: string | RegExp, message: string | RegExp): Promise<void> {
+  const field = page.getByLabel(label, { exact: typeof label === 'string' });
+  await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+  const ids = (await field.getAttribute('aria-describedby'))!.split(' ');
+  const error = (await page.locator(`[id="${ids.at(-1)}"]`).textContent()) ?? '';
+  if (typeof message === 'string') expect(error).toBe(message);
+  else expect(error).toMatch(message);
+}
+
+/** A screen at phone and desktop widths: it fits each (no sideways scrolling), pictures saved with UPDATE_SCREENSHOTS=1. */
+export async function capture(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize() ?? PHONE;
+  for (const viewport of original.width === PHONE.width ? [PHONE, DESKTOP] : [DESKTOP, PHONE]) {
+    await page.setViewportSize(viewport);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow, `${name} is wider than the ${viewport.width} px window`).toBeLessThanOrEqual(0);
+    await screenshot(page, name);
+  }
+  await page.setViewportSize(original);
+}
+
+/** Nothing was fetched from elsewhere and the CSP blocked nothing. */
+export async function expectClean(isolated: IsolatedPage): Promise<void> {
+  expect(isolated.elsewhere).toEqual([]);
+  expect(await isolated.cspViolations()).toEqual([]);
+}
+
+/** A mark in the page's memory: still there later means the page was never reloaded. */
+export const markNotReloaded = (page: Page) => page.evaluate('window.notReloaded = true');
+export const wasNotReloaded = async (page: Page) => (await page.evaluate('window.notReloaded')) === true;
