@@ -3,6 +3,7 @@
 // amounts checked against the currency; refusals in words beside what they concern, moving nothing;
 // a request cancelled while the payer looks at it closes live. The merchant's side (its screen
 // turning to success without a reload) is in the second describe. Money checked through the API.
+import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
@@ -36,6 +37,10 @@ const PfPayments = graphql(`
   query PfPayments($merchantId: ID!) {
     merchantPayments(merchantId: $merchantId, first: 50) { edges { node { amount { amount } payerName refunded { amount } status } } }
   }
+`);
+const PfStatic = graphql(`query PfStatic { myMerchants { staticPaymentRequest { code } } }`);
+const PfPay = graphql(`
+  mutation PfPay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { message } } }
 `);
 const PfMoney = graphql(`query PfMoney { me { wallets { balance { available { amount } posted { amount } } } } }`);
 
@@ -200,6 +205,100 @@ describe.runIf(haveChromium)('paying a payment request in the wallet app', () =>
       expect(await availableOf(pat)).toBe('10.00');
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe.runIf(haveChromium)("the merchant's side of a checkout", () => {
+  it("creates a request whose QR code the payer pays from the hosted page; the merchant's screen turns to success without a reload", async () => {
+    const shop = await merchant('Corner Coffee');
+    const pat = await payer('pf.pat2', 'Pat Payer', '20.00');
+    await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(0);
+    const counter = await openApp(browser, t, '/app/merchant', DESKTOP);
+    const till = counter.page;
+    const customer = await openApp(browser, t, '/app', PHONE);
+    try {
+      await signInHere(till, { email: shop.owner.email, password: STRONG_PASSWORD });
+      await till.getByRole('heading', { name: 'Corner Coffee' }).waitFor();
+      await till.getByRole('heading', { name: 'New payment request' }).waitFor();
+      await till.getByRole('button', { name: 'Create and show QR code' }).click();
+      await expectFieldError(till, 'Amount (USD)', 'Enter an amount.');
+      await till.getByLabel('Amount (USD)').fill('4.50');
+      await till.getByLabel('Description (optional)').fill('Flat white');
+      await till.getByLabel('Expires').selectOption({ label: 'In 1 hour' });
+      await capture(till, 'merchant');
+      await till.getByRole('button', { name: 'Create and show QR code' }).click();
+      await till.waitForURL(/\/app\/merchant\/requests\//);
+      const code = new URL(till.url()).pathname.split('/').at(-1)!;
+      await waitForText(till, '[data-testid=checkout-amount]', '4.50 USD');
+      await waitForText(till, '[data-testid=checkout-status]', 'Waiting for payment');
+      // The QR code is drawn (an image from this server, not a broken one).
+      const qr = till.getByRole('img', { name: /QR code to pay Corner Coffee 4.50 USD/ });
+      await expect.poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+      await capture(till, 'merchant-request');
+      await markNotReloaded(till);
+      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBeGreaterThanOrEqual(1);
+
+      // The customer opens the link the QR code carries, pays with the wallet app.
+      await customer.page.goto(`${t.origin}/pay/${code}`);
+      await customer.page.getByRole('link', { name: 'Pay with wallet' }).click();
+      await signInHere(customer.page, { email: pat.email, password: STRONG_PASSWORD });
+      await customer.page.getByRole('button', { name: 'Pay 4.50 USD' }).click();
+      await customer.page.getByRole('heading', { name: 'Paid 4.50 USD to Corner Coffee' }).waitFor();
+
+      // The merchant's screen, live.
+      await till.getByTestId('checkout-success').getByRole('heading', { name: 'Paid' }).waitFor();
+      await waitForText(till, '[data-testid=checkout-success]', 'Received from Pat Payer.');
+      await waitForText(till, '[data-testid=checkout-status]', 'Paid');
+      expect(await wasNotReloaded(till)).toBe(true);
+      await capture(till, 'merchant-paid');
+      expect(await paymentsOf(shop)).toEqual(['Pat Payer 4.50 PAID refunded 0.00']);
+      await expectClean(customer);
+    } finally {
+      await customer.close();
+    }
+
+    try {
+      // The business screen: a payment to the static QR code arrives live; refunds in part, then the rest.
+      await till.getByRole('link', { name: 'New payment request' }).click();
+      await till.getByRole('heading', { name: 'Latest payments' }).waitFor();
+      await waitForText(till, '[data-testid=merchant-payment]', 'Pat Payer');
+      // Watching the static code and the request made here, and nothing else.
+      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(2);
+      const staticCode = (await t.query(PfStatic, {}, { token: shop.owner.token })).myMerchants[0]!.staticPaymentRequest.code;
+      const tip = await t.query(
+        PfPay,
+        { input: { code: staticCode, amount: { amount: '2.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
+        { token: pat.token },
+      );
+      expect(tip.payPaymentRequest.userErrors).toEqual([]);
+      const tipRow = till.getByTestId('merchant-payment').filter({ hasText: '$2.00' });
+      await tipRow.waitFor();
+      expect(await wasNotReloaded(till)).toBe(true);
+
+      await tipRow.getByRole('button', { name: 'Refund Pat Payer' }).click();
+      await tipRow.getByLabel('Refund amount (USD)').fill('0.50');
+      await tipRow.getByRole('button', { name: 'Refund', exact: true }).click();
+      await expectFieldError(till, 'Reason', /Say why/);
+      await tipRow.getByLabel('Reason').fill('Too much foam');
+      await tipRow.getByLabel('Refund amount (USD)').fill('5.00');
+      await tipRow.getByRole('button', { name: 'Refund', exact: true }).click();
+      await expectFieldError(till, 'Refund amount (USD)', /2\.00|left/);
+      await tipRow.getByLabel('Refund amount (USD)').fill('0.50');
+      await tipRow.getByRole('button', { name: 'Refund', exact: true }).dblclick();
+      await waitForText(till, '[data-testid=merchant-payment] [role=status]', 'Refunded $0.50 to Pat Payer.');
+      await waitForText(till, '[data-testid=merchant-payment]', 'Partly refunded');
+      await capture(till, 'merchant-payments');
+      await tipRow.getByRole('button', { name: 'Refund Pat Payer' }).click();
+      await tipRow.getByLabel('Reason').fill('Closing the tab');
+      await tipRow.getByRole('button', { name: 'Refund', exact: true }).click();
+      await waitForText(till, '[data-testid=merchant-payment] [role=status]', 'Refunded $1.50 to Pat Payer.');
+      expect(await paymentsOf(shop)).toEqual(['Pat Payer 2.00 REFUNDED refunded 2.00', 'Pat Payer 4.50 PAID refunded 0.00']);
+      // 20.00 - 4.50 - 2.00 + 0.50 + 1.50
+      expect(await availableOf(pat)).toBe('15.50');
+      await expectClean(counter);
+    } finally {
+      await counter.close();
     }
   });
 });

@@ -50,13 +50,21 @@ export async function expectFieldError(page: Page, label: string | RegExp, messa
   else expect(error).toMatch(message);
 }
 
+const WIDER_THAN_WINDOW = `[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5 && ![...e.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+  .slice(0, 5)
+  .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
+  .join(', ')`;
+
 /** A screen at phone and desktop widths: it fits each (no sideways scrolling), pictures saved with UPDATE_SCREENSHOTS=1. */
 export async function capture(page: Page, name: string): Promise<void> {
   const original = page.viewportSize() ?? PHONE;
   for (const viewport of original.width === PHONE.width ? [PHONE, DESKTOP] : [DESKTOP, PHONE]) {
     await page.setViewportSize(viewport);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow, `${name} is wider than the ${viewport.width} px window`).toBeLessThanOrEqual(0);
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    // Names the innermost elements that stick out, so a failure says what to fix.
+    const wide = overflow > 0 ? await page.evaluate(WIDER_THAN_WINDOW) : '';
+    expect(overflow, `${name} is wider than the ${viewport.width} px window: ${wide}`).toBeLessThanOrEqual(0);
     await screenshot(page, name);
   }
   await page.setViewportSize(original);

@@ -25,4 +25,6 @@ export const SCREENS: Screen[] = [
   { path: '/history/:id', component: screen(() => import('./screens/TransactionDetail')) },
   { path: '/sessions', component: screen(() => import('./screens/Sessions')), nav: 'Sessions' },
   { path: '/pay/:code', component: screen(() => import('./screens/Pay')) },
+  { path: '/merchant', component: screen(() => import('./screens/Merchant')), nav: 'Business' },
+  { path: '/merchant/requests/:code', component: screen(() => import('./screens/MerchantRequest')) },
 ];

@@ -16,13 +16,29 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": typeof types.SignOutDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.LiveWalletUpdatedDocument,
+    "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": typeof types.MerchantPaymentsListDocument,
+    "\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n": typeof types.MerchantRequestUpdatedDocument,
+    "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": typeof types.RefundPaymentDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": typeof types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": typeof types.RecentActivityDocument,
+    "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n": typeof types.MyMerchantsDocument,
+    "\n  mutation CreatePaymentRequest($input: CreatePaymentRequestInput!) {\n    createPaymentRequest(input: $input) {\n      paymentRequest { code }\n      userErrors { code message field }\n    }\n  }\n": typeof types.CreatePaymentRequestDocument,
+    "\n  query MerchantRequest($code: String!) {\n    paymentRequest(code: $code) {\n      code merchantName description amount { amount currency } currency status expiresAt singleUse paidCount url reference isStatic\n    }\n  }\n": typeof types.MerchantRequestDocument,
+    "\n  subscription MerchantRequestLive($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n": typeof types.MerchantRequestLiveDocument,
+    "\n  mutation CancelPaymentRequest($code: String!) {\n    cancelPaymentRequest(code: $code) { paymentRequest { code status } userErrors { code message } }\n  }\n": typeof types.CancelPaymentRequestDocument,
+    "\n  query MoneyFunding {\n    me {\n      id\n      wallets {\n        id currency status sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n    paymentMethods { id kind display status }\n    fundingOperations(first: 10) {\n      edges { node { id kind status amount { amount currency } fee { amount currency } failureMessage createdAt paymentMethod { display } } }\n    }\n  }\n": typeof types.MoneyFundingDocument,
+    "\n  subscription MoneyFundingUpdated {\n    fundingUpdated { id status failureMessage updatedAt }\n  }\n": typeof types.MoneyFundingUpdatedDocument,
+    "\n  mutation AddFunds($input: AddFundsInput!) {\n    addFunds(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": typeof types.AddFundsDocument,
+    "\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": typeof types.WithdrawDocument,
     "\n  query PayRequest($code: String!) {\n    paymentRequest(code: $code) { code merchantName description amount { amount currency } currency status expiresAt }\n    me { id wallets { id currency balance { available { amount currency } } } }\n  }\n": typeof types.PayRequestDocument,
     "\n  subscription PayRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n": typeof types.PayRequestUpdatedDocument,
     "\n  mutation PayPaymentRequest($input: PayPaymentRequestInput!) {\n    payPaymentRequest(input: $input) {\n      payment { id amount { amount currency } merchantName createdAt requestCode }\n      transaction { id }\n      userErrors { code message field }\n    }\n  }\n": typeof types.PayPaymentRequestDocument,
+    "\n  query PaymentMethods {\n    paymentMethods { id kind display holderName status isDefault bankAccount { verificationAttemptsLeft } }\n  }\n": typeof types.PaymentMethodsDocument,
+    "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": typeof types.AddCardDocument,
+    "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": typeof types.AddBankAccountDocument,
+    "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.VerifyBankAccountDocument,
     "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n": typeof types.SendWalletsDocument,
     "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n": typeof types.PreviewTransferDocument,
     "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.SendMoneyDocument,
@@ -37,13 +53,29 @@ type Documents = {
 const documents: Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": types.SignOutDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.LiveWalletUpdatedDocument,
+    "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": types.MerchantPaymentsListDocument,
+    "\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n": types.MerchantRequestUpdatedDocument,
+    "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": types.RefundPaymentDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": types.RecentActivityDocument,
+    "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n": types.MyMerchantsDocument,
+    "\n  mutation CreatePaymentRequest($input: CreatePaymentRequestInput!) {\n    createPaymentRequest(input: $input) {\n      paymentRequest { code }\n      userErrors { code message field }\n    }\n  }\n": types.CreatePaymentRequestDocument,
+    "\n  query MerchantRequest($code: String!) {\n    paymentRequest(code: $code) {\n      code merchantName description amount { amount currency } currency status expiresAt singleUse paidCount url reference isStatic\n    }\n  }\n": types.MerchantRequestDocument,
+    "\n  subscription MerchantRequestLive($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n": types.MerchantRequestLiveDocument,
+    "\n  mutation CancelPaymentRequest($code: String!) {\n    cancelPaymentRequest(code: $code) { paymentRequest { code status } userErrors { code message } }\n  }\n": types.CancelPaymentRequestDocument,
+    "\n  query MoneyFunding {\n    me {\n      id\n      wallets {\n        id currency status sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n    paymentMethods { id kind display status }\n    fundingOperations(first: 10) {\n      edges { node { id kind status amount { amount currency } fee { amount currency } failureMessage createdAt paymentMethod { display } } }\n    }\n  }\n": types.MoneyFundingDocument,
+    "\n  subscription MoneyFundingUpdated {\n    fundingUpdated { id status failureMessage updatedAt }\n  }\n": types.MoneyFundingUpdatedDocument,
+    "\n  mutation AddFunds($input: AddFundsInput!) {\n    addFunds(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": types.AddFundsDocument,
+    "\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": types.WithdrawDocument,
     "\n  query PayRequest($code: String!) {\n    paymentRequest(code: $code) { code merchantName description amount { amount currency } currency status expiresAt }\n    me { id wallets { id currency balance { available { amount currency } } } }\n  }\n": types.PayRequestDocument,
     "\n  subscription PayRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n": types.PayRequestUpdatedDocument,
     "\n  mutation PayPaymentRequest($input: PayPaymentRequestInput!) {\n    payPaymentRequest(input: $input) {\n      payment { id amount { amount currency } merchantName createdAt requestCode }\n      transaction { id }\n      userErrors { code message field }\n    }\n  }\n": types.PayPaymentRequestDocument,
+    "\n  query PaymentMethods {\n    paymentMethods { id kind display holderName status isDefault bankAccount { verificationAttemptsLeft } }\n  }\n": types.PaymentMethodsDocument,
+    "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": types.AddCardDocument,
+    "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": types.AddBankAccountDocument,
+    "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": types.VerifyBankAccountDocument,
     "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n": types.SendWalletsDocument,
     "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n": types.PreviewTransferDocument,
     "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n": types.SendMoneyDocument,
@@ -81,6 +113,18 @@ export function graphql(source: "\n  subscription LiveWalletUpdated($walletId: I
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n"): (typeof documents)["\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query HistoryWallets { me { id wallets { id currency } } }"): (typeof documents)["query HistoryWallets { me { id wallets { id currency } } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -97,6 +141,42 @@ export function graphql(source: "\n  query RecentActivity($walletId: ID!) {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n"): (typeof documents)["\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreatePaymentRequest($input: CreatePaymentRequestInput!) {\n    createPaymentRequest(input: $input) {\n      paymentRequest { code }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePaymentRequest($input: CreatePaymentRequestInput!) {\n    createPaymentRequest(input: $input) {\n      paymentRequest { code }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MerchantRequest($code: String!) {\n    paymentRequest(code: $code) {\n      code merchantName description amount { amount currency } currency status expiresAt singleUse paidCount url reference isStatic\n    }\n  }\n"): (typeof documents)["\n  query MerchantRequest($code: String!) {\n    paymentRequest(code: $code) {\n      code merchantName description amount { amount currency } currency status expiresAt singleUse paidCount url reference isStatic\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MerchantRequestLive($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n"): (typeof documents)["\n  subscription MerchantRequestLive($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelPaymentRequest($code: String!) {\n    cancelPaymentRequest(code: $code) { paymentRequest { code status } userErrors { code message } }\n  }\n"): (typeof documents)["\n  mutation CancelPaymentRequest($code: String!) {\n    cancelPaymentRequest(code: $code) { paymentRequest { code status } userErrors { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MoneyFunding {\n    me {\n      id\n      wallets {\n        id currency status sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n    paymentMethods { id kind display status }\n    fundingOperations(first: 10) {\n      edges { node { id kind status amount { amount currency } fee { amount currency } failureMessage createdAt paymentMethod { display } } }\n    }\n  }\n"): (typeof documents)["\n  query MoneyFunding {\n    me {\n      id\n      wallets {\n        id currency status sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n    paymentMethods { id kind display status }\n    fundingOperations(first: 10) {\n      edges { node { id kind status amount { amount currency } fee { amount currency } failureMessage createdAt paymentMethod { display } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MoneyFundingUpdated {\n    fundingUpdated { id status failureMessage updatedAt }\n  }\n"): (typeof documents)["\n  subscription MoneyFundingUpdated {\n    fundingUpdated { id status failureMessage updatedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddFunds($input: AddFundsInput!) {\n    addFunds(input: $input) { funding { id status } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation AddFunds($input: AddFundsInput!) {\n    addFunds(input: $input) { funding { id status } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query PayRequest($code: String!) {\n    paymentRequest(code: $code) { code merchantName description amount { amount currency } currency status expiresAt }\n    me { id wallets { id currency balance { available { amount currency } } } }\n  }\n"): (typeof documents)["\n  query PayRequest($code: String!) {\n    paymentRequest(code: $code) { code merchantName description amount { amount currency } currency status expiresAt }\n    me { id wallets { id currency balance { available { amount currency } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -106,6 +186,22 @@ export function graphql(source: "\n  subscription PayRequestUpdated($code: Strin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PayPaymentRequest($input: PayPaymentRequestInput!) {\n    payPaymentRequest(input: $input) {\n      payment { id amount { amount currency } merchantName createdAt requestCode }\n      transaction { id }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation PayPaymentRequest($input: PayPaymentRequestInput!) {\n    payPaymentRequest(input: $input) {\n      payment { id amount { amount currency } merchantName createdAt requestCode }\n      transaction { id }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PaymentMethods {\n    paymentMethods { id kind display holderName status isDefault bankAccount { verificationAttemptsLeft } }\n  }\n"): (typeof documents)["\n  query PaymentMethods {\n    paymentMethods { id kind display holderName status isDefault bankAccount { verificationAttemptsLeft } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
