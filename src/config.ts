@@ -138,6 +138,13 @@ const schema = z
       .string()
       .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "*/5 * * * *", or "off"')
       .default('*/5 * * * *'),
+    /** When ledger entries are sealed for the integrity proof (cron with seconds allowed, UTC; "off"): docs/security.md. */
+    LEDGER_SEAL_SCHEDULE: z
+      .string()
+      .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "*/15 * * * * *", or "off"')
+      .default('*/15 * * * * *'),
+    /** Entries are sealed once this old (seconds): longer than any transaction that writes them lasts. */
+    LEDGER_SEAL_AFTER_SECONDS: int(5, 86_400).default(60),
     /** Operations pending longer than this are looked up at the processor by reconciliation. */
     RECONCILE_PENDING_AFTER_SECONDS: int(0, 30 * 86_400).default(900),
     /** Sandbox KYC provider: delay before its decision webhook. */

@@ -9,6 +9,7 @@ import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
 import { createAuditLog, type AuditLog } from './audit/auditLog.js';
+import { createLedgerSeals, type LedgerSeals } from './integrity/ledgerSeals.js';
 import { createDemoAccounts, type DemoAccounts } from './demo/demoAccounts.js';
 import { createDebtService, type DebtService } from './funding/debts.js';
 import type { KycService } from './compliance/kyc.js';
@@ -79,6 +80,8 @@ export interface Services {
   webhookSecrets: WebhookSecrets;
   /** The tamper-evident audit log of security and admin events. */
   audit: AuditLog;
+  /** The ledger's integrity proof: entries sealed by a job, verified by npm run ledger:verify. */
+  ledgerSeals: LedgerSeals;
   /** What users owe after reversals of spent money (Wallet.amountOwed). */
   debts: DebtService;
   /** The demo accounts of `npm run seed` and SEED_DEMO (development only). */
@@ -130,6 +133,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     riskReviews,
     webhookSecrets,
     audit,
+    ledgerSeals: createLedgerSeals({ prisma, fingerprintKey: vaultKeys.fingerprintKey }),
     debts: createDebtService({ prisma }),
     demoAccounts: createDemoAccounts({ prisma, accounts: accounts.accounts, ledger, currencies, currency: config.DEFAULT_CURRENCY }),
   };

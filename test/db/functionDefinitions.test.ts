@@ -424,7 +424,7 @@ describe('npm run db:function-migration', () => {
     ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
-      'No file for wallet_post_transfer in prisma/functions. The function files are: audit_events_append_only, ledger_entries_append_only,',
+      'No file for wallet_post_transfer in prisma/functions. The function files are: audit_events_append_only, ledger_entries_append_only, ledger_rows_kept, ledger_seals_append_only,',
     );
     expect(() => writeFunctionMigration({ name: 'Fix-It', functions: ['wallet_refusal'], migrationsDir: dir })).toThrow(
       /lower-case words joined by underscores/,

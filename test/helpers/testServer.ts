@@ -79,6 +79,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     MERCHANT_WEBHOOK_POLL_MS: '100',
     MERCHANT_WEBHOOK_TIMEOUT_MS: '2000',
     RECONCILE_SCHEDULE: 'off',
+    // Tests seal when they need to (ledgerSeals.test.ts).
+    LEDGER_SEAL_SCHEDULE: 'off',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',
