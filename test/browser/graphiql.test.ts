@@ -5,25 +5,12 @@
 // alone under its CSP. Through the UI: a token set in the page's field is sent with queries (HTTP)
 // and subscriptions (graphql-ws connection params), the docs explorer shows the schema
 // (introspection passes the default limits), and a token in a signIn answer can be taken over.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
+import { haveChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webBuildState } from '../../scripts/buildWeb.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  throw new Error(
-    `No Chromium at ${CHROMIUM}: CI must run the browser tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-  );
-}
-if (!haveChromium) {
-  console.warn(
-    `Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`,
-  );
-}
 
 const ADMIN = { email: 'graphiql.admin@example.com', password: 'GraphiQL-Admin-2026!' };
 
@@ -38,19 +25,7 @@ beforeAll(async () => {
     );
   }
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -3,26 +3,13 @@
 // without Chromium the file is skipped with a message saying how to run it. A payer opening the link sees the merchant, the amount,
 // the description, the status and a QR code image that loads; after payment the page says so and
 // the QR code is gone; an unknown code gets a clear page, not an error.
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { haveChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) {
-  throw new Error(
-    `No Chromium at ${CHROMIUM}: CI must run the browser tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-  );
-}
-if (!haveChromium) {
-  console.warn(
-    `Skipping the browser tests: no Chromium at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to run them.`,
-  );
-}
 
 const PpRegister = graphql(`mutation PpRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
 const PpCreate = graphql(`
@@ -39,21 +26,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!haveChromium) return;
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  // Flags for a closed network and running as root (see the machine notes): no sandbox, no
-  // background traffic, a fresh profile.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
