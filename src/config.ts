@@ -325,6 +325,13 @@ const schema = z
     /** Failures after which each further attempt is slowed (before the hard limit). */
     SIGNIN_SLOWDOWN_AFTER: int(0, 1_000_000).default(3),
     SIGNIN_SLOWDOWN_MS: int(0, 10_000).default(500),
+    /**
+     * How long a session's proven second factor (sign-in with MFA, verifyMfa, stepUp) lets a user
+     * with MFA do the risky actions (withdraw, payment methods, API keys, credentials, admin money).
+     */
+    STEP_UP_MINUTES: int(1, 1440).default(10),
+    /** Admin money actions (adminAdjustBalance, adminRefundDeposit) refused to admins without MFA. */
+    ADMIN_MFA_REQUIRED: bool.default(true),
     SIGNUP_MAX_PER_IP: int(1, 1_000_000).default(20),
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
     /** Requests (HTTP operations, WebSocket subscriptions) per signed-in user and per API key: a token bucket. */

@@ -18,6 +18,7 @@ import { viewerOf } from './actors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 // The owner's, and any for an admin (adminRefundDeposit returns users' operations).
 loadNodeWith(FundingOperationRef, (id, ctx) => (ctx.viewer ? ctx.services.funding.getVisible(viewerOf(ctx.viewer), id) : null));
@@ -72,11 +73,12 @@ builder.mutationField('withdraw', (t) =>
       'settles it is posted, when it fails the hold is released, and a later return puts it back as a reversal.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: WithdrawInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('USER', async (_root, { input }, ctx) =>
       payload(
         await ctx.services.funding.withdraw(ctx.viewer!.userId, { ...input, bankAccountId: input.bankAccountId.id }),
         ({ operation, replayed }) => ({ funding: operation, replayed }),
       ),
+    ),
   }),
 );
 
@@ -88,11 +90,12 @@ builder.mutationField('adminRefundDeposit', (t) =>
       'and posted as a REFUND when the processor confirms; refunds of one top-up never add up to more than it.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminRefundDepositInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('ADMIN_MONEY', async (_root, { input }, ctx) =>
       payload(
         await ctx.services.funding.refundDeposit(ctx.viewer!.userId, { ...input, fundingId: input.fundingId.id }),
         ({ operation, replayed }) => ({ funding: operation, replayed }),
       ),
+    ),
   }),
 );
 

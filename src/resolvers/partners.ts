@@ -4,6 +4,7 @@ import { MerchantRef } from '../schema/merchants.js';
 import { ApiKeyRef, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/partners.js';
 import { loadNodeWith } from './nodes.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 // A key is loaded for an OWNER of its merchant, signed in (an API key never sees keys).
 loadNodeWith(ApiKeyRef, (id, ctx) => (ctx.viewer ? ctx.services.apiKeys.getForOwner(ctx.viewer.userId, id) : null));
@@ -22,8 +23,9 @@ builder.mutationField('createApiKey', (t) =>
     description: 'OWNER only: a new API key with the given scopes. The key is in this answer only.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('USER', async (_root, { input }, ctx) =>
       payload(await ctx.services.apiKeys.create(ctx.viewer!.userId, { ...input, merchantId: input.merchantId.id }), (v) => v),
+    ),
   }),
 );
 
@@ -33,6 +35,8 @@ builder.mutationField('revokeApiKey', (t) =>
     description: 'OWNER only: the key stops working at once, on every server.',
     authScopes: { authenticated: true },
     args: { id: t.arg.globalID({ required: true, for: ApiKeyRef }) },
-    resolve: async (_root, { id }, ctx) => payload(await ctx.services.apiKeys.revoke(ctx.viewer!.userId, id.id), (apiKey) => ({ apiKey })),
+    resolve: stepUpRequired('USER', async (_root, { id }, ctx) =>
+      payload(await ctx.services.apiKeys.revoke(ctx.viewer!.userId, id.id), (apiKey) => ({ apiKey })),
+    ),
   }),
 );

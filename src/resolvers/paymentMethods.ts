@@ -14,6 +14,7 @@ import {
 } from '../schema/paymentMethods.js';
 import { loadNodeWith } from './nodes.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 // Owners only: payment methods are not even shown to admins through the API.
 loadNodeWith(PaymentMethodRef, (id, ctx) => (ctx.viewer ? ctx.services.paymentMethods.get(ctx.viewer.userId, id) : null));
@@ -35,8 +36,9 @@ builder.mutationField('addCard', (t) =>
     description: 'Adds a card after the processor verifies it. Adding the same card again returns the existing one.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: AddCardInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('USER', async (_root, { input }, ctx) =>
       payload(await ctx.services.paymentMethods.addCard(ctx.viewer!.userId, input), asPaymentMethod),
+    ),
   }),
 );
 
@@ -46,8 +48,9 @@ builder.mutationField('addBankAccount', (t) =>
     description: 'Adds a bank account and sends it two micro-deposits; confirm them with verifyBankAccount before using it.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: AddBankAccountInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('USER', async (_root, { input }, ctx) =>
       payload(await ctx.services.paymentMethods.addBankAccount(ctx.viewer!.userId, input), asPaymentMethod),
+    ),
   }),
 );
 

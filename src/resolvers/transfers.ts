@@ -9,6 +9,7 @@ import {
   SendMoneyPayload,
 } from '../schema/transfers.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 builder.mutationField('sendMoney', (t) =>
   t.field({
@@ -50,9 +51,9 @@ builder.mutationField('adminAdjustBalance', (t) =>
     description: 'Credits or debits a user wallet against the adjustments account (admins only); the admin and reason are recorded.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminAdjustBalanceInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: stepUpRequired('ADMIN_MONEY', async (_root, { input }, ctx) => {
       const outcome = await ctx.services.transfers.adjustBalance(ctx.viewer!.userId, { ...input, walletId: input.walletId.id });
       return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet, replayed: v.replayed }));
-    },
+    }),
   }),
 );

@@ -18,6 +18,7 @@ import { notFound } from '../services/errors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 // Yourself, or anyone for an admin.
 loadNodeWith(UserRef, (id, ctx) => {
@@ -58,6 +59,10 @@ builder.objectFields(UserRef, (t) => ({
   }),
   roles: t.field({ type: [RoleEnum], resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).roles }),
   createdAt: t.field({ type: 'DateTime', resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).createdAt }),
+  mfaEnabled: t.boolean({
+    description: 'Whether sign-in and the risky actions ask for a code from an authenticator app (enrolMfa, confirmMfa).',
+    resolve: async (u, _args, ctx) => (await ctx.services.mfa.enabledFor([u.id]))[0]!,
+  }),
 }));
 
 builder.objectField(UserRef, 'sessions', (t) =>
@@ -92,8 +97,9 @@ builder.mutationField('changePassword', (t) =>
       'Sets a new password after checking the current one, and signs out your other sessions. Sends soon after are reviewed more strictly.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('USER', async (_root, { input }, ctx) =>
       payload(await ctx.services.accounts.changePassword(ctx.viewer!.userId, ctx.viewer!.sessionId, input, ctx.client), (v) => v),
+    ),
   }),
 );
 
@@ -103,8 +109,9 @@ builder.mutationField('changeEmail', (t) =>
     description: 'Moves your account to a new email after checking your password. Sends soon after are reviewed more strictly.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: ChangeEmailInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('USER', async (_root, { input }, ctx) =>
       payload(await ctx.services.accounts.changeEmail(ctx.viewer!.userId, input, ctx.client), (user) => ({ user })),
+    ),
   }),
 );
 

@@ -1,5 +1,6 @@
 // Inputs and payloads of the account mutations.
 import type { UserRecord } from '../services/accounts/accounts.js';
+import type { MfaChallenge, MfaEnrolment } from '../services/auth/mfa.js';
 import type { SessionTokens } from '../services/auth/sessions.js';
 import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
@@ -24,6 +25,7 @@ const userErrors = userErrorsField;
 interface AuthPayloadShape {
   user?: UserRecord | null;
   tokens?: SessionTokens | null;
+  mfaChallenge?: MfaChallenge | null;
   userErrors: UserError[];
 }
 
@@ -39,7 +41,80 @@ function authPayload(name: string, description: string) {
 }
 
 export const SignUpPayload = authPayload('SignUpPayload', 'The new account and its first session, or why not.');
-export const SignInPayload = authPayload('SignInPayload', 'The account and a new session, or INVALID_CREDENTIALS.');
+export const SignInPayload = authPayload(
+  'SignInPayload',
+  'The account and a new session; INVALID_CREDENTIALS; or, for an account with MFA, MFA_REQUIRED with mfaChallenge (no session yet).',
+);
+
+export const MfaChallengeRef = builder.objectRef<MfaChallenge>('MfaChallenge').implement({
+  description: 'Send `challenge` with a code from the authenticator app (or a recovery code) to verifyMfa before `expiresAt`.',
+  fields: (t) => ({
+    challenge: t.exposeString('challenge'),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.objectField(SignInPayload, 'mfaChallenge', (t) =>
+  t.field({
+    type: MfaChallengeRef,
+    nullable: true,
+    description: 'With the userError MFA_REQUIRED: the password was right, the second factor is next (verifyMfa).',
+    resolve: (p) => p.mfaChallenge ?? null,
+  }),
+);
+
+export const VerifyMfaPayload = authPayload('VerifyMfaPayload', 'The account and a new session, or INVALID_MFA_CODE.');
+
+export const VerifyMfaInput = builder.inputType('VerifyMfaInput', {
+  fields: (t) => ({
+    challenge: t.string({ required: true, description: "signIn's mfaChallenge.challenge." }),
+    code: t.string({ required: true, description: 'The 6-digit code from the authenticator app, or an unused recovery code.' }),
+  }),
+});
+
+/** The input of confirmMfa, disableMfa and stepUp: one code. */
+function mfaCodeInput(name: string, description: string) {
+  return builder.inputType(name, { fields: (t) => ({ code: t.string({ required: true, description }) }) });
+}
+export const ConfirmMfaInput = mfaCodeInput('ConfirmMfaInput', 'The current 6-digit code from the authenticator app.');
+export const DisableMfaInput = mfaCodeInput('DisableMfaInput', 'A 6-digit code from the authenticator app, or an unused recovery code.');
+export const StepUpInput = mfaCodeInput('StepUpInput', 'A 6-digit code from the authenticator app, or an unused recovery code.');
+
+export const MfaEnrolmentRef = builder.objectRef<MfaEnrolment>('MfaEnrolment').implement({
+  description: 'Shown once. Scan `qrCode` (or type `secret`) into an authenticator app, then confirmMfa with its first code.',
+  fields: (t) => ({
+    otpauthUri: t.exposeString('otpauthUri', { description: 'otpauth://totp/… (RFC 6238: SHA-1, 6 digits, 30 s).' }),
+    qrCode: t.exposeString('qrCode', { description: 'The URI as a QR code: a PNG data URL.' }),
+    secret: t.exposeString('secret', { description: 'The secret in base32, for apps that cannot scan.' }),
+  }),
+});
+
+export const EnrolMfaPayload = resultPayload('EnrolMfaPayload', 'enrolment', MfaEnrolmentRef);
+
+export const ConfirmMfaPayload = builder.objectRef<{ recoveryCodes?: string[]; userErrors: UserError[] }>('ConfirmMfaPayload').implement({
+  fields: (t) => ({
+    recoveryCodes: t.stringList({
+      nullable: true,
+      description: 'Ten one-time codes for when the authenticator is lost. Shown this once: ask the user to keep them safe.',
+      resolve: (p) => p.recoveryCodes ?? null,
+    }),
+    userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+  }),
+});
+
+export const DisableMfaPayload = resultPayload('DisableMfaPayload', 'user', UserRef);
+
+export const StepUpPayload = builder.objectRef<{ validUntil?: Date; userErrors: UserError[] }>('StepUpPayload').implement({
+  fields: (t) => ({
+    validUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Until when this session may do the actions that need a recent second factor (STEP_UP_MINUTES).',
+      resolve: (p) => p.validUntil ?? null,
+    }),
+    userErrors: t.field({ ...userErrors, resolve: (p) => p.userErrors }),
+  }),
+});
 export const RefreshSessionPayload = authPayload('RefreshSessionPayload', 'New tokens; the refresh token sent is now used up.');
 
 export const SignUpInput = builder.inputType('SignUpInput', {

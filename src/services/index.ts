@@ -5,6 +5,7 @@
 import type { Config } from '../config.js';
 import type { AccountService } from './accounts/accounts.js';
 import type { AccessTokens } from './auth/accessTokens.js';
+import type { MfaService } from './auth/mfa.js';
 import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
@@ -52,6 +53,8 @@ export interface Services {
   accessTokens: AccessTokens;
   sessions: SessionService;
   accounts: AccountService;
+  /** TOTP MFA and the step-up check of risky actions. */
+  mfa: MfaService;
   pubsub: PubSub;
   currencies: Currencies;
   outbox: OutboxPublisher;
@@ -108,7 +111,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const { vault, cards, banks, sandbox } = gateways;
   const compliance = await wireCompliance(deps, complianceSettings(config), { currencies, vault, kycProvider: gateways.kycProvider });
   const { limits, aml } = compliance;
-  const accounts = wireAccounts(deps, accountSettings(config), { jwtSecret, aml });
+  const accounts = wireAccounts(deps, accountSettings(config), { jwtSecret, aml, vault, fingerprintKey: vaultKeys.fingerprintKey });
   const { ledger, wallets, history } = wireLedger(deps, ledgerSettings(config), { currencies });
   const { risk, riskReviews } = wireRisk(deps, riskSettings(config), { fromBase: compliance.limitsFile.fromBase, ledger });
   const payments = wirePayments(deps, paymentSettings(config), { ledger, currencies, risk, limits, aml, vault, cards, banks });

@@ -79,6 +79,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     MERCHANT_WEBHOOK_POLL_MS: '100',
     MERCHANT_WEBHOOK_TIMEOUT_MS: '2000',
     RECONCILE_SCHEDULE: 'off',
+    // Test admins credit wallets without MFA (mfa.test.ts turns the requirement on).
+    ADMIN_MFA_REQUIRED: 'false',
     // Tests seal when they need to (ledgerSeals.test.ts).
     LEDGER_SEAL_SCHEDULE: 'off',
     REDIS_URL: process.env.REDIS_URL,

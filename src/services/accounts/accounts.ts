@@ -8,6 +8,7 @@ import type { Role } from '../auth/accessTokens.js';
 import { hashPassword, passwordWeakness, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { ClientInfo, SessionService, SessionTokens } from '../auth/sessions.js';
+import type { MfaChallenge, MfaService } from '../auth/mfa.js';
 import type { SignInThrottle } from '../auth/signInThrottle.js';
 import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -41,9 +42,17 @@ export interface SignedIn {
   tokens: SessionTokens;
 }
 
+/** A password sign-in of a user with MFA: no session yet, a challenge for verifyMfa. */
+export interface MfaPending {
+  mfaChallenge: MfaChallenge;
+}
+
 export interface AccountService {
   signUp(input: SignUpInput, client: ClientInfo): Promise<Outcome<SignedIn>>;
-  signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn>>;
+  /** Tokens, or for a user with MFA a challenge to complete with verifyMfa. */
+  signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn | MfaPending>>;
+  /** Completes an MFA sign-in: the challenge and a TOTP or recovery code; the session counts as stepped up. */
+  verifyMfa(input: { challenge: string; code: string }, client: ClientInfo): Promise<Outcome<SignedIn>>;
   updateProfile(userId: string, input: { displayName?: string | null; phone?: string | null }): Promise<Outcome<UserRecord>>;
   /** Checks the current password, sets the new one and signs out every other session. */
   changePassword(
@@ -70,6 +79,8 @@ export interface AccountServiceDeps {
   audit: AuditLog;
   sql: Sql;
   sessions: SessionService;
+  /** Sign-in of users with MFA: the challenge, and its completion. */
+  mfa: Pick<MfaService, 'issueChallenge' | 'verifyChallenge'>;
   throttle: SignInThrottle;
   limiters: LimiterFactory;
   signUpLimit: { points: number; durationSeconds: number };
@@ -162,7 +173,10 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       if (input.email.length > 300 || input.password.length > 1024) return invalid;
       const email = normaliseEmail(input.email);
       await throttle.beforeAttempt(email, client.ip);
-      const row = await prisma.user.findUnique({ where: { email }, select: { ...userSelect, passwordHash: true } });
+      const row = await prisma.user.findUnique({
+        where: { email },
+        select: { ...userSelect, passwordHash: true, mfa: { select: { enabledAt: true } } },
+      });
       const ok = row ? await verifyPassword(row.passwordHash, input.password) : await verifyAgainstDummy(input.password);
       if (!row || !ok) {
         await throttle.recordFailure(email, client.ip);
@@ -176,9 +190,18 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         return invalid;
       }
       await throttle.recordSuccess(email);
+      // The password is right; the sign-in is recorded once the second factor is too (verifyMfa).
+      if (row.mfa?.enabledAt) return success({ mfaChallenge: await deps.mfa.issueChallenge(row.id) });
       await deps.audit.record({ kind: 'auth.sign_in', actorId: row.id, ip: client.ip });
-      const { passwordHash: _hash, ...user } = row;
+      const { passwordHash: _hash, mfa: _mfa, ...user } = row;
       return success({ user, tokens: await sessions.start(user, client) });
+    },
+
+    async verifyMfa(input, client) {
+      const verified = await deps.mfa.verifyChallenge(input.challenge, input.code, client);
+      if (!verified.ok) return verified;
+      const user = await prisma.user.findUniqueOrThrow({ where: { id: verified.value.userId }, select: userSelect });
+      return success({ user, tokens: await sessions.start(user, client, { secondFactor: true }) });
     },
 
     async updateProfile(userId, input) {

@@ -52,7 +52,8 @@ export interface ClientInfo {
 }
 
 export interface SessionService {
-  start(user: { id: string; roles: Role[] }, client: ClientInfo): Promise<SessionTokens>;
+  /** `secondFactor`: the user just proved MFA, so the session may do step-up actions for a while. */
+  start(user: { id: string; roles: Role[] }, client: ClientInfo, options?: { secondFactor?: boolean }): Promise<SessionTokens>;
   refresh(refreshToken: string, client: ClientInfo): Promise<Outcome<{ userId: string; tokens: SessionTokens }>>;
   /** Revokes one session of the user; false if it is not theirs or already revoked. */
   revoke(userId: string, sessionId: string, reason: string): Promise<boolean>;
@@ -155,7 +156,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const clip = (s: string | undefined, n: number) => (s ? s.slice(0, n) : null);
 
   const service: SessionService = {
-    async start(user, client) {
+    async start(user, client, options = {}) {
       const refreshToken = newRefreshToken();
       const expiresAt = new Date(Date.now() + refreshTtlSeconds * 1000);
       const session = await prisma.session.create({
@@ -164,6 +165,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           userAgent: clip(client.userAgent, 256),
           ip: clip(client.ip, 64),
           deviceId: client.deviceId ?? null,
+          secondFactorAt: options.secondFactor ? new Date() : null,
           expiresAt,
           refreshTokens: { create: { tokenHash: hashToken(refreshToken), expiresAt } },
         },

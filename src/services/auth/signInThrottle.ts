@@ -1,6 +1,7 @@
 // Brute-force protection for sign-in: failures are counted per email and per client IP.
 // After SIGNIN_SLOWDOWN_AFTER failures each attempt is slowed; at the maximum the attempt is
 // refused with RATE_LIMITED until the window passes. A success clears the email's count.
+// MFA codes are throttled the same way, per user instead of per email (MFA_CODE_GUESSES).
 import { rateLimited } from '../errors.js';
 import type { LimiterFactory } from '../ratelimit/limiters.js';
 import type { ServiceMetrics } from '../telemetry.js';
@@ -22,13 +23,25 @@ export interface SignInThrottle {
 
 const MAX_DELAY_MS = 5_000;
 
+/** What is guessed: its counters' key prefix, its words in the refusal, its rate-limit metric. */
+export interface ThrottledGuess {
+  keyPrefix: string;
+  what: string;
+  metric: string;
+}
+
+const SIGN_IN: ThrottledGuess = { keyPrefix: 'signin', what: 'sign-in attempts', metric: 'sign_in' };
+/** MFA codes (verifyMfa, stepUp, confirmMfa, disableMfa), counted per user id and per IP. */
+export const MFA_CODE_GUESSES: ThrottledGuess = { keyPrefix: 'mfa', what: 'verification codes', metric: 'mfa_code' };
+
 export function createSignInThrottle(
   limiters: LimiterFactory,
   s: SignInThrottleSettings,
   metrics?: Pick<ServiceMetrics, 'rateLimited'>,
+  guess: ThrottledGuess = SIGN_IN,
 ): SignInThrottle {
-  const byEmail = limiters({ keyPrefix: 'signin-email', points: s.maxFailuresPerEmail, durationSeconds: s.windowSeconds });
-  const byIp = limiters({ keyPrefix: 'signin-ip', points: s.maxFailuresPerIp, durationSeconds: s.windowSeconds });
+  const byEmail = limiters({ keyPrefix: `${guess.keyPrefix}-email`, points: s.maxFailuresPerEmail, durationSeconds: s.windowSeconds });
+  const byIp = limiters({ keyPrefix: `${guess.keyPrefix}-ip`, points: s.maxFailuresPerIp, durationSeconds: s.windowSeconds });
   return {
     async beforeAttempt(email, ip) {
       const [e, i] = await Promise.all([byEmail.get(email), byIp.get(ip)]);
@@ -39,8 +52,8 @@ export function createSignInThrottle(
       if (blocked.length) {
         const waitMs = Math.max(...blocked.map((r) => r.msBeforeNext));
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        metrics?.rateLimited('sign_in');
-        throw rateLimited(`Too many failed sign-in attempts. Try again in ${seconds} seconds.`, seconds);
+        metrics?.rateLimited(guess.metric);
+        throw rateLimited(`Too many failed ${guess.what}. Try again in ${seconds} seconds.`, seconds);
       }
       const failures = e?.consumedPoints ?? 0;
       if (failures >= s.slowdownAfter && s.slowdownMs > 0) {

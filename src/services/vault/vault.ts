@@ -10,7 +10,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Sql } from '../../db/sql.js';
 
-export type SecretKind = 'PAN' | 'BANK_ACCOUNT' | 'DOCUMENT' | 'WEBHOOK_SECRET';
+export type SecretKind = 'PAN' | 'BANK_ACCOUNT' | 'DOCUMENT' | 'WEBHOOK_SECRET' | 'TOTP';
 
 export interface VaultKey {
   id: string;

@@ -1,12 +1,14 @@
-// Accounts wiring: access tokens, sessions, the sign-in throttle and sign-up (with its limit per
-// IP and the sanctions screen of the new user's name).
+// Accounts wiring: access tokens, sessions, the sign-in throttle, sign-up (with its limit per
+// IP and the sanctions screen of the new user's name) and MFA (its secrets in the vault).
 import type { Config } from '../../config.js';
 import { createAccountService } from '../accounts/accounts.js';
 import { createAccessTokens } from '../auth/accessTokens.js';
 import { createSessionService } from '../auth/sessions.js';
-import { createSignInThrottle } from '../auth/signInThrottle.js';
+import { createMfaService } from '../auth/mfa.js';
+import { createSignInThrottle, MFA_CODE_GUESSES } from '../auth/signInThrottle.js';
 import type { AmlService } from '../compliance/aml.js';
 import { createLimiterFactory } from '../ratelimit/limiters.js';
+import type { Vault } from '../vault/vault.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const accountSettings = (config: Config) => ({
@@ -23,12 +25,14 @@ export const accountSettings = (config: Config) => ({
   },
   signUpLimit: { points: config.SIGNUP_MAX_PER_IP, durationSeconds: config.SIGNUP_WINDOW_SECONDS },
   defaultCurrency: config.DEFAULT_CURRENCY,
+  stepUpMinutes: config.STEP_UP_MINUTES,
+  adminMfaRequired: config.ADMIN_MFA_REQUIRED,
 });
 
 export function wireAccounts(
   { prisma, sql, pubsub, redis, outbox, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof accountSettings>,
-  needs: { jwtSecret: string; aml: AmlService },
+  needs: { jwtSecret: string; aml: AmlService; vault: Vault; fingerprintKey: Buffer },
 ) {
   const limiters = createLimiterFactory(redis, settings.redisPrefix);
   const accessTokens = createAccessTokens(needs.jwtSecret, settings.accessTokenTtlSeconds);
@@ -44,11 +48,24 @@ export function wireAccounts(
     log,
   });
   const throttle = createSignInThrottle(limiters, settings.signIn, metrics);
+  const mfa = createMfaService({
+    prisma,
+    sql,
+    vault: needs.vault,
+    audit,
+    throttle: createSignInThrottle(limiters, settings.signIn, metrics, MFA_CODE_GUESSES),
+    jwtSecret: needs.jwtSecret,
+    fingerprintKey: needs.fingerprintKey,
+    stepUpMinutes: settings.stepUpMinutes,
+    adminMfaRequired: settings.adminMfaRequired,
+    log,
+  });
   const accounts = createAccountService({
     prisma,
     audit,
     sql,
     sessions,
+    mfa,
     throttle,
     limiters,
     signUpLimit: settings.signUpLimit,
@@ -58,5 +75,5 @@ export function wireAccounts(
     log,
     metrics,
   });
-  return { accessTokens, sessions, accounts };
+  return { accessTokens, sessions, accounts, mfa };
 }
