@@ -77,3 +77,9 @@ export function formatMoney(money: MoneyValue): string {
 
 /** "4.50 USD": the amount as the API sends it with its currency code, as receipts and the pay page show it. */
 export const moneyWithCode = (money: MoneyValue): string => `${money.amount} ${money.currency}`;
+
+/** An amount as checkAmount answers it ("25", "2.5") with all its currency's decimals ("25.00"), for showing. */
+export function withDecimals(money: MoneyValue, exponent = exponentOf(money.currency)): MoneyValue {
+  const [whole = '0', fraction = ''] = money.amount.split('.');
+  return { amount: exponent ? `${whole}.${fraction.padEnd(exponent, '0')}` : whole, currency: money.currency };
+}

@@ -27,4 +27,7 @@ export const SCREENS: Screen[] = [
   { path: '/pay/:code', component: screen(() => import('./screens/Pay')) },
   { path: '/merchant', component: screen(() => import('./screens/Merchant')), nav: 'Business' },
   { path: '/merchant/requests/:code', component: screen(() => import('./screens/MerchantRequest')) },
+  { path: '/money', component: screen(() => import('./screens/Money')), nav: 'Add money' },
+  { path: '/money/methods', component: screen(() => import('./screens/PaymentMethods')) },
+  { path: '/verify', component: screen(() => import('./screens/Kyc')), nav: 'Limits' },
 ];
