@@ -55,6 +55,9 @@ const withToken = new SetContextLink(async (previous) => {
 const http = ApolloLink.from([withToken, new HttpLink({ uri: endpoint.pathname })]);
 
 export const client = new ApolloClient({
+  // Screens read again when a live event says something changed. A read deduplicated into one
+  // already in flight (sent before the change committed) would answer the stale state for good.
+  queryDeduplication: false,
   link: ApolloLink.split((operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION, new GraphQLWsLink(socket), http),
   cache: new InMemoryCache({
     typePolicies: {
