@@ -6,9 +6,9 @@
 // and subscriptions (graphql-ws connection params), the docs explorer shows the schema
 // (introspection passes the default limits), and a token in a signIn answer can be taken over.
 import type { Browser, Page, Response } from 'playwright-core';
+import { requireWebBuild } from '../helpers/appPage.js';
 import { haveChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webBuildState } from '../../scripts/buildWeb.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
 
@@ -18,12 +18,7 @@ let t: TestServer;
 let browser: Browser;
 beforeAll(async () => {
   if (!haveChromium) return;
-  const built = webBuildState();
-  if (built !== 'fresh') {
-    throw new Error(
-      `dist/web/ is ${built === 'missing' ? 'missing' : 'older than web/'}: run npm run build:web (npm test builds it when web/ changed).`,
-    );
-  }
+  requireWebBuild();
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
   browser = await launchChromium();
 });

@@ -112,21 +112,9 @@ export function createAuditLog(deps: { prisma: PrismaClient; fingerprintKey: Buf
       .update(canonical([e.id.toString(), e.createdAt.toISOString(), e.kind, e.actorId, e.subjectId, e.ip, e.details]))
       .digest();
 
-  const toEvent = (r: {
-    id: bigint;
-    createdAt: Date;
-    kind: string;
-    actorId: string | null;
-    subjectId: string | null;
-    ip: string | null;
-    details: unknown;
-  }): AuditEvent => ({
-    id: r.id,
-    createdAt: r.createdAt,
-    kind: r.kind,
-    actorId: r.actorId,
-    subjectId: r.subjectId,
-    ip: r.ip,
+  /** A row as stored (details as jsonb returns it), as an event. */
+  const toEvent = (r: Omit<AuditEvent, 'details'> & { details: unknown }): AuditEvent => ({
+    ...r,
     details: (r.details ?? {}) as Record<string, unknown>,
   });
 
