@@ -4,6 +4,8 @@ import type { Logger } from '../logger.js';
 import type { UserRecord } from '../services/accounts/accounts.js';
 import type { Role } from '../services/auth/accessTokens.js';
 import type { ClientInfo } from '../services/auth/sessions.js';
+import type { KycCaseRecord } from '../services/compliance/kyc.js';
+import type { KycIdentity } from '../services/compliance/kycIdentity.js';
 import type { Services } from '../services/index.js';
 import type { ApiKeyPrincipal } from '../services/partners/apiKeys.js';
 import type { WalletRecord } from '../services/wallets/wallets.js';
@@ -24,6 +26,8 @@ export interface Loaders {
   walletsOfUser: DataLoader<string, WalletRecord[]>;
   /** Per wallet id, what its owner owes in its currency (minor units). */
   amountOwed: DataLoader<string, bigint>;
+  /** A KYC case's identity, opened from the vault (one query for every case the operation shows). */
+  kycIdentity: DataLoader<KycCaseRecord, KycIdentity>;
 }
 
 export interface GraphQLContext {

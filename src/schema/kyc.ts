@@ -1,6 +1,7 @@
 // KYC cases as their owner and admins see them. The document number never appears: its last four only.
 // Loading a case and its decisions: src/resolvers/kyc.ts.
 import type { KycCaseRecord, KycDecisionRecord } from '../services/compliance/kyc.js';
+import type { KycAddress, KycIdentity } from '../services/compliance/kycIdentity.js';
 import type { KycTier } from '../services/compliance/limits.js';
 import type { UserError } from '../services/errors.js';
 import { builder } from './builder.js';
@@ -19,8 +20,7 @@ export const KycCaseStatusEnum = builder.enumType('KycCaseStatus', {
 const DocumentTypeEnum = builder.enumType('KycDocumentType', { values: ['PASSPORT', 'ID_CARD', 'DRIVING_LICENCE'] as const });
 const KycDecisionEnum = builder.enumType('KycDecision', { values: ['APPROVE', 'REJECT'] as const });
 
-type Address = { line1: string; line2?: string | null; city: string; postalCode: string; country: string };
-const AddressRef = builder.objectRef<Address>('KycAddress').implement({
+const AddressRef = builder.objectRef<KycAddress>('KycAddress').implement({
   fields: (t) => ({
     line1: t.exposeString('line1'),
     line2: t.string({ nullable: true, resolve: (a) => a.line2 ?? null }),
@@ -30,11 +30,11 @@ const AddressRef = builder.objectRef<Address>('KycAddress').implement({
   }),
 });
 
-const DocumentRef = builder.objectRef<KycCaseRecord>('KycDocument').implement({
+const DocumentRef = builder.objectRef<NonNullable<KycIdentity['document']>>('KycDocument').implement({
   fields: (t) => ({
-    type: t.field({ type: DocumentTypeEnum, resolve: (c) => c.documentType as 'PASSPORT' | 'ID_CARD' | 'DRIVING_LICENCE' }),
-    country: t.string({ resolve: (c) => c.documentCountry! }),
-    last4: t.string({ description: 'The last four characters; the number itself is only in the vault.', resolve: (c) => c.documentLast4! }),
+    type: t.field({ type: DocumentTypeEnum, resolve: (d) => d.type as 'PASSPORT' | 'ID_CARD' | 'DRIVING_LICENCE' }),
+    country: t.exposeString('country'),
+    last4: t.exposeString('last4', { description: 'The last four characters; the number itself is only in the vault.' }),
   }),
 });
 
@@ -63,10 +63,18 @@ builder.node(KycCaseRef, {
     user: t.field({ type: UserRef, description: 'Whose case it is.', resolve: (c) => ({ id: c.userId }) }),
     level: t.field({ type: KycTierEnum, resolve: (c) => c.level as KycTier }),
     status: t.field({ type: KycCaseStatusEnum, resolve: (c) => c.status }),
-    legalName: t.exposeString('legalName'),
-    dateOfBirth: t.string({ description: 'YYYY-MM-DD.', resolve: (c) => c.dateOfBirth.toISOString().slice(0, 10) }),
-    address: t.field({ type: AddressRef, resolve: (c) => c.address as unknown as Address }),
-    document: t.field({ type: DocumentRef, nullable: true, resolve: (c) => (c.documentType ? c : null) }),
+    // The identity is sealed in the vault: opened (in one query per operation) only when asked for.
+    legalName: t.string({ resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).legalName }),
+    dateOfBirth: t.string({
+      description: 'YYYY-MM-DD.',
+      resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).dateOfBirth,
+    }),
+    address: t.field({ type: AddressRef, resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).address }),
+    document: t.field({
+      type: DocumentRef,
+      nullable: true,
+      resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).document,
+    }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it was rejected or referred.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -11,6 +11,7 @@ export function createLoaders(services: Services): Loaders {
   let wallet: Loaders['wallet'] | undefined;
   let walletsOfUser: Loaders['walletsOfUser'] | undefined;
   let amountOwed: Loaders['amountOwed'] | undefined;
+  let kycIdentity: Loaders['kycIdentity'] | undefined;
   return {
     get user() {
       user ??= new DataLoader((ids) => services.accounts.getUsers(ids), { maxBatchSize: 500 });
@@ -27,6 +28,10 @@ export function createLoaders(services: Services): Loaders {
     get amountOwed() {
       amountOwed ??= new DataLoader((ids) => services.debts.amountOwed(ids), { maxBatchSize: 500 });
       return amountOwed;
+    },
+    get kycIdentity() {
+      kycIdentity ??= new DataLoader((cases) => services.kyc.identities(cases), { maxBatchSize: 200, cacheKeyFn: (c) => c.id });
+      return kycIdentity;
     },
   };
 }

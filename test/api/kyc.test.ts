@@ -11,6 +11,7 @@ import { graphql } from '../gql/index.js';
 import { startTestServer, STRONG_PASSWORD, TEST_WEBHOOK_SECRETS, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
 import { decodeId } from '../helpers/globalIds.js';
+import { withClient } from '../helpers/scratchDatabase.js';
 
 const ADMIN = { email: 'kyc.admin@example.com', password: 'Kyc-Reviewer-2026!' };
 
@@ -114,6 +115,15 @@ describe('submitKyc', () => {
         document: null,
         address: { city: 'London', country: 'GB' },
       });
+      // Sealed at rest: the case row holds a vault token, none of the details (issue 18, part 7).
+      const [row] = await withClient(
+        t.server.db.url,
+        async (c) =>
+          (await c.query('SELECT row_to_json(k)::text AS json FROM kyc_cases k WHERE id = $1::uuid', [decodeId(submitted.kycCase!.id)]))
+            .rows,
+      );
+      expect(row.json).toContain('"identity_token":"vt_');
+      expect(row.json).not.toMatch(/Lovelace|1990-12-10|St James|London/);
       // PENDING when answered, unless the sandbox provider (30 ms) was quicker than the answer.
       expect(['PENDING', 'APPROVED']).toContain(submitted.kycCase!.status);
       const done = await until(token, 'APPROVED');

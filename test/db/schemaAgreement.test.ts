@@ -132,6 +132,9 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   'FundingOperation.holdId': { setInMinimal: true, check: 'funding_operations_withdrawal_hold' },
   // cardinality(scopes) >= 1 (and no default): a list Prisma treats as optional must be set.
   'ApiKey.scopes': { setInMinimal: true, check: 'api_keys_scopes_check' },
+  // identity_token IS NOT NULL OR (the legacy columns all set): a case's identity is sealed or, from
+  // before sealing, in its columns; never neither.
+  'KycCase.identityToken': { setInMinimal: true, check: 'kyc_cases_identity_check' },
 };
 
 /**

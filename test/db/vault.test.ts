@@ -112,6 +112,21 @@ describe('vault', () => {
     await expect(rotating.rotate()).rejects.toBeInstanceOf(VaultError);
   });
 
+  it('reveals many records of one kind in one call, and fails closed if one is missing or of another kind', async () => {
+    const vault = createVault({ sql, keys: { dataKeys: [OLD, NEW], fingerprintKey } });
+    const a = await vault.store('PERSONAL', '{"legalName":"A"}', { ownerId: '00000000-0000-4000-8000-00000000000a' });
+    const b = await vault.store('PERSONAL', '{"legalName":"B"}');
+    const pan = await vault.store('PAN', PAN);
+    const opened = await vault.revealMany([a.token, b.token, a.token], 'PERSONAL');
+    expect(opened.size).toBe(2);
+    expect(opened.get(a.token)).toBe('{"legalName":"A"}');
+    expect(opened.get(b.token)).toBe('{"legalName":"B"}');
+    expect((await vault.revealMany([], 'PERSONAL')).size).toBe(0);
+    await expect(vault.revealMany([a.token, pan.token], 'PERSONAL')).rejects.toBeInstanceOf(VaultError);
+    const [owner] = await sql.query<{ owner_id: string | null }>('SELECT owner_id::text FROM vault.secrets WHERE token = $1', [a.token]);
+    expect(owner!.owner_id).toBe('00000000-0000-4000-8000-00000000000a');
+  });
+
   it('`npm run vault:rotate` re-encrypts under the newest key and shows its progress', { timeout: 60_000 }, async () => {
     await sql.query('DELETE FROM vault.secrets', []);
     await createVault({ sql, keys: { dataKeys: [OLD], fingerprintKey } }).store('PAN', PAN);
@@ -123,10 +138,40 @@ describe('vault', () => {
       VAULT_FINGERPRINT_KEY: fingerprintKey.toString('base64'),
       LOG_LEVEL: 'warn',
     };
+    // A KYC case from before identities were sealed: its details in plain columns.
+    const [user] = await sql.query<{ id: string }>(
+      `INSERT INTO users (email, password_hash, display_name) VALUES ('legacy@example.com', 'x', 'Legacy') RETURNING id::text`,
+      [],
+    );
+    const [legacy] = await sql.query<{ id: string }>(
+      `INSERT INTO kyc_cases (user_id, level, legal_name, date_of_birth, address, document_type, document_country, document_last4, document_token)
+       VALUES ($1::uuid, 'TIER_1', 'Grace Legacy Hopper', '1986-12-09', '{"line1":"1 Navy Yard","city":"Arlington","postalCode":"22202","country":"US"}',
+               'PASSPORT', 'US', '0042', 'vt_legacy_document')
+       RETURNING id::text`,
+      [user!.id],
+    );
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/vaultRotate.ts'], { env });
+    expect(stdout).toContain('sealed 1 KYC identity kept in the clear into the vault.');
     expect(stdout).toContain('re-encrypting under key "new": 1/1');
     expect(stdout).toContain('1 record(s) now under key "new".');
+    const [sealed] = await sql.query<Record<string, unknown>>('SELECT * FROM kyc_cases WHERE id = $1::uuid', [legacy!.id]);
+    expect(JSON.stringify(sealed)).not.toMatch(/Hopper|1986|Navy Yard|0042/);
+    const identity = JSON.parse(
+      await createVault({ sql, keys: { dataKeys: [OLD, NEW], fingerprintKey } }).reveal(sealed!.identity_token as string, 'PERSONAL'),
+    );
+    expect(identity).toEqual({
+      legalName: 'Grace Legacy Hopper',
+      dateOfBirth: '1986-12-09',
+      address: { line1: '1 Navy Yard', city: 'Arlington', postalCode: '22202', country: 'US' },
+      document: { type: 'PASSPORT', country: 'US', last4: '0042' },
+    });
+    const [secret] = await sql.query<{ owner_id: string; key_id: string }>(
+      'SELECT owner_id::text, key_id FROM vault.secrets WHERE token = $1',
+      [sealed!.identity_token],
+    );
+    expect(secret).toEqual({ owner_id: user!.id, key_id: 'new' });
     const again = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/vaultRotate.ts'], { env });
     expect(again.stdout).toContain('Every record is already under key "new".');
+    expect(again.stdout).not.toContain('sealed');
   });
 });

@@ -14,6 +14,7 @@ import { topics, type KycChanged } from '../events/topics.js';
 import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { VaultWriter } from '../vault/vault.js';
+import { openIdentities, sealIdentity, type KycIdentity, type PersonalDataReader } from './kycIdentity.js';
 import { claimWebhookEvent, recordWebhookOutcome } from '../webhooks/receivedEvents.js';
 import type { KycTier } from './limits.js';
 import { isUuid } from '../ids.js';
@@ -39,6 +40,8 @@ export interface KycService {
   /** A case its owner (or an admin) may see; null otherwise. */
   get(viewer: { userId: string; admin: boolean }, caseId: string): Promise<KycCaseRecord | null>;
   decisions(caseId: string): Promise<KycDecisionRecord[]>;
+  /** Each case's identity (name, date of birth, address, document), opened from the vault in one query. */
+  identities(cases: readonly KycCaseRecord[]): Promise<KycIdentity[]>;
   /** Cases referred to manual review, oldest first. */
   reviewQueue(page: PageRequest): Promise<Page<KycCaseRecord>>;
   decide(adminId: string, input: { caseId: string; decision: 'APPROVE' | 'REJECT'; reason: string }): Promise<Outcome<KycCaseRecord>>;
@@ -84,6 +87,7 @@ export function createKycService(deps: {
   prisma: PrismaClient;
   audit: AuditLog;
   vault: VaultWriter;
+  openPersonal: PersonalDataReader;
   provider: KycProvider;
   /** Sanctions screening of the legal name (a hit freezes the user's wallets for review). */
   screenName: (userId: string, name: string) => Promise<unknown>;
@@ -132,24 +136,22 @@ export function createKycService(deps: {
         );
       }
       await deps.screenName(userId, input.legalName);
-      const vaulted = input.document ? await deps.vault.store('DOCUMENT', input.document.number) : null;
+      const vaulted = input.document ? await deps.vault.store('DOCUMENT', input.document.number, { ownerId: userId }) : null;
+      const identityToken = await sealIdentity(deps.vault, userId, {
+        legalName: input.legalName,
+        dateOfBirth: input.dateOfBirth,
+        address: input.address,
+        document: input.document
+          ? { type: input.document.type, country: input.document.country, last4: input.document.number.slice(-4) }
+          : null,
+      });
       let created: KycCaseRecord;
       try {
         created = await prisma.kycCase.create({
-          data: {
-            userId,
-            level: input.level,
-            legalName: input.legalName,
-            dateOfBirth: new Date(`${input.dateOfBirth}T00:00:00Z`),
-            address: input.address,
-            documentType: input.document?.type ?? null,
-            documentCountry: input.document?.country ?? null,
-            documentToken: vaulted?.token ?? null,
-            documentLast4: input.document?.number.slice(-4) ?? null,
-            selfieRef: input.selfieRef ?? null,
-          },
+          data: { userId, level: input.level, identityToken, documentToken: vaulted?.token ?? null, selfieRef: input.selfieRef ?? null },
         });
       } catch (err) {
+        await deps.vault.discard(identityToken);
         if (vaulted) await deps.vault.discard(vaulted.token);
         if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
           return failure('INVALID_INPUT', 'You already have a verification in progress: wait for its decision (kycStatus).', 'level');
@@ -187,6 +189,8 @@ export function createKycService(deps: {
       const c = await prisma.kycCase.findUnique({ where: { id: caseId } });
       return c && (viewer.admin || c.userId === viewer.userId) ? c : null;
     },
+
+    identities: (cases) => openIdentities(deps.openPersonal, cases),
 
     decisions: (caseId) => prisma.kycDecision.findMany({ where: { caseId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
 

@@ -10,7 +10,8 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Sql } from '../../db/sql.js';
 
-export type SecretKind = 'PAN' | 'BANK_ACCOUNT' | 'DOCUMENT' | 'WEBHOOK_SECRET' | 'TOTP';
+/** PERSONAL: a person's details sealed at rest (a KYC case's identity; services/compliance/kycIdentity.ts). */
+export type SecretKind = 'PAN' | 'BANK_ACCOUNT' | 'DOCUMENT' | 'WEBHOOK_SECRET' | 'TOTP' | 'PERSONAL';
 
 export interface VaultKey {
   id: string;
@@ -25,8 +26,11 @@ export interface VaultKeys {
 }
 
 export interface VaultWriter {
-  /** Encrypts and stores a secret; returns its token and fingerprint. */
-  store(kind: SecretKind, plaintext: string): Promise<{ token: string; fingerprint: string }>;
+  /**
+   * Encrypts and stores a secret; returns its token and fingerprint. `ownerId`: the user it is
+   * about, so that erasing them finds it (destroyOwnedBy).
+   */
+  store(kind: SecretKind, plaintext: string, options?: { ownerId?: string }): Promise<{ token: string; fingerprint: string }>;
   /** The keyed fingerprint a secret would get, for finding duplicates before storing. */
   fingerprint(kind: SecretKind, plaintext: string): string;
   /** Deletes a secret nothing will refer to (a declined card, a duplicate that lost a race). */
@@ -36,6 +40,8 @@ export interface VaultWriter {
 export interface VaultReader {
   /** The plaintext behind a token. Fails closed: unknown token, missing key or tampering throw. */
   reveal(token: string, kind: SecretKind): Promise<string>;
+  /** Many at once, in one query: each token's plaintext. Fails closed like reveal, for any of them. */
+  revealMany(tokens: readonly string[], kind: SecretKind): Promise<Map<string, string>>;
 }
 
 export interface Vault extends VaultWriter, VaultReader {
@@ -94,17 +100,13 @@ export function createVault(deps: { sql: Sql; keys: VaultKeys }): Vault {
   return {
     fingerprint,
 
-    async store(kind, plaintext) {
+    async store(kind, plaintext, options) {
       const token = `vt_${randomBytes(18).toString('base64url')}`;
       const { iv, ciphertext, authTag } = encrypt(newest, token, kind, plaintext);
-      await sql.query('INSERT INTO vault.secrets (token, kind, key_id, iv, ciphertext, auth_tag) VALUES ($1, $2, $3, $4, $5, $6)', [
-        token,
-        kind,
-        newest.id,
-        iv,
-        ciphertext,
-        authTag,
-      ]);
+      await sql.query(
+        'INSERT INTO vault.secrets (token, kind, key_id, iv, ciphertext, auth_tag, owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7::uuid)',
+        [token, kind, newest.id, iv, ciphertext, authTag, options?.ownerId ?? null],
+      );
       return { token, fingerprint: fingerprint(kind, plaintext) };
     },
 
@@ -118,6 +120,18 @@ export function createVault(deps: { sql: Sql; keys: VaultKeys }): Vault {
       ]);
       if (!row || row.kind !== kind) throw new VaultError(`No ${kind} in the vault under that token.`);
       return decrypt(byId, row);
+    },
+
+    async revealMany(tokens, kind) {
+      const unique = [...new Set(tokens)];
+      if (unique.length === 0) return new Map();
+      const rows = await sql.query<SecretRow>(
+        'SELECT token, kind, key_id, iv, ciphertext, auth_tag FROM vault.secrets WHERE token = ANY($1::text[]) AND kind = $2',
+        [unique, kind],
+      );
+      if (rows.length !== unique.length)
+        throw new VaultError(`No ${kind} in the vault under ${unique.length - rows.length} of the tokens.`);
+      return new Map(rows.map((row) => [row.token, decrypt(byId, row)]));
     },
 
     async rotate({ batchSize = 500, onProgress } = {}) {

@@ -40,6 +40,7 @@ export async function wireCompliance(
     prisma,
     audit,
     vault: { store: needs.vault.store, fingerprint: needs.vault.fingerprint, discard: needs.vault.discard },
+    openPersonal: (tokens) => needs.vault.revealMany(tokens, 'PERSONAL'),
     provider: needs.kycProvider,
     screenName: (userId, name) => aml.screen(userId, name, 'KYC'),
     pubsub,
