@@ -194,7 +194,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
       const existing = await prisma.userMfa.findUnique({ where: { userId }, select: { vaultToken: true, enabledAt: true } });
       if (existing?.enabledAt) return failure('MFA_ALREADY_ENABLED', 'MFA is already on. To enrol a new device, disable MFA first.');
       const secret = newTotpSecret();
-      const { token } = await vault.store('TOTP', secret);
+      const { token } = await vault.store('TOTP', secret, { ownerId: userId });
       try {
         await prisma.userMfa.upsert({
           where: { userId, enabledAt: null },

@@ -124,7 +124,7 @@ export function createPaymentMethodService(deps: {
 
       const same = await existing(userId, 'CARD', vault.fingerprint('PAN', card.digits));
       if (same) return success(same);
-      const { token, fingerprint } = await vault.store('PAN', card.digits);
+      const { token, fingerprint } = await vault.store('PAN', card.digits, { ownerId: userId });
       const verified = await deps.cards.verifyCard({ vaultToken: token, expMonth: input.expMonth, expYear: input.expYear, cvc: input.cvc });
       if (!verified.ok) {
         await vault.discard(token);
@@ -153,7 +153,7 @@ export function createPaymentMethodService(deps: {
       const same = await existing(userId, 'BANK_ACCOUNT', vault.fingerprint('BANK_ACCOUNT', identity));
       if (same) return success(same);
       // The fingerprint covers routing number and account; the vault keeps only the account number.
-      const { token } = await vault.store('BANK_ACCOUNT', account.accountNumber);
+      const { token } = await vault.store('BANK_ACCOUNT', account.accountNumber, { ownerId: userId });
       const { gatewayRef } = await deps.banks.linkAccount({
         vaultToken: token,
         scheme: account.scheme,
