@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { CheckoutStatus, CheckoutUpdates, CreateCheckout, MyMerchant, RecentPayments } from './operations.js';
+import { CheckoutUpdates, CreateCheckout, MyMerchant, RecentPayments } from './operations.js';
 
 const url = (process.env.WALLET_URL ?? 'http://localhost:4000').replace(/\/+$/, '');
 const apiKey = process.env.WALLET_API_KEY;
@@ -74,9 +74,9 @@ async function main() {
   const request = created.paymentRequest!;
   say('checkout', { code: request.code, url: request.url, qrCode: request.qrCodePngUrl, amount: request.amount });
 
-  // Subscriptions carry the document id in extensions.persistedQuery, with an empty query. A
-  // subscription sees only what happens once it is live, so the status is also read every few
-  // seconds: a payment made while the subscription was starting is not missed.
+  // Subscriptions carry the document id in extensions.persistedQuery, with an empty query. The
+  // first event is the request's state when the subscription starts (OPEN: waiting from then on;
+  // or already PAID, if the customer was quicker than the subscription), then each change.
   const ws = createClient({
     url: `${url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
@@ -85,27 +85,25 @@ async function main() {
   });
   const paid = await new Promise<boolean>((resolve, reject) => {
     let settled = false;
-    const finish = (update: { status: string; paidCount: number }, source: string) => {
+    let waiting = false;
+    const finish = (update: { status: string; paidCount: number }) => {
       if (settled) return;
-      say('update', { ...update, source });
-      if (update.status === 'OPEN') return;
+      if (update.status === 'OPEN') {
+        if (!waiting) say('waiting', { seconds: waitSeconds });
+        waiting = true;
+        return;
+      }
+      say('update', update);
       settled = true;
       clearTimeout(timer);
-      clearInterval(poll);
       stop();
       resolve(update.status === 'PAID');
     };
     const timer = setTimeout(() => {
       settled = true;
-      clearInterval(poll);
       stop();
       resolve(false);
     }, waitSeconds * 1000);
-    const poll = setInterval(() => {
-      run(CheckoutStatus, { code: request.code })
-        .then((r) => r.paymentRequest && r.paymentRequest.status !== 'OPEN' && finish(r.paymentRequest, 'poll'))
-        .catch(reject);
-    }, 2_000);
     const stop = ws.subscribe<{ paymentRequestUpdated: { status: string; paidCount: number } }>(
       {
         query: '',
@@ -120,13 +118,12 @@ async function main() {
       {
         next: (result) => {
           if (result.errors?.length) return reject(new Error(result.errors[0]!.message));
-          finish(result.data!.paymentRequestUpdated, 'subscription');
+          finish(result.data!.paymentRequestUpdated);
         },
         error: (err) => reject(err instanceof Error ? err : new Error(JSON.stringify(err))),
         complete: () => undefined,
       },
     );
-    say('waiting', { seconds: waitSeconds });
   });
   await ws.dispose();
   say(paid ? 'paid' : 'not paid', { code: request.code });

@@ -1,7 +1,7 @@
 // Merchants: registration and members, payment requests, paying them, refunds, the merchant's
-// payments and the live checkout feed, loading a merchant, payment, refund or receipt by id, and the
-// fields of Merchant, PaymentRequest and MerchantPayment that are read through a service. Thin:
-// the services decide and authorise.
+// payments and the live feeds (a checkout's request, a merchant's payments arriving), loading a
+// merchant, payment, refund or receipt by id, and the fields of Merchant, PaymentRequest and
+// MerchantPayment that are read through a service. Thin: the services decide and authorise.
 // Fields a partner may use with an API key say so with `apiScope` (the key acts as STAFF of its
 // own merchant).
 import { merchantActor, optionalActor } from './actors.js';
@@ -28,8 +28,10 @@ import {
   SettlementLineRef,
 } from '../schema/merchants.js';
 import { badUserInput, notFound } from '../services/errors.js';
-import type { PaymentRequestChanged } from '../services/events/topics.js';
-import { topics } from '../services/events/topics.js';
+import type { Resync } from '../services/events/pubsub.js';
+import { startWith } from '../services/events/startWith.js';
+import { topics, type MerchantPaymentReceived, type PaymentRequestChanged } from '../services/events/topics.js';
+import { fromPublishedPayment } from '../services/merchants/model.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
@@ -238,14 +240,42 @@ builder.mutationField('refundPayment', (t) =>
 builder.subscriptionField('paymentRequestUpdated', (t) =>
   t.field({
     type: PaymentRequestRef,
-    description: "A payment request as it is paid, cancelled or expires: for the payer's and the merchant's checkout screens.",
+    description:
+      "A payment request as it is paid, cancelled or expires: for the payer's and the merchant's checkout screens. " +
+      'The first event is its state when the subscription starts, so a screen that subscribes after the payment still sees it.',
     authScopes: { authenticated: true, apiScope: 'payments:read' },
     args: { code: t.arg.string({ required: true }) },
     subscribe: async (_root, { code }, ctx) => {
       const request = await ctx.services.paymentRequests.byCode(code);
       if (!request) throw notFound('Payment request');
-      return ctx.services.pubsub.subscribe<PaymentRequestChanged>(topics.paymentRequest(request.id));
+      // RESYNC after an outage of the pub/sub: a change may have been missed, the state is read again.
+      const live = await ctx.services.pubsub.subscribe<PaymentRequestChanged | Resync>(topics.paymentRequest(request.id), { resync: true });
+      // Listening already: the state read for the first event is at least as new as anything missed.
+      return startWith<PaymentRequestChanged | Resync | typeof CURRENT_STATE>(CURRENT_STATE, live);
     },
+    // Every event is read fresh by its code: events may arrive out of order, the row is the truth.
     resolve: async (_event, { code }, ctx) => (await ctx.services.paymentRequests.byCode(code))!,
+  }),
+);
+
+/** The first event of paymentRequestUpdated: "send the state as it is now". */
+const CURRENT_STATE = Object.freeze({ current: true as const });
+
+builder.subscriptionField('merchantPaymentReceived', (t) =>
+  t.field({
+    type: MerchantPaymentRef,
+    description:
+      'Each payment your merchant receives, as it is committed, to any of its payment requests: for a till or a back office. ' +
+      'Members of the merchant (or its API key) only; it ends with the session or key that opened it. ' +
+      'Payments made before it starts are in merchantPayments.',
+    authScopes: { authenticated: true, apiScope: 'payments:read' },
+    args: { merchantId: t.arg.globalID({ required: true, for: MerchantRef }) },
+    subscribe: async (_root, args, ctx) => {
+      const merchant = await ctx.services.merchants.forActor(merchantActor(ctx), args.merchantId.id);
+      if (!merchant) throw notFound('Merchant');
+      return ctx.services.pubsub.subscribe<MerchantPaymentReceived>(topics.merchantPayments(merchant.id));
+    },
+    // The event carries the payment as it was committed: no read per payment and subscriber.
+    resolve: (event: MerchantPaymentReceived) => fromPublishedPayment(event.payment),
   }),
 );

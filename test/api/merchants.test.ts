@@ -2,17 +2,20 @@
 // payment requests with QR codes that decode back to their link, paying them (fixed and open
 // amounts, the fee to FEES, retries, single use under concurrency, expiry, cancellation), both
 // checkout screens seeing the payment live, refunds in part and in full that never pass what was
-// paid (also concurrently), the merchant's payments with filters, and the daily settlement.
+// paid (also concurrently), the merchant's payments with filters, and the daily settlement. Live:
+// a checkout's paymentRequestUpdated starts with the request's state of the moment, and the
+// merchant-wide merchantPaymentReceived reaches every member (not others) with each payment to any
+// of its requests, until the session that opened it is revoked.
 import { randomUUID } from 'node:crypto';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { credit, signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
-import { startTestServer, type TestServer } from '../helpers/testServer.js';
-import { connectWs } from '../helpers/wsClient.js';
+import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { connectWs, type TestWsClient } from '../helpers/wsClient.js';
 
 const ADMIN = { email: 'merchants.admin@example.com', password: 'Merchant-Keeper-2026!' };
 const WAIT_MS = usingPostgres ? 15_000 : 40_000;
@@ -84,6 +87,16 @@ const MxSettlement = graphql(`
 const MxRequestUpdated = graphql(`
   subscription MxRequestUpdated($code: String!) { paymentRequestUpdated(code: $code) { code status paidCount } }
 `);
+const MxPaymentReceived = graphql(`
+  subscription MxPaymentReceived($merchantId: ID!) {
+    merchantPaymentReceived(merchantId: $merchantId) {
+      id amount { amount currency } fee { amount } net { amount } refunded { amount } status requestCode reference payerName createdAt
+    }
+  }
+`);
+const MxSignIn = graphql(`mutation MxSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
+const MxSessions = graphql(`query MxSessions { me { sessions(first: 10) { edges { node { id current } } } } }`);
+const MxRevoke = graphql(`mutation MxRevoke($input: RevokeSessionInput!) { revokeSession(input: $input) { userErrors { code } } }`);
 const MxTransactionUpdated = graphql(`subscription MxTransactionUpdated { transactionUpdated { id type status direction } }`);
 
 let t: TestServer;
@@ -145,6 +158,13 @@ const pay = async (payer: Person, code: string, extra: { amount?: ReturnType<typ
 
 const merchantBalance = async (owner: Person, merchantId: string) =>
   (await t.query(MxMerchant, { id: merchantId }, { token: owner.token })).node as { balances: { posted: { amount: string } }[] } | null;
+
+const closedWithin = (ws: TestWsClient, ms = WAIT_MS) =>
+  Promise.race([ws.closed, new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), ms))]);
+
+/** Resolves once `count` more client subscriptions than `before` are live on the server (no sleeping). */
+const liveSubscriptions = (before: number, count: number) =>
+  vi.waitFor(() => expect(t.server.pubsub.subscriptionCount()).toBeGreaterThanOrEqual(before + count), { timeout: WAIT_MS, interval: 20 });
 
 function decodePng(png: Buffer): string | null {
   const image = PNG.sync.read(png);
@@ -270,10 +290,14 @@ describe('paying', () => {
     const ownerWs = connectWs(t.wsUrl, `Bearer ${owner.token}`);
     try {
       await Promise.all([payerWs.connected, ownerWs.connected]);
+      const before = t.server.pubsub.subscriptionCount();
       const payerCheckout = payerWs.subscribe(MxRequestUpdated, { code: r.code });
       const merchantCheckout = ownerWs.subscribe(MxRequestUpdated, { code: r.code });
       const payerHistory = payerWs.subscribe(MxTransactionUpdated);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The first event of each checkout is the request as it is now (OPEN): live from then on.
+      for (const checkout of [payerCheckout, merchantCheckout])
+        await checkout.next((d) => d.paymentRequestUpdated.status === 'OPEN', WAIT_MS);
+      await liveSubscriptions(before, 3);
       const key = randomUUID();
       const paid = await pay(payer, r.code, { idempotencyKey: key });
       expect(paid.userErrors).toEqual([]);
@@ -383,6 +407,115 @@ describe('paying', () => {
     });
     expect(await balanceOf(payer)).toBe('50.00');
     expect((await merchantBalance(owner, merchant.id))!.balances[0]!.posted.amount).toBe('0.00');
+  });
+});
+
+describe('live feeds', () => {
+  it('paymentRequestUpdated starts with the state of the moment: a screen that subscribes after the payment sees it paid', async () => {
+    const { owner, merchant } = await merchantWithOwner('Late Bistro');
+    const paidFirst = await request(owner, merchant.id, { amount: usd('5.00') });
+    const stillOpen = await request(owner, merchant.id, { amount: usd('6.00') });
+    const payer = await person('20.00');
+    expect((await pay(payer, paidFirst.code)).userErrors).toEqual([]);
+    const ws = connectWs(t.wsUrl, `Bearer ${owner.token}`);
+    try {
+      await ws.connected;
+      const late = ws.subscribe(MxRequestUpdated, { code: paidFirst.code });
+      expect((await late.next(undefined, WAIT_MS)).paymentRequestUpdated).toEqual({ code: paidFirst.code, status: 'PAID', paidCount: 1 });
+      // An open one: OPEN at once, then the payment.
+      const open = ws.subscribe(MxRequestUpdated, { code: stillOpen.code });
+      await open.next((d) => d.paymentRequestUpdated.status === 'OPEN', WAIT_MS);
+      expect((await pay(payer, stillOpen.code)).userErrors).toEqual([]);
+      await open.next((d) => d.paymentRequestUpdated.status === 'PAID', WAIT_MS);
+      expect(open.results.map((r) => r.data?.paymentRequestUpdated.status)).toEqual(['OPEN', 'PAID']);
+      expect(late.results).toHaveLength(1);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('merchantPaymentReceived brings every member each payment to any request, as merchantPayments lists it; others are refused', async () => {
+    const { owner, merchant } = await merchantWithOwner('Feed Cafe');
+    const staff = await person();
+    const added = await t.query(
+      MxAddMember,
+      { input: { merchantId: merchant.id, email: staff.email, role: 'STAFF' } },
+      { token: owner.token },
+    );
+    expect(added.addMerchantMember.userErrors).toEqual([]);
+    const stranger = await person();
+    const payer = await person('50.00');
+    const sockets = [owner, staff, stranger].map((p) => connectWs(t.wsUrl, `Bearer ${p.token}`));
+    try {
+      await Promise.all(sockets.map((ws) => ws.connected));
+      const before = t.server.pubsub.subscriptionCount();
+      const [ownerFeed, staffFeed, strangerFeed] = sockets.map((ws) => ws.subscribe(MxPaymentReceived, { merchantId: merchant.id }));
+      // Not a member: as if there were no such merchant (an execution result with the error, as for any refused subscription).
+      await vi.waitFor(() => expect(strangerFeed!.results[0]?.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } }), {
+        timeout: WAIT_MS,
+      });
+      await liveSubscriptions(before, 2);
+
+      // A request made elsewhere (not by this screen) and the static QR code alike.
+      const r = await request(owner, merchant.id, { amount: usd('12.00'), reference: 'order-feed' });
+      const staticCode = merchant.staticPaymentRequest.code;
+      expect((await pay(payer, r.code)).userErrors).toEqual([]);
+      expect((await pay(payer, staticCode, { amount: usd('3.50') })).userErrors).toEqual([]);
+
+      const listed = (await t.query(MxPayments, { merchantId: merchant.id }, { token: owner.token })).merchantPayments.edges.map(
+        (e) => e.node,
+      );
+      for (const feed of [ownerFeed!, staffFeed!]) {
+        await feed.next((d) => d.merchantPaymentReceived.requestCode === staticCode, WAIT_MS);
+        const received = feed.results.map((x) => x.data!.merchantPaymentReceived);
+        expect(received.map((p) => [p.requestCode, p.amount.amount])).toEqual([
+          [r.code, '12.00'],
+          [staticCode, '3.50'],
+        ]);
+        // What the list says about each, field for field (the feed reads nothing: it carries the committed payment).
+        for (const p of received) {
+          const row = listed.find((l) => l.id === p.id)!;
+          expect(p).toMatchObject({
+            amount: { amount: row.amount.amount, currency: 'USD' },
+            fee: row.fee,
+            net: row.net,
+            refunded: row.refunded,
+            status: 'PAID',
+            reference: row.reference,
+            payerName: row.payerName,
+          });
+        }
+      }
+      expect(ownerFeed!.results[0]!.data!.merchantPaymentReceived.reference).toBe('order-feed');
+      expect(strangerFeed!.results.filter((x) => x.data)).toHaveLength(0);
+    } finally {
+      await Promise.all(sockets.map((ws) => ws.dispose()));
+    }
+  });
+
+  it('merchantPaymentReceived ends with the session that opened it (4401); another session keeps it', async () => {
+    const { owner, merchant } = await merchantWithOwner('Revoked Deli');
+    const payer = await person('10.00');
+    const other = (await t.query(MxSignIn, { input: { email: owner.email, password: STRONG_PASSWORD } })).signIn.tokens!.accessToken;
+    const revoked = connectWs(t.wsUrl, `Bearer ${other}`);
+    const kept = connectWs(t.wsUrl, `Bearer ${owner.token}`);
+    try {
+      await Promise.all([revoked.connected, kept.connected]);
+      const before = t.server.pubsub.subscriptionCount();
+      const endedFeed = revoked.subscribe(MxPaymentReceived, { merchantId: merchant.id });
+      const keptFeed = kept.subscribe(MxPaymentReceived, { merchantId: merchant.id });
+      await liveSubscriptions(before, 2);
+      const sessionId = (await t.query(MxSessions, {}, { token: other })).me.sessions.edges.find((e) => e.node.current)!.node.id;
+      expect((await t.query(MxRevoke, { input: { sessionId } }, { token: owner.token })).revokeSession.userErrors).toEqual([]);
+      expect(await closedWithin(revoked)).toEqual({ code: 4401, reason: 'Session ended: sign in again' });
+
+      expect((await pay(payer, merchant.staticPaymentRequest.code, { amount: usd('1.00') })).userErrors).toEqual([]);
+      await keptFeed.next((d) => d.merchantPaymentReceived.amount.amount === '1.00', WAIT_MS);
+      expect(endedFeed.results).toEqual([]);
+      expect(await closedWithin(kept, 200)).toBe('still open');
+    } finally {
+      await Promise.all([revoked.dispose(), kept.dispose()]);
+    }
   });
 });
 

@@ -1,8 +1,10 @@
 // The posting function's outbox row and the messages subscribers get (src/services/events/ledgerEvents.ts):
 // one row per call lists its transfers, and becomes a wallet message and a transactions message per
 // user side, in the call's order; a row written one per transfer (before the change) still fans out.
+// A payment's `merchant.paid` row becomes its request's event and its merchant's.
 import { describe, expect, it } from 'vitest';
-import { LEDGER_POSTED, messagesOf } from '../../src/services/events/ledgerEvents.js';
+import { LEDGER_POSTED, MERCHANT_PAID, messagesOf } from '../../src/services/events/ledgerEvents.js';
+import { fromPublishedPayment, toPublishedPayment, type MerchantPaymentRecord } from '../../src/services/merchants/model.js';
 
 const side = (walletId: string, userId: string, sequence: number, postedBalance: string) => ({
   walletId,
@@ -44,5 +46,38 @@ describe('ledger.posted outbox rows', () => {
     expect(messagesOf('user.ua.transactions', { status: 'IN_REVIEW' })).toEqual([
       { topic: 'user.ua.transactions', payload: { status: 'IN_REVIEW' } },
     ]);
+  });
+});
+
+describe('merchant.paid outbox rows', () => {
+  const payment: MerchantPaymentRecord = {
+    id: 'p1',
+    merchantId: 'm1',
+    merchantName: 'Corner Coffee',
+    requestId: 'r1',
+    requestCode: 'ABC123',
+    reference: null,
+    payerId: 'u1',
+    payerName: 'Pat Payer',
+    transactionId: 't1',
+    currency: 'USD',
+    amount: 450n,
+    fee: 43n,
+    refunded: 0n,
+    status: 'PAID',
+    createdAt: new Date('2026-12-04T10:00:00.000Z'),
+  };
+
+  it("become the request's event and the merchant's, the payment in JSON and back", () => {
+    const request = { requestId: 'r1', status: 'PAID', paidCount: 1 };
+    const published = toPublishedPayment(payment);
+    // The outbox holds JSON: no bigint, no Date.
+    expect(JSON.parse(JSON.stringify(published))).toEqual(published);
+    expect(messagesOf(MERCHANT_PAID, { request, payment: published })).toEqual([
+      { topic: 'payment-request.r1', payload: request },
+      { topic: 'merchant.m1.payments', payload: { payment: published } },
+    ]);
+    expect(fromPublishedPayment(published)).toEqual(payment);
+    expect(fromPublishedPayment({ ...published, refunded: '100' }).status).toBe('PARTIALLY_REFUNDED');
   });
 });

@@ -1,11 +1,31 @@
 // The ledger's outbox event and the subscriber messages it becomes. The posting function writes
 // one `ledger.posted` row per call, listing its posted transfers with their user sides (one row
 // per call, not one per transfer or per topic, keeps the write path cheap); the publisher fans it
-// out here to the topics clients subscribe to.
-import { topics, type TransactionChanged, type WalletChanged } from './topics.js';
+// out here to the topics clients subscribe to. A payment to a merchant likewise writes one
+// `merchant.paid` row, which becomes the request's event and the merchant's.
+import {
+  type MerchantPaymentReceived,
+  type PaymentRequestChanged,
+  type PublishedPayment,
+  topics,
+  type TransactionChanged,
+  type WalletChanged,
+} from './topics.js';
 
 /** Outbox kind written by wallet_post_transfers (prisma/functions/wallet_post_transfers.sql). */
 export const LEDGER_POSTED = 'ledger.posted';
+
+/**
+ * Outbox kind of a payment to a merchant (payPaymentRequest): the row the payment already wrote for
+ * its request's checkout screens also carries the payment, so the merchant's live feed costs no
+ * write of its own, only one more message when it is published.
+ */
+export const MERCHANT_PAID = 'merchant.paid';
+
+export interface MerchantPaid {
+  request: PaymentRequestChanged;
+  payment: PublishedPayment;
+}
 
 export interface LedgerPosted {
   transactionId: string;
@@ -22,6 +42,7 @@ export interface Message {
 
 /** The messages one outbox row stands for; rows of any other kind are published as they are. */
 export function messagesOf(kind: string, payload: unknown): Message[] {
+  if (kind === MERCHANT_PAID) return merchantPaidMessages(payload as MerchantPaid);
   if (kind !== LEDGER_POSTED) return [{ topic: kind, payload }];
   // A call's row lists its transfers; a row written before that (one per transfer) is one of them.
   const batch = payload as { transfers?: LedgerPosted[] };
@@ -46,4 +67,11 @@ function transferMessages(event: LedgerPosted): Message[] {
       payload: { transactionId: event.transactionId, walletId: side.walletId, status: event.status } satisfies TransactionChanged,
     },
   ]);
+}
+
+function merchantPaidMessages({ request, payment }: MerchantPaid): Message[] {
+  return [
+    { topic: topics.paymentRequest(request.requestId), payload: request },
+    { topic: topics.merchantPayments(payment.merchantId), payload: { payment } satisfies MerchantPaymentReceived },
+  ];
 }

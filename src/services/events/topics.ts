@@ -25,6 +25,8 @@ export const topics = {
   funding: (userId: string) => `user.${userId}.funding`,
   /** A payment request was paid, cancelled or expired. Payload: PaymentRequestChanged. */
   paymentRequest: (requestId: string) => `payment-request.${requestId}`,
+  /** A merchant received a payment. Payload: MerchantPaymentReceived (from a `merchant.paid` outbox row, ledgerEvents.ts). */
+  merchantPayments: (merchantId: string) => `merchant.${merchantId}.payments`,
   /** One of the user's KYC cases changed status. Payload: KycChanged. */
   kyc: (userId: string) => `user.${userId}.kyc`,
 };
@@ -33,6 +35,31 @@ export interface PaymentRequestChanged {
   requestId: string;
   status: string;
   paidCount: number;
+}
+
+/**
+ * A payment as the merchant's members see it, in JSON (amounts in minor units as strings, times as
+ * ISO strings): carried by the event, so subscribers need no read of their own.
+ */
+export interface PublishedPayment {
+  id: string;
+  merchantId: string;
+  merchantName: string;
+  requestId: string;
+  requestCode: string;
+  reference: string | null;
+  payerId: string;
+  payerName: string;
+  transactionId: string;
+  currency: string;
+  amount: string;
+  fee: string;
+  refunded: string;
+  createdAt: string;
+}
+
+export interface MerchantPaymentReceived {
+  payment: PublishedPayment;
 }
 
 export interface KycChanged {

@@ -2,6 +2,7 @@
 // the row mappers that make them. Every merchant file may import this one; it imports none of
 // them back, so the services can be built in dependency order without a loop.
 import type { Prisma } from '../../generated/prisma/client.js';
+import type { PublishedPayment } from '../events/topics.js';
 
 export type PaymentStatus = 'PAID' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
 
@@ -102,10 +103,45 @@ export function toPaymentRecord(p: PaymentRow): MerchantPaymentRecord {
     amount: p.amount,
     fee: p.fee,
     refunded: p.refunded,
-    status: p.refunded === 0n ? 'PAID' : p.refunded < p.amount ? 'PARTIALLY_REFUNDED' : 'REFUNDED',
+    status: paymentStatus(p.amount, p.refunded),
     createdAt: p.createdAt,
   };
 }
+
+/** A payment as its event carries it (JSON has no bigint or Date). */
+export const toPublishedPayment = (p: MerchantPaymentRecord): PublishedPayment => ({
+  id: p.id,
+  merchantId: p.merchantId,
+  merchantName: p.merchantName,
+  requestId: p.requestId,
+  requestCode: p.requestCode,
+  reference: p.reference,
+  payerId: p.payerId,
+  payerName: p.payerName,
+  transactionId: p.transactionId,
+  currency: p.currency,
+  amount: p.amount.toString(),
+  fee: p.fee.toString(),
+  refunded: p.refunded.toString(),
+  createdAt: p.createdAt.toISOString(),
+});
+
+/** The payment an event carries, as the services' record (its status as of the event). */
+export function fromPublishedPayment(p: PublishedPayment): MerchantPaymentRecord {
+  const amount = BigInt(p.amount);
+  const refunded = BigInt(p.refunded);
+  return {
+    ...p,
+    amount,
+    fee: BigInt(p.fee),
+    refunded,
+    status: paymentStatus(amount, refunded),
+    createdAt: new Date(p.createdAt),
+  };
+}
+
+const paymentStatus = (amount: bigint, refunded: bigint): PaymentStatus =>
+  refunded === 0n ? 'PAID' : refunded < amount ? 'PARTIALLY_REFUNDED' : 'REFUNDED';
 
 /** What a refund row is read with to make a RefundRecord (the currency is the payment's). */
 export const refundInclude = { payment: { select: { currency: true, merchantId: true } } } as const;

@@ -16,7 +16,7 @@ import { idempotencyKeyProblem, parsePositiveAmount, requestHash, type MoneyInpu
 import type { MerchantWebhookService } from './merchantWebhooks.js';
 import { paymentInclude, toPaymentRecord, type MerchantPaymentRecord } from './model.js';
 import { postOrRefuse } from './paymentPosting.js';
-import { requestEvent, type PaymentRequestService } from './paymentRequests.js';
+import { paidEvent, type PaymentRequestService } from './paymentRequests.js';
 
 /** An internal key beside the payer's own: spaces cannot occur in a client's key, so the two never collide. */
 const feeKey = (key: string) => `fee ${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
@@ -144,7 +144,8 @@ export function payPaymentRequest(deps: PayDeps) {
             data: { paidCount: { increment: 1 }, ...(request.singleUse ? { status: 'PAID' } : {}), updatedAt: new Date() },
           });
           const payment = toPaymentRecord(row);
-          await ledger.emit([requestEvent(updated)]);
+          // One row for the request's checkout screens and the merchant's feed (MERCHANT_PAID).
+          await ledger.emit([paidEvent(updated, payment)]);
           await deps.webhooks.paid(tx, payment);
           return { payment, paid, replayed: false };
         });

@@ -8,13 +8,14 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import { failure, parseInput, success, type Outcome } from '../errors.js';
+import { MERCHANT_PAID, type MerchantPaid } from '../events/ledgerEvents.js';
 import { writeOutbox, type OutboxPublisher } from '../events/outbox.js';
 import { topics, type PaymentRequestChanged } from '../events/topics.js';
 import type { Currencies } from '../money/currencies.js';
 import { parsePositiveAmount, type MoneyInput } from '../transfers/transferInput.js';
 import type { MerchantWebhookService } from './merchantWebhooks.js';
 import { actingUser, type MerchantActor, type MerchantService } from './merchants.js';
-import type { PaymentRequestRecord } from './model.js';
+import { type MerchantPaymentRecord, type PaymentRequestRecord, toPublishedPayment } from './model.js';
 import { newPaymentCode, PAYMENT_CODE } from './paymentCodes.js';
 import { qrDataUrl } from './qrCodes.js';
 
@@ -82,9 +83,22 @@ function toRecord(r: Row, now = new Date()): PaymentRequestRecord {
   };
 }
 
+const requestChanged = (r: { id: string; status: string; paidCount: number }): PaymentRequestChanged => ({
+  requestId: r.id,
+  status: r.status,
+  paidCount: r.paidCount,
+});
+
+/** The event of a request cancelled or expired: for its checkout screens. */
 export const requestEvent = (r: { id: string; status: string; paidCount: number }) => ({
   topic: topics.paymentRequest(r.id),
-  payload: { requestId: r.id, status: r.status, paidCount: r.paidCount } satisfies PaymentRequestChanged,
+  payload: requestChanged(r),
+});
+
+/** The event of a request paid: for its checkout screens and the merchant's live feed of payments (one outbox row). */
+export const paidEvent = (r: { id: string; status: string; paidCount: number }, payment: MerchantPaymentRecord) => ({
+  topic: MERCHANT_PAID,
+  payload: { request: requestChanged(r), payment: toPublishedPayment(payment) } satisfies MerchantPaid,
 });
 
 export function createPaymentRequestService(deps: {
