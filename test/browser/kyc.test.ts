@@ -1,6 +1,8 @@
-// Verification in the wallet app, in Debian's Chromium: the tier and limits (used and left), the
-// form to go up to tier 1, and the sandbox provider's decision arriving live (kycUpdated) so the
-// tier and limits change without a reload. The sandbox approves any name not ending in a test value.
+// Verification in the wallet app, in Debian's Chromium: without a phone number the screen sends the
+// person to their profile, where the phone is saved (errors beside the field) and a link leads
+// back; then the tier and limits (used and left), the form to go up to tier 1, and the sandbox
+// provider's decision arriving live (kycUpdated) so the tier and limits change without a reload.
+// The sandbox approves any name not ending in a test value.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
@@ -20,7 +22,7 @@ import { signUpUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
 
 const KyTier = graphql(`query KyTier { kycStatus { tier } myLimits { limits { kind remaining { amount } } } }`);
-const KyPhone = graphql(`mutation KyPhone($input: UpdateProfileInput!) { updateProfile(input: $input) { userErrors { message } } }`);
+const KyMe = graphql(`query KyMe { me { displayName phone } }`);
 
 let t: TestServer;
 let browser: Browser;
@@ -37,16 +39,34 @@ afterAll(async () => {
 });
 
 describe.runIf(haveChromium)('verification in the wallet app', () => {
-  it('shows the tier and limits, submits tier 1 and shows the new tier live', async () => {
+  it('asks for a phone on the profile first, then shows the tier and limits, submits tier 1 and shows the new tier live', async () => {
     const user = await signUpUser(t, { label: 'ky.user', displayName: 'Kim Kyc' });
-    // Verification needs a phone number; the app has no profile screen yet, so it is set through the API.
-    const phone = await t.query(KyPhone, { input: { phone: '+14155550123' } }, { token: user.token });
-    expect(phone.updateProfile.userErrors).toEqual([]);
     const app = await openApp(browser, t, '/app/verify', DESKTOP);
     const { page } = app;
     try {
       await signInHere(page, { email: user.email, password: STRONG_PASSWORD });
       await waitForText(page, '[data-testid=kyc-tier]', 'Tier 0');
+      // No phone yet: verification would be refused, so the screen says so and links to the profile.
+      await waitForText(page, '[data-testid=kyc-needs-phone]', 'Verification needs your phone number.');
+      expect(await page.getByLabel('Legal name').count()).toBe(0);
+      await page.getByRole('link', { name: 'Add it to your profile' }).click();
+      await page.getByRole('heading', { name: 'Your profile' }).waitFor();
+      await page.getByLabel('Phone').fill('415 555');
+      await page.getByLabel('Your name').fill('  Kim   Kyc ');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expectFieldError(page, 'Phone', /international phone number/);
+      await capture(page, 'profile-errors');
+      await page.getByLabel('Phone').fill('+1 (415) 555-0123');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await waitForText(page, '.success', 'Saved.');
+      // As stored: E.164, the name tidied.
+      expect(await page.getByLabel('Phone').inputValue()).toBe('+14155550123');
+      expect(await t.query(KyMe, {}, { token: user.token })).toEqual({ me: { displayName: 'Kim Kyc', phone: '+14155550123' } });
+      await capture(page, 'profile');
+      await page.getByRole('link', { name: 'Continue to verification' }).click();
+      await page.getByRole('heading', { name: 'Verification and limits' }).waitFor();
+      await waitForText(page, '[data-testid=kyc-tier]', 'Tier 0');
+      await page.getByLabel('Legal name').waitFor();
       const before = (await t.query(KyTier, {}, { token: user.token })).myLimits.limits;
       const perTransfer = before.find((l) => l.kind === 'PER_TRANSACTION')!;
       await waitForText(

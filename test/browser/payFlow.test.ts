@@ -259,21 +259,25 @@ describe.runIf(haveChromium)("the merchant's side of a checkout", () => {
     }
 
     try {
-      // The business screen: a payment to the static QR code arrives live; refunds in part, then the rest.
+      // The business screen: payments to any of the merchant's requests arrive live (the static QR
+      // code, a request made elsewhere); refunds in part, then the rest.
       await till.getByRole('link', { name: 'New payment request' }).click();
       await till.getByRole('heading', { name: 'Latest payments' }).waitFor();
       await waitForText(till, '[data-testid=merchant-payment]', 'Pat Payer');
-      // Watching the static code and the request made here, and nothing else.
-      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(2);
+      // One live feed for the whole merchant (merchantPaymentReceived), and nothing else.
+      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(1);
       const staticCode = (await t.query(PfStatic, {}, { token: shop.owner.token })).myMerchants[0]!.staticPaymentRequest.code;
-      const tip = await t.query(
-        PfPay,
-        { input: { code: staticCode, amount: { amount: '2.00', currency: 'USD' }, idempotencyKey: randomUUID() } },
-        { token: pat.token },
-      );
-      expect(tip.payPaymentRequest.userErrors).toEqual([]);
+      const elsewhere = await paymentRequest(shop, { amount: '1.25', description: 'Made on another till' });
+      for (const [code, amount] of [
+        [staticCode, { amount: '2.00', currency: 'USD' }],
+        [elsewhere, undefined],
+      ] as const) {
+        const paid = await t.query(PfPay, { input: { code, amount, idempotencyKey: randomUUID() } }, { token: pat.token });
+        expect(paid.payPaymentRequest.userErrors).toEqual([]);
+      }
       const tipRow = till.getByTestId('merchant-payment').filter({ hasText: '$2.00' });
       await tipRow.waitFor();
+      await till.getByTestId('merchant-payment').filter({ hasText: '$1.25' }).waitFor();
       expect(await wasNotReloaded(till)).toBe(true);
 
       await tipRow.getByRole('button', { name: 'Refund Pat Payer' }).click();
@@ -293,9 +297,13 @@ describe.runIf(haveChromium)("the merchant's side of a checkout", () => {
       await tipRow.getByLabel('Reason').fill('Closing the tab');
       await tipRow.getByRole('button', { name: 'Refund', exact: true }).click();
       await waitForText(till, '[data-testid=merchant-payment] [role=status]', 'Refunded $1.50 to Pat Payer.');
-      expect(await paymentsOf(shop)).toEqual(['Pat Payer 2.00 REFUNDED refunded 2.00', 'Pat Payer 4.50 PAID refunded 0.00']);
-      // 20.00 - 4.50 - 2.00 + 0.50 + 1.50
-      expect(await availableOf(pat)).toBe('15.50');
+      expect(await paymentsOf(shop)).toEqual([
+        'Pat Payer 1.25 PAID refunded 0.00',
+        'Pat Payer 2.00 REFUNDED refunded 2.00',
+        'Pat Payer 4.50 PAID refunded 0.00',
+      ]);
+      // 20.00 - 4.50 - 2.00 - 1.25 + 0.50 + 1.50
+      expect(await availableOf(pat)).toBe('14.25');
       await expectClean(counter);
     } finally {
       await counter.close();

@@ -5,6 +5,7 @@
 // the QR code is gone; an unknown code gets a clear page, not an error.
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
+import { expectAccessible } from '../helpers/appPage.js';
 import { haveChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
@@ -73,6 +74,7 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
             (img as unknown as { naturalWidth: number }).naturalWidth > 0,
         ),
       ).toBe(true);
+      await expectAccessible(page, 'the hosted page at 1280 px');
 
       const payer = await signUp('Payer');
       await credit(t, await signInAdmin(t, ADMIN), payer.walletId, '20.00');
@@ -86,6 +88,7 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
       expect(await page.getByTestId('pay-with-wallet').count()).toBe(0);
       // A paid request reads as a success to whoever just paid, not as a refusal.
       expect(await page.getByTestId('outcome').textContent()).toBe('Paid. Thank you! Bakery <b>& Co</b> has received the payment.');
+      await expectAccessible(page, 'the hosted page, paid, at 1280 px');
     } finally {
       await page.close();
     }
@@ -122,6 +125,7 @@ describe.runIf(haveChromium)('the hosted payment page', () => {
       expect(layout.right).toBeLessThanOrEqual(390 - 12);
       // One line of text, not a wrapped headline.
       expect(layout.amountHeight).toBeLessThan(40);
+      await expectAccessible(page, 'the hosted page at 390 px');
     } finally {
       await page.close();
     }

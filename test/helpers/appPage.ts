@@ -1,7 +1,10 @@
 // The wallet app (/app) in the browser tests: open a page cut off from all but the test server,
 // sign in through the UI, wait on visible state (a text, a role, an invalid field; never on time),
-// check a screen fits phone and desktop widths (saving its pictures with UPDATE_SCREENSHOTS=1) and
-// that nothing was fetched elsewhere nor blocked by the CSP. One copy for the app's test files.
+// check a screen fits phone and desktop widths and passes axe-core's WCAG 2 A and AA rules (saving
+// its pictures with UPDATE_SCREENSHOTS=1), and that nothing was fetched elsewhere nor blocked by
+// the CSP. One copy for the app's test files.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { webBuildState } from '../../scripts/buildWeb.js';
@@ -56,7 +59,42 @@ const WIDER_THAN_WINDOW = `[...document.querySelectorAll('body *')]
   .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
   .join(', ')`;
 
-/** A screen at phone and desktop widths: it fits each (no sideways scrolling), pictures saved with UPDATE_SCREENSHOTS=1. */
+/** axe-core's browser bundle, read once per test file. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core's WCAG 2 A and AA rules on the page as it is now and fails with each violation in
+ * words: the rule, what it asks, and each element with axe's summary of what to fix.
+ *
+ * axe's source goes in through the DevTools protocol (page.evaluate), not page.addScriptTag: the
+ * app's CSP (script-src 'self') blocks an inline <script>, and the tests count CSP violations, so
+ * a script tag would both fail to run and fail expectClean. Evaluating it leaves the page's policy
+ * and its count untouched.
+ */
+export async function expectAccessible(page: Page, what = 'the page'): Promise<void> {
+  if ((await page.evaluate('typeof window.axe')) !== 'object') await page.evaluate(AXE_SOURCE);
+  const violations = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] }).then((r) => r.violations)`,
+  )) as AxeViolation[];
+  const readable = violations.flatMap((v) => [
+    `${v.id} (${v.impact ?? 'unknown'}): ${v.help} <${v.helpUrl}>`,
+    ...v.nodes.map((n) => `  at ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ')}`),
+  ]);
+  if (readable.length) throw new Error(`${what} has WCAG 2 A/AA violations (axe-core):\n${readable.join('\n')}`);
+}
+
+/**
+ * A screen at phone and desktop widths: it fits each (no sideways scrolling) and passes axe-core's
+ * WCAG 2 A and AA rules at each; pictures saved with UPDATE_SCREENSHOTS=1.
+ */
 export async function capture(page: Page, name: string): Promise<void> {
   const original = page.viewportSize() ?? PHONE;
   for (const viewport of original.width === PHONE.width ? [PHONE, DESKTOP] : [DESKTOP, PHONE]) {
@@ -65,6 +103,7 @@ export async function capture(page: Page, name: string): Promise<void> {
     // Names the innermost elements that stick out, so a failure says what to fix.
     const wide = overflow > 0 ? await page.evaluate(WIDER_THAN_WINDOW) : '';
     expect(overflow, `${name} is wider than the ${viewport.width} px window: ${wide}`).toBeLessThanOrEqual(0);
+    await expectAccessible(page, `${name} at ${viewport.width} px`);
     await screenshot(page, name);
   }
   await page.setViewportSize(original);

@@ -1,11 +1,15 @@
 // The wallet app's pure helpers (web/src/app/): amounts checked against their currency's exponent,
-// the app's table of exponents against the server's currencies, and userErrors in people's words.
+// the app's table of exponents against the server's currencies, userErrors in people's words, and
+// the step-up link sending a refused mutation again, unchanged, once the person has stepped up.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { ApolloLink } from '@apollo/client';
+import { of } from 'rxjs';
+import { describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../../src/projectRoot.js';
 import { currencyExponent } from '../../src/services/money/money.js';
 import { CURRENCY_EXPONENTS, checkAmount, exponentOf } from '../../web/src/app/money.js';
+import { needsStepUp, settleStepUp, stepUpLink, stepUpPrompt } from '../../web/src/app/stepUp.js';
 import { describeUserError, splitUserErrors } from '../../web/src/app/userErrors.js';
 
 describe('checkAmount', () => {
@@ -87,5 +91,58 @@ describe('userErrors for people', () => {
     expect(describeUserError({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'A request with this idempotency key …' })).not.toMatch(
       /idempotency/i,
     );
+  });
+});
+
+describe('step-up (web/src/app/stepUp.ts)', () => {
+  const refused = { data: { withdraw: { funding: null, userErrors: [{ code: 'STEP_UP_REQUIRED', message: 'Confirm it is you' }] } } };
+  const done = { data: { withdraw: { funding: { id: 'f1' }, userErrors: [] } } };
+
+  it('recognises a refusal for want of a second factor in any field of an answer', () => {
+    expect(needsStepUp(refused.data)).toBe(true);
+    expect(needsStepUp({ other: null, ...refused.data })).toBe(true);
+    expect(needsStepUp(done.data)).toBe(false);
+    expect(needsStepUp({ withdraw: { userErrors: [{ code: 'INSUFFICIENT_FUNDS' }] } })).toBe(false);
+    expect(needsStepUp(null)).toBe(false);
+  });
+
+  /** Runs a mutation through the link with `answers` from the server, in turn; returns what the screen gets and what was sent. */
+  function mutate(answers: object[]) {
+    const sent: unknown[] = [];
+    const operation = { operationType: 'mutation', variables: { input: { idempotencyKey: 'k1', amount: '5.00' } } };
+    const forward = ((op: typeof operation) => {
+      sent.push(structuredClone(op.variables));
+      return of(answers.shift()!);
+    }) as unknown as ApolloLink.ForwardFunction;
+    const received: unknown[] = [];
+    const finished = new Promise<void>((resolve, reject) =>
+      stepUpLink.request(operation as unknown as ApolloLink.Operation, forward).subscribe({
+        next: (r) => received.push(r),
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    return { sent, received, finished };
+  }
+
+  it('sends the same request again once stepped up: the same variables, so the same idempotency key', async () => {
+    const run = mutate([refused, done]);
+    await vi.waitFor(() => expect(stepUpPrompt.isOpen()).toBe(true));
+    settleStepUp(true);
+    await run.finished;
+    expect(run.received).toEqual([done]);
+    expect(run.sent).toEqual([{ input: { idempotencyKey: 'k1', amount: '5.00' } }, { input: { idempotencyKey: 'k1', amount: '5.00' } }]);
+    expect(stepUpPrompt.isOpen()).toBe(false);
+  });
+
+  it('answers the refusal when the person cancels, and asks once for requests refused together', async () => {
+    const first = mutate([refused]);
+    const second = mutate([refused]);
+    await vi.waitFor(() => expect(stepUpPrompt.isOpen()).toBe(true));
+    settleStepUp(false);
+    await Promise.all([first.finished, second.finished]);
+    expect(first.received).toEqual([refused]);
+    expect(second.received).toEqual([refused]);
+    expect(first.sent).toHaveLength(1);
   });
 });

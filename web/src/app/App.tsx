@@ -1,12 +1,16 @@
 // The shell: who may see which screen, the layout with navigation, and the routes of routes.tsx.
 import { useMutation } from '@apollo/client/react';
-import { Suspense } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { graphql } from '../gql';
 import { forgetEverything } from './apollo';
 import { SCREENS, type Screen } from './routes';
 import { endSession } from './session';
+import { settleStepUp, stepUpPrompt } from './stepUp';
 import { useSession } from './useSession';
+
+// Loaded the first time a risky action asks for a second factor.
+const StepUpDialog = lazy(() => import('./StepUpDialog'));
 
 const SignOut = graphql(`mutation SignOut { signOut { revokedSessionCount } }`);
 
@@ -43,9 +47,24 @@ function Guard({ screen }: { screen: Screen }) {
   );
 }
 
+/** The navigation item a location belongs to: its screen's `under`, else the longest item path it is under. */
+function navigationItemOf(location: string): string | undefined {
+  const exact = SCREENS.find((s) => s.under && matchesPath(s.path, location));
+  if (exact) return exact.under;
+  const items = SCREENS.filter((s) => s.nav).map((s) => s.path);
+  if (location === '/') return '/';
+  return items
+    .filter((path) => path !== '/' && (location === path || location.startsWith(`${path}/`)))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/** Whether a route pattern ("/history/:id") matches a location. */
+const matchesPath = (pattern: string, location: string) => new RegExp(`^${pattern.replace(/:[^/]+/g, '[^/]+')}/?$`).test(location);
+
 function Navigation() {
   const [location, navigate] = useLocation();
   const [signOut, { loading }] = useMutation(SignOut);
+  const current = navigationItemOf(location);
   const leave = async () => {
     try {
       await signOut();
@@ -65,7 +84,7 @@ function Navigation() {
         <ul>
           {SCREENS.filter((s) => s.nav).map((s) => (
             <li key={s.path}>
-              <Link href={s.path} aria-current={(s.path === '/' ? location === '/' : location.startsWith(s.path)) ? 'page' : undefined}>
+              <Link href={s.path} aria-current={current === s.path ? 'page' : undefined}>
                 {s.nav}
               </Link>
             </li>
@@ -76,6 +95,20 @@ function Navigation() {
         Sign out
       </button>
     </header>
+  );
+}
+
+/** The step-up dialog while a request waits for it; signing out answers the waiting requests as they were. */
+function StepUp({ signedIn }: { signedIn: boolean }) {
+  const open = useSyncExternalStore(stepUpPrompt.subscribe, stepUpPrompt.isOpen);
+  useEffect(() => {
+    if (open && !signedIn) settleStepUp(false);
+  }, [open, signedIn]);
+  if (!open || !signedIn) return null;
+  return (
+    <Suspense fallback={null}>
+      <StepUpDialog />
+    </Suspense>
   );
 }
 
@@ -104,6 +137,7 @@ export function App() {
           </Route>
         </Switch>
       </main>
+      <StepUp signedIn={state === 'signed-in'} />
     </>
   );
 }

@@ -12,6 +12,7 @@ import { relayStylePagination } from '@apollo/client/utilities';
 import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { endSession, freshAccessToken } from './session';
+import { stepUpLink } from './stepUp';
 
 const endpoint = new URL('/graphql', window.location.href);
 const socketEndpoint = new URL(endpoint);
@@ -52,7 +53,8 @@ const withToken = new SetContextLink(async (previous) => {
   return token ? { headers: { ...previous.headers, authorization: `Bearer ${token}` } } : {};
 });
 
-const http = ApolloLink.from([withToken, new HttpLink({ uri: endpoint.pathname })]);
+// A mutation refused with STEP_UP_REQUIRED is sent again once the person has stepped up (stepUp.ts).
+const http = ApolloLink.from([stepUpLink, withToken, new HttpLink({ uri: endpoint.pathname })]);
 
 export const client = new ApolloClient({
   // Screens read again when a live event says something changed. A read deduplicated into one

@@ -1,13 +1,60 @@
 // The pieces every form of the app is made of, so a new screen (add money, withdraw, KYC, a
 // merchant's payment request) is its fields and one mutation:
 //
+//   <Section>                  a card of a screen named by its heading (aria-labelledby)
+//   <Form>                     checked by the app, not the browser; submitting never loads a page
 //   <TextField>/<SelectField>  a labelled input with its hint and its error beside it (aria-invalid,
 //                              aria-describedby), so screen readers read the error with the field
 //   <FormProblems>             errors about no one field, announced (role="alert")
 //   <SubmitButton>             disabled while the request is in flight, with a busy label
+//   NO_ERRORS, problem()       a form's errors: none, or one about the whole form
 //   useAttempt()               one idempotency key per attempt, kept across retries of it until answered
 //   useSubmitOnce()            runs one submission at a time: a double click sends once
 import { type ReactNode, useCallback, useId, useMemo, useRef, useState } from 'react';
+import type { SplitErrors } from './userErrors';
+
+/** A form's errors when there are none. */
+export const NO_ERRORS: SplitErrors = { byField: {}, general: [] };
+
+/** A form's errors when one problem concerns the whole form (no answer from the server, say). */
+export const problem = (message: string): SplitErrors => ({ byField: {}, general: [message] });
+
+/** A card of a screen with the heading that names it, so the section is listed by its title. */
+export function Section({ title, className, children }: { title: ReactNode; className?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className={className ? `card ${className}` : 'card'} aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * A form the app checks itself (noValidate: errors are shown beside their fields in its words, not
+ * the browser's bubbles); submitting calls `onSubmit` with the form element instead of loading a page.
+ */
+export function Form({
+  onSubmit,
+  children,
+  ...form
+}: { onSubmit: (form: HTMLFormElement) => void; children: ReactNode } & Omit<
+  React.FormHTMLAttributes<HTMLFormElement>,
+  'onSubmit' | 'noValidate' | 'children'
+>) {
+  return (
+    <form
+      noValidate
+      {...form}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit(event.currentTarget);
+      }}
+    >
+      {children}
+    </form>
+  );
+}
 
 interface FieldProps {
   label: string;

@@ -1,13 +1,14 @@
 // A merchant's payments as its members see them (the business screen, a request's screen): payer,
 // amount, status, what was refunded, and a refund form per payment (refundPayment, in part or in
-// full; one idempotency key per attempt, kept across retries of it). The list is read again
-// whenever a watched payment request changes (RequestWatcher: paymentRequestUpdated).
+// full; one idempotency key per attempt, kept across retries of it). The business screen reads the
+// list again on each payment the merchant receives (useMerchantPaymentsLive: merchantPaymentReceived).
 import { useMutation, useSubscription } from '@apollo/client/react';
-import { type FormEvent, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { graphql } from '../gql';
+import { onReconnect } from './apollo';
 import type { MerchantPaymentStatus } from '../gql/graphql';
 import { formatDate } from './activity';
-import { FormProblems, NETWORK_PROBLEM, SubmitButton, TextField, useAttempt, useSubmitOnce } from './forms';
+import { Form, FormProblems, NETWORK_PROBLEM, NO_ERRORS, problem, SubmitButton, TextField, useAttempt, useSubmitOnce } from './forms';
 import { checkAmount, exponentOf, formatMoney, type MoneyValue } from './money';
 import { describeUserError, type SplitErrors, splitUserErrors } from './userErrors';
 
@@ -21,9 +22,9 @@ export const MerchantPaymentsQuery = graphql(`
   }
 `);
 
-const RequestUpdated = graphql(`
-  subscription MerchantRequestUpdated($code: String!) {
-    paymentRequestUpdated(code: $code) { code status paidCount }
+const PaymentReceived = graphql(`
+  subscription MerchantPaymentReceived($merchantId: ID!) {
+    merchantPaymentReceived(merchantId: $merchantId) { id }
   }
 `);
 
@@ -52,10 +53,19 @@ export interface MerchantPaymentRow {
   createdAt: string;
 }
 
-/** Follows one payment request; `onChange` runs on each of its events (paid, cancelled, expired). */
-export function RequestWatcher({ code, onChange }: { code: string; onChange: () => void }) {
-  useSubscription(RequestUpdated, { variables: { code }, onData: () => onChange() });
-  return null;
+/**
+ * Follows the payments a merchant receives (merchantPaymentReceived); `onPayment` runs on each, and
+ * after the socket comes back (a payment may have arrived while it was away).
+ */
+export function useMerchantPaymentsLive(merchantId: string | undefined, onPayment: () => void): void {
+  const latest = useRef(onPayment);
+  latest.current = onPayment;
+  useEffect(() => onReconnect(() => latest.current()), []);
+  useSubscription(PaymentReceived, {
+    variables: { merchantId: merchantId ?? '' },
+    skip: !merchantId,
+    onData: () => latest.current(),
+  });
 }
 
 /** What is left to refund of `p`, as a decimal string in its currency. */
@@ -74,7 +84,7 @@ function RefundForm({ payment, onDone }: { payment: MerchantPaymentRow; onDone: 
   const attempt = useAttempt<{ amount: string | null; reason: string }>();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>({ byField: {}, general: [] });
+  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
   const left = leftToRefund(payment);
 
   const submit = useSubmitOnce(async () => {
@@ -86,7 +96,7 @@ function RefundForm({ payment, onDone }: { payment: MerchantPaymentRow; onDone: 
       else byField.amount = checked.message;
     }
     if (reason.trim().length < 3) byField.reason = 'Say why in a few words (3 to 500 characters), e.g. "Wrong order".';
-    setErrors({ byField, general: [] });
+    setErrors({ ...NO_ERRORS, byField });
     if (Object.keys(byField).length) return;
     const request = { amount: part, reason: reason.trim() };
     const idempotencyKey = attempt.keyFor(request);
@@ -104,7 +114,7 @@ function RefundForm({ payment, onDone }: { payment: MerchantPaymentRow; onDone: 
       });
       answer = data!.refundPayment;
     } catch {
-      return setErrors({ byField: {}, general: [`${NETWORK_PROBLEM} Pressing Refund again will not refund twice.`] });
+      return setErrors(problem(`${NETWORK_PROBLEM} Pressing Refund again will not refund twice.`));
     }
     if (answer.userErrors.some((e) => e.code === 'IDEMPOTENCY_IN_PROGRESS')) {
       return setErrors({ byField: {}, general: answer.userErrors.map(describeUserError) });
@@ -115,14 +125,7 @@ function RefundForm({ payment, onDone }: { payment: MerchantPaymentRow; onDone: 
   });
 
   return (
-    <form
-      className="refund-form"
-      noValidate
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form className="refund-form" onSubmit={() => void submit.run()}>
       <TextField
         label={`Refund amount (${left.currency})`}
         inputMode="decimal"
@@ -137,7 +140,7 @@ function RefundForm({ payment, onDone }: { payment: MerchantPaymentRow; onDone: 
       <SubmitButton busy={submit.busy} busyLabel="Refunding…">
         Refund
       </SubmitButton>
-    </form>
+    </Form>
   );
 }
 

@@ -12,6 +12,8 @@ export interface Screen {
   nav?: string;
   /** Open to signed-out people (everything else sends them to sign in). */
   public?: boolean;
+  /** The navigation item it belongs to (marked current on it), when its path is not under that item's. */
+  under?: string;
 }
 
 const screen = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
@@ -23,11 +25,13 @@ export const SCREENS: Screen[] = [
   { path: '/send', component: screen(() => import('./screens/Send')), nav: 'Send' },
   { path: '/history', component: screen(() => import('./screens/History')), nav: 'History' },
   { path: '/history/:id', component: screen(() => import('./screens/TransactionDetail')) },
-  { path: '/sessions', component: screen(() => import('./screens/Sessions')), nav: 'Sessions' },
+  { path: '/sessions', component: screen(() => import('./screens/Sessions')), under: '/profile' },
   { path: '/pay/:code', component: screen(() => import('./screens/Pay')) },
   { path: '/merchant', component: screen(() => import('./screens/Merchant')), nav: 'Business' },
   { path: '/merchant/requests/:code', component: screen(() => import('./screens/MerchantRequest')) },
   { path: '/money', component: screen(() => import('./screens/Money')), nav: 'Add money' },
   { path: '/money/methods', component: screen(() => import('./screens/PaymentMethods')) },
   { path: '/verify', component: screen(() => import('./screens/Kyc')), nav: 'Limits' },
+  { path: '/profile', component: screen(() => import('./screens/Profile')), nav: 'Profile' },
+  { path: '/profile/security', component: screen(() => import('./screens/Security')), under: '/profile' },
 ];

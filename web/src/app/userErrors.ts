@@ -16,6 +16,8 @@ const WORDS: Partial<Record<string, (error: UserErrorLike) => string>> = {
   INVALID_AMOUNT: (e) => (/minor units/.test(e.message) ? 'Enter an amount above zero.' : e.message),
   INVALID_CREDENTIALS: () => 'That email and password do not match an account. Check them and try again.',
   INVALID_REFRESH_TOKEN: () => 'Your session has ended. Sign in again.',
+  // Answered to the screen only when the person cancelled the step-up dialog (stepUp.ts).
+  STEP_UP_REQUIRED: () => 'This needs a code from your authenticator app. Try again and enter it when asked.',
   // "Over your daily send limit (DAILY_SEND): … See myLimits." → without the API's names.
   LIMIT_EXCEEDED: (e) =>
     e.message

@@ -15,15 +15,16 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": typeof types.SignOutDocument,
+    "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": typeof types.StepUpDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": typeof types.MerchantPaymentsListDocument,
-    "\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n": typeof types.MerchantRequestUpdatedDocument,
+    "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": typeof types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": typeof types.RefundPaymentDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": typeof types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": typeof types.RecentActivityDocument,
-    "\n  query KycData {\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": typeof types.KycDataDocument,
+    "\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": typeof types.KycDataDocument,
     "\n  subscription KycUpdated {\n    kycUpdated { id level status reason updatedAt }\n  }\n": typeof types.KycUpdatedDocument,
     "\n  mutation SubmitKyc($input: SubmitKycInput!) {\n    submitKyc(input: $input) { kycCase { id level status } userErrors { code message field } }\n  }\n": typeof types.SubmitKycDocument,
     "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n": typeof types.MyMerchantsDocument,
@@ -43,6 +44,12 @@ type Documents = {
     "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": typeof types.AddCardDocument,
     "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": typeof types.AddBankAccountDocument,
     "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.VerifyBankAccountDocument,
+    "\n  query Profile { me { id email displayName phone mfaEnabled } }\n": typeof types.ProfileDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n": typeof types.UpdateProfileDocument,
+    "\n  query SecurityStatus { me { id mfaEnabled } }\n": typeof types.SecurityStatusDocument,
+    "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n": typeof types.EnrolMfaDocument,
+    "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n": typeof types.ConfirmMfaDocument,
+    "\n  mutation DisableMfa($input: DisableMfaInput!) { disableMfa(input: $input) { user { id mfaEnabled } userErrors { code message field } } }\n": typeof types.DisableMfaDocument,
     "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n": typeof types.SendWalletsDocument,
     "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n": typeof types.PreviewTransferDocument,
     "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.SendMoneyDocument,
@@ -57,15 +64,16 @@ type Documents = {
 };
 const documents: Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": types.SignOutDocument,
+    "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": types.StepUpDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": types.MerchantPaymentsListDocument,
-    "\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n": types.MerchantRequestUpdatedDocument,
+    "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": types.RefundPaymentDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": types.RecentActivityDocument,
-    "\n  query KycData {\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": types.KycDataDocument,
+    "\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": types.KycDataDocument,
     "\n  subscription KycUpdated {\n    kycUpdated { id level status reason updatedAt }\n  }\n": types.KycUpdatedDocument,
     "\n  mutation SubmitKyc($input: SubmitKycInput!) {\n    submitKyc(input: $input) { kycCase { id level status } userErrors { code message field } }\n  }\n": types.SubmitKycDocument,
     "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n": types.MyMerchantsDocument,
@@ -85,6 +93,12 @@ const documents: Documents = {
     "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": types.AddCardDocument,
     "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": types.AddBankAccountDocument,
     "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": types.VerifyBankAccountDocument,
+    "\n  query Profile { me { id email displayName phone mfaEnabled } }\n": types.ProfileDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n": types.UpdateProfileDocument,
+    "\n  query SecurityStatus { me { id mfaEnabled } }\n": types.SecurityStatusDocument,
+    "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n": types.EnrolMfaDocument,
+    "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n": types.ConfirmMfaDocument,
+    "\n  mutation DisableMfa($input: DisableMfaInput!) { disableMfa(input: $input) { user { id mfaEnabled } userErrors { code message field } } }\n": types.DisableMfaDocument,
     "\n  query SendWallets {\n    me { id wallets { id currency status balance { available { amount currency } } } }\n  }\n": types.SendWalletsDocument,
     "\n  query PreviewTransfer($input: PreviewTransferInput!) {\n    previewTransfer(input: $input) {\n      preview {\n        amount { amount currency }\n        fee { amount currency }\n        total { amount currency }\n        riskDecision\n        limitsAfter { kind exceeded remaining { amount currency } limit { amount currency } }\n      }\n      userErrors { code message field }\n    }\n  }\n": types.PreviewTransferDocument,
     "\n  mutation SendMoney($input: SendMoneyInput!) {\n    sendMoney(input: $input) {\n      transfer { id status amount { amount currency } counterparty { displayName } }\n      senderWallet { id sequence balance { available { amount currency } posted { amount currency } held { amount currency } } }\n      userErrors { code message field }\n    }\n  }\n": types.SendMoneyDocument,
@@ -119,6 +133,10 @@ export function graphql(source: "mutation SignOut { signOut { revokedSessionCoun
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n"): (typeof documents)["\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -127,7 +145,7 @@ export function graphql(source: "\n  query MerchantPaymentsList($merchantId: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n"): (typeof documents)["\n  subscription MerchantRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount }\n  }\n"];
+export function graphql(source: "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n"): (typeof documents)["\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -151,7 +169,7 @@ export function graphql(source: "\n  query RecentActivity($walletId: ID!) {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query KycData {\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"): (typeof documents)["\n  query KycData {\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"];
+export function graphql(source: "\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"): (typeof documents)["\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -228,6 +246,30 @@ export function graphql(source: "\n  mutation AddBankAccount($input: AddBankAcco
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Profile { me { id email displayName phone mfaEnabled } }\n"): (typeof documents)["\n  query Profile { me { id email displayName phone mfaEnabled } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SecurityStatus { me { id mfaEnabled } }\n"): (typeof documents)["\n  query SecurityStatus { me { id mfaEnabled } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n"): (typeof documents)["\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableMfa($input: DisableMfaInput!) { disableMfa(input: $input) { user { id mfaEnabled } userErrors { code message field } } }\n"): (typeof documents)["\n  mutation DisableMfa($input: DisableMfaInput!) { disableMfa(input: $input) { user { id mfaEnabled } userErrors { code message field } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,8 +5,7 @@ import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { HomeQuery } from '../../gql/graphql';
 import { TransactionRow } from '../activity';
-import { useWalletLive } from '../live';
-import { formatMoney } from '../money';
+import { LiveBalances } from '../balances';
 
 const HomeData = graphql(`
   query Home {
@@ -39,8 +38,6 @@ type HomeWallet = HomeQuery['me']['wallets'][number];
 function WalletCard({ wallet }: { wallet: HomeWallet }) {
   // Not cached: the list is read again whenever the wallet changes.
   const recent = useQuery(RecentActivity, { variables: { walletId: wallet.id }, fetchPolicy: 'no-cache' });
-  useWalletLive(wallet.id, wallet.sequence, () => void recent.refetch());
-  const { available, posted, held } = wallet.balance;
   const edges = recent.data?.transactions.edges ?? [];
   return (
     <section className="card wallet" aria-labelledby={`wallet-${wallet.id}`}>
@@ -48,24 +45,7 @@ function WalletCard({ wallet }: { wallet: HomeWallet }) {
       {wallet.status !== 'ACTIVE' && (
         <p className="notice">This wallet is {wallet.status.toLowerCase()}: it cannot send or receive money.</p>
       )}
-      <dl className="balances">
-        <div>
-          <dt>Available</dt>
-          <dd className="balance-available" data-testid={`available-${wallet.currency}`}>
-            {formatMoney(available)}
-          </dd>
-        </div>
-        <div>
-          <dt>Posted</dt>
-          <dd data-testid={`posted-${wallet.currency}`}>{formatMoney(posted)}</dd>
-        </div>
-        {/[1-9]/.test(held.amount) && (
-          <div>
-            <dt>On hold</dt>
-            <dd>{formatMoney(held)}</dd>
-          </div>
-        )}
-      </dl>
+      <LiveBalances wallet={wallet} onChange={() => void recent.refetch()} />
       <h3>Recent activity</h3>
       {recent.loading && !recent.data ? (
         <p role="status">Loading activity…</p>

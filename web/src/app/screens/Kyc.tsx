@@ -1,17 +1,32 @@
 // Verification and limits: the tier, each limit with what is used and what is left (myLimits), the
-// latest KYC case, and the form to go up to tier 1 (submitKyc; tier 2's selfie capture is not in the app). The provider decides later; kycUpdated
-// brings its decision, and the tier and limits are read again, so they change on screen.
+// latest KYC case, and the form to go up to tier 1 (submitKyc; tier 2's selfie capture is not in
+// the app). Verification needs a phone number: without one, the screen links to the profile
+// instead of showing the form. The provider decides later; kycUpdated brings its decision, and the
+// tier and limits are read again, so they change on screen.
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
+import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { KycCaseStatus, KycTier, LimitKind } from '../../gql/graphql';
 import { formatDate } from '../activity';
-import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useSubmitOnce } from '../forms';
+import {
+  Form,
+  FormProblems,
+  NETWORK_PROBLEM,
+  NO_ERRORS,
+  problem,
+  Section,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useSubmitOnce,
+} from '../forms';
 import { formatMoney } from '../money';
 import { type SplitErrors, splitUserErrors } from '../userErrors';
 
 const KycData = graphql(`
   query KycData {
+    me { id phone }
     myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }
     kycStatus { tier latestCase { id level status reason createdAt } }
   }
@@ -59,7 +74,7 @@ function KycForm({ onSubmitted }: { onSubmitted: () => void }) {
   const [submitKyc] = useMutation(SubmitKyc);
   const [level, setLevel] = useState<KycTier>('TIER_1');
   const [form, setForm] = useState({ legalName: '', dateOfBirth: '', line1: '', line2: '', city: '', postalCode: '', country: 'US' });
-  const [errors, setErrors] = useState<SplitErrors>({ byField: {}, general: [] });
+  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
   const submit = useSubmitOnce(async () => {
@@ -83,22 +98,16 @@ function KycForm({ onSubmitted }: { onSubmitted: () => void }) {
       });
       const answer = data!.submitKyc;
       if (!answer.kycCase) return setErrors(splitUserErrors(answer.userErrors, FIELDS));
-      setErrors({ byField: {}, general: [] });
+      setErrors(NO_ERRORS);
       onSubmitted();
     } catch {
-      setErrors({ byField: {}, general: [NETWORK_PROBLEM] });
+      setErrors(problem(NETWORK_PROBLEM));
     }
   });
 
   const e = errors.byField;
   return (
-    <form
-      noValidate
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form onSubmit={() => void submit.run()}>
       <SelectField
         label="Go up to"
         value={level}
@@ -149,7 +158,7 @@ function KycForm({ onSubmitted }: { onSubmitted: () => void }) {
       <SubmitButton busy={submit.busy} busyLabel="Sending…">
         Send for verification
       </SubmitButton>
-    </form>
+    </Form>
   );
 }
 
@@ -166,8 +175,7 @@ export default function Kyc() {
     <>
       <h1>Verification and limits</h1>
       <div className="wallets">
-        <section className="card" aria-labelledby="tier">
-          <h2 id="tier">Your tier</h2>
+        <Section title="Your tier">
           <p className="big-amount" data-testid="kyc-tier" role="status">
             {TIER_WORDS[tier]}
           </p>
@@ -205,9 +213,8 @@ export default function Kyc() {
               </tbody>
             </table>
           </div>
-        </section>
-        <section className="card" aria-labelledby="go-up">
-          <h2 id="go-up">Raise your limits</h2>
+        </Section>
+        <Section title="Raise your limits">
           {tier === 'TIER_2' ? (
             <p>You are at the highest tier.</p>
           ) : tier === 'TIER_1' && !waiting ? (
@@ -215,10 +222,15 @@ export default function Kyc() {
             <p>Tier 2 needs an identity document and a selfie, which this app cannot take yet.</p>
           ) : waiting ? (
             <p role="status">We are checking what you sent. This page changes as soon as there is a decision.</p>
+          ) : !data.me.phone ? (
+            // submitKyc refuses an account without a phone number: say so before the form, not after.
+            <p className="notice" data-testid="kyc-needs-phone">
+              Verification needs your phone number. <Link href="/profile?next=/verify">Add it to your profile</Link>, then come back here.
+            </p>
           ) : (
             <KycForm onSubmitted={() => void refetch()} />
           )}
-        </section>
+        </Section>
       </div>
     </>
   );

@@ -2,16 +2,27 @@
 // payment request (an amount or an open amount, description, expiry, paid once or many times) that
 // opens the request's QR code for the customer, and the payments arriving live with refunds.
 //
-// Live: there is no merchant-wide feed, so the list is read again on each paymentRequestUpdated of
-// the requests this tab knows: the merchant's static QR code and the requests created here (kept
-// in sessionStorage, so a reload keeps following them).
+// Live: merchantPaymentReceived brings each payment to any of the merchant's requests (the static QR
+// code, a request made on another device or by a partner), and the list and balance are read again.
 import { useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { graphql } from '../../gql';
-import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useSubmitOnce } from '../forms';
-import { MerchantPaymentList, MerchantPaymentsQuery, RequestWatcher } from '../merchantPayments';
-import { checkAmount, formatMoney } from '../money';
+import {
+  Form,
+  FormProblems,
+  NETWORK_PROBLEM,
+  NO_ERRORS,
+  problem,
+  Section,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useSubmitOnce,
+} from '../forms';
+import { Balances } from '../balances';
+import { MerchantPaymentList, MerchantPaymentsQuery, useMerchantPaymentsLive } from '../merchantPayments';
+import { checkAmount } from '../money';
 import { type SplitErrors, splitUserErrors } from '../userErrors';
 
 export const MyMerchants = graphql(`
@@ -43,25 +54,6 @@ const EXPIRY: Record<string, { label: string; ms: number | null }> = {
 
 const FIELDS = ['amount', 'description', 'expiresAt', 'merchantId'];
 
-/** The codes of requests created in this tab, per merchant: the ones whose payments it follows. */
-export const createdRequests = {
-  key: (merchantId: string) => `wallet.app.requests.${merchantId}`,
-  list(merchantId: string): string[] {
-    try {
-      return JSON.parse(sessionStorage.getItem(this.key(merchantId)) ?? '[]') as string[];
-    } catch {
-      return [];
-    }
-  },
-  add(merchantId: string, code: string): void {
-    try {
-      sessionStorage.setItem(this.key(merchantId), JSON.stringify([code, ...this.list(merchantId)].slice(0, 20)));
-    } catch {
-      // storage disabled: only the static code is followed
-    }
-  },
-};
-
 /** The merchant this screen is about: ?merchant=<id>, else the first. */
 export function useChosenMerchant<M extends { id: string }>(merchants: readonly M[] | undefined): M | undefined {
   const chosen = new URLSearchParams(useSearch()).get('merchant');
@@ -76,7 +68,7 @@ function NewRequestForm({ merchantId, currency }: { merchantId: string; currency
   const [description, setDescription] = useState('');
   const [expiry, setExpiry] = useState('15m');
   const [singleUse, setSingleUse] = useState(true);
-  const [errors, setErrors] = useState<SplitErrors>({ byField: {}, general: [] });
+  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
 
   const submit = useSubmitOnce(async () => {
     const checked = fixed ? checkAmount(amount, currency) : null;
@@ -96,21 +88,14 @@ function NewRequestForm({ merchantId, currency }: { merchantId: string; currency
       });
       const answer = data!.createPaymentRequest;
       if (!answer.paymentRequest) return setErrors(splitUserErrors(answer.userErrors, FIELDS));
-      createdRequests.add(merchantId, answer.paymentRequest.code);
       navigate(`/merchant/requests/${answer.paymentRequest.code}?merchant=${encodeURIComponent(merchantId)}`);
     } catch {
-      setErrors({ byField: {}, general: [NETWORK_PROBLEM] });
+      setErrors(problem(NETWORK_PROBLEM));
     }
   });
 
   return (
-    <form
-      noValidate
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form onSubmit={() => void submit.run()}>
       <fieldset>
         <legend>Amount</legend>
         <div className="choices">
@@ -165,7 +150,7 @@ function NewRequestForm({ merchantId, currency }: { merchantId: string; currency
       <SubmitButton busy={submit.busy} busyLabel="Creating…">
         Create and show QR code
       </SubmitButton>
-    </form>
+    </Form>
   );
 }
 
@@ -176,6 +161,11 @@ export default function Merchant() {
     variables: { merchantId: merchant?.id ?? '' },
     skip: !merchant,
     fetchPolicy: 'cache-and-network',
+  });
+  // Each payment to any of the merchant's requests: the list and the balance are read again.
+  useMerchantPaymentsLive(merchant?.id, () => {
+    void payments.refetch();
+    void merchants.refetch();
   });
 
   if (merchants.error) return <p role="alert">Your businesses could not be loaded. Reload the page to try again.</p>;
@@ -188,19 +178,11 @@ export default function Merchant() {
       </section>
     );
   }
-  const refresh = () => {
-    void payments.refetch();
-    void merchants.refetch();
-  };
-  const watched = [merchant.staticPaymentRequest.code, ...createdRequests.list(merchant.id)];
   const balance = merchant.balances.find((b) => b.available.currency === merchant.settlementCurrency) ?? merchant.balances[0];
 
   return (
     <>
       <h1>{merchant.name}</h1>
-      {watched.map((code) => (
-        <RequestWatcher key={code} code={code} onChange={refresh} />
-      ))}
       {merchants.data.myMerchants.length > 1 && (
         <nav aria-label="Your businesses" className="card-actions">
           {merchants.data.myMerchants.map((m) => (
@@ -216,38 +198,23 @@ export default function Merchant() {
         </nav>
       )}
       <div className="wallets">
-        <section className="card" aria-labelledby="new-request">
-          <h2 id="new-request">New payment request</h2>
+        <Section title="New payment request">
           <NewRequestForm merchantId={merchant.id} currency={merchant.settlementCurrency} />
           <p className="card-actions">
             <Link href={`/merchant/requests/${merchant.staticPaymentRequest.code}?merchant=${encodeURIComponent(merchant.id)}`}>
               Show your static QR code (the customer enters the amount)
             </Link>
           </p>
-        </section>
-        <section className="card" aria-labelledby="payments">
-          <h2 id="payments">Payments</h2>
-          {balance && (
-            <dl className="balances">
-              <div>
-                <dt>Available</dt>
-                <dd className="balance-available" data-testid="merchant-available">
-                  {formatMoney(balance.available)}
-                </dd>
-              </div>
-              <div>
-                <dt>Posted</dt>
-                <dd>{formatMoney(balance.posted)}</dd>
-              </div>
-            </dl>
-          )}
+        </Section>
+        <Section title="Payments">
+          {balance && <Balances balance={balance} held="never" />}
           <h3>Latest payments</h3>
           {payments.data ? (
             <MerchantPaymentList payments={payments.data.merchantPayments.edges.map((e) => e.node)} />
           ) : (
             <p role="status">Loading payments…</p>
           )}
-        </section>
+        </Section>
       </div>
     </>
   );

@@ -4,13 +4,25 @@
 // does), and the latest deposits and withdrawals with their status following fundingUpdated.
 // Each money movement takes one idempotency key per attempt (useAttempt), kept across retries.
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { FundingStatus, MoneyFundingQuery } from '../../gql/graphql';
 import { formatDate } from '../activity';
-import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useAttempt, useSubmitOnce } from '../forms';
-import { useWalletLive } from '../live';
+import {
+  Form,
+  FormProblems,
+  NETWORK_PROBLEM,
+  NO_ERRORS,
+  problem,
+  Section,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useAttempt,
+  useSubmitOnce,
+} from '../forms';
+import { LiveBalances } from '../balances';
 import { checkAmount, exponentOf, formatMoney, withDecimals } from '../money';
 import { describeUserError, type SplitErrors, splitUserErrors } from '../userErrors';
 
@@ -86,7 +98,7 @@ function MoveMoneyForm({
   const attempt = useAttempt<Movement>();
   const [methodId, setMethodId] = useState('');
   const [amount, setAmount] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>({ byField: {}, general: [] });
+  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
   const [done, setDone] = useState<string | null>(null);
   const topUp = kind === 'top-up';
   const method = methods.find((m) => m.id === methodId) ?? methods[0];
@@ -114,14 +126,14 @@ function MoveMoneyForm({
         answer = data!.withdraw;
       }
     } catch {
-      return setErrors({ byField: {}, general: [`${NETWORK_PROBLEM} Trying again will not move the money twice.`] });
+      return setErrors(problem(`${NETWORK_PROBLEM} Trying again will not move the money twice.`));
     }
     if (answer.userErrors.some((e) => e.code === 'IDEMPOTENCY_IN_PROGRESS')) {
       return setErrors({ byField: {}, general: answer.userErrors.map(describeUserError) });
     }
     attempt.answered();
     if (!answer.funding) return setErrors(splitUserErrors(answer.userErrors, fields));
-    setErrors({ byField: {}, general: [] });
+    setErrors(NO_ERRORS);
     setAmount('');
     setDone(
       topUp
@@ -133,13 +145,7 @@ function MoveMoneyForm({
 
   const methodError = errors.byField.paymentMethodId ?? errors.byField.bankAccountId;
   return (
-    <form
-      noValidate
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form onSubmit={() => void submit.run()}>
       {methods.length === 0 ? (
         <p className="muted">
           {topUp ? 'Add a card or a bank account first.' : 'Add a bank account and confirm its deposits first.'}{' '}
@@ -172,30 +178,7 @@ function MoveMoneyForm({
       <SubmitButton busy={submit.busy} busyLabel={topUp ? 'Adding…' : 'Withdrawing…'} disabled={methods.length === 0}>
         {topUp ? 'Add money' : 'Withdraw'}
       </SubmitButton>
-    </form>
-  );
-}
-
-function Balance({ wallet, onChange }: { wallet: Wallet; onChange: () => void }) {
-  useWalletLive(wallet.id, wallet.sequence, onChange);
-  const { available, posted, held } = wallet.balance;
-  return (
-    <dl className="balances">
-      <div>
-        <dt>Available</dt>
-        <dd className="balance-available" data-testid={`available-${wallet.currency}`}>
-          {formatMoney(available)}
-        </dd>
-      </div>
-      <div>
-        <dt>Posted</dt>
-        <dd data-testid={`posted-${wallet.currency}`}>{formatMoney(posted)}</dd>
-      </div>
-      <div>
-        <dt>On hold</dt>
-        <dd data-testid={`held-${wallet.currency}`}>{formatMoney(held)}</dd>
-      </div>
-    </dl>
+    </Form>
   );
 }
 
@@ -223,8 +206,7 @@ export default function Money() {
         <p>You have no active wallet.</p>
       ) : (
         <>
-          <section className="card" aria-labelledby="balance">
-            <h2 id="balance">{wallet.currency} wallet</h2>
+          <Section title={`${wallet.currency} wallet`}>
             {wallets.length > 1 && (
               <SelectField label="Wallet" value={wallet.currency} onChange={(e) => setCurrency(e.target.value)}>
                 {wallets.map((w) => (
@@ -234,20 +216,18 @@ export default function Money() {
                 ))}
               </SelectField>
             )}
-            <Balance key={wallet.id} wallet={wallet} onChange={refresh} />
+            <LiveBalances key={wallet.id} wallet={wallet} onChange={refresh} held="always" />
             <p className="field-hint">
               A withdrawal is on hold until the bank pays it out: available drops at once, posted when it is paid.
             </p>
-          </section>
+          </Section>
           <div className="wallets">
-            <section className="card" aria-labelledby="top-up">
-              <h2 id="top-up">Add money</h2>
+            <Section title="Add money">
               <MoveMoneyForm kind="top-up" wallet={wallet} methods={usable} onDone={refresh} />
-            </section>
-            <section className="card" aria-labelledby="withdraw">
-              <h2 id="withdraw">Withdraw</h2>
+            </Section>
+            <Section title="Withdraw">
               <MoveMoneyForm kind="withdraw" wallet={wallet} methods={banks} onDone={refresh} />
-            </section>
+            </Section>
           </div>
         </>
       )}
@@ -256,8 +236,7 @@ export default function Money() {
           Cards and bank accounts
         </Link>
       </p>
-      <section className="card" aria-labelledby="funding">
-        <h2 id="funding">Latest deposits and withdrawals</h2>
+      <Section title="Latest deposits and withdrawals">
         {operations.length ? (
           <ul className="transactions">
             {operations.map(({ node: f }) => (
@@ -288,7 +267,7 @@ export default function Money() {
         ) : (
           <p className="muted">Nothing yet.</p>
         )}
-      </section>
+      </Section>
     </>
   );
 }

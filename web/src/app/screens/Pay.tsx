@@ -12,7 +12,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { graphql } from '../../gql';
 import { formatDate } from '../activity';
-import { FormProblems, NETWORK_PROBLEM, SubmitButton, TextField, useAttempt, useSubmitOnce } from '../forms';
+import { FormProblems, NETWORK_PROBLEM, NO_ERRORS, SubmitButton, TextField, useAttempt, useSubmitOnce } from '../forms';
 import { checkAmount, exponentOf, formatMoney, type MoneyValue, moneyWithCode } from '../money';
 import { REQUEST_STATUS_WORDS } from '../paymentRequests';
 import { describeUserError, type SplitErrors, splitUserErrors } from '../userErrors';
@@ -41,8 +41,6 @@ const PayPaymentRequest = graphql(`
 `);
 
 const FIELDS = ['amount', 'code'];
-const NO_ERRORS: SplitErrors = { byField: {}, general: [] };
-
 interface Receipt {
   id: string;
   amount: MoneyValue;

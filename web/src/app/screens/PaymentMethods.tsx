@@ -5,11 +5,22 @@
 // when it is sent, and emptied as soon as the request is made, whatever its answer. Nothing keeps
 // them (Apollo's cache sees only the answer: brand, last 4, expiry).
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { PaymentMethodStatus } from '../../gql/graphql';
-import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useSubmitOnce } from '../forms';
+import {
+  Form,
+  FormProblems,
+  NETWORK_PROBLEM,
+  NO_ERRORS,
+  problem,
+  Section,
+  SelectField,
+  SubmitButton,
+  TextField,
+  useSubmitOnce,
+} from '../forms';
 import { type SplitErrors, splitUserErrors } from '../userErrors';
 
 export const PaymentMethodsQuery = graphql(`
@@ -47,7 +58,6 @@ export const METHOD_STATUS_WORDS: Record<PaymentMethodStatus, string> = {
   REMOVED: 'Removed',
 };
 
-const NO_ERRORS: SplitErrors = { byField: {}, general: [] };
 const CARD_FIELDS = ['number', 'cvc', 'expMonth', 'expYear', 'holderName'];
 
 function AddCardForm({ onAdded }: { onAdded: (display: string) => void }) {
@@ -64,7 +74,7 @@ function AddCardForm({ onAdded }: { onAdded: (display: string) => void }) {
     if (!fields.cardNumber.value.trim()) byField.number = 'Enter the card number.';
     if (!fields.cardCvc.value.trim()) byField.cvc = 'Enter the 3 or 4 digits on the back of the card.';
     if (!holderName.trim()) byField.holderName = 'Enter the name on the card.';
-    if (Object.keys(byField).length || !expiryMatch) return setErrors({ byField, general: [] });
+    if (Object.keys(byField).length || !expiryMatch) return setErrors({ ...NO_ERRORS, byField });
     const year = Number(expiryMatch[2]);
     const input = {
       number: fields.cardNumber.value,
@@ -91,19 +101,12 @@ function AddCardForm({ onAdded }: { onAdded: (display: string) => void }) {
         setErrors(split);
       }
     } catch {
-      setErrors({ byField: {}, general: [`${NETWORK_PROBLEM} Enter the card number again.`] });
+      setErrors(problem(`${NETWORK_PROBLEM} Enter the card number again.`));
     }
   });
 
   return (
-    <form
-      noValidate
-      autoComplete="on"
-      onSubmit={(event: FormEvent<HTMLFormElement>) => {
-        event.preventDefault();
-        void submit.run(event.currentTarget);
-      }}
-    >
+    <Form autoComplete="on" onSubmit={(form) => void submit.run(form)}>
       <TextField label="Card number" name="cardNumber" inputMode="numeric" autoComplete="cc-number" error={errors.byField.number} />
       <div className="field-row">
         <TextField
@@ -127,7 +130,7 @@ function AddCardForm({ onAdded }: { onAdded: (display: string) => void }) {
       <SubmitButton busy={submit.busy} busyLabel="Checking the card…">
         Add card
       </SubmitButton>
-    </form>
+    </Form>
   );
 }
 
@@ -161,18 +164,12 @@ function AddBankForm({ onAdded }: { onAdded: (display: string) => void }) {
       setIban('');
       onAdded(answer.paymentMethod.display);
     } catch {
-      setErrors({ byField: {}, general: [NETWORK_PROBLEM] });
+      setErrors(problem(NETWORK_PROBLEM));
     }
   });
 
   return (
-    <form
-      noValidate
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form onSubmit={() => void submit.run()}>
       <TextField
         label="Account holder"
         autoComplete="name"
@@ -212,7 +209,7 @@ function AddBankForm({ onAdded }: { onAdded: (display: string) => void }) {
       <SubmitButton busy={submit.busy} busyLabel="Adding…">
         Add bank account
       </SubmitButton>
-    </form>
+    </Form>
   );
 }
 
@@ -227,19 +224,11 @@ function VerifyForm({ id, display, attemptsLeft }: { id: string; display: string
       const answer = data!.verifyBankAccount;
       setErrors(answer.paymentMethod?.status === 'VERIFIED' ? NO_ERRORS : splitUserErrors(answer.userErrors, ['amounts']));
     } catch {
-      setErrors({ byField: {}, general: [NETWORK_PROBLEM] });
+      setErrors(problem(NETWORK_PROBLEM));
     }
   });
   return (
-    <form
-      className="refund-form"
-      noValidate
-      aria-label={`Confirm ${display}`}
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        void submit.run();
-      }}
-    >
+    <Form className="refund-form" aria-label={`Confirm ${display}`} onSubmit={() => void submit.run()}>
       <p className="field-hint">
         We sent two small deposits to this account. Enter them as they appear on your statement ({attemptsLeft}{' '}
         {attemptsLeft === 1 ? 'try' : 'tries'} left).
@@ -258,7 +247,7 @@ function VerifyForm({ id, display, attemptsLeft }: { id: string; display: string
       <SubmitButton busy={submit.busy} busyLabel="Checking…">
         Confirm deposits
       </SubmitButton>
-    </form>
+    </Form>
   );
 }
 
@@ -283,8 +272,7 @@ export default function PaymentMethods() {
         </p>
       )}
       <div className="wallets">
-        <section className="card" aria-labelledby="methods">
-          <h2 id="methods">Yours</h2>
+        <Section title="Yours">
           {data.paymentMethods.length ? (
             <ul className="sessions">
               {data.paymentMethods.map((m) => (
@@ -304,15 +292,13 @@ export default function PaymentMethods() {
           ) : (
             <p className="muted">No cards or bank accounts yet.</p>
           )}
-        </section>
-        <section className="card" aria-labelledby="add-card">
-          <h2 id="add-card">Add a card</h2>
+        </Section>
+        <Section title="Add a card">
           <AddCardForm onAdded={onAdded} />
-        </section>
-        <section className="card" aria-labelledby="add-bank">
-          <h2 id="add-bank">Add a bank account</h2>
+        </Section>
+        <Section title="Add a bank account">
           <AddBankForm onAdded={onAdded} />
-        </section>
+        </Section>
       </div>
     </>
   );

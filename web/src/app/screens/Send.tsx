@@ -10,7 +10,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearch } from 'wouter';
 import { graphql } from '../../gql';
 import type { PreviewTransferQuery, RecipientInput } from '../../gql/graphql';
-import { FormProblems, NETWORK_PROBLEM, SelectField, SubmitButton, TextField, useAttempt, useSubmitOnce } from '../forms';
+import { FormProblems, NETWORK_PROBLEM, NO_ERRORS, SelectField, SubmitButton, TextField, useAttempt, useSubmitOnce } from '../forms';
 import { checkAmount, exponentOf, formatMoney } from '../money';
 import { describeUserError, type SplitErrors, splitUserErrors } from '../userErrors';
 
@@ -69,8 +69,6 @@ interface Transfer {
   note?: string;
 }
 type Sent = { status: string; amount: { amount: string; currency: string }; to: string };
-
-const NO_ERRORS: SplitErrors = { byField: {}, general: [] };
 
 export default function Send() {
   const search = new URLSearchParams(useSearch());
