@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { decodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
@@ -234,6 +234,46 @@ describe('trusted documents', () => {
       expect((await byText.errors(WAIT_MS))[0]).toMatchObject({ extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED' } });
       const unknown = ws.client.iterate({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } });
       await expect(unknown.next()).rejects.toMatchObject([{ extensions: { code: 'TRUSTED_DOCUMENT_NOT_FOUND' } }]);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('an API key follows merchantPaymentReceived for its own merchant only (a registered document, over WebSocket)', async () => {
+    const { key, merchantId } = await merchantWithKey();
+    const other = await merchantWithKey();
+    const text =
+      'subscription PartnerPaymentsLive($merchantId: ID!) { merchantPaymentReceived(merchantId: $merchantId) { amount { amount } requestCode } }';
+    const id = createHash('sha256').update(text).digest('hex');
+    await t.server.services.trustedDocuments.register(t.config.DEFAULT_PARTNER_CLIENT, { [`sha256:${id}`]: text });
+    const subscribe = (forMerchant: string) =>
+      ws.client.iterate<{ merchantPaymentReceived: { amount: { amount: string }; requestCode: string } }>({
+        query: '',
+        variables: { merchantId: forMerchant },
+        extensions: { persistedQuery: { version: 1, sha256Hash: id } },
+      });
+    const ws = connectWs(t.wsUrl, `Bearer ${key}`);
+    try {
+      await ws.connected;
+      // Another merchant's payments: as if it did not exist.
+      const foreign = await subscribe(other.merchantId).next();
+      expect((foreign.value as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const before = t.server.pubsub.subscriptionCount();
+      const own = subscribe(merchantId);
+      const first = own.next();
+      await vi.waitFor(() => expect(t.server.pubsub.subscriptionCount()).toBeGreaterThan(before), { timeout: 10_000, interval: 20 });
+      const created = await call(
+        key,
+        byId('PartnerCreateCheckout', { input: { merchantId, amount: { amount: '2.00', currency: 'USD' } } }),
+      );
+      const code = (created.body.data!.createPaymentRequest as { paymentRequest: { code: string } }).paymentRequest.code;
+      const payer = await user();
+      await credit(t, admin, payer.walletId, '2.00');
+      expect(
+        (await t.query(PtPay, { input: { code, idempotencyKey: randomUUID() } }, { token: payer.token })).payPaymentRequest.userErrors,
+      ).toEqual([]);
+      expect((await first).value).toEqual({ data: { merchantPaymentReceived: { amount: { amount: '2.00' }, requestCode: code } } });
+      await own.return?.();
     } finally {
       await ws.dispose();
     }

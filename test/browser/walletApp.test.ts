@@ -108,7 +108,8 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       try {
         // Signed out: /app sends to sign-in, remembering where the person was going.
         await page.waitForURL(/\/app\/sign-in\?next=/);
-        await capture(page, 'sign-in');
+        // capture() checks both widths: once is enough.
+        if (viewport === PHONE) await capture(page, 'sign-in');
         await page.getByRole('button', { name: 'Sign in' }).click();
         await waitForText(page, '.field-error', 'Enter your email address.');
 
@@ -123,7 +124,7 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
         expect(new URL(page.url()).pathname).toMatch(/^\/app\/?$/);
         await waitForText(page, '[data-testid=available-USD]', '$500.00');
         await waitForText(page, '[data-testid=posted-USD]', '$500.00');
-        await capture(page, 'home');
+        if (viewport === PHONE) await capture(page, 'home');
 
         // The access token is in memory only; the refresh token in this tab's sessionStorage brings it back.
         expect(await page.evaluate('JSON.stringify(sessionStorage)')).toContain('wallet.app.refreshToken');
@@ -343,7 +344,7 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
         await page.getByText('This device', { exact: true }).waitFor();
         const others = page.getByRole('button', { name: 'Sign out this device' });
         await expect.poll(() => others.count()).toBeGreaterThan(0);
-        await capture(page, 'sessions');
+        if (viewport === PHONE) await capture(page, 'sessions');
         const before = await others.count();
         await others.first().click();
         await expect.poll(() => others.count()).toBe(before - 1);

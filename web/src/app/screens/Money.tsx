@@ -114,6 +114,9 @@ function MoveMoneyForm({
     }
     const movement = { methodId: method.id, amount: checked.amount };
     const idempotencyKey = attempt.keyFor(movement);
+    // The last attempt's words go while this one runs (the step-up dialog may ask for a code meanwhile).
+    setErrors(NO_ERRORS);
+    setDone(null);
     const money = { amount: checked.amount, currency: wallet.currency };
     const shown = formatMoney(withDecimals(money, exponentOf(wallet.currency, wallet.balance.available.amount)));
     let answer: { funding?: { status: string } | null; userErrors: { code: string; message: string; field?: string[] | null }[] };

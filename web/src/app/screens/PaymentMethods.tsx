@@ -86,6 +86,8 @@ function AddCardForm({ onAdded }: { onAdded: (display: string) => void }) {
     // Out of the page as soon as the request has it: neither field keeps the number.
     fields.cardNumber.value = '';
     fields.cardCvc.value = '';
+    // The last attempt's errors go (the step-up dialog may ask for a code meanwhile).
+    setErrors(NO_ERRORS);
     try {
       const { data } = await client.mutate({ mutation: AddCard, variables: { input } });
       const answer = data!.addCard;
@@ -147,6 +149,7 @@ function AddBankForm({ onAdded }: { onAdded: (display: string) => void }) {
   const ach = country === 'US';
 
   const submit = useSubmitOnce(async () => {
+    setErrors(NO_ERRORS);
     try {
       const { data } = await add({
         variables: {
