@@ -332,6 +332,27 @@ const schema = z
     STEP_UP_MINUTES: int(1, 1440).default(10),
     /** Admin money actions (adminAdjustBalance, adminRefundDeposit) refused to admins without MFA. */
     ADMIN_MFA_REQUIRED: bool.default(true),
+    /** How long an emailed or texted code (verifyEmail, verifyPhone, step-up without MFA) works. */
+    ONE_TIME_CODE_MINUTES: int(1, 60).default(10),
+    /** How long a password-reset link works. */
+    PASSWORD_RESET_MINUTES: int(5, 24 * 60).default(30),
+    /** Codes and reset links sent to one address, and asked for from one IP, within CODE_SEND_WINDOW_SECONDS. */
+    CODE_SENDS_PER_ADDRESS: int(1, 1_000_000).default(5),
+    CODE_SENDS_PER_IP: int(1, 1_000_000).default(50),
+    CODE_SEND_WINDOW_SECONDS: int(60, 86_400).default(3600),
+    /** The notifier's delivery loop: how often it looks for due email and SMS (0: only when a commit wakes it). */
+    NOTIFY_POLL_MS: int(0, 600_000).default(1000),
+    /** First retry of a message after this long, doubling (at most an hour) until it is given up. */
+    NOTIFY_RETRY_BASE_MS: int(10, 3_600_000).default(5000),
+    /** How long a notice is retried (a code's message gives up when the code expires). */
+    NOTIFY_RETRY_FOR_HOURS: int(1, 24 * 30).default(24),
+    /** A provider not answering within this long counts as a failed attempt. */
+    NOTIFY_TIMEOUT_MS: int(100, 120_000).default(10_000),
+    /**
+     * Serve GET /sandbox/messages: what the sandbox email and SMS providers received, codes
+     * included. Default: on outside production; refused in production.
+     */
+    SANDBOX_INBOX: bool.optional(),
     SIGNUP_MAX_PER_IP: int(1, 1_000_000).default(20),
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
     /** Requests (HTTP operations, WebSocket subscriptions) per signed-in user and per API key: a token bucket. */
@@ -380,6 +401,13 @@ const schema = z
         message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
       });
     }
+    if (c.NODE_ENV === 'production' && c.SANDBOX_INBOX) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_INBOX'],
+        message: 'is refused when NODE_ENV=production: it shows every one-time code and reset link sent',
+      });
+    }
     if (c.NODE_ENV === 'production' && c.SEED_DEMO) {
       ctx.addIssue({
         code: 'custom',
@@ -399,6 +427,7 @@ const schema = z
     ...c,
     INTROSPECTION: c.INTROSPECTION ?? c.NODE_ENV !== 'production',
     SEED_DEMO: c.SEED_DEMO ?? (c.NODE_ENV !== 'production' && !c.DATABASE_URL),
+    SANDBOX_INBOX: c.SANDBOX_INBOX ?? c.NODE_ENV !== 'production',
     MERCHANT_WEBHOOK_ALLOW_LOCAL: c.MERCHANT_WEBHOOK_ALLOW_LOCAL ?? c.NODE_ENV !== 'production',
   }));
 

@@ -128,7 +128,8 @@ builder.mutationField('stepUp', (t) =>
     type: StepUpPayload,
     description:
       'Proves the second factor again on this session, for the actions that answer STEP_UP_REQUIRED (withdraw, payment methods, ' +
-      'API keys, email and password changes, disabling MFA, admin money actions) for STEP_UP_MINUTES.',
+      'API keys, email, phone and password changes, disabling MFA, admin money actions) for STEP_UP_MINUTES: a code from the ' +
+      'authenticator app (or a recovery code), or for an account without MFA the code requestStepUpCode sent.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: StepUpInput, required: true }) },
     resolve: async (_root, { input }, ctx) =>

@@ -59,6 +59,15 @@ builder.objectFields(UserRef, (t) => ({
   }),
   roles: t.field({ type: [RoleEnum], resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).roles }),
   createdAt: t.field({ type: 'DateTime', resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).createdAt }),
+  emailVerified: t.boolean({
+    description:
+      'Whether the current email was confirmed with a code sent to it (requestEmailVerification, verifyEmail); a new email is not.',
+    resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).emailVerifiedAt !== null,
+  }),
+  phoneVerified: t.boolean({
+    description: 'Whether the current phone was confirmed with a texted code (requestPhoneVerification, verifyPhone); TIER_1 KYC needs it.',
+    resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).phoneVerifiedAt !== null,
+  }),
   mfaEnabled: t.boolean({
     description: 'Whether sign-in and the risky actions ask for a code from an authenticator app (enrolMfa, confirmMfa).',
     resolve: async (u, _args, ctx) => (await ctx.services.mfa.enabledFor([u.id]))[0]!,
@@ -83,10 +92,16 @@ builder.objectField(UserRef, 'sessions', (t) =>
 builder.mutationField('updateProfile', (t) =>
   t.field({
     type: UpdateProfilePayload,
+    description:
+      'Changes your display name or phone. A new phone is not verified; changing it needs a recent second factor (stepUp) once you ' +
+      'have MFA or a verified contact, since step-up codes can be sent to it.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
-      payload(await ctx.services.accounts.updateProfile(ctx.viewer!.userId, input), (user) => ({ user })),
+    resolve: async (root, args, ctx) => {
+      const update = async (_root: unknown, { input }: typeof args, c: GraphQLContext) =>
+        payload(await c.services.accounts.updateProfile(c.viewer!.userId, input), (user) => ({ user }));
+      return args.input.phone === undefined ? update(root, args, ctx) : stepUpRequired('CONTACT_CHANGE', update)(root, args, ctx);
+    },
   }),
 );
 

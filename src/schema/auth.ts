@@ -78,7 +78,10 @@ function mfaCodeInput(name: string, description: string) {
 }
 export const ConfirmMfaInput = mfaCodeInput('ConfirmMfaInput', 'The current 6-digit code from the authenticator app.');
 export const DisableMfaInput = mfaCodeInput('DisableMfaInput', 'A 6-digit code from the authenticator app, or an unused recovery code.');
-export const StepUpInput = mfaCodeInput('StepUpInput', 'A 6-digit code from the authenticator app, or an unused recovery code.');
+export const StepUpInput = mfaCodeInput(
+  'StepUpInput',
+  'A 6-digit code from the authenticator app, or an unused recovery code; without MFA, the code requestStepUpCode sent.',
+);
 
 export const MfaEnrolmentRef = builder.objectRef<MfaEnrolment>('MfaEnrolment').implement({
   description: 'Shown once. Scan `qrCode` (or type `secret`) into an authenticator app, then confirmMfa with its first code.',

@@ -147,8 +147,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stopOutboxRelay = services.outbox.startRelay();
   // Merchant webhooks go out from their own table, with retries over days (not the outbox's pub/sub).
   const stopWebhooks = config.MERCHANT_WEBHOOK_POLL_MS > 0 ? services.merchantWebhooks.start() : async () => {};
+  // Email and SMS likewise, from notification_messages (docs/security.md, the notifier).
+  const stopNotifier = services.notifier.start();
   const stopRelay = async () => {
-    await Promise.all([stopOutboxRelay(), stopWebhooks()]);
+    // Reset requests answered before the listener closed are handled before the loop stops.
+    await services.passwordReset.settled();
+    await Promise.all([stopOutboxRelay(), stopWebhooks(), stopNotifier()]);
   };
   const stopJobs = startJobs({ services, config, log });
   const stopRateLimitShares = await services.rateLimits.shares.start();
@@ -220,8 +224,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const url = `${scheme}://${host}:${port}/graphql`;
   // The in-process sandbox processors deliver their webhooks to this server.
   services.sandbox.setWebhookTarget(`${scheme}://${host === 'localhost' ? '127.0.0.1' : host}:${port}`);
-  // Payment links and QR codes point here unless PUBLIC_URL says where payers reach us.
-  if (!config.PUBLIC_URL) services.paymentRequests.setPublicOrigin(`${scheme}://${host}:${port}`);
+  // Payment links, QR codes and password-reset links point here unless PUBLIC_URL says where users reach us.
+  if (!config.PUBLIC_URL) {
+    services.paymentRequests.setPublicOrigin(`${scheme}://${host}:${port}`);
+    services.passwordReset.setPublicOrigin(`${scheme}://${host}:${port}`);
+  }
   log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
 
   let stopping: Promise<void> | undefined;

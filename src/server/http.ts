@@ -42,6 +42,8 @@ export interface HttpDeps {
 }
 
 const GRAPHQL_PATH = '/graphql';
+/** What the sandbox email and SMS providers received: development only (SANDBOX_INBOX). */
+const SANDBOX_INBOX_PATH = '/sandbox/messages';
 const WEBHOOK_PATH = /^\/webhooks\/(card|bank|kyc)$/;
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -226,6 +228,28 @@ export function createRequestListener(deps: HttpDeps) {
     }
   }
 
+  /**
+   * GET /sandbox/messages[?to=<email or phone>][&limit=<1..100>]: the messages the sandbox email
+   * and SMS providers accepted, newest first, codes included (docs/sandbox.md). Not in production.
+   */
+  async function serveSandboxInbox(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (!config.SANDBOX_INBOX)
+      throw new HttpProblem(404, 'The sandbox inbox is not served here (SANDBOX_INBOX is off; never in production).', 'NOT_FOUND');
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      throw new HttpProblem(405, 'The sandbox inbox is read with GET.', 'METHOD_NOT_ALLOWED');
+    }
+    const raw = url.searchParams.get('to');
+    // An unencoded "+" of a phone number arrives as a space.
+    const to = (raw && /^ \d{6,15}$/.test(raw) ? `+${raw.slice(1)}` : raw?.trim()) || null;
+    const limit = Number(url.searchParams.get('limit') ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      throw new HttpProblem(400, 'limit must be a whole number from 1 to 100.', 'BAD_REQUEST');
+    if (to && to.length > 320) throw new HttpProblem(400, 'to is not an email address or phone number.', 'BAD_REQUEST');
+    const messages = await services.sandboxInbox.list({ to, limit });
+    sendJson(res, 200, { messages }, { 'cache-control': 'no-store' });
+  }
+
   return async function onRequest(req: IncomingMessage, res: ServerResponse) {
     const started = process.hrtime.bigint();
     const incomingId = req.headers['x-request-id'];
@@ -321,6 +345,8 @@ export function createRequestListener(deps: HttpDeps) {
         if (!(await web.serveAsset(res, name, req.method === 'HEAD'))) {
           throw new HttpProblem(404, `No web asset ${name}: rebuild with npm run build:web and reload the page.`, 'NOT_FOUND');
         }
+      } else if (url.pathname === SANDBOX_INBOX_PATH) {
+        await serveSandboxInbox(req, res, url);
       } else if (WEBHOOK_PATH.test(url.pathname)) {
         const provider = WEBHOOK_PATH.exec(url.pathname)![1] as Provider | 'kyc';
         if (req.method !== 'POST') {

@@ -233,6 +233,19 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const notificationDeliveries = new Counter({
+    name: 'wallet_notification_deliveries_total',
+    help: 'Email and SMS delivery attempts (the notifier) by channel, outcome (sent; failed: will be retried; gave_up: past its give-up time, or refused for good) and attempt (first, retry).',
+    labelNames: ['channel', 'outcome', 'attempt'],
+    registers,
+  });
+  const notificationDuration = new Histogram({
+    name: 'wallet_notification_delivery_duration_seconds',
+    help: 'Email and SMS delivery attempts: how long the provider took to accept (or refuse) a message, by channel.',
+    labelNames: ['channel'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
   const rateLimited = new Counter({
     name: 'wallet_rate_limited_total',
     help: 'Requests refused by a rate limiter: user, api_key (token buckets), sign_in, sign_up, subscriptions_per_connection.',
@@ -255,6 +268,10 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
     webhookDelivery(outcome: WebhookOutcome, retry, seconds) {
       webhookDeliveries.inc({ outcome, attempt: retry ? 'retry' : 'first' });
       webhookDuration.observe({ outcome }, seconds);
+    },
+    notificationDelivery(channel, outcome, retry, seconds) {
+      notificationDeliveries.inc({ channel, outcome, attempt: retry ? 'retry' : 'first' });
+      notificationDuration.observe({ channel }, seconds);
     },
     rateLimited(limiter) {
       rateLimited.inc({ limiter });

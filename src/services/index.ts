@@ -6,6 +6,11 @@ import type { Config } from '../config.js';
 import type { AccountService } from './accounts/accounts.js';
 import type { AccessTokens } from './auth/accessTokens.js';
 import type { MfaService } from './auth/mfa.js';
+import type { ContactVerificationService } from './auth/contactVerification.js';
+import type { PasswordResetService } from './auth/passwordReset.js';
+import type { StepUpCodeService } from './auth/stepUpCodes.js';
+import type { Notifier } from './notifications/notifier.js';
+import type { SandboxInbox } from './notifications/sandboxProviders.js';
 import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
@@ -42,6 +47,7 @@ import { gatewaySettings, wireGateways, type SandboxControl, type WebhookSecrets
 import { ledgerSettings, wireLedger } from './wiring/ledger.js';
 import { merchantSettings, wireMerchants } from './wiring/merchants.js';
 import { moneySettings, wireMoney } from './wiring/money.js';
+import { notificationSettings, wireNotifications } from './wiring/notifications.js';
 import { partnerSettings, wirePartners } from './wiring/partners.js';
 import { paymentSettings, wirePayments } from './wiring/payments.js';
 import { riskSettings, wireRisk } from './wiring/risk.js';
@@ -55,6 +61,16 @@ export interface Services {
   accounts: AccountService;
   /** TOTP MFA and the step-up check of risky actions. */
   mfa: MfaService;
+  /** Verified email and phone (codes sent through the notifier). */
+  contactVerification: ContactVerificationService;
+  /** Step-up of users without MFA: a code sent to a verified contact. */
+  stepUpCodes: StepUpCodeService;
+  /** Password reset by an emailed link. */
+  passwordReset: PasswordResetService;
+  /** Email and SMS, written in the transaction of what they report and delivered after commit. */
+  notifier: Notifier;
+  /** What the sandbox email and SMS providers received (GET /sandbox/messages outside production). */
+  sandboxInbox: SandboxInbox;
   pubsub: PubSub;
   currencies: Currencies;
   outbox: OutboxPublisher;
@@ -111,7 +127,14 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const { vault, cards, banks, sandbox } = gateways;
   const compliance = await wireCompliance(deps, complianceSettings(config), { currencies, vault, kycProvider: gateways.kycProvider });
   const { limits, aml } = compliance;
-  const accounts = wireAccounts(deps, accountSettings(config), { jwtSecret, aml, vault, fingerprintKey: vaultKeys.fingerprintKey });
+  const { notifier, sandboxInbox } = wireNotifications(shared, notificationSettings(config), { fingerprintKey: vaultKeys.fingerprintKey });
+  const accounts = wireAccounts(deps, accountSettings(config), {
+    jwtSecret,
+    aml,
+    vault,
+    fingerprintKey: vaultKeys.fingerprintKey,
+    notifier,
+  });
   const { ledger, wallets, history } = wireLedger(deps, ledgerSettings(config), { currencies });
   const { risk, riskReviews } = wireRisk(deps, riskSettings(config), { fromBase: compliance.limitsFile.fromBase, ledger });
   const payments = wirePayments(deps, paymentSettings(config), { ledger, currencies, risk, limits, aml, vault, cards, banks });
@@ -119,6 +142,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const partners = await wirePartners(deps, partnerSettings(config), { merchants: merchants.merchants });
   return {
     ...accounts,
+    notifier,
+    sandboxInbox,
     pubsub,
     currencies,
     outbox,

@@ -8,6 +8,7 @@
 import { context, trace, SpanStatusCode, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 
 export type WebhookOutcome = 'delivered' | 'failed' | 'gave_up';
+export type NotificationOutcome = 'sent' | 'failed' | 'gave_up';
 
 export interface ServiceMetrics {
   /** A batch of `what` (ledger postings, risk fact reads) ran: its size and how long it took. */
@@ -18,6 +19,8 @@ export interface ServiceMetrics {
   relayPass(outcome: 'ok' | 'failed'): void;
   /** One delivery attempt of a merchant webhook: its outcome, whether it was a retry, and how long it took. */
   webhookDelivery(outcome: WebhookOutcome, retry: boolean, seconds: number): void;
+  /** One delivery attempt of an email or SMS (the notifier): its outcome, whether it was a retry, and how long the provider took. */
+  notificationDelivery(channel: 'EMAIL' | 'SMS', outcome: NotificationOutcome, retry: boolean, seconds: number): void;
   /** A request refused by a rate limiter (user, api_key, sign_in, sign_up). */
   rateLimited(limiter: string): void;
 }
@@ -28,6 +31,7 @@ export const noServiceMetrics: ServiceMetrics = {
   outboxPublished() {},
   relayPass() {},
   webhookDelivery() {},
+  notificationDelivery() {},
   rateLimited() {},
 };
 

@@ -108,6 +108,8 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'MerchantWebhookDelivery.durationMs': (n) => n,
   // merchant_refunds: reason 3..500 characters.
   'MerchantRefund.reason': (n) => `reason ${n}`,
+  // notification_messages: kind ~ '^[a-z][a-z0-9_]{0,63}$' (a template name).
+  'NotificationMessage.kind': (n) => `kind_${n}`,
 };
 
 /**
@@ -135,6 +137,8 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   // identity_token IS NOT NULL OR (the legacy columns all set): a case's identity is sealed or, from
   // before sealing, in its columns; never neither.
   'KycCase.identityToken': { setInMinimal: true, check: 'kyc_cases_identity_check' },
+  // status <> 'PENDING' OR envelope IS NOT NULL: a pending message (the default) has its sealed content.
+  'NotificationMessage.envelope': { setInMinimal: true, check: 'notification_messages_envelope_while_pending' },
 };
 
 /**

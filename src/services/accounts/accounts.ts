@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/auditLog.js';
 import type { ClientInfo, SessionService, SessionTokens } from '../auth/sessions.js';
 import type { MfaChallenge, MfaService } from '../auth/mfa.js';
 import type { SignInThrottle } from '../auth/signInThrottle.js';
+import type { PreparedMessage } from '../notifications/notifier.js';
 import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import type { PubSub } from '../events/pubsub.js';
@@ -26,9 +27,22 @@ export interface UserRecord {
   phone: string | null;
   roles: Role[];
   createdAt: Date;
+  /** When the current email was verified (verifyEmail); null while it is not. */
+  emailVerifiedAt: Date | null;
+  /** When the current phone was verified (verifyPhone); null while it is not, or there is none. */
+  phoneVerifiedAt: Date | null;
 }
 
-export const userSelect = { id: true, email: true, displayName: true, phone: true, roles: true, createdAt: true } as const;
+export const userSelect = {
+  id: true,
+  email: true,
+  displayName: true,
+  phone: true,
+  roles: true,
+  createdAt: true,
+  emailVerifiedAt: true,
+  phoneVerifiedAt: true,
+} as const;
 
 export interface SignUpInput {
   email: string;
@@ -87,6 +101,8 @@ export interface AccountServiceDeps {
   pubsub: PubSub;
   /** Every new account gets a wallet in this currency. */
   defaultCurrency: string;
+  /** The email a sign-in from a new device sends (written with the session: sessions.start), and waking its delivery. */
+  newDeviceNotice: { prepare(user: { id: string; email: string }, client: ClientInfo): PreparedMessage; sent(): void };
   /** Sanctions screening of the new user's name (a hit freezes their wallet for review). */
   screenName: (userId: string, name: string) => Promise<unknown>;
   log: Logger;
@@ -127,6 +143,25 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     if (ok) await throttle.recordSuccess(row.email);
     else await throttle.recordFailure(row.email, client.ip);
     return ok;
+  }
+
+  /**
+   * A signed-in session; from a device the user has never used, the new-device notice is written
+   * in the same statement (no extra round trip) and audited.
+   */
+  async function startSession(user: UserRecord, client: ClientInfo, options: { secondFactor?: boolean } = {}) {
+    const notice = deps.newDeviceNotice.prepare(user, client);
+    const tokens = await sessions.start(user, client, { ...options, newDeviceNotice: notice });
+    if (tokens.newDevice) {
+      deps.newDeviceNotice.sent();
+      await deps.audit.record({
+        kind: 'auth.new_device',
+        actorId: user.id,
+        ip: client.ip,
+        details: { deviceIdSent: Boolean(client.deviceId) },
+      });
+    }
+    return tokens;
   }
 
   return {
@@ -192,16 +227,22 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       await throttle.recordSuccess(email);
       // The password is right; the sign-in is recorded once the second factor is too (verifyMfa).
       if (row.mfa?.enabledAt) return success({ mfaChallenge: await deps.mfa.issueChallenge(row.id) });
-      await deps.audit.record({ kind: 'auth.sign_in', actorId: row.id, ip: client.ip });
       const { passwordHash: _hash, mfa: _mfa, ...user } = row;
-      return success({ user, tokens: await sessions.start(user, client) });
+      const tokens = await startSession(user, client);
+      await deps.audit.record({
+        kind: 'auth.sign_in',
+        actorId: row.id,
+        ip: client.ip,
+        ...(tokens.newDevice ? { details: { newDevice: true } } : {}),
+      });
+      return success({ user, tokens });
     },
 
     async verifyMfa(input, client) {
       const verified = await deps.mfa.verifyChallenge(input.challenge, input.code, client);
       if (!verified.ok) return verified;
       const user = await prisma.user.findUniqueOrThrow({ where: { id: verified.value.userId }, select: userSelect });
-      return success({ user, tokens: await sessions.start(user, client, { secondFactor: true }) });
+      return success({ user, tokens: await startSession(user, client, { secondFactor: true }) });
     },
 
     async updateProfile(userId, input) {
@@ -271,12 +312,31 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async getUsers(ids) {
       const rows = (
-        await deps.sql.query<{ id: string; email: string; display_name: string; phone: string | null; roles: Role[]; created_at: Date }>(
-          'SELECT id::text, email, display_name, phone, roles::text[] AS roles, created_at FROM users WHERE id = ANY($1::uuid[])',
+        await deps.sql.query<{
+          id: string;
+          email: string;
+          display_name: string;
+          phone: string | null;
+          roles: Role[];
+          created_at: Date;
+          email_verified_at: Date | null;
+          phone_verified_at: Date | null;
+        }>(
+          `SELECT id::text, email, display_name, phone, roles::text[] AS roles, created_at, email_verified_at, phone_verified_at
+           FROM users WHERE id = ANY($1::uuid[])`,
           [ids],
-          'users_by_id',
+          'users_by_id_v2',
         )
-      ).map((r) => ({ id: r.id, email: r.email, displayName: r.display_name, phone: r.phone, roles: r.roles, createdAt: r.created_at }));
+      ).map((r) => ({
+        id: r.id,
+        email: r.email,
+        displayName: r.display_name,
+        phone: r.phone,
+        roles: r.roles,
+        createdAt: r.created_at,
+        emailVerifiedAt: r.email_verified_at,
+        phoneVerifiedAt: r.phone_verified_at,
+      }));
       const byId = new Map(rows.map((u) => [u.id, u]));
       return ids.map((id) => byId.get(id) ?? null);
     },

@@ -8,8 +8,10 @@
 // recovery code only while unused. Wrong codes are throttled like sign-in, per user and per IP.
 //
 // Step-up: a session records when it last proved the second factor (an MFA sign-in, verifyMfa,
-// confirmMfa, stepUp). The risky actions ask stepUpRefusal first: for a user with MFA, a session
-// that has not proved it within STEP_UP_MINUTES is refused with STEP_UP_REQUIRED.
+// confirmMfa, stepUp; for users without MFA a code sent to a verified contact, or verifying one).
+// The risky actions ask stepUpRefusal first: a session that has not proved it within
+// STEP_UP_MINUTES is refused with STEP_UP_REQUIRED, or CONTACT_VERIFICATION_REQUIRED for a user
+// with neither MFA nor a verified contact to send a code to (stepUpCodes.ts).
 import { createHmac, createSecretKey, hkdfSync } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { PrismaClient } from '../../db/database.js';
@@ -23,6 +25,7 @@ import { qrDataUrl } from '../merchants/qrCodes.js';
 import type { VaultReader, VaultWriter } from '../vault/vault.js';
 import type { ClientInfo } from './sessions.js';
 import type { SignInThrottle } from './signInThrottle.js';
+import { NO_VERIFIED_CONTACT, type StepUpCodeService } from './stepUpCodes.js';
 import { isTotpCode, newTotpSecret, totpStep, totpUri } from './totp.js';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -48,8 +51,12 @@ export interface MfaChallenge {
   expiresAt: Date;
 }
 
-/** What a risky action asks about: a user's own action, or an admin's money action. */
-export type StepUpAction = 'USER' | 'ADMIN_MONEY';
+/**
+ * What a risky action asks about: a user's own action; a change of the phone number (a new
+ * contact would receive step-up codes, so it needs a step-up once the user has a second factor at
+ * all); or an admin's money action.
+ */
+export type StepUpAction = 'USER' | 'CONTACT_CHANGE' | 'ADMIN_MONEY';
 
 export interface MfaService {
   /** Starts (or restarts, while not confirmed) enrolment: a new secret. */
@@ -62,8 +69,19 @@ export interface MfaService {
   issueChallenge(userId: string): Promise<MfaChallenge>;
   /** Checks the challenge and a code; records the sign-in. The caller starts the session. */
   verifyChallenge(challenge: string, code: string, client: ClientInfo): Promise<Outcome<{ userId: string; method: MfaMethod }>>;
-  /** Proves the second factor again on a signed-in session. */
+  /** Proves the second factor again on a signed-in session: a TOTP or recovery code, or without MFA a code from requestStepUpCode. */
   stepUp(userId: string, sessionId: string, code: string, client: ClientInfo): Promise<Outcome<{ validUntil: Date }>>;
+  /**
+   * Checks a TOTP or recovery code of a user with MFA and does `work` in the transaction that
+   * claims it (wrong codes throttled and audited like every MFA code, as `purpose`).
+   */
+  withCode<T>(
+    userId: string,
+    code: string,
+    client: ClientInfo,
+    purpose: string,
+    work: (tx: Prisma.TransactionClient) => Promise<T>,
+  ): Promise<Outcome<T>>;
   /** Null when the session may do a risky action now; else the userError to answer (nothing is changed). */
   stepUpRefusal(viewer: { userId: string; sessionId: string }, action: StepUpAction): Promise<UserError | null>;
   /** Whether each user has MFA on. */
@@ -84,6 +102,8 @@ export interface MfaServiceDeps {
   stepUpMinutes: number;
   /** Admin money actions are refused to admins without MFA. */
   adminMfaRequired: boolean;
+  /** Step-up of users without MFA: a code sent to a verified contact. */
+  codeStepUp: Pick<StepUpCodeService, 'prove'>;
   log: Logger;
 }
 
@@ -274,6 +294,8 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
     },
 
     async stepUp(userId, sessionId, code, client) {
+      const row = await prisma.userMfa.findUnique({ where: { userId }, select: { enabledAt: true } });
+      if (!row?.enabledAt) return deps.codeStepUp.prove(userId, sessionId, code, client);
       return prove(userId, code, client, 'step_up', { confirmed: true }, async (tx) => {
         const now = new Date();
         await tx.session.updateMany({ where: { id: sessionId, userId }, data: { secondFactorAt: now } });
@@ -281,34 +303,49 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
       });
     },
 
+    withCode: (userId, code, client, purpose, work) => prove(userId, code, client, purpose, { confirmed: true }, (tx) => work(tx)),
+
     async stepUpRefusal(viewer, action) {
-      // One read: whether the user has MFA, and whether this session proved it recently enough.
-      const [row] = await sql.query<{ mfa: boolean; recent: boolean }>(
+      // One read: whether the user has MFA or a verified contact, and whether this session proved a second factor recently enough.
+      const [row] = await sql.query<{ mfa: boolean; contact: boolean; recent: boolean }>(
         `SELECT m.enabled_at IS NOT NULL AS mfa,
+                u.email_verified_at IS NOT NULL OR u.phone_verified_at IS NOT NULL AS contact,
                 coalesce(s.second_factor_at > now() - make_interval(mins => $3::int), false) AS recent
-         FROM sessions s LEFT JOIN user_mfa m ON m.user_id = s.user_id
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_mfa m ON m.user_id = s.user_id
          WHERE s.id = $1::uuid AND s.user_id = $2::uuid`,
         [viewer.sessionId, viewer.userId, deps.stepUpMinutes],
-        'step_up_check',
+        'step_up_check_v2',
       );
+      const minutes = deps.stepUpMinutes;
       if (row?.mfa) {
         return row.recent
           ? null
           : {
               field: null,
               code: 'STEP_UP_REQUIRED',
-              message: `Confirm it is you: send a code from your authenticator app with stepUp, then try again (it lasts ${deps.stepUpMinutes} minutes).`,
+              message: `Confirm it is you: send a code from your authenticator app with stepUp, then try again (it lasts ${minutes} minutes).`,
             };
       }
-      if (action === 'ADMIN_MONEY' && deps.adminMfaRequired) {
+      if (action === 'ADMIN_MONEY') {
+        // Admins' money needs MFA (ADMIN_MFA_REQUIRED); an emailed code is not enough for it.
+        return deps.adminMfaRequired
+          ? {
+              field: null,
+              code: 'MFA_ENROLMENT_REQUIRED',
+              message: 'Admin money actions need MFA: turn it on with enrolMfa and confirmMfa, then try again.',
+            }
+          : null;
+      }
+      if (row?.recent) return null;
+      if (row?.contact) {
         return {
           field: null,
-          code: 'MFA_ENROLMENT_REQUIRED',
-          message: 'Admin money actions need MFA: turn it on with enrolMfa and confirmMfa, then try again.',
+          code: 'STEP_UP_REQUIRED',
+          message: `Confirm it is you: ask for a code with requestStepUpCode (sent to your verified email or phone), send it with stepUp, then try again (it lasts ${minutes} minutes).`,
         };
       }
-      // Users without MFA are not stepped up yet (an emailed or texted code needs the notifier).
-      return null;
+      // Nothing to send a code to. Adding the first contact is allowed (it is how one gets one).
+      return action === 'CONTACT_CHANGE' ? null : { field: null, code: 'CONTACT_VERIFICATION_REQUIRED', message: NO_VERIFIED_CONTACT };
     },
 
     async enabledFor(userIds) {

@@ -21,6 +21,8 @@ import type { PubSub } from '../events/pubsub.js';
 import { topics, type SessionsRevoked, type UsersChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { AccessTokens, Role } from './accessTokens.js';
+import type { PreparedMessage } from '../notifications/notifier.js';
+import type { DeviceKeys } from './devices.js';
 import { createPrincipalCache, type PrincipalChange, type SessionPrincipal } from './principalCache.js';
 
 export type { PrincipalChange, SessionPrincipal } from './principalCache.js';
@@ -52,8 +54,18 @@ export interface ClientInfo {
 }
 
 export interface SessionService {
-  /** `secondFactor`: the user just proved MFA, so the session may do step-up actions for a while. */
-  start(user: { id: string; roles: Role[] }, client: ClientInfo, options?: { secondFactor?: boolean }): Promise<SessionTokens>;
+  /**
+   * Starts a session. `secondFactor`: the user just proved MFA, so the session may do step-up
+   * actions for a while. `newDeviceNotice`: a message written in the same statement as the session
+   * when the user signs in from a device they have never used (devices.ts) — and not on their first
+   * keyed session (sign-up, or the first sign-in since devices were recorded); `newDevice` says
+   * whether it was.
+   */
+  start(
+    user: { id: string; roles: Role[] },
+    client: ClientInfo,
+    options?: { secondFactor?: boolean; newDeviceNotice?: PreparedMessage | null },
+  ): Promise<SessionTokens & { newDevice: boolean }>;
   refresh(refreshToken: string, client: ClientInfo): Promise<Outcome<{ userId: string; tokens: SessionTokens }>>;
   /** Revokes one session of the user; false if it is not theirs or already revoked. */
   revoke(userId: string, sessionId: string, reason: string): Promise<boolean>;
@@ -61,6 +73,11 @@ export interface SessionService {
   revokeOwn(userId: string, sessionId: string): Promise<Outcome<SessionRecord>>;
   /** Revokes every session of the user, except `keepSessionId` when given. */
   revokeAll(userId: string, reason: string, keepSessionId?: string): Promise<number>;
+  /**
+   * Revokes every session of the user inside `tx` (with what caused it, e.g. a password reset);
+   * call `afterCommit` once `tx` has committed: their live connections are closed then.
+   */
+  revokeAllIn(tx: Prisma.TransactionClient, userId: string, reason: string): Promise<{ count: number; afterCommit: () => void }>;
   /** The session's user, roles and state; null if there is no such session. Cached for SESSION_CACHE_SECONDS per process. */
   principal(sessionId: string): Promise<SessionPrincipal | null>;
   /** Of these sessions, the ones still live, read from the database (for re-checks, not per request). */
@@ -87,6 +104,8 @@ export interface SessionServiceDeps {
   /** Revocations are written to the outbox with the change, so none is lost to a Redis outage. */
   outbox: OutboxPublisher;
   accessTokens: AccessTokens;
+  /** The device a sign-in comes from, as a keyed hash (new-device notices). */
+  deviceKeys: DeviceKeys;
   refreshTtlSeconds: number;
   cacheSeconds: number;
   log: Logger;
@@ -159,20 +178,46 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async start(user, client, options = {}) {
       const refreshToken = newRefreshToken();
       const expiresAt = new Date(Date.now() + refreshTtlSeconds * 1000);
-      const session = await prisma.session.create({
-        data: {
-          userId: user.id,
-          userAgent: clip(client.userAgent, 256),
-          ip: clip(client.ip, 64),
-          deviceId: client.deviceId ?? null,
-          secondFactorAt: options.secondFactor ? new Date() : null,
+      const notice = options.newDeviceNotice ?? null;
+      // One statement: the session, its first refresh token, and the new-device notice when this
+      // device is new to a user with a device history (read before this session is added).
+      const [row] = await deps.sql.query<{ id: string; new_device: boolean }>(
+        `WITH seen AS (
+           SELECT EXISTS (SELECT 1 FROM sessions WHERE user_id = $1::uuid AND device_key IS NOT NULL) AS history,
+                  EXISTS (SELECT 1 FROM sessions WHERE user_id = $1::uuid AND device_key = $5) AS known
+         ), s AS (
+           INSERT INTO sessions (user_id, user_agent, ip, device_id, device_key, second_factor_at, expires_at)
+           VALUES ($1::uuid, $2, $3, $4, $5, CASE WHEN $6::boolean THEN now() END, $7::timestamptz)
+           RETURNING id
+         ), t AS (
+           INSERT INTO refresh_tokens (session_id, token_hash, expires_at) SELECT id, $8, $7::timestamptz FROM s
+         ), n AS (
+           INSERT INTO notification_messages (id, user_id, channel, kind, envelope, give_up_at)
+           SELECT $9::uuid, $1::uuid, $10::"NotificationChannel", $11, $12::bytea, $13::timestamptz FROM seen
+           WHERE $9::uuid IS NOT NULL AND seen.history AND NOT seen.known
+           RETURNING id
+         )
+         SELECT (SELECT id::text FROM s) AS id, EXISTS (SELECT 1 FROM n) AS new_device`,
+        [
+          user.id,
+          clip(client.userAgent, 256),
+          clip(client.ip, 64),
+          client.deviceId ?? null,
+          deps.deviceKeys.keyOf(client),
+          Boolean(options.secondFactor),
           expiresAt,
-          refreshTokens: { create: { tokenHash: hashToken(refreshToken), expiresAt } },
-        },
-        select: { id: true },
-      });
-      remember(session.id, { userId: user.id, roles: user.roles, active: true });
-      return issueTokens(session.id, user, refreshToken, expiresAt);
+          hashToken(refreshToken),
+          notice?.id ?? null,
+          notice?.channel ?? null,
+          notice?.kind ?? null,
+          notice?.envelope ?? null,
+          notice?.giveUpAt ?? null,
+        ],
+        'session_start',
+      );
+      const sessionId = row!.id;
+      remember(sessionId, { userId: user.id, roles: user.roles, active: true });
+      return { ...(await issueTokens(sessionId, user, refreshToken, expiresAt)), newDevice: row!.new_device };
     },
 
     async refresh(refreshToken, client) {
@@ -233,6 +278,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const revoked = await prisma.$transaction((tx) => endSessions(tx, where, reason));
       ended(revoked);
       return revoked.sessionIds.length;
+    },
+
+    async revokeAllIn(tx, userId, reason) {
+      const revoked = await endSessions(tx, { userId }, reason);
+      return { count: revoked.sessionIds.length, afterCommit: () => ended(revoked) };
     },
 
     async principal(sessionId) {

@@ -1,7 +1,8 @@
 // Brute-force protection for sign-in: failures are counted per email and per client IP.
 // After SIGNIN_SLOWDOWN_AFTER failures each attempt is slowed; at the maximum the attempt is
 // refused with RATE_LIMITED until the window passes. A success clears the email's count.
-// MFA codes are throttled the same way, per user instead of per email (MFA_CODE_GUESSES).
+// MFA codes are throttled the same way, per user instead of per email (MFA_CODE_GUESSES), and so
+// are emailed and texted one-time codes (ONE_TIME_CODE_GUESSES).
 import { rateLimited } from '../errors.js';
 import type { LimiterFactory } from '../ratelimit/limiters.js';
 import type { ServiceMetrics } from '../telemetry.js';
@@ -33,6 +34,8 @@ export interface ThrottledGuess {
 const SIGN_IN: ThrottledGuess = { keyPrefix: 'signin', what: 'sign-in attempts', metric: 'sign_in' };
 /** MFA codes (verifyMfa, stepUp, confirmMfa, disableMfa), counted per user id and per IP. */
 export const MFA_CODE_GUESSES: ThrottledGuess = { keyPrefix: 'mfa', what: 'verification codes', metric: 'mfa_code' };
+/** Emailed and texted one-time codes (verifyEmail, verifyPhone, stepUp without MFA) per user id and IP; reset links per IP. */
+export const ONE_TIME_CODE_GUESSES: ThrottledGuess = { keyPrefix: 'otc', what: 'one-time codes', metric: 'one_time_code' };
 
 export function createSignInThrottle(
   limiters: LimiterFactory,

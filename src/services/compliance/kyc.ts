@@ -122,12 +122,23 @@ export function createKycService(deps: {
       const parsed = parseInput(inputSchema, raw);
       if (!parsed.ok) return parsed;
       const input = parsed.value;
-      const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { kycTier: true, phone: true } });
+      const user = await prisma.user.findUniqueOrThrow({
+        where: { id: userId },
+        select: { kycTier: true, phone: true, phoneVerifiedAt: true },
+      });
       if (TIER_ORDER[user.kycTier] >= TIER_ORDER[input.level])
         return failure('INVALID_INPUT', `You are already at ${user.kycTier}.`, 'level');
       if (ageOn(input.dateOfBirth) < 18) return failure('INVALID_INPUT', 'You must be 18 or older to verify your identity.', 'dateOfBirth');
       if (ageOn(input.dateOfBirth) > 130) return failure('INVALID_INPUT', 'dateOfBirth is not a plausible date of birth.', 'dateOfBirth');
       if (!user.phone) return failure('INVALID_INPUT', 'Add your phone number first (updateProfile): verification needs it.', 'level');
+      // TIER_1 means the phone is verified (and TIER_2 includes TIER_1): a texted code, not the KYC provider.
+      if (!user.phoneVerifiedAt) {
+        return failure(
+          'PHONE_NOT_VERIFIED',
+          'Verify your phone number first: requestPhoneVerification, then verifyPhone with the texted code.',
+          'level',
+        );
+      }
       if (input.level === 'TIER_2' && (!input.document || !input.selfieRef)) {
         return failure(
           'INVALID_INPUT',

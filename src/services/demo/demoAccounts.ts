@@ -1,5 +1,5 @@
 // Demo accounts for trying the API: alice@demo.wallet, bob@demo.wallet, … with one published
-// password, verified to TIER_1 and funded with 500 of the default currency through the ledger
+// password, a verified email (so step-up codes reach their sandbox inbox), verified to TIER_1 and funded with 500 of the default currency through the ledger
 // (from the PROMOTIONS system wallet). Used by `npm run seed` and by a development server started
 // with SEED_DEMO (on by default for the embedded database, refused in production). Safe to run
 // again: existing accounts are kept, and each funding has its own idempotency key, so it is paid once.
@@ -40,7 +40,7 @@ export function createDemoAccounts(deps: {
       for (let i = 0; i < count; i++) {
         const email = demoEmail(i);
         const name = email.slice(0, email.indexOf('@'));
-        let user = await prisma.user.findUnique({ where: { email }, select: { id: true, kycTier: true } });
+        let user = await prisma.user.findUnique({ where: { email }, select: { id: true, kycTier: true, emailVerifiedAt: true } });
         const created = !user;
         if (!user) {
           const signUp = await accounts.signUp(
@@ -48,10 +48,16 @@ export function createDemoAccounts(deps: {
             { ip: 'demo-seed' },
           );
           if (!signUp.ok) throw new Error(`creating ${email} failed: ${signUp.errors.map((e) => e.message).join('; ')}`);
-          user = { id: signUp.value.user.id, kycTier: 'TIER_0' };
+          user = { id: signUp.value.user.id, kycTier: 'TIER_0', emailVerifiedAt: null };
         }
-        // Demo accounts are verified (TIER_1), so the demo is not stopped by a new account's limits.
-        if (user.kycTier === 'TIER_0') await prisma.user.update({ where: { id: user.id }, data: { kycTier: 'TIER_1' } });
+        // Demo accounts are verified (TIER_1), so the demo is not stopped by a new account's limits,
+        // and their email is, so the step-up actions work with a code from the sandbox inbox.
+        if (user.kycTier === 'TIER_0' || !user.emailVerifiedAt) {
+          await prisma.user.update({
+            where: { id: user.id },
+            data: { kycTier: user.kycTier === 'TIER_0' ? 'TIER_1' : user.kycTier, emailVerifiedAt: user.emailVerifiedAt ?? new Date() },
+          });
+        }
         const [funded] = await ledger.postTransfers([
           {
             userId: user.id,

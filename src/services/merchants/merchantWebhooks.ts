@@ -6,7 +6,8 @@
 // POSTs the same body every time, signed like the processors' webhooks to us
 // (`Wallet-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>`, one v1 per valid secret
 // while a secret is rolled), records every attempt, and retries with exponential backoff until 3
-// days after the event. Owners read the log and ask for redelivery.
+// days after the event (the loop is the notifier's too: ../delivery/deliveryLoop.ts). Owners read
+// the log and ask for redelivery.
 import type { AuditLog } from '../audit/auditLog.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -20,6 +21,7 @@ import type { Vault } from '../vault/vault.js';
 import type { MerchantService } from './merchants.js';
 import type { MerchantPaymentRecord, PaymentRequestRecord, RefundRecord } from './model.js';
 import { newSigningSecret } from './signingSecrets.js';
+import { createDeliveryLoop } from '../delivery/deliveryLoop.js';
 import { webhookDelivery, type DeliverySettings } from './webhookDelivery.js';
 import { webhookUrlProblem } from './webhookUrls.js';
 
@@ -85,8 +87,6 @@ export function createMerchantWebhookService(deps: {
   metrics: ServiceMetrics;
 }): MerchantWebhookService {
   const { prisma, log, settings } = deps;
-  let wakeTimer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> = Promise.resolve();
 
   async function enqueue(tx: Prisma.TransactionClient, merchantId: string, type: WebhookEventType, data: Record<string, unknown>) {
     // Only merchants with a URL get events; one set later receives what happens from then on.
@@ -98,6 +98,28 @@ export function createMerchantWebhookService(deps: {
   const newSecret = () => newSigningSecret(deps.vault);
 
   const deliver = webhookDelivery({ prisma, vault: deps.vault, settings, log, metrics: deps.metrics });
+  const loop = createDeliveryLoop({
+    name: 'merchant webhook',
+    batch: BATCH,
+    log,
+    // Claim: due events get a lease, so no other server picks them while they are delivered.
+    claim: async (limit) =>
+      (
+        await prisma.$queryRaw<{ id: string; merchant_id: string; type: string; payload: unknown; created_at: Date; attempts: number }[]>`
+          UPDATE merchant_webhook_events SET next_attempt_at = now() + make_interval(secs => ${LEASE_MS / 1000})
+          WHERE id IN (SELECT id FROM merchant_webhook_events WHERE status = 'PENDING' AND next_attempt_at <= now()
+                       ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+          RETURNING id::text, merchant_id::text, type, payload, created_at, attempts`
+      ).map((e) => ({
+        id: e.id,
+        merchantId: e.merchant_id,
+        type: e.type,
+        payload: e.payload,
+        createdAt: e.created_at,
+        attempts: e.attempts,
+      })),
+    deliver,
+  });
 
   const service: MerchantWebhookService = {
     paid: (tx, p) => enqueue(tx, p.merchantId, 'payment.succeeded', paymentData(p)),
@@ -116,46 +138,8 @@ export function createMerchantWebhookService(deps: {
         expiresAt: r.expiresAt?.toISOString() ?? null,
       }),
 
-    wake() {
-      if (wakeTimer) return;
-      wakeTimer = setTimeout(() => {
-        wakeTimer = null;
-        running = running
-          .then(() => service.deliverDue())
-          .catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
-      }, 10);
-      wakeTimer.unref();
-    },
-
-    async deliverDue() {
-      // Claim: due events get a lease, so no other server picks them while they are delivered.
-      const claimed = await prisma.$queryRaw<
-        { id: string; merchant_id: string; type: string; payload: unknown; created_at: Date; attempts: number }[]
-      >`
-        UPDATE merchant_webhook_events SET next_attempt_at = now() + make_interval(secs => ${LEASE_MS / 1000})
-        WHERE id IN (SELECT id FROM merchant_webhook_events WHERE status = 'PENDING' AND next_attempt_at <= now()
-                     ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-        RETURNING id::text, merchant_id::text, type, payload, created_at, attempts`;
-      await Promise.all(
-        claimed.map((e) =>
-          deliver({
-            id: e.id,
-            merchantId: e.merchant_id,
-            type: e.type,
-            payload: e.payload,
-            createdAt: e.created_at,
-            attempts: e.attempts,
-          }).catch((err) =>
-            log.warn(
-              { eventId: e.id, err: (err as Error).message },
-              'recording a merchant webhook attempt failed; it is retried when its lease ends',
-            ),
-          ),
-        ),
-      );
-      if (claimed.length === BATCH) service.wake();
-      return claimed.length;
-    },
+    wake: loop.wake,
+    deliverDue: loop.deliverDue,
 
     newSecret,
 
@@ -220,19 +204,7 @@ export function createMerchantWebhookService(deps: {
       return success(updated);
     },
 
-    start() {
-      const timer = setInterval(() => {
-        running = running
-          .then(() => service.deliverDue())
-          .catch((err) => log.warn({ err: (err as Error).message }, 'merchant webhook pass failed'));
-      }, settings.pollMs);
-      timer.unref();
-      return async () => {
-        clearInterval(timer);
-        if (wakeTimer) clearTimeout(wakeTimer);
-        await running;
-      };
-    },
+    start: () => loop.start(settings.pollMs),
   };
   return service;
 }

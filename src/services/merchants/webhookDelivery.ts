@@ -3,6 +3,7 @@
 // the event rescheduled with exponential backoff, or given up once it is older than retryForMs.
 import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
+import { backoffDelayMs } from '../delivery/deliveryLoop.js';
 import { globalId } from '../ids.js';
 import type { ServiceMetrics } from '../telemetry.js';
 import type { Vault } from '../vault/vault.js';
@@ -17,11 +18,6 @@ export interface DeliverySettings {
   retryForMs: number;
   /** A delivery not answered within this long counts as failed. */
   timeoutMs: number;
-}
-
-/** Delay before retry number `attempt` (1 = the first retry). */
-function retryDelayMs(attempt: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** (attempt - 1), 3_600_000);
 }
 
 export function webhookDelivery(deps: {
@@ -98,7 +94,7 @@ export function webhookDelivery(deps: {
           status: delivered ? 'DELIVERED' : giveUp ? 'FAILED' : 'PENDING',
           deliveredAt: delivered ? new Date() : null,
           lastError: error,
-          nextAttemptAt: new Date(Date.now() + (delivered || giveUp ? 0 : retryDelayMs(attempt, settings.retryBaseMs))),
+          nextAttemptAt: new Date(Date.now() + (delivered || giveUp ? 0 : backoffDelayMs(attempt, settings.retryBaseMs))),
         },
       }),
     ]);
