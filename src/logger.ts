@@ -28,6 +28,7 @@ const SECRET_KEYS = [
   'accountNumber',
   'iban',
   'routingNumber',
+  'mfaCode',
 ];
 
 /** Redaction paths: each secret key at the top level and up to four levels deep. */

@@ -17,7 +17,7 @@ export interface CapturedLog {
   errors(): LogLine[];
 }
 
-export function captureLog(name?: string): CapturedLog {
+export function captureLog(name?: string, level = process.env.TEST_LOG_LEVEL ?? 'warn'): CapturedLog {
   const lines: LogLine[] = [];
   const echo = Boolean(process.env.TEST_LOG_LEVEL);
   const sink = new Writable({
@@ -34,6 +34,6 @@ export function captureLog(name?: string): CapturedLog {
       done();
     },
   });
-  const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'warn', name, destination: sink });
+  const logger = createLogger({ level, name, destination: sink });
   return { logger, lines, errors: () => lines.filter((l) => l.level === 'error' || l.level === 'fatal') };
 }

@@ -1,6 +1,8 @@
-// Users for tests: signed up through the API, optionally funded by an admin's balance adjustment
-// (adjustments are not limited, so any tier can be given money). One place instead of a copy per
-// test file.
+// Users for tests: signed up through the API, optionally with a verified email whose code also
+// stepped their session up (the step-up actions: withdraw, payment methods, API keys, email and
+// password changes), optionally funded by an admin's balance adjustment (adjustments are not
+// limited, so any tier can be given money). Codes are read from the sandbox inbox over HTTP
+// (GET /sandbox/messages), as a developer would. One place instead of a copy per test file.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { graphql } from '../gql/index.js';
@@ -12,6 +14,14 @@ const HelperSignUp = graphql(`
 `);
 const HelperSignIn = graphql(`mutation HelperSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
 const HelperWallets = graphql(`query HelperWallets { me { wallets { id } } }`);
+const HelperRequestEmailCode = graphql(`mutation HelperRequestEmailCode { requestEmailVerification { userErrors { code message } } }`);
+const HelperVerifyEmail = graphql(`
+  mutation HelperVerifyEmail($input: VerifyContactInput!) { verifyEmail(input: $input) { userErrors { code message } } }
+`);
+const HelperRequestStepUpCode = graphql(`
+  mutation HelperRequestStepUpCode($input: RequestStepUpCodeInput) { requestStepUpCode(input: $input) { userErrors { code message } } }
+`);
+const HelperStepUp = graphql(`mutation HelperStepUp($input: StepUpInput!) { stepUp(input: $input) { userErrors { code message } } }`);
 const HelperAdjust = graphql(`
   mutation HelperAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { userErrors { code message } } }
 `);
@@ -25,10 +35,53 @@ export interface TestUser {
   walletId: string;
 }
 
-/** Signs a new user up (with `headers`, e.g. an X-Device-Id, on the sign-up request). */
+export interface SandboxMessage {
+  channel: 'EMAIL' | 'SMS';
+  to: string;
+  subject: string | null;
+  text: string;
+  code: string | null;
+}
+
+/** The messages the sandbox providers delivered to `to`, newest first, once what is due has been delivered. */
+export async function sandboxMessages(t: TestServer, to: string): Promise<SandboxMessage[]> {
+  await t.server.services.notifier.flush();
+  const res = await fetch(`${t.origin}/sandbox/messages?to=${encodeURIComponent(to)}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { messages: SandboxMessage[] }).messages;
+}
+
+/** The code of the newest message to `to` (an email address or phone number). */
+export async function sandboxCode(t: TestServer, to: string): Promise<string> {
+  const [newest] = await sandboxMessages(t, to);
+  expect(newest?.code, `no code was delivered to ${to}`).toBeTruthy();
+  return newest!.code!;
+}
+
+/** Verifies the user's email with the emailed code; the code also steps the token's session up (STEP_UP_MINUTES). */
+export async function verifyEmail(t: TestServer, user: { email: string; token: string }): Promise<void> {
+  expect((await t.query(HelperRequestEmailCode, {}, { token: user.token })).requestEmailVerification.userErrors).toEqual([]);
+  const code = await sandboxCode(t, user.email);
+  expect((await t.query(HelperVerifyEmail, { input: { code } }, { token: user.token })).verifyEmail.userErrors).toEqual([]);
+}
+
+/** Steps the token's session up with a code sent to the user's verified email (a user without MFA). */
+export async function stepUpByEmail(t: TestServer, user: { email: string; token: string }): Promise<void> {
+  expect(
+    (await t.query(HelperRequestStepUpCode, { input: { channel: 'EMAIL' } }, { token: user.token })).requestStepUpCode.userErrors,
+  ).toEqual([]);
+  const code = await sandboxCode(t, user.email);
+  expect((await t.query(HelperStepUp, { input: { code } }, { token: user.token })).stepUp.userErrors).toEqual([]);
+}
+
+/**
+ * Signs a new user up (with `headers`, e.g. an X-Device-Id, on the sign-up request). `steppedUp`:
+ * their email is verified with its code, which steps the sign-up session up, so the user may do the
+ * step-up actions with `token` for STEP_UP_MINUTES.
+ */
 export async function signUpUser(
   t: TestServer,
-  options: { label?: string; displayName?: string; headers?: Record<string, string> } = {},
+  options: { label?: string; displayName?: string; headers?: Record<string, string>; steppedUp?: boolean } = {},
 ): Promise<TestUser> {
   const email = uniqueEmail(options.label ?? 'user');
   const signUp = (
@@ -40,6 +93,7 @@ export async function signUpUser(
   ).signUp;
   const token = signUp.tokens!.accessToken;
   const walletId = (await t.query(HelperWallets, {}, { token })).me.wallets[0]!.id;
+  if (options.steppedUp) await verifyEmail(t, { email, token });
   return { email, token, userId: decodeId(signUp.user!.id), walletId };
 }
 

@@ -87,6 +87,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',
     SIGNIN_MAX_FAILURES_PER_IP: '1000000',
+    // Every test's codes are asked for from 127.0.0.1 (accountSecurity.test.ts tests the limit).
+    CODE_SENDS_PER_IP: '1000000',
     RATE_LIMIT_USER: '100000/100000',
     RATE_LIMIT_API_KEY: '100000/100000',
     DB_POOL_SIZE: '5',

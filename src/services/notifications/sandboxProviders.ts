@@ -53,7 +53,7 @@ export function createSandboxMessageProvider(sql: Sql, channel: Channel): Messag
     name: 'sandbox',
     async send(message: OutgoingMessage) {
       const earlier = await sql.query<{ id: string; accepted: boolean }>(
-        'SELECT id::text, accepted FROM sandbox.messages WHERE message_id = $1::uuid ORDER BY id',
+        'SELECT m.id::text, m.accepted FROM sandbox.messages m WHERE m.message_id = $1::uuid ORDER BY m.id',
         [message.id],
       );
       const firstAccepted = earlier.find((m) => m.accepted);
@@ -89,8 +89,9 @@ export function createSandboxInbox(sql: Sql): SandboxInbox {
         code: string | null;
         received_at: Date;
       }>(
-        `SELECT id::text, message_id::text, channel, recipient, subject, text, code, received_at FROM sandbox.messages
-         WHERE accepted AND ($1::text IS NULL OR lower(recipient) = lower($1)) ORDER BY id DESC LIMIT $2`,
+        // (m.id: a bare `id` in ORDER BY would sort the text column of the same name.)
+        `SELECT m.id::text, m.message_id::text, m.channel, m.recipient, m.subject, m.text, m.code, m.received_at FROM sandbox.messages m
+         WHERE m.accepted AND ($1::text IS NULL OR lower(m.recipient) = lower($1)) ORDER BY m.id DESC LIMIT $2`,
         [to ?? null, limit],
       );
       return rows.map((r) => ({
