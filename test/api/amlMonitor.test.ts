@@ -54,8 +54,9 @@ afterAll(async () => t?.stop());
 
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
-async function person(balance = '0') {
-  const user = await signUpUser(t, { label: 'am', displayName: 'Am Person' });
+/** `steppedUp`: may add payment methods and withdraw (the email verified, which steps the session up). */
+async function person(balance = '0', steppedUp = false) {
+  const user = await signUpUser(t, { label: 'am', displayName: 'Am Person', steppedUp });
   if (balance !== '0') await credit(t, admin, user.walletId, balance);
   return user;
 }
@@ -117,7 +118,7 @@ describe('AML monitor', () => {
   });
 
   it('opens a STRUCTURING case for deposits just under the reporting threshold, and RAPID_IN_OUT when they go straight out', async () => {
-    const u = await person();
+    const u = await person('0', true);
     const card = (
       await t.query(
         AmAddCard,

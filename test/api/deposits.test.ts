@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { asOwner, startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { verifyEmail } from '../helpers/people.js';
 import { connectWs } from '../helpers/wsClient.js';
 import { decodeId as decode } from '../helpers/globalIds.js';
 import { SANDBOX_CARDS } from '../../src/services/gateways/sandbox/testValues.js';
@@ -92,7 +93,10 @@ afterAll(async () => {
 async function account(server: TestServer, label: string) {
   const email = uniqueEmail(label);
   const res = await server.query(DepSignUp, { input: { email, password: STRONG_PASSWORD, displayName: label } });
-  return { token: res.signUp.tokens!.accessToken, email };
+  const token = res.signUp.tokens!.accessToken;
+  // Adding a card needs a recent second factor: the email's code gives one.
+  await verifyEmail(server, { email, token });
+  return { token, email };
 }
 
 async function card(server: TestServer, token: string, number: string) {

@@ -28,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { encodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
-import { credit, signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
+import { addVerifiedPhone, credit, signInAdmin, signUpUser, type TestUser, uniquePhone } from '../helpers/people.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'ids.admin@example.com', password: 'Global-Ids-2026!' };
@@ -42,7 +42,6 @@ const NOT_OBJECT_IDS = new Set<string>([]);
 const GiSignUp = graphql(`
   mutation GiSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } } }
 `);
-const GiProfile = graphql(`mutation GiProfile($input: UpdateProfileInput!) { updateProfile(input: $input) { userErrors { code } } }`);
 const GiSend = graphql(`
   mutation GiSend($input: SendMoneyInput!) {
     sendMoney(input: $input) { transfer { id status wallet { id } } senderWallet { id } userErrors { code message } }
@@ -231,7 +230,8 @@ beforeAll(async () => {
   const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hooks`;
 
   admin = { name: 'admin', token: await signInAdmin(t, ADMIN) };
-  alice = viewerOf('alice', await signUpUser(t, { label: 'ids-alice', displayName: 'Alice Ids' }));
+  // Alice adds a card and creates an API key: her session is stepped up (her email's code).
+  alice = viewerOf('alice', await signUpUser(t, { label: 'ids-alice', displayName: 'Alice Ids', steppedUp: true }));
   bob = viewerOf('bob', await signUpUser(t, { label: 'ids-bob', displayName: 'Bob Ids' }));
   const carol = viewerOf('carol', await signUpUser(t, { label: 'ids-carol', displayName: 'Carol Ids' }));
   stranger = viewerOf('stranger', await signUpUser(t, { label: 'ids-stranger' }));
@@ -263,7 +263,7 @@ beforeAll(async () => {
   await run(admin, GiRefundDeposit, { input: { fundingId, amount: usd('5.00'), reason: 'ids test refund', idempotencyKey: randomUUID() } });
 
   // KYC that the provider refers to the admins (a document number ending in 0003).
-  await run(alice, GiProfile, { input: { phone: `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}` } });
+  await addVerifiedPhone(t, alice.token, uniquePhone());
   await run(alice, GiSubmitKyc, {
     input: {
       level: 'TIER_2',

@@ -149,13 +149,24 @@ describe('HTTPS served directly', () => {
 
   it('answers over HTTPS with HSTS, and the sandbox processors deliver their webhooks to it', async () => {
     expect(tls!.server.url).toMatch(/^https:\/\//);
+    const email = uniqueEmail('tls');
     const signUp = await graphqlOverTls(
       'mutation ($input: SignUpInput!) { signUp(input: $input) { tokens { accessToken } userErrors { code } } }',
-      { input: { email: uniqueEmail('tls'), password: STRONG_PASSWORD, displayName: 'Tls' } },
+      { input: { email, password: STRONG_PASSWORD, displayName: 'Tls' } },
     );
     expect(signUp.status).toBe(200);
     expect(signUp.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     const token = (signUp.body.data!.signUp as { tokens: { accessToken: string } }).tokens.accessToken;
+    // Adding a card needs a recent second factor: the email's code (read from the sandbox here) gives one.
+    await graphqlOverTls('mutation { requestEmailVerification { userErrors { code } } }', {}, token);
+    await tls!.server.services.notifier.flush();
+    const [mail] = await tls!.server.services.sandboxInbox.list({ to: email, limit: 1 });
+    const verified = await graphqlOverTls(
+      'mutation ($code: String!) { verifyEmail(input: { code: $code }) { userErrors { code } } }',
+      { code: mail!.code },
+      token,
+    );
+    expect(verified.body.data).toEqual({ verifyEmail: { userErrors: [] } });
     const card = await graphqlOverTls(
       'mutation { addCard(input: { number: "4242424242424242", expMonth: 12, expYear: 2040, cvc: "123", holderName: "Tls" }) { paymentMethod { id } } }',
       {},

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { signPayload } from '../../src/services/webhooks/signature.js';
 import { graphql } from '../gql/index.js';
 import { startTestServer, STRONG_PASSWORD, TEST_WEBHOOK_SECRETS, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { addVerifiedPhone, uniquePhone } from '../helpers/people.js';
 import { connectWs } from '../helpers/wsClient.js';
 import { decodeId } from '../helpers/globalIds.js';
 import { withClient } from '../helpers/scratchDatabase.js';
@@ -66,11 +67,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.stop());
 
-async function person(withPhone = true) {
+/** A new user with a verified phone (TIER_1 needs one), an unverified one, or none. */
+async function person(phone: 'verified' | 'unverified' | 'none' = 'verified') {
   const token = (await t.query(KySignUp, { input: { email: uniqueEmail('kyc'), password: STRONG_PASSWORD, displayName: 'Kyc' } })).signUp
     .tokens!.accessToken;
-  if (withPhone)
-    await t.query(KyProfile, { input: { phone: `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}` } }, { token });
+  if (phone === 'verified') await addVerifiedPhone(t, token, uniquePhone());
+  if (phone === 'unverified') await t.query(KyProfile, { input: { phone: uniquePhone() } }, { token });
   return token;
 }
 
@@ -142,7 +144,7 @@ describe('submitKyc', () => {
     }
   });
 
-  it('refuses under-18s, missing phone numbers and incomplete TIER_2 requests, storing nothing', async () => {
+  it('refuses under-18s, missing or unverified phone numbers and incomplete TIER_2 requests, storing nothing', async () => {
     const before = await t.server.db.prisma.kycCase.count();
     const token = await person();
     const underage = new Date();
@@ -156,7 +158,11 @@ describe('submitKyc', () => {
     expect((await submit(token, details({ level: 'TIER_2', selfieRef: 'selfie-1' }))).userErrors[0]).toMatchObject({
       field: ['input', 'document'],
     });
-    expect((await submit(await person(false), details())).userErrors[0]!.message).toContain('phone');
+    expect((await submit(await person('none'), details())).userErrors[0]!.message).toContain('phone');
+    expect((await submit(await person('unverified'), details())).userErrors[0]).toMatchObject({
+      code: 'PHONE_NOT_VERIFIED',
+      field: ['input', 'level'],
+    });
     expect(await t.server.db.prisma.kycCase.count()).toBe(before);
   });
 

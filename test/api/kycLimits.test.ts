@@ -56,9 +56,12 @@ const tomorrow = () => {
   return d.toISOString().slice(0, 10);
 };
 
-/** A user at `tier` holding `balance` (credited by an admin: adjustments are not limited). */
-async function user(tier: 'TIER_0' | 'TIER_1' | 'TIER_2', balance: string) {
-  const person = await signUpUser(t, { label: 'kl', displayName: 'Kl' });
+/**
+ * A user at `tier` holding `balance` (credited by an admin: adjustments are not limited).
+ * `steppedUp`: may add payment methods and withdraw (the email verified, which steps the session up).
+ */
+async function user(tier: 'TIER_0' | 'TIER_1' | 'TIER_2', balance: string, steppedUp = false) {
+  const person = await signUpUser(t, { label: 'kl', displayName: 'Kl', steppedUp });
   await t.server.db.prisma.user.update({ where: { id: person.userId }, data: { kycTier: tier } });
   if (balance !== '0') await credit(t, admin, person.walletId, balance);
   return person;
@@ -165,24 +168,24 @@ describe('limits on adding funds and withdrawing', () => {
   it('counts top-ups against the daily add-funds limit and the balance limit', async () => {
     // TIER_1: 2,500.00 a day, a 5,000.00 balance: the second top-up passes the daily limit only,
     // whether or not the first one has posted yet.
-    const u = await user('TIER_1', '0');
+    const u = await user('TIER_1', '0', true);
     const card = await withCard(u);
     expect((await addFunds(u, card, '2000.00')).userErrors).toEqual([]);
     const over = await addFunds(u, card, '600.00');
     expect(over.funding).toBeNull();
     expect(over.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED', field: ['input', 'amount'] });
     expect(over.userErrors[0]!.message).toMatch(/DAILY_ADD_FUNDS.*add 500 more today/);
-    const rich = await user('TIER_0', '180');
+    const rich = await user('TIER_0', '180', true);
     const capped = await addFunds(rich, await withCard(rich), '30.00');
     expect(capped.userErrors[0]!.message).toMatch(/MAX_BALANCE.*you can add 20 more/);
   });
 
   it('allows no withdrawal at TIER_0, and counts them against the daily limit above it', async () => {
-    const basic = await user('TIER_0', '100');
+    const basic = await user('TIER_0', '100', true);
     const refused = await withdraw(basic, await withBank(basic), '10.00');
     expect(refused.userErrors[0]).toMatchObject({ code: 'LIMIT_EXCEEDED' });
     expect(refused.userErrors[0]!.message).toContain('Withdrawals need a verified identity');
-    const verified = await user('TIER_1', '3000');
+    const verified = await user('TIER_1', '3000', true);
     const bank = await withBank(verified);
     expect((await withdraw(verified, bank, '2000.00')).userErrors).toEqual([]);
     const over = await withdraw(verified, bank, '600.00');

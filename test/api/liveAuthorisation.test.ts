@@ -99,7 +99,8 @@ describe('ending what a session authorised', () => {
   });
 
   it("a password change closes the other sessions' sockets", async () => {
-    const user = await signUpUser(t);
+    // A password change needs a recent second factor: the email's code gives one.
+    const user = await signUpUser(t, { steppedUp: true });
     const other = await signIn(t, user);
     const { ws } = await watching(t.wsUrl, user, other.accessToken);
     const { changePassword } = await t.query(

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { graphql } from '../gql/index.js';
 import type { AddCardInput } from '../gql/graphql.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { verifyEmail } from '../helpers/people.js';
 
 const PmSignUp = graphql(`
   mutation PmSignUp($input: SignUpInput!) { signUp(input: $input) { user { id } tokens { accessToken } userErrors { code } } }
@@ -71,11 +72,15 @@ async function call<R, V>(document: TypedDocumentNode<any, any>, variables: V, t
   return res.body as { data?: R; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }
 
+/** A new user whose session may add payment methods (its email verified: the code steps it up). */
 async function signUp(label: string) {
+  const email = uniqueEmail(label);
   const body = await call<{ signUp: { tokens: { accessToken: string } } }, unknown>(PmSignUp, {
-    input: { email: uniqueEmail(label), password: STRONG_PASSWORD, displayName: label },
+    input: { email, password: STRONG_PASSWORD, displayName: label },
   });
-  return body.data!.signUp.tokens.accessToken;
+  const token = body.data!.signUp.tokens.accessToken;
+  await verifyEmail(t, { email, token });
+  return token;
 }
 
 type Pm = {

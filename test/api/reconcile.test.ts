@@ -10,6 +10,7 @@ import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
 import { startTestServer, STRONG_PASSWORD, testEnv, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { verifyEmail } from '../helpers/people.js';
 import { decodeId as decode } from '../helpers/globalIds.js';
 
 const RcSignUp = graphql(`
@@ -27,8 +28,10 @@ const TIMEOUT_CARD = '4000000000000101';
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function customer(s: TestServer) {
-  const token = (await s.query(RcSignUp, { input: { email: uniqueEmail('rc'), password: STRONG_PASSWORD, displayName: 'Rc' } })).signUp
-    .tokens!.accessToken;
+  const email = uniqueEmail('rc');
+  const token = (await s.query(RcSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Rc' } })).signUp.tokens!.accessToken;
+  // Adding a card needs a recent second factor: the email's code gives one.
+  await verifyEmail(s, { email, token });
   const card = async (number: string) =>
     (
       await s.query(

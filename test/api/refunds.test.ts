@@ -7,6 +7,7 @@ import { SANDBOX_CARDS } from '../../src/services/gateways/sandbox/testValues.js
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { verifyEmail } from '../helpers/people.js';
 
 const ADMIN = { email: 'refunds.admin@example.com', password: 'Refund-Keeper-2026!' };
 
@@ -74,6 +75,8 @@ async function until(token: string, id: string, status: string) {
 async function toppedUp(amount: string, card: string = SANDBOX_CARDS.success, wait = 'SUCCEEDED') {
   const email = uniqueEmail('rf');
   const token = (await t.query(RfSignUp, { input: { email, password: STRONG_PASSWORD, displayName: 'Rf' } })).signUp.tokens!.accessToken;
+  // Adding a card needs a recent second factor: the email's code gives one.
+  await verifyEmail(t, { email, token });
   const pm = (
     await t.query(
       RfAddCard,

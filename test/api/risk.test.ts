@@ -107,11 +107,12 @@ interface Person {
 
 /**
  * A user holding `balance`, signed in from `device`. `knownDevice` backdates that sign-in past
- * RISK_NEW_DEVICE_HOURS, so only the rule a test is about can fire.
+ * RISK_NEW_DEVICE_HOURS, so only the rule a test is about can fire. `steppedUp`: the user may change
+ * credentials and add payment methods (their email verified, which steps the session up).
  */
-async function person(balance: string, { knownDevice = true } = {}): Promise<Person> {
+async function person(balance: string, { knownDevice = true, steppedUp = false } = {}): Promise<Person> {
   const device = `device-${randomUUID()}`;
-  const user = await signUpUser(t, { label: 'rk', headers: { 'x-device-id': device } });
+  const user = await signUpUser(t, { label: 'rk', headers: { 'x-device-id': device }, steppedUp });
   if (knownDevice)
     await t.server.db.prisma.session.updateMany({
       where: { userId: user.userId },
@@ -222,7 +223,11 @@ describe('each rule: trigger and non-trigger', () => {
   });
 
   it('credential change: a send above the amount soon after a password or email change is reviewed', async () => {
-    const [alice, bob, carol] = await Promise.all([person('1000.00'), person('0'), person('1000.00')]);
+    const [alice, bob, carol] = await Promise.all([
+      person('1000.00', { steppedUp: true }),
+      person('0'),
+      person('1000.00', { steppedUp: true }),
+    ]);
     await payBefore(alice, bob);
     await payBefore(carol, bob);
     expect((await send(alice, bob, '30.00')).transfer?.status).toBe('POSTED');
@@ -258,7 +263,7 @@ describe('each rule: trigger and non-trigger', () => {
   });
 
   it('failed payment-method additions: reviewed from 2 in a day, blocked from 4', async () => {
-    const [alice, bob] = await Promise.all([person('1000.00'), person('0')]);
+    const [alice, bob] = await Promise.all([person('1000.00', { steppedUp: true }), person('0')]);
     await payBefore(alice, bob);
     const badCard = async () => {
       const added = (

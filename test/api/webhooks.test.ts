@@ -9,6 +9,7 @@ import { signPayload } from '../../src/services/webhooks/signature.js';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, TEST_WEBHOOK_SECRETS, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { verifyEmail } from '../helpers/people.js';
 import { decodeId } from '../helpers/globalIds.js';
 
 const WhSignUp = graphql(`
@@ -58,9 +59,12 @@ const now = () => Math.floor(Date.now() / 1000);
 const eventId = () => `evt_test_${randomBytes(12).toString('hex')}`;
 
 async function newCustomer(s: TestServer, label: string): Promise<Customer> {
-  const { signUp } = await s.query(WhSignUp, { input: { email: uniqueEmail(label), password: STRONG_PASSWORD, displayName: label } });
+  const email = uniqueEmail(label);
+  const { signUp } = await s.query(WhSignUp, { input: { email, password: STRONG_PASSWORD, displayName: label } });
   expect(signUp.userErrors).toEqual([]);
   const token = signUp.tokens!.accessToken;
+  // Adding a card needs a recent second factor: the email's code gives one.
+  await verifyEmail(s, { email, token });
   const { addCard } = await s.query(
     WhAddCard,
     { input: { number: CARD, expMonth: 12, expYear: nextYear, cvc: '123', holderName: 'Ada Lovelace' } },

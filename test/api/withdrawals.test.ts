@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
+import { verifyEmail } from '../helpers/people.js';
 import { decodeId as decode } from '../helpers/globalIds.js';
 
 const WdSignUp = graphql(`
@@ -73,6 +74,8 @@ type Funding = {
 async function funded(label: string, topUp: string, accountNumber = '000123456789') {
   const email = uniqueEmail(label);
   const token = (await t.query(WdSignUp, { input: { email, password: STRONG_PASSWORD, displayName: label } })).signUp.tokens!.accessToken;
+  // Payment methods and withdrawals need a recent second factor: the email's code gives one.
+  await verifyEmail(t, { email, token });
   const cardId = (
     await t.query(
       WdAddCard,
