@@ -27,7 +27,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphqlSchema.js';
 import { encodeId } from '../helpers/globalIds.js';
-import { signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
+import { signInAdmin, signUpUser, type TestUser, verifyEmail } from '../helpers/people.js';
 import { startTestServer, type TestServer } from '../helpers/testServer.js';
 import { connectWs, type TestWsClient } from '../helpers/wsClient.js';
 
@@ -367,11 +367,14 @@ function subscribeOnce(ws: TestWsClient, query: string, variables: Record<string
 
 beforeAll(async () => {
   t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  // The step-up actions (withdraw, API keys) must get past the step-up check to look the id up: the
+  // user's and the admin's sessions are stepped up by verifying their email.
   [user, other, adminToken] = await Promise.all([
-    signUpUser(t, { label: 'fuzz' }),
+    signUpUser(t, { label: 'fuzz', steppedUp: true }),
     signUpUser(t, { label: 'other' }),
     signInAdmin(t, ADMIN),
   ]);
+  await verifyEmail(t, { email: ADMIN.email, token: adminToken });
   const me = await post('query { me { id } }', {}, user.token);
   userGlobalId = (me.body.data as { me: { id: string } }).me.id;
 });

@@ -172,6 +172,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('serves the sandbox inbox (every code sent) by default outside production only, and refuses it in production', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).SANDBOX_INBOX).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', SANDBOX_INBOX: 'false' }).SANDBOX_INBOX).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT }).SANDBOX_INBOX).toBe(false);
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, SANDBOX_INBOX: 'true' }).message).toBe(
+      'Invalid configuration: SANDBOX_INBOX is refused when NODE_ENV=production: it shows every one-time code and reset link sent (got "true")',
+    );
+  });
+
   it('refuses production with /metrics unprotected: METRICS_TOKEN or METRICS_PORT', () => {
     expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, METRICS_TOKEN: undefined }).message).toBe(
       'Invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on a port of its own: ' +
