@@ -346,16 +346,16 @@ describe('verified email and phone', () => {
       expect((await t.query(AsRequestEmail, {}, { token: user.token })).requestEmailVerification.userErrors).toEqual([]);
     const fourth = await t.request(AsRequestEmail, {}, { token: user.token });
     expect(fourth.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
-    // Only the newest code works: each request voided the one before.
+    // Each request voided the code before it: of the three delivered (in whatever order the provider
+    // got them), exactly one works.
     const messages = await sandboxMessages(t, user.email);
     expect(messages).toHaveLength(3);
-    delivered.push(...messages.map((m) => m.code!));
-    expect(
-      (await t.query(AsVerifyEmail, { input: { code: messages[1]!.code! } }, { token: user.token })).verifyEmail.userErrors[0]?.code,
-    ).toBe(messages[1]!.code === messages[0]!.code ? undefined : 'INVALID_CODE');
-    expect((await t.query(AsVerifyEmail, { input: { code: messages[0]!.code! } }, { token: user.token })).verifyEmail.userErrors).toEqual(
-      [],
-    );
+    const codes = [...new Set(messages.map((m) => m.code!))];
+    delivered.push(...codes);
+    const answers = [];
+    for (const c of codes)
+      answers.push((await t.query(AsVerifyEmail, { input: { code: c } }, { token: user.token })).verifyEmail.userErrors);
+    expect(answers.filter((errors) => errors.length === 0)).toHaveLength(1);
   });
 });
 
