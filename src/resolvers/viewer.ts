@@ -97,11 +97,7 @@ builder.mutationField('updateProfile', (t) =>
       'have MFA or a verified contact, since step-up codes can be sent to it.',
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
-    resolve: async (root, args, ctx) => {
-      const update = async (_root: unknown, { input }: typeof args, c: GraphQLContext) =>
-        payload(await c.services.accounts.updateProfile(c.viewer!.userId, input), (user) => ({ user }));
-      return args.input.phone === undefined ? update(root, args, ctx) : stepUpRequired('CONTACT_CHANGE', update)(root, args, ctx);
-    },
+    resolve: async (_root, { input }, ctx) => payload(await ctx.services.accounts.updateProfile(ctx.viewer!, input), (user) => ({ user })),
   }),
 );
 

@@ -103,6 +103,8 @@ describe('step-up (web/src/app/stepUp.ts)', () => {
     expect(needsStepUp({ other: null, ...refused.data })).toBe(true);
     expect(needsStepUp(done.data)).toBe(false);
     expect(needsStepUp({ withdraw: { userErrors: [{ code: 'INSUFFICIENT_FUNDS' }] } })).toBe(false);
+    // No second factor to prove at all (no MFA, no confirmed contact): the dialog confirms the email.
+    expect(needsStepUp({ addCard: { userErrors: [{ code: 'CONTACT_VERIFICATION_REQUIRED' }] } })).toBe(true);
     expect(needsStepUp(null)).toBe(false);
   });
 
@@ -132,6 +134,18 @@ describe('step-up (web/src/app/stepUp.ts)', () => {
     await run.finished;
     expect(run.received).toEqual([done]);
     expect(run.sent).toEqual([{ input: { idempotencyKey: 'k1', amount: '5.00' } }, { input: { idempotencyKey: 'k1', amount: '5.00' } }]);
+    expect(stepUpPrompt.isOpen()).toBe(false);
+  });
+
+  it("lets the dialog's own requests through untouched (context skipStepUp)", async () => {
+    const operation = { operationType: 'mutation', variables: {}, getContext: () => ({ skipStepUp: true }) };
+    const received: unknown[] = [];
+    await new Promise<void>((resolve, reject) =>
+      stepUpLink
+        .request(operation as unknown as ApolloLink.Operation, (() => of(refused)) as unknown as ApolloLink.ForwardFunction)
+        .subscribe({ next: (r) => received.push(r), error: reject, complete: resolve }),
+    );
+    expect(received).toEqual([refused]);
     expect(stepUpPrompt.isOpen()).toBe(false);
   });
 

@@ -67,7 +67,14 @@ export interface AccountService {
   signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn | MfaPending>>;
   /** Completes an MFA sign-in: the challenge and a TOTP or recovery code; the session counts as stepped up. */
   verifyMfa(input: { challenge: string; code: string }, client: ClientInfo): Promise<Outcome<SignedIn>>;
-  updateProfile(userId: string, input: { displayName?: string | null; phone?: string | null }): Promise<Outcome<UserRecord>>;
+  /**
+   * Changes the display name and phone. A new phone (not the one the account has) needs a recent
+   * second factor once the user has one at all (step-up codes could be sent to it: mfa.ts, CONTACT_CHANGE).
+   */
+  updateProfile(
+    viewer: { userId: string; sessionId: string },
+    input: { displayName?: string | null; phone?: string | null },
+  ): Promise<Outcome<UserRecord>>;
   /** Checks the current password, sets the new one and signs out every other session. */
   changePassword(
     userId: string,
@@ -94,7 +101,7 @@ export interface AccountServiceDeps {
   sql: Sql;
   sessions: SessionService;
   /** Sign-in of users with MFA: the challenge, and its completion. */
-  mfa: Pick<MfaService, 'issueChallenge' | 'verifyChallenge'>;
+  mfa: Pick<MfaService, 'issueChallenge' | 'verifyChallenge' | 'stepUpRefusal'>;
   throttle: SignInThrottle;
   limiters: LimiterFactory;
   signUpLimit: { points: number; durationSeconds: number };
@@ -245,10 +252,16 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       return success({ user, tokens: await startSession(user, client, { secondFactor: true }) });
     },
 
-    async updateProfile(userId, input) {
+    async updateProfile(viewer, input) {
+      const { userId } = viewer;
       const parsed = parseInput(profileSchema, input);
       if (!parsed.ok) return parsed;
       const { displayName, phone } = parsed.value;
+      if (phone !== undefined) {
+        const current = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { phone: true } });
+        const refusal = phone === current.phone ? null : await deps.mfa.stepUpRefusal(viewer, 'CONTACT_CHANGE');
+        if (refusal) return { ok: false, errors: [refusal] };
+      }
       try {
         const user = await prisma.user.update({
           where: { id: userId },

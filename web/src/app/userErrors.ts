@@ -17,7 +17,14 @@ const WORDS: Partial<Record<string, (error: UserErrorLike) => string>> = {
   INVALID_CREDENTIALS: () => 'That email and password do not match an account. Check them and try again.',
   INVALID_REFRESH_TOKEN: () => 'Your session has ended. Sign in again.',
   // Answered to the screen only when the person cancelled the step-up dialog (stepUp.ts).
-  STEP_UP_REQUIRED: () => 'This needs a code from your authenticator app. Try again and enter it when asked.',
+  STEP_UP_REQUIRED: (e) =>
+    /authenticator/.test(e.message)
+      ? 'This needs a code from your authenticator app. Try again and enter it when asked.'
+      : 'This needs a code we send to your email or phone. Try again and enter it when asked.',
+  CONTACT_VERIFICATION_REQUIRED: () => 'This needs your email address confirmed first. Try again and enter the code we send you.',
+  // "… ask for a new one with requestEmailVerification." → without the API's names.
+  INVALID_CODE: (e) => e.message.replace(/ with [a-z][A-Za-z]+\./, '.').replace(/ \(requestPasswordReset\)/, ''),
+  PHONE_NOT_VERIFIED: () => 'Confirm your phone number on your profile first.',
   // "Over your daily send limit (DAILY_SEND): … See myLimits." → without the API's names.
   LIMIT_EXCEEDED: (e) =>
     e.message

@@ -15,7 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": typeof types.SignOutDocument,
+    "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }": typeof types.StepUpStateDocument,
     "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": typeof types.StepUpDocument,
+    "\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n": typeof types.RequestStepUpCodeDocument,
+    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": typeof types.RequestEmailCodeDocument,
+    "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.VerifyEmailCodeDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": typeof types.MerchantPaymentsListDocument,
     "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": typeof types.MerchantPaymentReceivedDocument,
@@ -24,7 +28,7 @@ type Documents = {
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": typeof types.RecentActivityDocument,
-    "\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": typeof types.KycDataDocument,
+    "\n  query KycData {\n    me { id phone phoneVerified }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": typeof types.KycDataDocument,
     "\n  subscription KycUpdated {\n    kycUpdated { id level status reason updatedAt }\n  }\n": typeof types.KycUpdatedDocument,
     "\n  mutation SubmitKyc($input: SubmitKycInput!) {\n    submitKyc(input: $input) { kycCase { id level status } userErrors { code message field } }\n  }\n": typeof types.SubmitKycDocument,
     "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n": typeof types.MyMerchantsDocument,
@@ -44,8 +48,12 @@ type Documents = {
     "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": typeof types.AddCardDocument,
     "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": typeof types.AddBankAccountDocument,
     "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.VerifyBankAccountDocument,
-    "\n  query Profile { me { id email displayName phone mfaEnabled } }\n": typeof types.ProfileDocument,
-    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n": typeof types.UpdateProfileDocument,
+    "\n  query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }\n": typeof types.ProfileDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone phoneVerified } userErrors { code message field } }\n  }\n": typeof types.UpdateProfileDocument,
+    "\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": typeof types.ProfileRequestEmailCodeDocument,
+    "\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n": typeof types.ProfileRequestPhoneCodeDocument,
+    "\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.ProfileVerifyEmailDocument,
+    "\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": typeof types.ProfileVerifyPhoneDocument,
     "\n  query SecurityStatus { me { id mfaEnabled } }\n": typeof types.SecurityStatusDocument,
     "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n": typeof types.EnrolMfaDocument,
     "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n": typeof types.ConfirmMfaDocument,
@@ -64,7 +72,11 @@ type Documents = {
 };
 const documents: Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": types.SignOutDocument,
+    "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }": types.StepUpStateDocument,
     "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": types.StepUpDocument,
+    "\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n": types.RequestStepUpCodeDocument,
+    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": types.RequestEmailCodeDocument,
+    "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.VerifyEmailCodeDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": types.MerchantPaymentsListDocument,
     "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": types.MerchantPaymentReceivedDocument,
@@ -73,7 +85,7 @@ const documents: Documents = {
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.HomeDocument,
     "\n  query RecentActivity($walletId: ID!) {\n    transactions(walletId: $walletId, first: 5) {\n      edges {\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n    }\n  }\n": types.RecentActivityDocument,
-    "\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": types.KycDataDocument,
+    "\n  query KycData {\n    me { id phone phoneVerified }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n": types.KycDataDocument,
     "\n  subscription KycUpdated {\n    kycUpdated { id level status reason updatedAt }\n  }\n": types.KycUpdatedDocument,
     "\n  mutation SubmitKyc($input: SubmitKycInput!) {\n    submitKyc(input: $input) { kycCase { id level status } userErrors { code message field } }\n  }\n": types.SubmitKycDocument,
     "\n  query MyMerchants {\n    myMerchants {\n      id name myRole settlementCurrency\n      balances { available { amount currency } posted { amount currency } held { amount currency } }\n      staticPaymentRequest { code }\n    }\n  }\n": types.MyMerchantsDocument,
@@ -93,8 +105,12 @@ const documents: Documents = {
     "\n  mutation AddCard($input: AddCardInput!) {\n    addCard(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": types.AddCardDocument,
     "\n  mutation AddBankAccount($input: AddBankAccountInput!) {\n    addBankAccount(input: $input) { paymentMethod { id display status } userErrors { code message field } }\n  }\n": types.AddBankAccountDocument,
     "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": types.VerifyBankAccountDocument,
-    "\n  query Profile { me { id email displayName phone mfaEnabled } }\n": types.ProfileDocument,
-    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n": types.UpdateProfileDocument,
+    "\n  query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }\n": types.ProfileDocument,
+    "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone phoneVerified } userErrors { code message field } }\n  }\n": types.UpdateProfileDocument,
+    "\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": types.ProfileRequestEmailCodeDocument,
+    "\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n": types.ProfileRequestPhoneCodeDocument,
+    "\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.ProfileVerifyEmailDocument,
+    "\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": types.ProfileVerifyPhoneDocument,
     "\n  query SecurityStatus { me { id mfaEnabled } }\n": types.SecurityStatusDocument,
     "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n": types.EnrolMfaDocument,
     "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n": types.ConfirmMfaDocument,
@@ -133,7 +149,23 @@ export function graphql(source: "mutation SignOut { signOut { revokedSessionCoun
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }"): (typeof documents)["query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n"): (typeof documents)["\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -169,7 +201,7 @@ export function graphql(source: "\n  query RecentActivity($walletId: ID!) {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"): (typeof documents)["\n  query KycData {\n    me { id phone }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"];
+export function graphql(source: "\n  query KycData {\n    me { id phone phoneVerified }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"): (typeof documents)["\n  query KycData {\n    me { id phone phoneVerified }\n    myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }\n    kycStatus { tier latestCase { id level status reason createdAt } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -249,11 +281,27 @@ export function graphql(source: "\n  mutation VerifyBankAccount($input: VerifyBa
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Profile { me { id email displayName phone mfaEnabled } }\n"): (typeof documents)["\n  query Profile { me { id email displayName phone mfaEnabled } }\n"];
+export function graphql(source: "\n  query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }\n"): (typeof documents)["\n  query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone } userErrors { code message field } }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone phoneVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone phoneVerified } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

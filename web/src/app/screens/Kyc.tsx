@@ -1,6 +1,6 @@
 // Verification and limits: the tier, each limit with what is used and what is left (myLimits), the
 // latest KYC case, and the form to go up to tier 1 (submitKyc; tier 2's selfie capture is not in
-// the app). Verification needs a phone number: without one, the screen links to the profile
+// the app). Verification needs a confirmed phone number: without one, the screen links to the profile
 // instead of showing the form. The provider decides later; kycUpdated brings its decision, and the
 // tier and limits are read again, so they change on screen.
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
@@ -26,7 +26,7 @@ import { type SplitErrors, splitUserErrors } from '../userErrors';
 
 const KycData = graphql(`
   query KycData {
-    me { id phone }
+    me { id phone phoneVerified }
     myLimits { tier limits { kind limit { amount currency } used { amount currency } remaining { amount currency } resetsAt } }
     kycStatus { tier latestCase { id level status reason createdAt } }
   }
@@ -223,9 +223,14 @@ export default function Kyc() {
           ) : waiting ? (
             <p role="status">We are checking what you sent. This page changes as soon as there is a decision.</p>
           ) : !data.me.phone ? (
-            // submitKyc refuses an account without a phone number: say so before the form, not after.
+            // submitKyc refuses an account without a confirmed phone number: say so before the form, not after.
             <p className="notice" data-testid="kyc-needs-phone">
               Verification needs your phone number. <Link href="/profile?next=/verify">Add it to your profile</Link>, then come back here.
+            </p>
+          ) : !data.me.phoneVerified ? (
+            <p className="notice" data-testid="kyc-needs-phone">
+              Verification needs your phone number confirmed. <Link href="/profile?next=/verify">Confirm it on your profile</Link>, then
+              come back here.
             </p>
           ) : (
             <KycForm onSubmitted={() => void refetch()} />
