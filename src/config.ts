@@ -186,6 +186,13 @@ const schema = z
     AML_FAN_WINDOW_HOURS: int(1, 24 * 7).default(1),
     /** Names screened at sign-up, KYC and payout (one per line; see config/sanctions.txt). */
     SANCTIONS_LIST_FILE: z.string().min(1).default('config/sanctions.txt'),
+    /** How long a data export link (exportMyData) works. */
+    DATA_EXPORT_LINK_SECONDS: int(60, 3600).default(600),
+    /**
+     * After an account is erased, how long the identity its KYC cases hold is kept, sealed, before
+     * it is destroyed: anti-money-laundering rules keep it five years after the relationship ends.
+     */
+    KYC_RETENTION_DAYS: int(0, 36_500).default(1825),
     /** Limits per KYC tier (see config/kyc-limits.json for the shape). */
     KYC_LIMITS_FILE: z.string().min(1).default('config/kyc-limits.json'),
     /**

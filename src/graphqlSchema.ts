@@ -23,6 +23,7 @@ import './schema/merchantWebhooks.js';
 import './resolvers/auth.js';
 import './resolvers/verification.js';
 import './resolvers/viewer.js';
+import './resolvers/privacy.js';
 import './resolvers/admin.js';
 import './resolvers/wallets.js';
 import './resolvers/transfers.js';

@@ -228,6 +228,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (!config.PUBLIC_URL) {
     services.paymentRequests.setPublicOrigin(`${scheme}://${host}:${port}`);
     services.passwordReset.setPublicOrigin(`${scheme}://${host}:${port}`);
+    services.privacy.setPublicOrigin(`${scheme}://${host}:${port}`);
   }
   log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
 

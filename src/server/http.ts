@@ -22,6 +22,8 @@ import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './providerWebhooks.js';
 import { APP_PATH, createWebAssets, prefersHtml, WEB_ASSET_PATH } from './webAssets.js';
 import { applySecurityHeaders, CORS_ALLOWED_HEADERS } from './securityHeaders.js';
+import { DATA_EXPORT_PATH } from '../services/privacy/privacy.js';
+import { serveDataExport } from './dataExportDownload.js';
 
 export interface Readiness {
   /** Resolves with each dependency's state; never throws. Ready needs the database only; degraded: something optional is down. */
@@ -345,6 +347,13 @@ export function createRequestListener(deps: HttpDeps) {
         if (!(await web.serveAsset(res, name, req.method === 'HEAD'))) {
           throw new HttpProblem(404, `No web asset ${name}: rebuild with npm run build:web and reload the page.`, 'NOT_FOUND');
         }
+      } else if (url.pathname === DATA_EXPORT_PATH) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('allow', 'GET, HEAD');
+          throw new HttpProblem(405, 'A data download is read with GET.', 'METHOD_NOT_ALLOWED');
+        }
+        const problem = await serveDataExport(services, req, res, url, reqLog);
+        if (problem) throw new HttpProblem(problem.status, problem.message, problem.code);
       } else if (url.pathname === SANDBOX_INBOX_PATH) {
         await serveSandboxInbox(req, res, url);
       } else if (WEBHOOK_PATH.test(url.pathname)) {

@@ -52,6 +52,8 @@ import { partnerSettings, wirePartners } from './wiring/partners.js';
 import { paymentSettings, wirePayments } from './wiring/payments.js';
 import { riskSettings, wireRisk } from './wiring/risk.js';
 import type { SharedDeps } from './wiring/shared.js';
+import type { PrivacyService } from './privacy/privacy.js';
+import { privacySettings, wirePrivacy } from './wiring/privacy.js';
 
 export type { SandboxControl, WebhookSecrets } from './wiring/gateways.js';
 
@@ -105,6 +107,8 @@ export interface Services {
   debts: DebtService;
   /** The demo accounts of `npm run seed` and SEED_DEMO (development only). */
   demoAccounts: DemoAccounts;
+  /** The user's data: export and erasure (GDPR). */
+  privacy: PrivacyService;
 }
 
 export interface ServiceDeps extends Omit<SharedDeps, 'metrics'> {
@@ -140,10 +144,18 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const payments = wirePayments(deps, paymentSettings(config), { ledger, currencies, risk, limits, aml, vault, cards, banks });
   const merchants = wireMerchants(deps, merchantSettings(config), { ledger, currencies, risk, vault });
   const partners = await wirePartners(deps, partnerSettings(config), { merchants: merchants.merchants });
+  const { privacy } = wirePrivacy(deps, privacySettings(config), {
+    jwtSecret,
+    accounts: accounts.accounts,
+    sessions: accounts.sessions,
+    kyc: compliance.kyc,
+    sandboxInbox,
+  });
   return {
     ...accounts,
     notifier,
     sandboxInbox,
+    privacy,
     pubsub,
     currencies,
     outbox,

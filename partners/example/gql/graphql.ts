@@ -52,6 +52,8 @@ export type RefundPaymentInput = {
 
 /** Why a mutation did not do what was asked. */
 export type UserErrorCode =
+  | 'ACCOUNT_NOT_EMPTY'
+  | 'ACCOUNT_UNDER_REVIEW'
   | 'ALREADY_VERIFIED'
   | 'CARD_DECLINED'
   | 'CONTACT_VERIFICATION_REQUIRED'

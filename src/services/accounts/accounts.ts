@@ -63,6 +63,8 @@ export interface MfaPending {
 
 export interface AccountService {
   signUp(input: SignUpInput, client: ClientInfo): Promise<Outcome<SignedIn>>;
+  /** Whether this is the user's password; throttled like sign-in (for re-authentication before a grave step). */
+  confirmPassword(userId: string, password: string, client: ClientInfo): Promise<boolean>;
   /** Tokens, or for a user with MFA a challenge to complete with verifyMfa. */
   signIn(input: { email: string; password: string }, client: ClientInfo): Promise<Outcome<SignedIn | MfaPending>>;
   /** Completes an MFA sign-in: the challenge and a TOTP or recovery code; the session counts as stepped up. */
@@ -172,6 +174,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   }
 
   return {
+    confirmPassword: passwordMatches,
     async signUp(input, client) {
       const parsed = parseInput(signUpSchema, input);
       if (!parsed.ok) return parsed;

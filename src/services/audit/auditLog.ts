@@ -43,6 +43,8 @@ export const AUDIT_KINDS = [
   'api_key.revoked',
   'webhook_secret.rolled',
   'vault.rotated',
+  'account.data_exported',
+  'account.erased',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

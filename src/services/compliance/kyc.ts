@@ -14,7 +14,7 @@ import { topics, type KycChanged } from '../events/topics.js';
 import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
 import type { VaultWriter } from '../vault/vault.js';
-import { openIdentities, sealIdentity, type KycIdentity, type PersonalDataReader } from './kycIdentity.js';
+import { openIdentities, openIdentityTokens, sealIdentity, type KycIdentity, type PersonalDataReader } from './kycIdentity.js';
 import { claimWebhookEvent, recordWebhookOutcome } from '../webhooks/receivedEvents.js';
 import type { KycTier } from './limits.js';
 import { isUuid } from '../ids.js';
@@ -42,6 +42,8 @@ export interface KycService {
   decisions(caseId: string): Promise<KycDecisionRecord[]>;
   /** Each case's identity (name, date of birth, address, document), opened from the vault in one query. */
   identities(cases: readonly KycCaseRecord[]): Promise<KycIdentity[]>;
+  /** Sealed identities by their vault token (the data export's). */
+  openIdentities(tokens: string[]): Promise<Map<string, KycIdentity>>;
   /** Cases referred to manual review, oldest first. */
   reviewQueue(page: PageRequest): Promise<Page<KycCaseRecord>>;
   decide(adminId: string, input: { caseId: string; decision: 'APPROVE' | 'REJECT'; reason: string }): Promise<Outcome<KycCaseRecord>>;
@@ -202,6 +204,7 @@ export function createKycService(deps: {
     },
 
     identities: (cases) => openIdentities(deps.openPersonal, cases),
+    openIdentities: (tokens) => openIdentityTokens(deps.openPersonal, tokens),
 
     decisions: (caseId) => prisma.kycDecision.findMany({ where: { caseId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
 

@@ -35,10 +35,19 @@ export async function sealIdentity(vault: VaultWriter, ownerId: string, identity
   return (await vault.store('PERSONAL', JSON.stringify(identity), { ownerId })).token;
 }
 
+/** Sealed identities by token, in one vault query. */
+export async function openIdentityTokens(open: PersonalDataReader, tokens: readonly string[]): Promise<Map<string, KycIdentity>> {
+  const opened = await open(tokens);
+  return new Map([...opened].map(([token, json]) => [token, JSON.parse(json) as KycIdentity]));
+}
+
 /** The identity of each case, in order: one vault query for the sealed ones. */
 export async function openIdentities(open: PersonalDataReader, cases: readonly KycCaseRecord[]): Promise<KycIdentity[]> {
-  const opened = await open(cases.flatMap((c) => (c.identityToken ? [c.identityToken] : [])));
-  return cases.map((c) => (c.identityToken ? (JSON.parse(opened.get(c.identityToken)!) as KycIdentity) : legacyIdentity(c)));
+  const opened = await openIdentityTokens(
+    open,
+    cases.flatMap((c) => (c.identityToken ? [c.identityToken] : [])),
+  );
+  return cases.map((c) => (c.identityToken ? opened.get(c.identityToken)! : legacyIdentity(c)));
 }
 
 type LegacyColumns = Pick<KycCaseRecord, 'legalName' | 'dateOfBirth' | 'address' | 'documentType' | 'documentCountry' | 'documentLast4'>;

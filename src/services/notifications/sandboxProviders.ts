@@ -45,6 +45,8 @@ export interface SandboxMessage {
 export interface SandboxInbox {
   /** Messages the sandbox providers accepted, newest first; to one address when `to` is given. */
   list(filter: { to?: string | null; limit: number }): Promise<SandboxMessage[]>;
+  /** Deletes what was delivered to these addresses (an erased user's; a real provider's deletion request). */
+  forget(addresses: string[]): Promise<void>;
 }
 
 export function createSandboxMessageProvider(sql: Sql, channel: Channel): MessageProvider {
@@ -78,6 +80,10 @@ export function createSandboxMessageProvider(sql: Sql, channel: Channel): Messag
 
 export function createSandboxInbox(sql: Sql): SandboxInbox {
   return {
+    async forget(addresses) {
+      await sql.query('DELETE FROM sandbox.messages WHERE recipient = ANY($1::text[])', [addresses]);
+    },
+
     async list({ to, limit }) {
       const rows = await sql.query<{
         id: string;

@@ -1,0 +1,49 @@
+// Privacy wiring: the data export (its signed links) and account erasure (issue 18, GDPR).
+import type { Config } from '../../config.js';
+import type { AccountService } from '../accounts/accounts.js';
+import type { SessionService } from '../auth/sessions.js';
+import type { KycService } from '../compliance/kyc.js';
+import { createDownloadLinks } from '../downloads/downloadLinks.js';
+import type { SandboxInbox } from '../notifications/sandboxProviders.js';
+import { createAccountErasure } from '../privacy/accountErasure.js';
+import { createPrivacyService } from '../privacy/privacy.js';
+import type { SharedWithOutbox } from './shared.js';
+
+export const privacySettings = (config: Config) => ({
+  exportLinkSeconds: config.DATA_EXPORT_LINK_SECONDS,
+  kycRetentionDays: config.KYC_RETENTION_DAYS,
+  publicUrl: config.PUBLIC_URL ?? null,
+});
+
+export function wirePrivacy(
+  { prisma, sql, audit, outbox, log }: SharedWithOutbox,
+  settings: ReturnType<typeof privacySettings>,
+  needs: { jwtSecret: string; accounts: AccountService; sessions: SessionService; kyc: KycService; sandboxInbox: SandboxInbox },
+) {
+  const erasure = createAccountErasure({
+    prisma,
+    audit,
+    outbox,
+    log,
+    revokeAllIn: needs.sessions.revokeAllIn,
+    forgetAddresses: needs.sandboxInbox.forget,
+    kycRetentionDays: settings.kycRetentionDays,
+  });
+  const privacy = createPrivacyService({
+    sql,
+    audit,
+    log,
+    links: createDownloadLinks({
+      jwtSecret: needs.jwtSecret,
+      purpose: 'data-export',
+      ttlSeconds: settings.exportLinkSeconds,
+      encode: () => ({}),
+      decode: () => ({}),
+    }),
+    publicUrl: settings.publicUrl,
+    openIdentities: needs.kyc.openIdentities,
+    confirmPassword: needs.accounts.confirmPassword,
+    erasure,
+  });
+  return { privacy };
+}

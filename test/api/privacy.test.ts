@@ -1,0 +1,207 @@
+// GDPR end to end (issue 18, part 6) against a running server: exportMyData's link gives one JSON
+// document with every kind of data held about the user and nothing of anyone else's, for the
+// session that asked only; deleteMyAccount is refused while money is left, then erases: the
+// database (every text, JSON and byte column, as a dump would show it) holds the user's email,
+// phone and names nowhere, their live subscription ends, the counterparty's history and retries
+// still work, and the ledger still balances.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLedger } from '../../src/services/ledger/audit.js';
+import { graphql } from '../gql/index.js';
+import { findInDatabase, literally } from '../helpers/databaseScan.js';
+import { addVerifiedPhone, credit, signInAdmin, signUpUser, uniquePhone, type TestUser } from '../helpers/people.js';
+import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { connectWs } from '../helpers/wsClient.js';
+
+const ADMIN = { email: 'privacy.admin@example.com', password: 'Privacy-Admin-2026!' };
+const ERIN_NAME = 'Erin Quinby-Erasable';
+const ERIN_LEGAL_NAME = 'Erin Marguerite Quinby-Erasable';
+const BOB_NAME = 'Bob Keeps-His-Data';
+
+const PrExport = graphql(`mutation PrExport { exportMyData { downloadUrl expiresAt userErrors { code message } } }`);
+const PrDelete = graphql(`
+  mutation PrDelete($input: DeleteMyAccountInput!) { deleteMyAccount(input: $input) { erasedAt userErrors { field code message } } }
+`);
+const PrSend = graphql(`
+  mutation PrSend($input: SendMoneyInput!) {
+    sendMoney(input: $input) { transfer { id counterparty { displayName email phone } } replayed userErrors { code message } }
+  }
+`);
+const PrAddCard = graphql(
+  `mutation PrAddCard($input: AddCardInput!) { addCard(input: $input) { paymentMethod { id } userErrors { code message } } }`,
+);
+const PrKyc = graphql(
+  `mutation PrKyc($input: SubmitKycInput!) { submitKyc(input: $input) { kycCase { id } userErrors { code message } } }`,
+);
+const PrKycStatus = graphql(`query PrKycStatus { kycStatus { latestCase { status } } }`);
+const PrSignIn = graphql(`
+  mutation PrSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } userErrors { code } } }
+`);
+const PrHistory = graphql(`
+  query PrHistory($walletId: ID!) { transactions(walletId: $walletId, first: 20) { edges { node { counterparty { displayName email phone } } } } }
+`);
+const PrBalance = graphql(`query PrBalance { me { wallets { id balance { available { amount } } } } }`);
+const PrWalletUpdated = graphql(`subscription PrWalletUpdated($walletId: ID!) { walletUpdated(walletId: $walletId) { sequence } }`);
+
+let t: TestServer;
+let adminToken: string;
+let erin: TestUser & { phone: string };
+let bob: TestUser & { phone: string };
+const bobToErinByEmail = randomUUID();
+
+const send = (from: TestUser, recipient: Record<string, string>, amount: string, idempotencyKey = randomUUID()) =>
+  t.query(PrSend, { input: { recipient, amount: { amount, currency: 'USD' }, idempotencyKey } }, { token: from.token });
+
+beforeAll(async () => {
+  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  adminToken = await signInAdmin(t, ADMIN);
+  // Erin: a verified email (which steps her session up) and phone, a card, a KYC case, money in and out.
+  erin = { ...(await signUpUser(t, { label: 'erin', displayName: ERIN_NAME, steppedUp: true })), phone: uniquePhone() };
+  await addVerifiedPhone(t, erin.token, erin.phone);
+  bob = { ...(await signUpUser(t, { label: 'bob', displayName: BOB_NAME, steppedUp: true })), phone: uniquePhone() };
+  await addVerifiedPhone(t, bob.token, bob.phone);
+  const card = await t.query(
+    PrAddCard,
+    { input: { number: '4242424242424242', expMonth: 12, expYear: 2031, cvc: '123', holderName: ERIN_LEGAL_NAME } },
+    { token: erin.token },
+  );
+  expect(card.addCard.userErrors).toEqual([]);
+  const kyc = await t.query(
+    PrKyc,
+    {
+      input: {
+        level: 'TIER_1',
+        legalName: ERIN_LEGAL_NAME,
+        dateOfBirth: '1988-03-14',
+        address: { line1: '7 Forgetting Lane', city: 'Oblivion', postalCode: 'OB1 1GN', country: 'GB' },
+      },
+    },
+    { token: erin.token },
+  );
+  expect(kyc.submitKyc.userErrors).toEqual([]);
+  for (let i = 0; ; i++) {
+    if ((await t.query(PrKycStatus, {}, { token: erin.token })).kycStatus.latestCase?.status !== 'PENDING') break;
+    if (i > 300) throw new Error('the KYC case stayed PENDING');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await credit(t, adminToken, bob.walletId, '100.00');
+  // Bob pays Erin by email and by phone (the ledger keeps what he typed), Erin pays Bob by wallet.
+  expect((await send(bob, { email: erin.email }, '10.00', bobToErinByEmail)).sendMoney.userErrors).toEqual([]);
+  expect((await send(bob, { phone: erin.phone }, '5.00')).sendMoney.userErrors).toEqual([]);
+  expect((await send(erin, { walletId: bob.walletId }, '3.00')).sendMoney.userErrors).toEqual([]);
+});
+afterAll(async () => t?.stop());
+
+describe('exportMyData', () => {
+  it('links to one JSON document with every kind of data about the user, and nothing of anyone else', async () => {
+    const { exportMyData } = await t.query(PrExport, {}, { token: erin.token });
+    expect(exportMyData.userErrors).toEqual([]);
+    const url = new URL(exportMyData.downloadUrl!);
+    expect(url.origin).toBe(t.origin);
+    expect(new Date(exportMyData.expiresAt!).getTime()).toBeGreaterThan(Date.now());
+
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="wallet-data-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const text = await res.text();
+    const archive = JSON.parse(text);
+
+    expect(archive.format).toBe('wallet-data-export/1');
+    expect(archive.profile).toMatchObject({ email: erin.email, displayName: ERIN_NAME, phone: erin.phone, mfa: { enabled: false } });
+    expect(archive.wallets).toEqual([expect.objectContaining({ currency: 'USD', postedBalance: '1200' })]);
+    const entries = archive.ledgerEntries as { amount: string; counterparty: string; recipientAsEntered: unknown }[];
+    expect(entries.map((e) => [e.amount, e.counterparty])).toEqual([
+      ['1000', BOB_NAME],
+      ['500', BOB_NAME],
+      ['-300', BOB_NAME],
+    ]);
+    expect(archive.paymentMethods).toEqual([expect.objectContaining({ kind: 'CARD', last4: '4242', holderName: ERIN_LEGAL_NAME })]);
+    expect(archive.kycCases).toEqual([
+      expect.objectContaining({
+        level: 'TIER_1',
+        identity: expect.objectContaining({ legalName: ERIN_LEGAL_NAME, dateOfBirth: '1988-03-14' }),
+        decisions: expect.arrayContaining([expect.objectContaining({ byAdmin: false })]),
+      }),
+    ]);
+    expect(archive.sessions.length).toBeGreaterThanOrEqual(1);
+    const kinds = (archive.auditEvents as { kind: string }[]).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['auth.sign_up', 'auth.contact_verified', 'account.data_exported']));
+    for (const section of ['holds', 'fundingOperations', 'debts', 'devices', 'merchantMemberships', 'merchantPayments', 'riskReviews'])
+      expect(Array.isArray(archive[section]), section).toBe(true);
+    expect(archive.notIncluded.length).toBeGreaterThan(0);
+
+    // Nothing of Bob's but the name Erin saw; no secret of Erin's either.
+    for (const other of [bob.email, bob.phone, bob.userId]) expect(text).not.toContain(other);
+    expect(text).not.toMatch(/vt_[A-Za-z0-9_-]{10}|\$argon2|4242424242424242/);
+  });
+
+  it('works for the session that asked only: refused once it is signed out, and refused when altered', async () => {
+    const session = await t.query(PrSignIn, { input: { email: erin.email, password: STRONG_PASSWORD } });
+    const token = session.signIn.tokens!.accessToken;
+    // A new session has not proved a second factor yet.
+    expect((await t.query(PrExport, {}, { token })).exportMyData.userErrors[0]?.code).toBe('STEP_UP_REQUIRED');
+
+    const { exportMyData } = await t.query(PrExport, {}, { token: erin.token });
+    const url = exportMyData.downloadUrl!;
+    const altered = url.slice(0, -3) + (url.endsWith('aaa') ? 'bbb' : 'aaa');
+    expect((await fetch(altered)).status).toBe(403);
+    expect((await fetch(`${t.origin}/downloads/my-data`)).status).toBe(400);
+    expect((await fetch(url, { method: 'HEAD' })).status).toBe(200);
+  });
+});
+
+describe('deleteMyAccount', () => {
+  it('is refused with the wrong password or money left, changing nothing', async () => {
+    const wrong = await t.query(PrDelete, { input: { password: 'not-the-password-1' } }, { token: erin.token });
+    expect(wrong.deleteMyAccount.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID_CREDENTIALS', field: ['input', 'password'] }),
+    ]);
+    const withMoney = await t.query(PrDelete, { input: { password: STRONG_PASSWORD } }, { token: erin.token });
+    expect(withMoney.deleteMyAccount).toMatchObject({ erasedAt: null, userErrors: [{ code: 'ACCOUNT_NOT_EMPTY' }] });
+    expect(withMoney.deleteMyAccount.userErrors[0]!.message).toContain('USD wallet is not empty');
+    expect((await t.query(PrBalance, {}, { token: erin.token })).me.wallets[0]!.balance.available.amount).toBe('12.00');
+  });
+
+  it('erases: nothing of the user is left in any column, their subscription ends, the ledger and the counterparty are intact', async () => {
+    const ws = connectWs(t.wsUrl, `Bearer ${erin.token}`);
+    await ws.connected;
+    ws.subscribe(PrWalletUpdated, { walletId: erin.walletId });
+    expect((await send(erin, { walletId: bob.walletId }, '12.00')).sendMoney.userErrors).toEqual([]);
+
+    // The search finds what is there: before, her email is in users and the ledger's metadata.
+    const before = (await findInDatabase(t, [literally(erin.email)])).found.map((f) => f.column);
+    expect(before).toEqual(expect.arrayContaining(['"public"."users"."email"', '"public"."ledger_transactions"."metadata"']));
+
+    const { deleteMyAccount } = await t.query(PrDelete, { input: { password: STRONG_PASSWORD } }, { token: erin.token });
+    expect(deleteMyAccount.userErrors).toEqual([]);
+    expect(new Date(deleteMyAccount.erasedAt!).getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await ws.closed).code).toBe(4401);
+
+    // A dump of the database holds none of it: not the email, phone, name, legal name or address.
+    const patterns = [erin.email, erin.phone, ERIN_NAME, ERIN_LEGAL_NAME, 'Forgetting Lane'].map(literally);
+    const { found, columnsSearched } = await findInDatabase(t, patterns);
+    expect(columnsSearched).toBeGreaterThan(20);
+    expect(found).toEqual([]);
+
+    // Gone for good: no sign-in, no token.
+    const again = await t.query(PrSignIn, { input: { email: erin.email, password: STRONG_PASSWORD } });
+    expect(again.signIn.userErrors[0]?.code).toBe('INVALID_CREDENTIALS');
+    expect((await t.request(PrBalance, {}, { token: erin.token })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // Bob's history keeps the money, under a pseudonym; his retry replays and moves nothing.
+    const history = await t.query(PrHistory, { walletId: bob.walletId }, { token: bob.token });
+    const names = history.transactions.edges.map((e) => e.node.counterparty?.displayName);
+    expect(names).not.toContain(ERIN_NAME);
+    expect(names).toContain('Erased user');
+    const replay = await send(bob, { email: erin.email }, '10.00', bobToErinByEmail);
+    expect(replay.sendMoney.replayed).toBe(true);
+    expect(replay.sendMoney.transfer!.counterparty.displayName).toBe('Erased user');
+    expect((await t.query(PrBalance, {}, { token: bob.token })).me.wallets[0]!.balance.available.amount).toBe('100.00');
+
+    const audit = await auditLedger(t.server.db.prisma);
+    expect(audit.problems).toEqual([]);
+    expect(audit.ok).toBe(true);
+  });
+});
