@@ -193,6 +193,19 @@ const schema = z
      * it is destroyed: anti-money-laundering rules keep it five years after the relationship ends.
      */
     KYC_RETENTION_DAYS: int(0, 36_500).default(1825),
+    /** When the retention job deletes what is kept only for a while (docs/privacy.md). */
+    RETENTION_SCHEDULE: z
+      .string()
+      .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "17 * * * *", or "off"')
+      .default('17 * * * *'),
+    /** Sessions ended (signed out or expired) this many days ago are deleted, with their IPs and devices. */
+    SESSION_RETENTION_DAYS: int(1, 36_500).default(400),
+    /** Sent or abandoned email and SMS messages (and the sandbox providers' copies) are deleted after this many days. */
+    MESSAGE_RETENTION_DAYS: int(1, 36_500).default(90),
+    /** Receipts of processors' webhooks (kept to recognise a redelivery) are deleted after this many days. */
+    WEBHOOK_EVENT_RETENTION_DAYS: int(7, 36_500).default(400),
+    /** Failed payment-method additions (a fraud signal the risk rules count) are deleted after this many days. */
+    FRAUD_SIGNAL_RETENTION_DAYS: int(2, 36_500).default(90),
     /** Limits per KYC tier (see config/kyc-limits.json for the shape). */
     KYC_LIMITS_FILE: z.string().min(1).default('config/kyc-limits.json'),
     /**

@@ -1,5 +1,5 @@
 // Scheduled work inside the server process (croner): reconciliation, the AML monitor, the
-// expiry of payment requests and the sealing of ledger entries (one process at a time: a lock). All are idempotent (reconciliation: lookups, resubmissions under
+// expiry of payment requests, retention and the sealing of ledger entries (one process at a time: a lock). All are idempotent (reconciliation: lookups, resubmissions under
 // the same reference, results applied under fixed event ids; the monitor: one open case per user
 // and pattern; expiry: rows locked with SKIP LOCKED), so several server processes running them at
 // the same moment is harmless, only redundant.
@@ -41,6 +41,10 @@ export function startJobs(deps: { services: Services; config: Config; log: Logge
   });
   every(config.PAYMENT_REQUEST_EXPIRY_SCHEDULE, 'payment request expiry', async () => {
     await services.paymentRequests.expireDue();
+  });
+  every(config.RETENTION_SCHEDULE, 'retention', async () => {
+    const deleted = await services.retention.run();
+    if (Object.keys(deleted).length) log.info({ deleted }, 'retention: deleted what had reached its end');
   });
   every(config.LEDGER_SEAL_SCHEDULE, 'ledger sealing', async () => {
     const sealed = await services.ledgerSeals.seal({ olderThanSeconds: config.LEDGER_SEAL_AFTER_SECONDS });

@@ -53,6 +53,7 @@ import { paymentSettings, wirePayments } from './wiring/payments.js';
 import { riskSettings, wireRisk } from './wiring/risk.js';
 import type { SharedDeps } from './wiring/shared.js';
 import type { PrivacyService } from './privacy/privacy.js';
+import type { Retention } from './privacy/retention.js';
 import { privacySettings, wirePrivacy } from './wiring/privacy.js';
 
 export type { SandboxControl, WebhookSecrets } from './wiring/gateways.js';
@@ -109,6 +110,8 @@ export interface Services {
   demoAccounts: DemoAccounts;
   /** The user's data: export and erasure (GDPR). */
   privacy: PrivacyService;
+  /** Deletes what is kept only for a while (RETENTION_SCHEDULE). */
+  retention: Retention;
 }
 
 export interface ServiceDeps extends Omit<SharedDeps, 'metrics'> {
@@ -144,7 +147,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const payments = wirePayments(deps, paymentSettings(config), { ledger, currencies, risk, limits, aml, vault, cards, banks });
   const merchants = wireMerchants(deps, merchantSettings(config), { ledger, currencies, risk, vault });
   const partners = await wirePartners(deps, partnerSettings(config), { merchants: merchants.merchants });
-  const { privacy } = wirePrivacy(deps, privacySettings(config), {
+  const { privacy, retention } = wirePrivacy(deps, privacySettings(config), {
     jwtSecret,
     accounts: accounts.accounts,
     sessions: accounts.sessions,
@@ -156,6 +159,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     notifier,
     sandboxInbox,
     privacy,
+    retention,
     pubsub,
     currencies,
     outbox,

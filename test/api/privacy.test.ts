@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLedger } from '../../src/services/ledger/audit.js';
 import { graphql } from '../gql/index.js';
 import { findInDatabase, literally } from '../helpers/databaseScan.js';
+import { withClient } from '../helpers/scratchDatabase.js';
 import { addVerifiedPhone, credit, signInAdmin, signUpUser, uniquePhone, type TestUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
@@ -203,5 +204,47 @@ describe('deleteMyAccount', () => {
     const audit = await auditLedger(t.server.db.prisma);
     expect(audit.problems).toEqual([]);
     expect(audit.ok).toBe(true);
+  });
+});
+
+describe('retention', () => {
+  it('deletes what has reached its end, oldest first, and keeps the rest', async () => {
+    const owner = (text: string, values: unknown[] = []) => withClient(t.server.db.url, async (c) => (await c.query(text, values)).rows);
+    // Two ended sessions of Bob's: one ended 500 days ago (SESSION_RETENTION_DAYS is 400), one now.
+    const signIn = async () => (await t.query(PrSignIn, { input: { email: bob.email, password: STRONG_PASSWORD } })).signIn;
+    expect((await signIn()).userErrors).toEqual([]);
+    expect((await signIn()).userErrors).toEqual([]);
+    const aged = await owner(
+      `UPDATE sessions SET revoked_at = now() - make_interval(days => d.days), created_at = now() - make_interval(days => d.days + 1)
+       FROM (SELECT id, row_number() OVER (ORDER BY created_at DESC) AS i FROM sessions WHERE user_id = $1::uuid) s,
+            (VALUES (1, 500), (2, 0)) AS d (i, days)
+       WHERE sessions.id = s.id AND s.i = d.i RETURNING sessions.id::text, d.days`,
+      [bob.userId],
+    );
+    const old = aged.find((r) => r.days === 500)!;
+    const recent = aged.find((r) => r.days === 0)!;
+    // Bob's messages (his verification code) sent 100 days ago (MESSAGE_RETENTION_DAYS is 90).
+    await owner(`UPDATE notification_messages SET created_at = now() - interval '100 days' WHERE user_id = $1::uuid`, [bob.userId]);
+    await owner(`UPDATE sandbox.messages SET received_at = now() - interval '100 days' WHERE recipient = $1`, [bob.email]);
+    // Erin's KYC identity, kept sealed after her erasure, reaches its end.
+    await owner(`UPDATE vault.secrets SET destroy_after = now() - interval '1 second' WHERE owner_id = $1::uuid`, [erin.userId]);
+
+    const deleted = await t.server.services.retention.run();
+    expect(deleted).toMatchObject({
+      'ended sessions': expect.any(Number),
+      'personal data kept after erasure': 1,
+      'sent or abandoned messages': expect.any(Number),
+      "the sandbox providers' messages": expect.any(Number),
+    });
+    const sessions = (await owner('SELECT id::text FROM sessions WHERE id = ANY($1::uuid[])', [[old.id, recent.id]])).map((r) => r.id);
+    expect(sessions).toEqual([recent.id]);
+    expect(await owner('SELECT 1 FROM notification_messages WHERE user_id = $1::uuid', [bob.userId])).toEqual([]);
+    expect(await owner('SELECT 1 FROM vault.secrets WHERE owner_id = $1::uuid', [erin.userId])).toEqual([]);
+    // Her case reads as destroyed, rather than failing to open.
+    const [kycCase] = await t.server.db.prisma.kycCase.findMany({ where: { userId: erin.userId } });
+    expect(kycCase!.identityToken).toBe('destroyed');
+    expect((await t.server.services.kyc.identities([kycCase!]))[0]).toMatchObject({ legalName: 'Erased user', document: null });
+    // Nothing left to do: a second run deletes nothing.
+    expect(await t.server.services.retention.run()).toEqual({});
   });
 });

@@ -73,6 +73,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     SEED_DEMO: 'false',
     // Scheduled jobs run when a test asks (services.amlMonitor.run(), funding.reconcile()).
     AML_SCHEDULE: 'off',
+    RETENTION_SCHEDULE: 'off',
     PAYMENT_REQUEST_EXPIRY_SCHEDULE: 'off',
     // Merchant webhooks retry fast (a test would otherwise wait 10 s for the first retry).
     MERCHANT_WEBHOOK_RETRY_BASE_MS: '100',

@@ -27,6 +27,16 @@ export interface KycIdentity {
   document: { type: string; country: string; last4: string } | null;
 }
 
+/** The identity_token of a case whose identity was destroyed when its retention ended (privacy/retention.ts). */
+export const DESTROYED_IDENTITY_TOKEN = 'destroyed';
+/** What such a case shows: nothing of the person. */
+const DESTROYED_IDENTITY: KycIdentity = {
+  legalName: 'Erased user',
+  dateOfBirth: '',
+  address: { line1: '', city: '', postalCode: '', country: '' },
+  document: null,
+};
+
 /** Opens PERSONAL vault records, many in one query: all the KYC service may reveal. */
 export type PersonalDataReader = (tokens: readonly string[]) => Promise<Map<string, string>>;
 
@@ -37,8 +47,11 @@ export async function sealIdentity(vault: VaultWriter, ownerId: string, identity
 
 /** Sealed identities by token, in one vault query. */
 export async function openIdentityTokens(open: PersonalDataReader, tokens: readonly string[]): Promise<Map<string, KycIdentity>> {
-  const opened = await open(tokens);
-  return new Map([...opened].map(([token, json]) => [token, JSON.parse(json) as KycIdentity]));
+  const sealed = tokens.filter((t) => t !== DESTROYED_IDENTITY_TOKEN);
+  const opened = await open(sealed);
+  const identities = new Map([...opened].map(([token, json]) => [token, JSON.parse(json) as KycIdentity]));
+  if (sealed.length < tokens.length) identities.set(DESTROYED_IDENTITY_TOKEN, DESTROYED_IDENTITY);
+  return identities;
 }
 
 /** The identity of each case, in order: one vault query for the sealed ones. */

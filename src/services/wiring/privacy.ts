@@ -7,12 +7,19 @@ import { createDownloadLinks } from '../downloads/downloadLinks.js';
 import type { SandboxInbox } from '../notifications/sandboxProviders.js';
 import { createAccountErasure } from '../privacy/accountErasure.js';
 import { createPrivacyService } from '../privacy/privacy.js';
+import { createRetention } from '../privacy/retention.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const privacySettings = (config: Config) => ({
   exportLinkSeconds: config.DATA_EXPORT_LINK_SECONDS,
   kycRetentionDays: config.KYC_RETENTION_DAYS,
   publicUrl: config.PUBLIC_URL ?? null,
+  retention: {
+    sessionDays: config.SESSION_RETENTION_DAYS,
+    messageDays: config.MESSAGE_RETENTION_DAYS,
+    webhookEventDays: config.WEBHOOK_EVENT_RETENTION_DAYS,
+    fraudSignalDays: config.FRAUD_SIGNAL_RETENTION_DAYS,
+  },
 });
 
 export function wirePrivacy(
@@ -45,5 +52,5 @@ export function wirePrivacy(
     confirmPassword: needs.accounts.confirmPassword,
     erasure,
   });
-  return { privacy };
+  return { privacy, retention: createRetention({ sql, settings: settings.retention }) };
 }
