@@ -3,6 +3,7 @@ import { builder } from '../schema/builder.js';
 import { AdminSetUserRolesInput, AdminSetUserRolesPayload, UserRef } from '../schema/user.js';
 import { payload } from './payload.js';
 import { pageRequest, toConnection } from './pagination.js';
+import { stepUpRequired } from './stepUp.js';
 
 builder.queryField('users', (t) =>
   t.connection(
@@ -26,7 +27,8 @@ builder.mutationField('adminSetUserRoles', (t) =>
       "Sets a user's roles (admins only; USER is always kept). Takes effect on the user's next request, with the tokens they already hold.",
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminSetUserRolesInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) =>
       payload(await ctx.services.accounts.setRoles(ctx.viewer!.userId, input.userId.id, input.roles), (user) => ({ user })),
+    ),
   }),
 );

@@ -6,6 +6,7 @@ import { viewerOf } from './actors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 loadNodeWith(AmlCaseRef, (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.aml.get(id) : null));
 
@@ -43,7 +44,8 @@ builder.mutationField('decideAmlCase', (t) =>
     description: 'Admins: CLEAR a case (a false positive; a sanctions freeze is lifted) or CONFIRM it (wallets stay frozen).',
     authScopes: { admin: true },
     args: { input: t.arg({ type: DecideAmlCaseInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) =>
       payload(await ctx.services.aml.decide(ctx.viewer!.userId, { ...input, caseId: input.caseId.id }), (amlCase) => ({ amlCase })),
+    ),
   }),
 );

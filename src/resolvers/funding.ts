@@ -90,7 +90,7 @@ builder.mutationField('adminRefundDeposit', (t) =>
       'and posted as a REFUND when the processor confirms; refunds of one top-up never add up to more than it.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminRefundDepositInput, required: true }) },
-    resolve: stepUpRequired('ADMIN_MONEY', async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) =>
       payload(
         await ctx.services.funding.refundDeposit(ctx.viewer!.userId, { ...input, fundingId: input.fundingId.id }),
         ({ operation, replayed }) => ({ funding: operation, replayed }),

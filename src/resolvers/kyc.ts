@@ -15,6 +15,7 @@ import { topics, type KycChanged } from '../services/events/topics.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 loadNodeWith(KycCaseRef, (id, ctx) =>
   ctx.viewer ? ctx.services.kyc.get({ userId: ctx.viewer.userId, admin: ctx.viewer.roles.includes('ADMIN') }, id) : null,
@@ -84,7 +85,8 @@ builder.mutationField('decideKyc', (t) =>
     description: 'Admins: approve or reject a case waiting for review. The decision is recorded with you and your reason.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: DecideKycInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) =>
       payload(await ctx.services.kyc.decide(ctx.viewer!.userId, { ...input, caseId: input.caseId.id }), (kycCase) => ({ kycCase })),
+    ),
   }),
 );

@@ -7,6 +7,7 @@ import { notFound } from '../services/errors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 loadNodeWith(RiskReviewRef, (id, ctx) => (ctx.viewer?.roles.includes('ADMIN') ? ctx.services.riskReviews.get(id) : null));
 
@@ -59,9 +60,10 @@ builder.mutationField('decideRiskReview', (t) =>
     description: 'Admins: APPROVE a held transfer (it is posted now) or DECLINE it (the hold is released and nothing moves).',
     authScopes: { admin: true },
     args: { input: t.arg({ type: DecideRiskReviewInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) =>
       payload(await ctx.services.riskReviews.decide(ctx.viewer!.userId, { ...input, reviewId: input.reviewId.id }), (review) => ({
         review,
       })),
+    ),
   }),
 );

@@ -51,7 +51,7 @@ builder.mutationField('adminAdjustBalance', (t) =>
     description: 'Credits or debits a user wallet against the adjustments account (admins only); the admin and reason are recorded.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminAdjustBalanceInput, required: true }) },
-    resolve: stepUpRequired('ADMIN_MONEY', async (_root, { input }, ctx) => {
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) => {
       const outcome = await ctx.services.transfers.adjustBalance(ctx.viewer!.userId, { ...input, walletId: input.walletId.id });
       return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet, replayed: v.replayed }));
     }),

@@ -19,6 +19,7 @@ import { viewerOf } from './actors.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
+import { stepUpRequired } from './stepUp.js';
 
 loadNodeWith(WalletRef, (id, ctx) => (ctx.viewer ? ctx.services.wallets.getVisible(viewerOf(ctx.viewer), id) : null));
 
@@ -123,11 +124,11 @@ builder.mutationField('adminSetWalletStatus', (t) =>
     description: 'Freezes, unfreezes or closes a user wallet (admins only). A frozen wallet can neither send nor receive.',
     authScopes: { admin: true },
     args: { input: t.arg({ type: AdminSetWalletStatusInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    resolve: stepUpRequired('ADMIN', async (_root, { input }, ctx) => {
       const wallet = await ctx.services.wallets.setStatus(ctx.viewer!.userId, input.walletId.id, input.status);
       return wallet
         ? { wallet, userErrors: [] }
         : { userErrors: [{ field: ['input', 'walletId'], code: 'NOT_FOUND' as const, message: 'No user wallet with that id.' }] };
-    },
+    }),
   }),
 );

@@ -58,6 +58,12 @@ const MfChangeEmail = graphql(`
 const MfChangePassword = graphql(`
   mutation MfChangePassword($input: ChangePasswordInput!) { changePassword(input: $input) { revokedSessionCount userErrors { code } } }
 `);
+const MfFreeze = graphql(`
+  mutation MfFreeze($input: AdminSetWalletStatusInput!) { adminSetWalletStatus(input: $input) { wallet { status } userErrors { code } } }
+`);
+const MfRoles = graphql(`
+  mutation MfRoles($input: AdminSetUserRolesInput!) { adminSetUserRoles(input: $input) { user { roles } userErrors { code } } }
+`);
 const MfAdjust = graphql(`
   mutation MfAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { transaction { id } userErrors { code } } }
 `);
@@ -395,10 +401,28 @@ describe('admin money actions', () => {
         )
       ).adminAdjustBalance;
     const balance = async () => (await t.server.db.prisma.wallet.findFirstOrThrow({ where: { userId: user.userId } })).postedBalance;
+    const freeze = async () =>
+      (await t.query(MfFreeze, { input: { walletId: user.walletId, status: 'FROZEN' } }, { token: admin })).adminSetWalletStatus;
+    const promote = async () =>
+      (await t.query(MfRoles, { input: { userId: encodeId('User', user.userId), roles: ['USER', 'ADMIN'] } }, { token: admin }))
+        .adminSetUserRoles;
+    // Every admin action, not only money: freezing a wallet and granting roles too.
     expect((await adjust()).userErrors[0]?.code).toBe('MFA_ENROLMENT_REQUIRED');
+    expect((await freeze()).userErrors[0]?.code).toBe('MFA_ENROLMENT_REQUIRED');
+    expect((await promote()).userErrors[0]?.code).toBe('MFA_ENROLMENT_REQUIRED');
     expect(await balance()).toBe(0n);
+    const wallet = () => t.server.db.prisma.wallet.findFirstOrThrow({ where: { userId: user.userId } });
+    const roles = async () => (await t.server.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })).roles;
+    expect((await wallet()).status).toBe('ACTIVE');
+    expect(await roles()).toEqual(['USER']);
     await enableMfa(admin); // confirming proves the second factor on this session
     expect((await adjust()).userErrors).toEqual([]);
     expect(await balance()).toBe(500n);
+    // Once the second factor is older than STEP_UP_MINUTES, each is refused again, changing nothing.
+    await asOwner(t, `UPDATE sessions SET second_factor_at = now() - interval '1 day' WHERE second_factor_at IS NOT NULL`);
+    expect((await freeze()).userErrors[0]?.code).toBe('STEP_UP_REQUIRED');
+    expect((await promote()).userErrors[0]?.code).toBe('STEP_UP_REQUIRED');
+    expect((await wallet()).status).toBe('ACTIVE');
+    expect(await roles()).toEqual(['USER']);
   });
 });

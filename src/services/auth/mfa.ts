@@ -56,7 +56,7 @@ export interface MfaChallenge {
  * contact would receive step-up codes, so it needs a step-up once the user has a second factor at
  * all); or an admin's money action.
  */
-export type StepUpAction = 'USER' | 'CONTACT_CHANGE' | 'ADMIN_MONEY';
+export type StepUpAction = 'USER' | 'CONTACT_CHANGE' | 'ADMIN';
 
 export interface MfaService {
   /** Starts (or restarts, while not confirmed) enrolment: a new secret. */
@@ -326,13 +326,13 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
               message: `Confirm it is you: send a code from your authenticator app with stepUp, then try again (it lasts ${minutes} minutes).`,
             };
       }
-      if (action === 'ADMIN_MONEY') {
-        // Admins' money needs MFA (ADMIN_MFA_REQUIRED); an emailed code is not enough for it.
+      if (action === 'ADMIN') {
+        // Admins need MFA for what they do (ADMIN_MFA_REQUIRED); an emailed code is not enough for it.
         return deps.adminMfaRequired
           ? {
               field: null,
               code: 'MFA_ENROLMENT_REQUIRED',
-              message: 'Admin money actions need MFA: turn it on with enrolMfa and confirmMfa, then try again.',
+              message: 'Admin actions need MFA: turn it on with enrolMfa and confirmMfa, then try again.',
             }
           : null;
       }
