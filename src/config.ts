@@ -216,6 +216,11 @@ const schema = z
     /** More sends than this in a minute are blocked; in an hour, reviewed. */
     RISK_VELOCITY_PER_MINUTE: int(1, 1_000_000_000).default(10),
     RISK_VELOCITY_PER_HOUR: int(1, 1_000_000_000).default(60),
+    /**
+     * A send of at least this much (major units of the limits file's base currency) to someone the
+     * sender never paid needs a second factor within STEP_UP_MINUTES (with RISK_RULES); 0: never.
+     */
+    STEP_UP_NEW_RECIPIENT_AMOUNT: int(0, 1_000_000_000).default(200),
     /** "Large" for a first-time recipient or a new device (reviewed at or above). */
     RISK_LARGE_AMOUNT: int(0, 1_000_000_000).default(500),
     /** Reviewed above this many times the largest of the user's recent sends, and above the floor. */

@@ -21,7 +21,7 @@ builder.mutationField('sendMoney', (t) =>
       const outcome = await ctx.services.transfers.sendMoney(
         ctx.viewer!.userId,
         { ...input, recipient: { ...input.recipient, walletId: input.recipient.walletId?.id } },
-        { deviceId: ctx.client.deviceId },
+        { deviceId: ctx.client.deviceId, sessionId: ctx.viewer?.sessionId ?? null },
       );
       return payload(outcome, (v) => ({ transfer: v.transfer, wallet: v.wallet, replayed: v.replayed }));
     },

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { decodeId, encodeId } from '../helpers/globalIds.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
-import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { credit, signInAdmin, signUpUser, verifyEmail } from '../helpers/people.js';
 import { usingPostgres } from '../helpers/testDatabase.js';
 import { startTestServer, STRONG_PASSWORD, uniqueEmail, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
@@ -86,6 +86,8 @@ beforeAll(async () => {
     RISK_CREDENTIAL_CHANGE_AMOUNT: '20',
     RISK_FAILED_METHODS_REVIEW: '2',
     RISK_FAILED_METHODS_BLOCK: '4',
+    // Above every other test's sends: only the step-up test reaches it.
+    STEP_UP_NEW_RECIPIENT_AMOUNT: '4000',
   });
   admin = await signInAdmin(t, ADMIN);
   adminId = (await t.query(RkMe, {}, { token: admin })).me.id;
@@ -203,6 +205,26 @@ describe('each rule: trigger and non-trigger', () => {
     // Carol was paid before.
     expect((await send(alice, carol, '150.00')).transfer?.status).toBe('POSTED');
     expect(await firedRules(alice)).toEqual([]);
+  });
+
+  it('new recipient, very large: needs a recent second factor, refused before anything moves; the same key posts after stepUp', async () => {
+    const [alice, bob, carol] = await Promise.all([person('10000.00'), person('0'), person('0')]);
+    await credit(t, admin, alice.walletId, '5000.00');
+    expect((await send(alice, carol, '1.00')).userErrors).toEqual([]);
+    const key = randomUUID();
+    const refused = await send(alice, bob, '4000.00', { key });
+    expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'STEP_UP_REQUIRED' })]);
+    expect(refused.userErrors[0]!.message).toContain('same idempotencyKey');
+    expect((await balance(alice)).available.amount).toBe('14999.00');
+    // Below the amount, or to someone paid before, no step-up is asked.
+    expect((await send(alice, bob, '3999.99', { device: null })).userErrors.map((e) => e.code)).not.toContain('STEP_UP_REQUIRED');
+    expect((await send(alice, carol, '4000.00')).userErrors.map((e) => e.code)).not.toContain('STEP_UP_REQUIRED');
+    // Proving a second factor (here the emailed code that verifies her address) lets the same key through, once.
+    await verifyEmail(t, alice);
+    const sent = await send(alice, bob, '4000.00', { key });
+    expect(sent.userErrors).toEqual([]);
+    expect(sent.transfer?.status).toBe('IN_REVIEW'); // the rules still review it
+    expect((await send(alice, bob, '4000.00', { key })).transfer?.id).toBe(sent.transfer!.id);
   });
 
   it('new device: a large amount from a device first seen under an hour ago, or from no device id, is reviewed', async () => {

@@ -14,7 +14,7 @@ import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { createBatcher, type BatchSettings } from '../batching/batcher.js';
 import type { BaseAmountScaler } from '../compliance/limits.js';
-import type { Outcome } from '../errors.js';
+import { failure, type Outcome } from '../errors.js';
 import type { Party } from '../ledger/model.js';
 import { readFacts, type StoredFacts } from './riskFacts.js';
 import { strictest, type RiskDecision, type RiskFacts, type RiskRule, type RiskThresholds } from './riskRule.js';
@@ -30,6 +30,8 @@ export interface RiskRequest {
   to: Party;
   /** The X-Device-Id header of the request, if any. */
   deviceId: string | null;
+  /** The signed-in session sending, for the step-up a large send to a new recipient needs (none for other payments). */
+  sessionId?: string | null;
 }
 
 export interface RiskAssessment {
@@ -55,7 +57,19 @@ export interface RiskSettings {
   credentialChangeAmount: number;
   failedMethodsReview: number;
   failedMethodsBlock: number;
+  /**
+   * A send of at least this much (major units of the base currency) to a recipient the sender never
+   * paid needs a second factor proven within `stepUpMinutes` (STEP_UP_REQUIRED otherwise); 0: never.
+   */
+  stepUpNewRecipientAmount: number;
+  stepUpMinutes: number;
 }
+
+/** The assessment of a send that must wait for the sender to prove a second factor. */
+const STEP_UP = 'STEP_UP' as const;
+const STEP_UP_MESSAGE =
+  'This is a large first payment to this recipient: confirm it is you with stepUp (a code from your authenticator app, or ' +
+  'one requestStepUpCode sends to your verified email or phone), then send again with the same idempotencyKey.';
 
 /** How many times a send is assessed again when its verdict turns out stale under the lock. */
 const ASSESSMENTS = 3;
@@ -145,13 +159,21 @@ export function createRiskEngine(deps: {
     };
   }
 
-  const batcher = createBatcher<RiskRequest, RiskAssessment | null>(
+  /** A large send to someone never paid before, from a session that has not proved a second factor lately. */
+  function needsStepUp(request: RiskRequest, stored: StoredFacts): boolean {
+    if (!request.sessionId || settings.stepUpNewRecipientAmount <= 0 || stored.recipientKnown !== false) return false;
+    if (request.amount < fromBase(settings.stepUpNewRecipientAmount, request.currency)) return false;
+    return !(stored.secondFactorAt && stored.secondFactorAt.getTime() > Date.now() - settings.stepUpMinutes * 60_000);
+  }
+
+  const batcher = createBatcher<RiskRequest, RiskAssessment | typeof STEP_UP | null>(
     async (requests) => {
       const stored = await readFacts(sql, requests);
       // A replay (the key was used before) is not another send, and is not evaluated again.
       const ahead = new Map<string, number>();
       return requests.map((request, i) => {
         if (stored[i]!.keySeen) return null;
+        if (needsStepUp(request, stored[i]!)) return STEP_UP;
         const wallet = `${request.userId}/${request.currency}`;
         const earlier = ahead.get(wallet) ?? 0;
         ahead.set(wallet, earlier + 1);
@@ -166,8 +188,13 @@ export function createRiskEngine(deps: {
 
   return {
     async assessAndPost(request, post) {
-      let outcome = await post(await assess(request));
-      for (let n = 1; n < ASSESSMENTS && isStale(outcome); n++) outcome = await post(await assess(request));
+      const postAssessed = async () => {
+        const assessment = await assess(request);
+        // Refused before anything is written: the same idempotency key posts once the session steps up.
+        return assessment === STEP_UP ? failure('STEP_UP_REQUIRED', STEP_UP_MESSAGE) : post(assessment);
+      };
+      let outcome = await postAssessed();
+      for (let n = 1; n < ASSESSMENTS && isStale(outcome); n++) outcome = await postAssessed();
       return outcome;
     },
     async preview(request) {

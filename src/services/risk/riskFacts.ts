@@ -3,7 +3,8 @@
 // entries are read), the amounts of its last 50 sends and its sends in the last minute and hour;
 // whether the sender paid this recipient before, when the request's device first signed in, the
 // last credential change, failed payment-method additions, and whether the idempotency key was
-// used already (then the ledger replays the first answer and nothing is evaluated again).
+// used already (then the ledger replays the first answer and nothing is evaluated again); and when
+// the request's session last proved a second factor (a large send to a new recipient needs it).
 import { big, type Sql } from '../../db/sql.js';
 import type { Party } from '../ledger/model.js';
 
@@ -13,6 +14,8 @@ export interface FactsQuery {
   to: Party;
   deviceId: string | null;
   key: string | null;
+  /** The signed-in session sending (null for a partner's or a merchant payment: no step-up then). */
+  sessionId?: string | null;
 }
 
 export interface StoredFacts {
@@ -26,6 +29,8 @@ export interface StoredFacts {
   deviceFirstSeenAt: Date | null;
   credentialsChangedAt: Date | null;
   failedMethodAdds: number;
+  /** When the sending session last proved a second factor (null: never, or no session). */
+  secondFactorAt: Date | null;
 }
 
 const FACTS_SQL = `
@@ -41,8 +46,10 @@ const FACTS_SQL = `
     END AS recipient_known,
     (SELECT min(ss.created_at) FROM sessions ss WHERE ss.user_id = q.user_id AND ss.device_id = q.device_id) AS device_first_seen_at,
     u.credentials_changed_at,
-    (SELECT count(*)::int FROM payment_method_failures f WHERE f.user_id = q.user_id AND f.created_at > now() - interval '24 hours') AS failed_method_adds
-  FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[]) WITH ORDINALITY AS q (user_id, currency, party, device_id, key, i)
+    (SELECT count(*)::int FROM payment_method_failures f WHERE f.user_id = q.user_id AND f.created_at > now() - interval '24 hours') AS failed_method_adds,
+    (SELECT ss.second_factor_at FROM sessions ss WHERE ss.id = q.session_id) AS second_factor_at
+  FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::uuid[])
+    WITH ORDINALITY AS q (user_id, currency, party, device_id, key, session_id, i)
   LEFT JOIN users u ON u.id = q.user_id
   -- Plain columns only: an expression here would be computed for every wallet row the join scans
   -- (PostgreSQL evaluates a nullable side's expressions below the join), not once per request.
@@ -63,6 +70,7 @@ interface Row {
   device_first_seen_at: Date | null;
   credentials_changed_at: Date | null;
   failed_method_adds: number;
+  second_factor_at: Date | null;
 }
 
 export async function readFacts(sql: Sql, queries: FactsQuery[]): Promise<StoredFacts[]> {
@@ -74,8 +82,9 @@ export async function readFacts(sql: Sql, queries: FactsQuery[]): Promise<Stored
       queries.map((q) => JSON.stringify(q.to)),
       queries.map((q) => q.deviceId),
       queries.map((q) => q.key),
+      queries.map((q) => q.sessionId ?? null),
     ],
-    'risk_facts',
+    'risk_facts_v2',
   );
   return rows.map((row) => ({
     keySeen: row.key_seen,
@@ -87,5 +96,6 @@ export async function readFacts(sql: Sql, queries: FactsQuery[]): Promise<Stored
     deviceFirstSeenAt: row.device_first_seen_at,
     credentialsChangedAt: row.credentials_changed_at,
     failedMethodAdds: row.failed_method_adds,
+    secondFactorAt: row.second_factor_at,
   }));
 }

@@ -42,6 +42,8 @@ export interface TransferOutcome {
 export interface RequestOrigin {
   /** The X-Device-Id header (HTTP) or connection parameter (WebSocket). */
   deviceId?: string | null;
+  /** The signed-in session sending (a large first payment to someone needs its second factor). */
+  sessionId?: string | null;
 }
 
 export interface TransferPreview {
@@ -136,7 +138,15 @@ export function createTransferService(deps: {
       const parsed = parseSend(input, input.idempotencyKey);
       if (!parsed.ok) return parsed;
       const { to, note, currency, amount } = parsed.value;
-      const request = { userId, key: input.idempotencyKey, currency, amount, to, deviceId: origin.deviceId ?? null };
+      const request = {
+        userId,
+        key: input.idempotencyKey,
+        currency,
+        amount,
+        to,
+        deviceId: origin.deviceId ?? null,
+        sessionId: origin.sessionId ?? null,
+      };
       return risk.assessAndPost(request, async (assessment) => {
         const [result] = await ledger.postTransfers([
           {

@@ -13,6 +13,8 @@ export const riskSettings = (config: Config) => ({
     velocityPerMinute: config.RISK_VELOCITY_PER_MINUTE,
     velocityPerHour: config.RISK_VELOCITY_PER_HOUR,
     largeAmount: config.RISK_LARGE_AMOUNT,
+    stepUpNewRecipientAmount: config.STEP_UP_NEW_RECIPIENT_AMOUNT,
+    stepUpMinutes: config.STEP_UP_MINUTES,
     historyMultiplier: config.RISK_HISTORY_MULTIPLIER,
     historyFloor: config.RISK_HISTORY_FLOOR,
     newDeviceHours: config.RISK_NEW_DEVICE_HOURS,
