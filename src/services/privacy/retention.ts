@@ -27,6 +27,14 @@ interface Rule {
   days?: (s: RetentionSettings) => number;
 }
 
+/** One batch of `table`'s rows matching `where`, oldest (`order`) first, deleted; counts them. */
+const deleteOldest = (table: string, key: string, where: string, order: string) => `
+  WITH gone AS (
+    DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT $1)
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM gone`;
+const OLDER_THAN_SETTING = 'now() - make_interval(days => $2)';
+
 const RULES: Rule[] = [
   {
     // A vault record kept after an erasure (a KYC identity, for the AML rules) whose time is up; the
@@ -42,58 +50,31 @@ const RULES: Rule[] = [
   {
     name: 'ended sessions',
     days: (s) => s.sessionDays,
-    sql: `WITH gone AS (
-            DELETE FROM sessions WHERE id IN (
-              SELECT id FROM sessions WHERE least(coalesce(revoked_at, expires_at), expires_at) < now() - make_interval(days => $2)
-              ORDER BY created_at LIMIT $1)
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
+    sql: deleteOldest('sessions', 'id', `least(coalesce(revoked_at, expires_at), expires_at) < ${OLDER_THAN_SETTING}`, 'created_at'),
   },
   {
     name: 'used or expired one-time codes',
-    sql: `WITH gone AS (
-            DELETE FROM one_time_codes WHERE id IN (
-              SELECT id FROM one_time_codes WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '1 day' LIMIT $1)
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
+    sql: deleteOldest('one_time_codes', 'id', `expires_at < now() - interval '1 day' OR used_at < now() - interval '1 day'`, 'expires_at'),
   },
   {
     name: 'sent or abandoned messages',
     days: (s) => s.messageDays,
-    sql: `WITH gone AS (
-            DELETE FROM notification_messages WHERE id IN (
-              SELECT id FROM notification_messages WHERE status <> 'PENDING' AND created_at < now() - make_interval(days => $2)
-              ORDER BY created_at LIMIT $1)
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
+    sql: deleteOldest('notification_messages', 'id', `status <> 'PENDING' AND created_at < ${OLDER_THAN_SETTING}`, 'created_at'),
   },
   {
     name: "the sandbox providers' messages",
     days: (s) => s.messageDays,
-    sql: `WITH gone AS (
-            DELETE FROM sandbox.messages WHERE id IN (
-              SELECT id FROM sandbox.messages WHERE received_at < now() - make_interval(days => $2) ORDER BY id LIMIT $1)
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
+    sql: deleteOldest('sandbox.messages', 'id', `received_at < ${OLDER_THAN_SETTING}`, 'id'),
   },
   {
     name: "processors' webhook receipts",
     days: (s) => s.webhookEventDays,
-    sql: `WITH gone AS (
-            DELETE FROM webhook_events WHERE (provider, event_id) IN (
-              SELECT provider, event_id FROM webhook_events WHERE received_at < now() - make_interval(days => $2)
-              ORDER BY received_at LIMIT $1)
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
+    sql: deleteOldest('webhook_events', 'provider, event_id', `received_at < ${OLDER_THAN_SETTING}`, 'received_at'),
   },
   {
     name: 'failed payment-method additions',
     days: (s) => s.fraudSignalDays,
-    sql: `WITH gone AS (
-            DELETE FROM payment_method_failures WHERE id IN (
-              SELECT id FROM payment_method_failures WHERE created_at < now() - make_interval(days => $2) ORDER BY id LIMIT $1)
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM gone`,
+    sql: deleteOldest('payment_method_failures', 'id', `created_at < ${OLDER_THAN_SETTING}`, 'id'),
   },
 ];
 
