@@ -1,13 +1,14 @@
 // The GraphQL IDE in a real browser with no network but the test server: Debian's Chromium
 // (apt-get install chromium; .ci/run installs it, and there a missing browser fails the run) driven
-// by playwright-core. Every request to another host is aborted and recorded, and the page's
-// Content-Security-Policy violations are collected: the IDE must load and work from this server
+// by playwright-core, in the pages of test/helpers/browser.ts (isolatedPage): every request to
+// another host is aborted and recorded, and the page's Content-Security-Policy violations are
+// collected: the IDE must load and work from this server
 // alone under its CSP. Through the UI: a token set in the page's field is sent with queries (HTTP)
 // and subscriptions (graphql-ws connection params), the docs explorer shows the schema
 // (introspection passes the default limits), and a token in a signIn answer can be taken over.
 import type { Browser, Page, Response } from 'playwright-core';
 import { requireWebBuild } from '../helpers/appPage.js';
-import { haveChromium, launchChromium } from '../helpers/browser.js';
+import { DESKTOP, haveChromium, type IsolatedPage, isolatedPage, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
@@ -27,53 +28,25 @@ afterAll(async () => {
   await t?.stop();
 });
 
-interface Ide {
-  page: Page;
-  /** Requests (and WebSocket connections) to anywhere but the test server: aborted. */
-  elsewhere: string[];
+interface Ide extends IsolatedPage {
   /** The answers to GraphiQL's introspection query. */
   schemaAnswers: Response[];
-  /** Content-Security-Policy violations the page reported. */
-  cspViolations(): Promise<string[]>;
-  close(): Promise<void>;
 }
 
-/** A fresh browser profile on the IDE, cut off from everything but the test server. */
+/** A fresh browser profile on the IDE, cut off from everything but the test server (isolatedPage). */
 async function openIde(url = t.url): Promise<Ide> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const elsewhere: string[] = [];
+  const isolated = await isolatedPage(browser, t.origin, DESKTOP);
+  const { page } = isolated;
   const schemaAnswers: Response[] = [];
   page.on('response', (r) => {
     if (r.url() === t.url && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('__schema')) schemaAnswers.push(r);
-  });
-  const wsOrigin = t.origin.replace(/^http/, 'ws');
-  await page.route('**', (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === t.origin) return route.continue();
-    elsewhere.push(url);
-    return route.abort('internetdisconnected');
-  });
-  page.on('websocket', (ws) => {
-    if (new URL(ws.url()).origin !== wsOrigin) elsewhere.push(ws.url());
-  });
-  // Runs in the page before its own scripts (the root tsconfig has no DOM types: the script is text).
-  await page.addInitScript({
-    content: `window.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
   });
   const response = await page.goto(url);
   expect(response?.status()).toBe(200);
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self';");
   // GraphiQL has fetched the schema once the query editor is ready and the run button is enabled.
   await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
-  return {
-    page,
-    elsewhere,
-    schemaAnswers,
-    cspViolations: () => page.evaluate('window.cspViolations') as Promise<string[]>,
-    close: () => context.close(),
-  };
+  return { ...isolated, schemaAnswers };
 }
 
 /** Replaces the operation in GraphiQL's (Monaco) editor, as a paste would. */
