@@ -63,8 +63,8 @@ describe.runIf(haveChromium)('adding money and withdrawing in the wallet app', (
       await page.getByRole('button', { name: 'Add card' }).click();
       // This session has not proved a second factor: the app sends a code to the confirmed email.
       const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
-      await waitForText(page, 'dialog', /We sent one to .+@example\.com/);
-      await dialog.getByLabel('Code from the message we sent').fill(await sandboxCode(t, user.email));
+      await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
+      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, user.email));
       await dialog.getByRole('button', { name: 'Confirm' }).click();
       await expect.poll(() => dialog.count()).toBe(0);
       await waitForText(page, '.field-error, [role=alert]', /./);

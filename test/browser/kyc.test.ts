@@ -1,6 +1,8 @@
 // Verification in the wallet app, in Debian's Chromium: without a phone number the screen sends the
 // person to their profile, where the phone is saved (errors beside the field) and a link leads
-// back; then the tier and limits (used and left), the form to go up to tier 1, and the sandbox
+// back; there the phone is confirmed with a texted code (read from the sandbox inbox), asking for a
+// new code until the server's throttle (two sends per address here) says in words when to ask
+// again; then the tier and limits (used and left), the form to go up to tier 1, and the sandbox
 // provider's decision arriving live (kycUpdated) so the tier and limits change without a reload.
 // The sandbox approves any name not ending in a test value.
 import type { Browser } from 'playwright-core';
@@ -30,7 +32,8 @@ beforeAll(async () => {
   if (!haveChromium) return;
   requireWebBuild();
   // The real tiers' limits (test servers are otherwise unlimited): the screen shows them rise.
-  t = await startTestServer({ KYC_LIMITS_FILE: 'config/kyc-limits.json' });
+  // Two codes per address in ten minutes: the third "Send a new code" is refused, and says so.
+  t = await startTestServer({ KYC_LIMITS_FILE: 'config/kyc-limits.json', CODE_SENDS_PER_ADDRESS: '2', CODE_SEND_WINDOW_SECONDS: '600' });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -62,16 +65,39 @@ describe.runIf(haveChromium)('verification in the wallet app', () => {
       // As stored: E.164, the name tidied.
       expect(await page.getByLabel('Phone').inputValue()).toBe('+14155550123');
       expect(await t.query(KyMe, {}, { token: user.token })).toEqual({ me: { displayName: 'Kim Kyc', phone: '+14155550123' } });
-      // Tier 1 needs the phone confirmed: a code texted to it (read here from the sandbox's inbox).
-      await page.getByRole('button', { name: 'Confirm phone' }).click();
-      await page.getByLabel('Code from the text message').waitFor();
-      await page.getByLabel('Code from the text message').fill(await sandboxCode(t, '+14155550123'));
-      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-      await waitForText(page, '[data-testid=phone-confirmed]', 'Your phone number is confirmed.');
-      await capture(page, 'profile');
       await page.getByRole('link', { name: 'Continue to verification' }).click();
       await page.getByRole('heading', { name: 'Verification and limits' }).waitFor();
-      await waitForText(page, '[data-testid=kyc-tier]', 'Tier 0');
+      // Tier 1 needs the phone confirmed: here, with a code texted to it (read from the sandbox's inbox).
+      await waitForText(page, '[data-testid=kyc-needs-phone]', 'Verification needs your phone number +14155550123 confirmed.');
+      expect(await page.getByLabel('Legal name').count()).toBe(0);
+      await page.getByRole('button', { name: 'Text me a code' }).click();
+      const codeField = page.getByLabel('Code from the text message');
+      await waitForText(page, '[data-testid=code-sent]', /^We sent a code to •+0123\. It works once, for the next 10 minutes\.$/);
+      await expect
+        .poll(() => codeField.evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement))
+        .toBe(true);
+      const first = await sandboxCode(t, '+14155550123');
+      await page.getByRole('button', { name: 'Send a new code' }).click();
+      await waitForText(page, '[data-testid=code-sent]', /^We sent a new code to •+0123\./);
+      const second = await sandboxCode(t, '+14155550123');
+      expect(second).not.toBe(first);
+      // A third within the window: the server's throttle, in words, and the button off until then.
+      await page.getByRole('button', { name: 'Send a new code' }).click();
+      await waitForText(
+        page,
+        '[role=alert]',
+        /You have asked for several codes in a short time\. You can ask for a new one in (10|9) minutes\./,
+      );
+      expect(await page.getByRole('button', { name: 'Send a new code' }).isDisabled()).toBe(true);
+      await capture(page, 'verify-confirm-phone');
+      // The replaced code no longer works; the newest does.
+      await codeField.fill(first);
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await expectFieldError(page, 'Code from the text message', /wrong|used|no longer/i);
+      await codeField.fill(second);
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await waitForText(page, '[data-testid=phone-confirmed]', 'Your phone number is confirmed.');
+      await expect.poll(() => page.evaluate('document.activeElement?.dataset?.testid')).toBe('phone-confirmed');
       await page.getByLabel('Legal name').waitFor();
       const before = (await t.query(KyTier, {}, { token: user.token })).myLimits.limits;
       const perTransfer = before.find((l) => l.kind === 'PER_TRANSACTION')!;

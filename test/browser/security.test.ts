@@ -6,11 +6,16 @@
 // without a recent second factor opens the app's one dialog; cancelled, the screen says why and
 // nothing is added; with a code, the very same request is sent again and the card is added. Then
 // the signed-in devices are reached from there, and two-step sign-in is turned off with a code.
+// Without an authenticator app: the profile's email and phone, the dialog with a code sent to the
+// confirmed email (a wrong one read out beside the field, a new one asked for, focus back on Save).
+// A forgotten password: the link from the sandbox inbox, the new password (its errors beside the
+// field, then the authenticator's code the server asks for), the token never sent but in
+// resetPassword, the other signed-in page signed out, and signing in with the new password.
 import { Secret, TOTP, URI } from 'otpauth';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
+import { DESKTOP, haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
 import {
   capture,
   expectAccessible,
@@ -21,11 +26,13 @@ import {
   signInHere,
   waitForText,
 } from '../helpers/appPage.js';
-import { signUpUser } from '../helpers/people.js';
+import { sandboxCode, sandboxMessages, signUpUser, uniquePhone, verifyEmail } from '../helpers/people.js';
 import { asOwner, startTestServer, STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const MsEnrol = graphql(`mutation MsEnrol { enrolMfa { enrolment { otpauthUri } userErrors { code } } }`);
-const MsConfirm = graphql(`mutation MsConfirm($input: ConfirmMfaInput!) { confirmMfa(input: $input) { userErrors { code } } }`);
+const MsConfirm = graphql(
+  `mutation MsConfirm($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code } } }`,
+);
 const MsState = graphql(`query MsState { me { mfaEnabled } paymentMethods { display } }`);
 
 /** The bodies of the AddCard requests a page sends, in order. */
@@ -37,6 +44,10 @@ function addCardRequests(page: Page): string[] {
   });
   return bodies;
 }
+
+/** Whether the element focused now matches `selector` (the root tsconfig has no DOM types: the check is text). */
+const focusedMatches = (page: Page, selector: string) =>
+  page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`) as Promise<boolean>;
 
 /** Fills the card form of /app/money/methods with the sandbox's test card and sends it. */
 async function addTestCard(page: Page) {
@@ -175,6 +186,141 @@ describe.runIf(haveChromium)('two-step sign-in in the wallet app', () => {
       await expectClean(app);
     } finally {
       await app.close();
+    }
+  });
+
+  it('without an authenticator app: confirms the email and phone on the profile, and steps up with a code sent to the email', async () => {
+    const user = await signUpUser(t, { label: 'contacts', displayName: 'Casey Contact' });
+    await verifyEmail(t, user);
+    const phone = uniquePhone();
+    const app = await openApp(browser, t, '/app/profile', PHONE);
+    const { page } = app;
+    try {
+      await signInHere(page, { email: user.email, password: STRONG_PASSWORD });
+      await waitForText(page, '[data-testid=email-confirmed]', 'Your email address is confirmed.');
+      await page.getByLabel('Phone').fill(phone);
+      await page.getByRole('button', { name: 'Save' }).click();
+      // A phone change once the email is confirmed needs a code: sent there as the dialog opens.
+      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+      const field = 'Code from the email';
+      await waitForText(
+        page,
+        'dialog [data-testid=code-sent]',
+        /^We sent a code to c•••@example\.com\. It works once, for the next 10 minutes\.$/,
+      );
+      await expect.poll(() => focusedMatches(page, 'dialog input[autocomplete=one-time-code]')).toBe(true);
+      await capture(page, 'step-up-code');
+      const code = await sandboxCode(t, user.email);
+      await dialog.getByLabel(field).fill(code === '000000' ? '111111' : '000000');
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await expectFieldError(page, field, /wrong/);
+      expect(await dialog.locator('.field-error[role=alert]').count()).toBe(1);
+      await expectAccessible(page, 'the step-up dialog with a wrong code');
+      await dialog.getByRole('button', { name: 'Send a new code' }).click();
+      await waitForText(page, 'dialog [data-testid=code-sent]', /^We sent a new code to c•••@example\.com\./);
+      await dialog.getByLabel(field).fill(await sandboxCode(t, user.email));
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await waitForText(page, '.success', 'Saved.');
+      expect(await dialog.count()).toBe(0);
+      // Focus is back on the button that sent the request.
+      await expect.poll(() => focusedMatches(page, 'button[type=submit]')).toBe(true);
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe('Save');
+
+      // The new phone is not confirmed: a texted code confirms it, and focus lands on the words that say so.
+      await waitForText(page, '[data-testid=phone-unconfirmed]', 'Your phone number is not confirmed yet.');
+      await page.getByRole('button', { name: 'Text me a code' }).click();
+      await waitForText(page, '[data-testid=code-sent]', /^We sent a code to •+\d{4}\./);
+      await page.getByLabel('Code from the text message').fill(await sandboxCode(t, phone));
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await waitForText(page, '[data-testid=phone-confirmed]', 'Your phone number is confirmed.');
+      await expect.poll(() => focusedMatches(page, '[data-testid=phone-confirmed]')).toBe(true);
+      await capture(page, 'profile');
+      await expectClean(app);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('resets a forgotten password from the emailed link, asks for the authenticator code, and signs the other page out', async () => {
+    const user = await signUpUser(t, { label: 'reset', displayName: 'Robin Reset' });
+    const totp = URI.parse((await t.query(MsEnrol, {}, { token: user.token })).enrolMfa.enrolment!.otpauthUri) as TOTP;
+    const confirmed = (await t.query(MsConfirm, { input: { code: totp.generate() } }, { token: user.token })).confirmMfa;
+    const recovery = confirmed.recoveryCodes!;
+    const freshStep = () => asOwner(t, `UPDATE user_mfa SET last_used_step = NULL WHERE user_id = '${user.userId}'`);
+    const NEW_PASSWORD = 'Fresh-Start-2026!q';
+
+    // The old session: signed in on another page, Home open (its socket live).
+    await freshStep();
+    const old = await openApp(browser, t, '/app/sign-in', PHONE);
+    const app = await openApp(browser, t, '/app/sign-in', DESKTOP);
+    const { page } = app;
+    try {
+      await old.page.getByLabel('Email').fill(user.email);
+      await old.page.getByLabel('Password').fill(STRONG_PASSWORD);
+      await old.page.getByRole('button', { name: 'Sign in' }).click();
+      await old.page.getByLabel('Code from your authenticator app').fill(totp.generate());
+      await old.page.getByRole('button', { name: 'Verify' }).click();
+      await old.page.getByRole('heading', { name: /^Hello/ }).waitFor();
+
+      // Forgot: the address typed on the sign-in screen comes along; the answer is the same for any address.
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+      expect(await page.getByLabel('Email').inputValue()).toBe(user.email);
+      await capture(page, 'forgot-password');
+      await page.getByRole('button', { name: 'Send me a link' }).click();
+      await waitForText(page, '[data-testid=reset-sent]', 'If an account uses that address, we sent it a link to choose a new password.');
+      await capture(page, 'forgot-password-sent');
+
+      // The link, from the sandbox inbox (written just after the answer).
+      await t.server.services.passwordReset.settled();
+      const mail = (await sandboxMessages(t, user.email)).find((m) => /reset your password/.test(m.subject ?? ''));
+      const link = /https?:\/\/\S+\/app\/reset-password#token=(\S+)/.exec(mail?.text ?? '');
+      expect(link, 'a reset link in the email').toBeTruthy();
+      const token = link![1]!;
+      const carrying: string[] = [];
+      page.on('request', (request) => {
+        const seen = `${request.url()} ${JSON.stringify(request.headers())} ${request.postData() ?? ''}`;
+        if (seen.includes(token)) carrying.push(request.postData() ?? request.url());
+      });
+      await page.goto(`${t.origin}/app/reset-password#token=${token}`);
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      // Read, then gone from the address bar.
+      await expect.poll(() => page.url()).toBe(`${t.origin}/app/reset-password`);
+
+      await page.getByLabel('New password').fill('short');
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await expectFieldError(page, 'New password', /at least 10 characters/);
+      await page.getByLabel('New password').fill(NEW_PASSWORD);
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      // Two-step sign-in is on: the server asks for a code too, and the field appears with why.
+      await expectFieldError(page, 'Code from your authenticator app', /two-step sign-in/);
+      await capture(page, 'reset-password');
+      await page.getByLabel('Code from your authenticator app').fill(recovery[0]!);
+      await page.getByRole('button', { name: 'Set new password' }).click();
+      await waitForText(page, '[data-testid=reset-done]', 'Sign in with your new password.');
+      await capture(page, 'reset-password-done');
+      // The token went to the server in resetPassword only.
+      expect(carrying.length).toBeGreaterThan(0);
+      for (const body of carrying) expect(body).toContain('"operationName":"ResetPassword"');
+
+      // Every session ended: the other page is signed out without a reload.
+      await old.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+      // Sign in with the new password (and a code of a fresh step).
+      await page.getByRole('link', { name: 'Sign in' }).click();
+      await freshStep();
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByLabel('Password').fill(NEW_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('Code from your authenticator app').fill(totp.generate());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await expectClean(app);
+      await expectClean(old);
+    } finally {
+      await app.close();
+      await old.close();
     }
   });
 });

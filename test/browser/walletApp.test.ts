@@ -221,7 +221,7 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       // (read here from the sandbox's inbox), which proves it, and adds the card.
       const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
       await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
-      await dialog.getByLabel('Code from the message we sent').fill(await sandboxCode(t, email));
+      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, email));
       await dialog.getByRole('button', { name: 'Confirm' }).click();
       await waitForText(page, '.success', /Added Visa •+ ?4242/);
       expect(await dialog.count()).toBe(0);

@@ -1,9 +1,10 @@
 // The shell: who may see which screen, the layout with navigation, and the routes of routes.tsx.
 import { useMutation } from '@apollo/client/react';
-import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
 import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { graphql } from '../gql';
 import { forgetEverything } from './apollo';
+import { lastFocusedOutsideDialogs, restoreFocus } from './focus';
 import { SCREENS, type Screen } from './routes';
 import { endSession } from './session';
 import { settleStepUp, stepUpPrompt } from './stepUp';
@@ -24,14 +25,15 @@ function Guard({ screen }: { screen: Screen }) {
   const state = useSession();
   const [location] = useLocation();
   const search = useSearch();
-  if (state === 'restoring') {
+  if (state === 'restoring' && !screen.anyone) {
     return (
       <p className="page-status" role="status">
         Signing you in…
       </p>
     );
   }
-  if (!screen.public && state === 'signed-out') return <Redirect to={`/sign-in?next=${encodeURIComponent(location)}`} replace />;
+  if (!screen.public && !screen.anyone && state === 'signed-out')
+    return <Redirect to={`/sign-in?next=${encodeURIComponent(location)}`} replace />;
   if (screen.public && state === 'signed-in') return <Redirect to={nextPath(search)} replace />;
   const Component = screen.component;
   return (
@@ -104,6 +106,15 @@ function StepUp({ signedIn }: { signedIn: boolean }) {
   useEffect(() => {
     if (open && !signedIn) settleStepUp(false);
   }, [open, signedIn]);
+  // Focus goes back to what the person was using (the button that sent the request) once the dialog is gone.
+  const opener = useRef<Element | null>(null);
+  useEffect(() => {
+    if (open) opener.current = lastFocusedOutsideDialogs();
+    else if (opener.current) {
+      restoreFocus(opener.current);
+      opener.current = null;
+    }
+  }, [open]);
   if (!open || !signedIn) return null;
   return (
     <Suspense fallback={null}>

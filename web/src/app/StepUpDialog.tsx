@@ -1,27 +1,37 @@
-// The step-up dialog (stepUp.ts): a modal <dialog> (focus kept inside, Escape cancels, focus goes
-// back where it was) asking for a code, then proving it on this session; the requests that waited
-// are then sent again. Which code depends on the account (docs/security.md):
+// The step-up dialog (stepUp.ts): a modal <dialog> (focus moves into it and stays there, Escape
+// cancels, and focus goes back to what the person was using: stepUp.ts) asking for a code, then
+// proving it on this session; the requests that waited are then sent again. Which code depends on
+// the account (docs/security.md):
 // - two-step sign-in on: a code from the authenticator app, or a recovery code (stepUp);
-// - off, with a confirmed email or phone: a code we send there as the dialog opens (requestStepUpCode, stepUp);
-// - off, with neither: the code that confirms the email address, sent as the dialog opens
-//   (requestEmailVerification, verifyEmail), which proves the same thing.
-// Its own requests skip the step-up link (context `skipStepUp`). Loaded only when first needed, like a screen.
+// - off, with a confirmed email or phone: a code we send there (requestStepUpCode, then stepUp),
+//   by email when the email is confirmed, with "Text it to my phone instead" when both are;
+// - off, with neither: the code that confirms the email address (requestEmailVerification, then
+//   verifyEmail), which proves the same thing.
+// A sent code is reused while it is valid (remembered below for this page), so cancelling and
+// trying again does not send another message or spend the server's send allowance; "Send a new
+// code" asks for one. The code's field, the sending and the server's throttling in words are
+// codes.tsx's, as on the profile. Its own requests skip the step-up link (context `skipStepUp`).
+// Loaded only when first needed, like a screen.
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { graphql } from '../gql';
-import { Form, FormProblems, NETWORK_PROBLEM, NO_ERRORS, problem, SubmitButton, TextField, useSubmitOnce } from './forms';
+import type { ContactChannel } from '../gql/graphql';
+import { type CodeSent, CodeEntry, useCodeSender } from './codes';
+import { NETWORK_PROBLEM } from './forms';
 import { settleStepUp } from './stepUp';
-import { describeUserError, type SplitErrors, splitUserErrors } from './userErrors';
+import { splitUserErrors } from './userErrors';
 
 const StepUpState = graphql(`query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }`);
 const StepUp = graphql(`
   mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }
 `);
 const RequestStepUpCode = graphql(`
-  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }
+  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {
+    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }
+  }
 `);
 const RequestEmailCode = graphql(`
-  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }
+  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }
 `);
 const VerifyEmailCode = graphql(`
   mutation VerifyEmailCode($input: VerifyContactInput!) {
@@ -32,18 +42,76 @@ const VerifyEmailCode = graphql(`
 type Mode = 'authenticator' | 'sent-code' | 'confirm-email';
 const own = { context: { skipStepUp: true } };
 
+/** The last code this page had sent for a step-up, while it is valid: a dialog opened again uses it rather than sending another. */
+let lastSent: { key: string; sent: CodeSent } | null = null;
+const stillValid = (key: string): CodeSent | null =>
+  lastSent?.key === key && lastSent.sent.expiresAt && Date.parse(lastSent.sent.expiresAt) - Date.now() > 60_000 ? lastSent.sent : null;
+
+function SentCode({ userId, mode, channel }: { userId: string; mode: 'sent-code' | 'confirm-email'; channel: ContactChannel }) {
+  const [requestCode] = useMutation(RequestStepUpCode, own);
+  const [requestEmailCode] = useMutation(RequestEmailCode, own);
+  const [stepUp] = useMutation(StepUp, own);
+  const [verifyEmail] = useMutation(VerifyEmailCode, own);
+  const key = `${userId}:${mode}:${channel}`;
+  const sender = useCodeSender(async () => {
+    const answer =
+      mode === 'confirm-email'
+        ? (await requestEmailCode()).data?.requestEmailVerification
+        : (await requestCode({ variables: { input: { channel } } })).data?.requestStepUpCode;
+    if (answer?.sentTo) lastSent = { key, sent: { sentTo: answer.sentTo, expiresAt: answer.expiresAt ?? null, count: 1 } };
+    return answer;
+  }, stillValid(key));
+  const asked = useRef(false);
+  useEffect(() => {
+    if (asked.current || sender.sent) return;
+    asked.current = true;
+    void sender.send();
+  }, [sender]);
+
+  const confirm = async (code: string) => {
+    const variables = { input: { code } };
+    const answer =
+      mode === 'confirm-email' ? (await verifyEmail({ variables })).data?.verifyEmail : (await stepUp({ variables })).data?.stepUp;
+    if (!answer) throw new Error(NETWORK_PROBLEM);
+    if (answer.userErrors.length) return splitUserErrors(answer.userErrors, ['code']);
+    lastSent = null;
+    settleStepUp(true);
+    return null;
+  };
+
+  return (
+    <CodeEntry label={channel === 'SMS' ? 'Code from the text message' : 'Code from the email'} sender={sender} confirm={confirm}>
+      <button type="button" onClick={() => settleStepUp(false)}>
+        Cancel
+      </button>
+    </CodeEntry>
+  );
+}
+
+function AuthenticatorCode() {
+  const [stepUp] = useMutation(StepUp, own);
+  const confirm = async (code: string) => {
+    const answer = (await stepUp({ variables: { input: { code } } })).data?.stepUp;
+    if (!answer) throw new Error(NETWORK_PROBLEM);
+    if (!answer.validUntil) return splitUserErrors(answer.userErrors, ['code']);
+    settleStepUp(true);
+    return null;
+  };
+  return (
+    <CodeEntry label="Code from your authenticator app" hint="Or one of your recovery codes." inputMode="text" confirm={confirm}>
+      <button type="button" onClick={() => settleStepUp(false)}>
+        Cancel
+      </button>
+    </CodeEntry>
+  );
+}
+
 export default function StepUpDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
   const state = useQuery(StepUpState, { fetchPolicy: 'network-only' });
-  const [stepUp] = useMutation(StepUp, own);
-  const [requestCode] = useMutation(RequestStepUpCode, own);
-  const [requestEmailCode] = useMutation(RequestEmailCode, own);
-  const [verifyEmail] = useMutation(VerifyEmailCode, own);
-  const [code, setCode] = useState('');
-  const [sentTo, setSentTo] = useState<string | null>(null);
-  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
   const title = useId();
   const description = useId();
+  const [channel, setChannel] = useState<ContactChannel | null>(null);
 
   const me = state.data?.me;
   const mode: Mode | null = !me
@@ -53,6 +121,10 @@ export default function StepUpDialog() {
       : me.emailVerified || me.phoneVerified
         ? 'sent-code'
         : 'confirm-email';
+  // The server's default: the email when it is confirmed, else the phone.
+  const using: ContactChannel = mode === 'sent-code' ? (channel ?? (me?.emailVerified ? 'EMAIL' : 'SMS')) : 'EMAIL';
+  const other: ContactChannel | null =
+    mode === 'sent-code' && me?.emailVerified && me.phoneVerified ? (using === 'EMAIL' ? 'SMS' : 'EMAIL') : null;
 
   useEffect(() => {
     const element = dialog.current;
@@ -60,50 +132,13 @@ export default function StepUpDialog() {
     return () => element?.close();
   }, []);
 
-  /** Sends the code this mode needs (again, when asked); says where it went. */
-  const send = useSubmitOnce(async (which: Mode) => {
-    setErrors(NO_ERRORS);
-    try {
-      const answer =
-        which === 'sent-code' ? (await requestCode()).data!.requestStepUpCode : (await requestEmailCode()).data!.requestEmailVerification;
-      if (answer.sentTo) setSentTo(answer.sentTo);
-      else setErrors(problem(answer.userErrors.map(describeUserError).join(' ')));
-    } catch (err) {
-      setErrors(problem(err instanceof Error && /Too many/.test(err.message) ? err.message : NETWORK_PROBLEM));
-    }
-  });
-  const sent = useRef(false);
-  useEffect(() => {
-    if (!mode || mode === 'authenticator' || sent.current) return;
-    sent.current = true;
-    void send.run(mode);
-  }, [mode, send]);
-
-  const submit = useSubmitOnce(async () => {
-    if (!code.trim()) return setErrors({ ...NO_ERRORS, byField: { code: 'Enter the code.' } });
-    try {
-      if (mode === 'confirm-email') {
-        const answer = (await verifyEmail({ variables: { input: { code: code.trim() } } })).data!.verifyEmail;
-        if (answer.user) settleStepUp(true);
-        else setErrors(splitUserErrors(answer.userErrors, ['code']));
-        return;
-      }
-      const answer = (await stepUp({ variables: { input: { code: code.trim() } } })).data!.stepUp;
-      if (answer.validUntil) settleStepUp(true);
-      else setErrors(splitUserErrors(answer.userErrors, ['code']));
-    } catch {
-      setErrors(problem(NETWORK_PROBLEM));
-    }
-  });
-
-  const where = sentTo ?? 'you';
   const intro =
     mode === 'authenticator'
-      ? 'This needs a recent code from your authenticator app. Enter the code it shows now, or one of your recovery codes, and we will carry on.'
+      ? 'To keep your money safe, this needs a code from your authenticator app. Enter the code it shows now, or one of your recovery codes.'
       : mode === 'sent-code'
-        ? `This needs a code we send to your confirmed email or phone. We sent one to ${where}: enter it and we will carry on.`
+        ? `To keep your money safe, this needs a code we send to your ${using === 'SMS' ? 'phone' : 'email'}. Enter it below and we will carry on.`
         : mode === 'confirm-email'
-          ? `This needs your email address confirmed. We sent a code to ${where}: enter it to confirm the address, and we will carry on.`
+          ? 'To keep your money safe, this first needs your email address confirmed. Enter the code we send to it and we will carry on.'
           : state.error
             ? NETWORK_PROBLEM
             : 'Loading…';
@@ -122,33 +157,22 @@ export default function StepUpDialog() {
     >
       <h2 id={title}>Confirm it is you</h2>
       <p id={description}>{intro}</p>
-      <Form onSubmit={() => void submit.run()}>
-        {mode && (
-          <TextField
-            label={mode === 'authenticator' ? 'Code from your authenticator app' : 'Code from the message we sent'}
-            autoComplete="one-time-code"
-            autoFocus
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            hint={mode === 'authenticator' ? 'Or one of your recovery codes.' : 'Six digits. It works once, for ten minutes.'}
-            error={errors.byField.code}
-          />
-        )}
-        <FormProblems messages={errors.general} />
+      {mode === 'authenticator' && <AuthenticatorCode />}
+      {me && (mode === 'sent-code' || mode === 'confirm-email') && <SentCode key={using} userId={me.id} mode={mode} channel={using} />}
+      {other && (
+        <p>
+          <button type="button" className="link-button" onClick={() => setChannel(other)}>
+            {other === 'SMS' ? 'Text the code to my phone instead' : 'Email the code to me instead'}
+          </button>
+        </p>
+      )}
+      {!mode && (
         <div className="actions">
-          <SubmitButton busy={submit.busy} busyLabel="Checking…">
-            Confirm
-          </SubmitButton>
-          {mode && mode !== 'authenticator' && (
-            <button type="button" disabled={send.busy} onClick={() => void send.run(mode)}>
-              Send a new code
-            </button>
-          )}
           <button type="button" onClick={() => settleStepUp(false)}>
             Cancel
           </button>
         </div>
-      </Form>
+      )}
     </dialog>
   );
 }

@@ -60,6 +60,8 @@ interface FieldProps {
   label: string;
   error?: string | undefined;
   hint?: ReactNode;
+  /** Read the error out as it appears (role="alert"): for a field that stays focused or in a dialog, where nothing else moves. */
+  announceError?: boolean;
 }
 
 function describedBy(ids: Record<string, boolean>): string | undefined {
@@ -73,6 +75,7 @@ export function TextField({
   label,
   error,
   hint,
+  announceError,
   ...input
 }: FieldProps & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-invalid' | 'aria-describedby'>) {
   const id = useId();
@@ -91,7 +94,7 @@ export function TextField({
         </p>
       )}
       {error && (
-        <p className="field-error" id={`${id}-error`}>
+        <p className="field-error" id={`${id}-error`} role={announceError ? 'alert' : undefined}>
           {error}
         </p>
       )}
@@ -103,6 +106,7 @@ export function SelectField({
   label,
   error,
   hint,
+  announceError: _announce,
   children,
   ...select
 }: FieldProps & Omit<React.SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'aria-invalid' | 'aria-describedby'>) {

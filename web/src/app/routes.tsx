@@ -1,5 +1,6 @@
 // Every screen of the app, by path (under /app). A new screen is one file in screens/ and one line
-// here: `nav` puts it in the main navigation, `public` lets signed-out people open it. Screens are
+// here: `nav` puts it in the main navigation, `public` lets signed-out people open it (`anyone`:
+// signed in or not). Screens are
 // loaded on first visit (React.lazy), so the first load carries the shell and sign-in only.
 import { type ComponentType, lazy, type LazyExoticComponent } from 'react';
 import { SignIn } from './screens/SignIn';
@@ -10,8 +11,10 @@ export interface Screen {
   component: ComponentType | LazyExoticComponent<ComponentType>;
   /** Its label in the main navigation; absent: not in the navigation. */
   nav?: string;
-  /** Open to signed-out people (everything else sends them to sign in). */
+  /** Open to signed-out people (everything else sends them to sign in); signed-in people are sent on. */
   public?: boolean;
+  /** Open to everyone, signed in or not (a reset link may be opened in a signed-in tab). */
+  anyone?: boolean;
   /** The navigation item it belongs to (marked current on it), when its path is not under that item's. */
   under?: string;
 }
@@ -21,6 +24,8 @@ const screen = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
 export const SCREENS: Screen[] = [
   { path: '/sign-in', component: SignIn, public: true },
   { path: '/sign-up', component: SignUp, public: true },
+  { path: '/forgot-password', component: screen(() => import('./screens/ForgotPassword')), public: true },
+  { path: '/reset-password', component: screen(() => import('./screens/ResetPassword')), anyone: true },
   { path: '/', component: screen(() => import('./screens/Home')), nav: 'Home' },
   { path: '/send', component: screen(() => import('./screens/Send')), nav: 'Send' },
   { path: '/history', component: screen(() => import('./screens/History')), nav: 'History' },

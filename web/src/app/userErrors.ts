@@ -24,6 +24,10 @@ const WORDS: Partial<Record<string, (error: UserErrorLike) => string>> = {
   CONTACT_VERIFICATION_REQUIRED: () => 'This needs your email address confirmed first. Try again and enter the code we send you.',
   // "… ask for a new one with requestEmailVerification." → without the API's names.
   INVALID_CODE: (e) => e.message.replace(/ with [a-z][A-Za-z]+\./, '.').replace(/ \(requestPasswordReset\)/, ''),
+  // resetPassword names its field: "newPassword must be at least 10 characters".
+  WEAK_PASSWORD: (e) => e.message.replace(/^newPassword\b/, 'the password'),
+  // resetPassword for an account with two-step sign-in, without a code yet.
+  MFA_REQUIRED: () => 'Your account has two-step sign-in: enter a code from your authenticator app, or a recovery code.',
   PHONE_NOT_VERIFIED: () => 'Confirm your phone number on your profile first.',
   // "Over your daily send limit (DAILY_SEND): … See myLimits." → without the API's names.
   LIMIT_EXCEEDED: (e) =>

@@ -17,13 +17,18 @@ type Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": typeof types.SignOutDocument,
     "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }": typeof types.StepUpStateDocument,
     "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": typeof types.StepUpDocument,
-    "\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n": typeof types.RequestStepUpCodeDocument,
-    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": typeof types.RequestEmailCodeDocument,
+    "\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n": typeof types.RequestStepUpCodeDocument,
+    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": typeof types.RequestEmailCodeDocument,
     "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.VerifyEmailCodeDocument,
+    "\n  mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": typeof types.ContactRequestEmailCodeDocument,
+    "\n  mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }\n": typeof types.ContactRequestPhoneCodeDocument,
+    "\n  mutation ContactVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.ContactVerifyEmailDocument,
+    "\n  mutation ContactVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": typeof types.ContactVerifyPhoneDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": typeof types.MerchantPaymentsListDocument,
     "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": typeof types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": typeof types.RefundPaymentDocument,
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n": typeof types.RequestPasswordResetDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": typeof types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.HomeDocument,
@@ -50,10 +55,7 @@ type Documents = {
     "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.VerifyBankAccountDocument,
     "\n  query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }\n": typeof types.ProfileDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone phoneVerified } userErrors { code message field } }\n  }\n": typeof types.UpdateProfileDocument,
-    "\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": typeof types.ProfileRequestEmailCodeDocument,
-    "\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n": typeof types.ProfileRequestPhoneCodeDocument,
-    "\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.ProfileVerifyEmailDocument,
-    "\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": typeof types.ProfileVerifyPhoneDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { revokedSessionCount userErrors { code message field } }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  query SecurityStatus { me { id mfaEnabled } }\n": typeof types.SecurityStatusDocument,
     "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n": typeof types.EnrolMfaDocument,
     "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n": typeof types.ConfirmMfaDocument,
@@ -74,13 +76,18 @@ const documents: Documents = {
     "mutation SignOut { signOut { revokedSessionCount } }": types.SignOutDocument,
     "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }": types.StepUpStateDocument,
     "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": types.StepUpDocument,
-    "\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n": types.RequestStepUpCodeDocument,
-    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": types.RequestEmailCodeDocument,
+    "\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n": types.RequestStepUpCodeDocument,
+    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": types.RequestEmailCodeDocument,
     "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.VerifyEmailCodeDocument,
+    "\n  mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": types.ContactRequestEmailCodeDocument,
+    "\n  mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }\n": types.ContactRequestPhoneCodeDocument,
+    "\n  mutation ContactVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.ContactVerifyEmailDocument,
+    "\n  mutation ContactVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": types.ContactVerifyPhoneDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": types.MerchantPaymentsListDocument,
     "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": types.RefundPaymentDocument,
+    "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n": types.RequestPasswordResetDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
     "\n  query Home {\n    me {\n      id\n      displayName\n      wallets {\n        id\n        currency\n        status\n        sequence\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.HomeDocument,
@@ -107,10 +114,7 @@ const documents: Documents = {
     "\n  mutation VerifyBankAccount($input: VerifyBankAccountInput!) {\n    verifyBankAccount(input: $input) {\n      paymentMethod { id status bankAccount { verificationAttemptsLeft } }\n      userErrors { code message field }\n    }\n  }\n": types.VerifyBankAccountDocument,
     "\n  query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }\n": types.ProfileDocument,
     "\n  mutation UpdateProfile($input: UpdateProfileInput!) {\n    updateProfile(input: $input) { user { id displayName phone phoneVerified } userErrors { code message field } }\n  }\n": types.UpdateProfileDocument,
-    "\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n": types.ProfileRequestEmailCodeDocument,
-    "\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n": types.ProfileRequestPhoneCodeDocument,
-    "\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.ProfileVerifyEmailDocument,
-    "\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": types.ProfileVerifyPhoneDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { revokedSessionCount userErrors { code message field } }\n  }\n": types.ResetPasswordDocument,
     "\n  query SecurityStatus { me { id mfaEnabled } }\n": types.SecurityStatusDocument,
     "\n  mutation EnrolMfa { enrolMfa { enrolment { qrCode secret } userErrors { code message field } } }\n": types.EnrolMfaDocument,
     "\n  mutation ConfirmMfa($input: ConfirmMfaInput!) { confirmMfa(input: $input) { recoveryCodes userErrors { code message field } } }\n": types.ConfirmMfaDocument,
@@ -157,15 +161,31 @@ export function graphql(source: "\n  mutation StepUp($input: StepUpInput!) { ste
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation RequestStepUpCode { requestStepUpCode { sentTo userErrors { code message field } } }\n"];
+export function graphql(source: "\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation RequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"];
+export function graphql(source: "\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n"): (typeof documents)["\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ContactVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ContactVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ContactVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -182,6 +202,10 @@ export function graphql(source: "\n  subscription MerchantPaymentReceived($merch
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -289,19 +313,7 @@ export function graphql(source: "\n  mutation UpdateProfile($input: UpdateProfil
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n"): (typeof documents)["\n  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ProfileVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ProfileVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n"];
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { revokedSessionCount userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) { revokedSessionCount userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,14 +1,16 @@
 // Verification and limits: the tier, each limit with what is used and what is left (myLimits), the
 // latest KYC case, and the form to go up to tier 1 (submitKyc; tier 2's selfie capture is not in
 // the app). Verification needs a confirmed phone number: without one, the screen links to the profile
-// instead of showing the form. The provider decides later; kycUpdated brings its decision, and the
+// to add it; with one not confirmed, it is confirmed here with a texted code (contacts.tsx), and the
+// form follows. The provider decides later; kycUpdated brings its decision, and the
 // tier and limits are read again, so they change on screen.
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { graphql } from '../../gql';
 import type { KycCaseStatus, KycTier, LimitKind } from '../../gql/graphql';
 import { formatDate } from '../activity';
+import { ConfirmContact } from '../contacts';
 import {
   Form,
   FormProblems,
@@ -166,6 +168,9 @@ export default function Kyc() {
   const { data, error, refetch } = useQuery(KycData, { fetchPolicy: 'cache-and-network' });
   // A decision changes the tier and the limits: read them again.
   useSubscription(KycUpdated, { onData: () => void refetch() });
+  // Once the phone had to be confirmed here, its "confirmed" words stay above the form (and take the focus).
+  const phoneStep = useRef(false);
+  if (data?.me.phone && !data.me.phoneVerified) phoneStep.current = true;
   if (error) return <p role="alert">Your verification could not be loaded. Reload the page to try again.</p>;
   if (!data) return <p role="status">Loading…</p>;
   const { tier, latestCase } = data.kycStatus;
@@ -227,13 +232,21 @@ export default function Kyc() {
             <p className="notice" data-testid="kyc-needs-phone">
               Verification needs your phone number. <Link href="/profile?next=/verify">Add it to your profile</Link>, then come back here.
             </p>
-          ) : !data.me.phoneVerified ? (
-            <p className="notice" data-testid="kyc-needs-phone">
-              Verification needs your phone number confirmed. <Link href="/profile?next=/verify">Confirm it on your profile</Link>, then
-              come back here.
-            </p>
           ) : (
-            <KycForm onSubmitted={() => void refetch()} />
+            <>
+              {phoneStep.current && (
+                // Confirmed here, with the same code entry as the profile; the form follows once it is.
+                <div data-testid="kyc-needs-phone">
+                  {!data.me.phoneVerified && (
+                    <p className="notice">
+                      Verification needs your phone number <strong>{data.me.phone}</strong> confirmed. We text it a code.
+                    </p>
+                  )}
+                  <ConfirmContact channel="SMS" verified={data.me.phoneVerified} />
+                </div>
+              )}
+              {data.me.phoneVerified && <KycForm onSubmitted={() => void refetch()} />}
+            </>
           )}
         </Section>
       </div>

@@ -2,18 +2,19 @@
 // send to it, and verification needs it), saved with updateProfile; each error is shown beside its
 // field. Links to the security settings (two-step sign-in) and the signed-in devices.
 //
-// The email and phone are confirmed here with a code we send (requestEmailVerification or
-// requestPhoneVerification, then verifyEmail or verifyPhone): tier 1 verification needs a confirmed
+// "How we reach you": the email and phone each say whether it is confirmed, and confirms it with a code we send
+// (contacts.tsx, the same code entry as the step-up dialog): tier 1 verification needs a confirmed
 // phone, and step-up codes go to a confirmed address. Changing the phone once an address is
 // confirmed asks for a code first (the step-up dialog).
 //
 // Opened from the verification screen as /profile?next=/verify: once the phone is saved, a link
-// leads back there.
+// leads back there (which confirms it too).
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Link, useSearch } from 'wouter';
 import { graphql } from '../../gql';
 import type { ProfileQuery } from '../../gql/graphql';
+import { ConfirmContact } from '../contacts';
 import { Form, FormProblems, NETWORK_PROBLEM, NO_ERRORS, problem, Section, SubmitButton, TextField, useSubmitOnce } from '../forms';
 import { type SplitErrors, splitUserErrors } from '../userErrors';
 
@@ -27,101 +28,7 @@ const UpdateProfile = graphql(`
   }
 `);
 
-const RequestEmailCode = graphql(`
-  mutation ProfileRequestEmailCode { requestEmailVerification { sentTo userErrors { code message field } } }
-`);
-const RequestPhoneCode = graphql(`
-  mutation ProfileRequestPhoneCode { requestPhoneVerification { sentTo userErrors { code message field } } }
-`);
-const VerifyEmail = graphql(`
-  mutation ProfileVerifyEmail($input: VerifyContactInput!) {
-    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }
-  }
-`);
-const VerifyPhone = graphql(`
-  mutation ProfileVerifyPhone($input: VerifyContactInput!) {
-    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }
-  }
-`);
-
 const FIELDS = ['displayName', 'phone'];
-
-/** Confirms the email (EMAIL) or phone (SMS) with the code we send: a button, then the code's field. */
-function ConfirmContact({ channel, verified }: { channel: 'EMAIL' | 'SMS'; verified: boolean }) {
-  const noun = channel === 'EMAIL' ? 'email address' : 'phone number';
-  const [requestEmail] = useMutation(RequestEmailCode);
-  const [requestPhone] = useMutation(RequestPhoneCode);
-  const [verifyEmail] = useMutation(VerifyEmail);
-  const [verifyPhone] = useMutation(VerifyPhone);
-  const [sentTo, setSentTo] = useState<string | null>(null);
-  const [code, setCode] = useState('');
-  const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
-
-  const send = useSubmitOnce(async () => {
-    try {
-      const answer =
-        channel === 'EMAIL' ? (await requestEmail()).data?.requestEmailVerification : (await requestPhone()).data?.requestPhoneVerification;
-      if (answer?.sentTo) {
-        setSentTo(answer.sentTo);
-        setErrors(NO_ERRORS);
-      } else setErrors(splitUserErrors(answer?.userErrors ?? [], []));
-    } catch (err) {
-      setErrors(problem(err instanceof Error && /Too many/.test(err.message) ? err.message : NETWORK_PROBLEM));
-    }
-  });
-  const confirm = useSubmitOnce(async () => {
-    if (!code.trim()) return setErrors({ ...NO_ERRORS, byField: { code: 'Enter the code.' } });
-    try {
-      const variables = { input: { code: code.trim() } };
-      const answer =
-        channel === 'EMAIL' ? (await verifyEmail({ variables })).data!.verifyEmail : (await verifyPhone({ variables })).data!.verifyPhone;
-      if (answer.user) {
-        setSentTo(null);
-        setCode('');
-        setErrors(NO_ERRORS);
-      } else setErrors(splitUserErrors(answer.userErrors, ['code']));
-    } catch {
-      setErrors(problem(NETWORK_PROBLEM));
-    }
-  });
-
-  if (verified) {
-    return (
-      <p className="success" data-testid={`${channel === 'EMAIL' ? 'email' : 'phone'}-confirmed`}>
-        Your {noun} is confirmed.
-      </p>
-    );
-  }
-  if (!sentTo) {
-    return (
-      <>
-        <p>
-          Your {noun} is not confirmed yet.{' '}
-          <button type="button" disabled={send.busy} onClick={() => void send.run()}>
-            Confirm {channel === 'EMAIL' ? 'email' : 'phone'}
-          </button>
-        </p>
-        <FormProblems messages={errors.general} />
-      </>
-    );
-  }
-  return (
-    <Form onSubmit={() => void confirm.run()}>
-      <TextField
-        label={channel === 'EMAIL' ? 'Code from the email' : 'Code from the text message'}
-        autoComplete="one-time-code"
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        hint={`We sent six digits to ${sentTo}. They work once, for ten minutes.`}
-        error={errors.byField.code}
-      />
-      <FormProblems messages={errors.general} />
-      <SubmitButton busy={confirm.busy} busyLabel="Checking…">
-        Confirm
-      </SubmitButton>
-    </Form>
-  );
-}
 
 /** Where the person came from (one of ours), to go back to once the profile is saved. */
 function backTo(search: string): { path: string; label: string } | null {
@@ -137,6 +44,7 @@ function DetailsForm({ me }: { me: ProfileQuery['me'] }) {
   const [errors, setErrors] = useState<SplitErrors>(NO_ERRORS);
   const [saved, setSaved] = useState(false);
   const back = backTo(useSearch());
+  const phoneToConfirm = Boolean(me.phone && !me.phoneVerified);
 
   const submit = useSubmitOnce(async () => {
     setSaved(false);
@@ -178,7 +86,8 @@ function DetailsForm({ me }: { me: ProfileQuery['me'] }) {
       <FormProblems messages={errors.general} />
       {saved && (
         <p className="success" role="status">
-          Saved. {back && <Link href={back.path}>{back.label}</Link>}
+          Saved.{' '}
+          {back ? <Link href={back.path}>{back.label}</Link> : phoneToConfirm ? 'Your phone number is not confirmed yet: see below.' : null}
         </p>
       )}
       <SubmitButton busy={submit.busy} busyLabel="Saving…">
@@ -190,6 +99,7 @@ function DetailsForm({ me }: { me: ProfileQuery['me'] }) {
 
 export default function Profile() {
   const { data, error } = useQuery(ProfileQueryDoc);
+  const back = backTo(useSearch());
   if (error) return <p role="alert">Your profile could not be loaded. Reload the page to try again.</p>;
   if (!data) return <p role="status">Loading…</p>;
   const { me } = data;
@@ -198,12 +108,31 @@ export default function Profile() {
       <h1>Your profile</h1>
       <div className="wallets">
         <Section title="Your details">
-          <p>
-            Signed in as <strong className="email">{me.email}</strong>
+          <DetailsForm me={me} />
+        </Section>
+        <Section title="How we reach you">
+          <h3>Email</h3>
+          <p className="email">
+            <strong>{me.email}</strong>
           </p>
           <ConfirmContact channel="EMAIL" verified={me.emailVerified} />
-          <DetailsForm me={me} />
-          {me.phone && <ConfirmContact key={me.phone} channel="SMS" verified={me.phoneVerified} />}
+          <h3>Phone</h3>
+          {me.phone ? (
+            <>
+              <p>
+                <strong>{me.phone}</strong>
+              </p>
+              <ConfirmContact
+                key={me.phone}
+                channel="SMS"
+                verified={me.phoneVerified}
+                then={back && <Link href={back.path}>{back.label}</Link>}
+              />
+            </>
+          ) : (
+            <p className="muted">No phone number yet: add it under Your details.</p>
+          )}
+          <p className="field-hint">We send codes here when you confirm a risky action without an authenticator app.</p>
         </Section>
         <Section title="Security">
           <p data-testid="mfa-state">

@@ -116,6 +116,12 @@ export function SignIn() {
               error={errors.byField.password}
               required
             />
+            <p className="forgot">
+              {/* The address typed so far goes along in the history state, not in the URL. */}
+              <Link href="/forgot-password" state={{ email: email.trim() }}>
+                Forgot your password?
+              </Link>
+            </p>
           </>
         )}
         <FormProblems messages={errors.general} />
