@@ -29,9 +29,10 @@ import {
 } from '../schema/merchants.js';
 import { badUserInput, notFound } from '../services/errors.js';
 import type { Resync } from '../services/events/pubsub.js';
+import { catchUpThenLive } from '../services/events/catchUp.js';
 import { startWith } from '../services/events/startWith.js';
 import { topics, type MerchantPaymentReceived, type PaymentRequestChanged } from '../services/events/topics.js';
-import { fromPublishedPayment } from '../services/merchants/model.js';
+import { fromPublishedPayment, type MerchantPaymentRecord } from '../services/merchants/model.js';
 import { loadNodeWith } from './nodes.js';
 import { pageRequest, toConnection } from './pagination.js';
 import { payload } from './payload.js';
@@ -261,21 +262,51 @@ builder.subscriptionField('paymentRequestUpdated', (t) =>
 /** The first event of paymentRequestUpdated: "send the state as it is now". */
 const CURRENT_STATE = Object.freeze({ current: true as const });
 
+/** How many payments merchantPaymentReceived's `after` sends at most before the live ones. */
+const CATCH_UP_LIMIT = 50;
+
+type MerchantPaymentEvent = MerchantPaymentReceived | { missed: MerchantPaymentRecord };
+
 builder.subscriptionField('merchantPaymentReceived', (t) =>
   t.field({
     type: MerchantPaymentRef,
     description:
       'Each payment your merchant receives, as it is committed, to any of its payment requests: for a till or a back office. ' +
       'Members of the merchant (or its API key) only; it ends with the session or key that opened it. ' +
-      'Payments made before it starts are in merchantPayments.',
+      'Payments made before it starts are in merchantPayments; with catchUp, those committed after the newest one you read ' +
+      'there (`after`) come first, so none falls between your read and the subscription.',
     authScopes: { authenticated: true, apiScope: 'payments:read' },
-    args: { merchantId: t.arg.globalID({ required: true, for: MerchantRef }) },
+    args: {
+      merchantId: t.arg.globalID({ required: true, for: MerchantRef }),
+      catchUp: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description: `First send the payments committed after \`after\` (oldest first, at most ${CATCH_UP_LIMIT}), then the live ones, none twice.`,
+      }),
+      after: t.arg.globalID({
+        required: false,
+        for: MerchantPaymentRef,
+        description: "With catchUp: the newest payment you have (merchantPayments' first node); none (null) when your list was empty.",
+      }),
+    },
     subscribe: async (_root, args, ctx) => {
       const merchant = await ctx.services.merchants.forActor(merchantActor(ctx), args.merchantId.id);
       if (!merchant) throw notFound('Merchant');
-      return ctx.services.pubsub.subscribe<MerchantPaymentReceived>(topics.merchantPayments(merchant.id));
+      const live = await ctx.services.pubsub.subscribe<MerchantPaymentEvent>(topics.merchantPayments(merchant.id));
+      if (!args.catchUp) return live;
+      // Listening already: a payment committed from now on arrives live; the read finds those before.
+      const newest = await ctx.services.merchantPayments
+        .list(merchant.id, { limit: CATCH_UP_LIMIT, backward: false })
+        .catch(async (err) => {
+          await live.return?.();
+          throw err;
+        });
+      const since = newest.items.map((item) => item.node);
+      const known = args.after ? since.findIndex((p) => p.id === args.after!.id) : -1;
+      const missed = (known === -1 ? since : since.slice(0, known)).reverse().map((p) => ({ missed: p }));
+      return catchUpThenLive<MerchantPaymentEvent>(missed, live, (e) => ('missed' in e ? e.missed.id : e.payment.id));
     },
-    // The event carries the payment as it was committed: no read per payment and subscriber.
-    resolve: (event: MerchantPaymentReceived) => fromPublishedPayment(event.payment),
+    // A live event carries the payment as it was committed: no read per payment and subscriber.
+    resolve: (event: MerchantPaymentEvent) => ('missed' in event ? event.missed : fromPublishedPayment(event.payment)),
   }),
 );

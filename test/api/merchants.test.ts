@@ -5,7 +5,8 @@
 // paid (also concurrently), the merchant's payments with filters, and the daily settlement. Live:
 // a checkout's paymentRequestUpdated starts with the request's state of the moment, and the
 // merchant-wide merchantPaymentReceived reaches every member (not others) with each payment to any
-// of its requests, until the session that opened it is revoked.
+// of its requests, until the session that opened it is revoked; with catchUp it first sends what
+// was committed after the newest payment the subscriber had read.
 import { randomUUID } from 'node:crypto';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
@@ -92,6 +93,11 @@ const MxPaymentReceived = graphql(`
     merchantPaymentReceived(merchantId: $merchantId) {
       id amount { amount currency } fee { amount } net { amount } refunded { amount } status requestCode reference payerName createdAt
     }
+  }
+`);
+const MxPaymentCatchUp = graphql(`
+  subscription MxPaymentCatchUp($merchantId: ID!, $after: ID) {
+    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id amount { amount } }
   }
 `);
 const MxSignIn = graphql(`mutation MxSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } } }`);
@@ -515,6 +521,40 @@ describe('live feeds', () => {
       expect(await closedWithin(kept, 200)).toBe('still open');
     } finally {
       await Promise.all([revoked.dispose(), kept.dispose()]);
+    }
+  });
+
+  it('merchantPaymentReceived with catchUp first sends the payments committed after the newest one read (oldest first), then live ones, none twice', async () => {
+    const { owner, merchant } = await merchantWithOwner('Catch-up Bakery');
+    const payer = await person('20.00');
+    const code = merchant.staticPaymentRequest.code;
+    const ws = connectWs(t.wsUrl, `Bearer ${owner.token}`);
+    try {
+      await ws.connected;
+      // An empty list read (after: null): a payment made before the subscription starts still comes.
+      expect((await pay(payer, code, { amount: usd('1.00') })).userErrors).toEqual([]);
+      const fromEmpty = ws.subscribe(MxPaymentCatchUp, { merchantId: merchant.id, after: null });
+      await fromEmpty.next((d) => d.merchantPaymentReceived.amount.amount === '1.00', WAIT_MS);
+      fromEmpty.unsubscribe();
+
+      // The screen read its list (newest: 1.00), then two payments landed before it subscribed.
+      const read = (await t.query(MxPayments, { merchantId: merchant.id }, { token: owner.token })).merchantPayments.edges[0]!.node.id;
+      expect((await pay(payer, code, { amount: usd('2.00') })).userErrors).toEqual([]);
+      expect((await pay(payer, code, { amount: usd('3.00') })).userErrors).toEqual([]);
+      const before = t.server.pubsub.subscriptionCount();
+      const feed = ws.subscribe(MxPaymentCatchUp, { merchantId: merchant.id, after: read });
+      await liveSubscriptions(before, 1);
+      expect((await pay(payer, code, { amount: usd('4.00') })).userErrors).toEqual([]);
+      await feed.next((d) => d.merchantPaymentReceived.amount.amount === '4.00', WAIT_MS);
+      expect(feed.results.map((r) => r.data!.merchantPaymentReceived.amount.amount)).toEqual(['2.00', '3.00', '4.00']);
+      // Without catchUp, only what comes after it starts (as before).
+      const plain = ws.subscribe(MxPaymentReceived, { merchantId: merchant.id });
+      await liveSubscriptions(before, 2);
+      expect((await pay(payer, code, { amount: usd('5.00') })).userErrors).toEqual([]);
+      await plain.next((d) => d.merchantPaymentReceived.amount.amount === '5.00', WAIT_MS);
+      expect(plain.results).toHaveLength(1);
+    } finally {
+      await ws.dispose();
     }
   });
 });

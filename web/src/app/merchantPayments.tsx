@@ -23,8 +23,8 @@ export const MerchantPaymentsQuery = graphql(`
 `);
 
 const PaymentReceived = graphql(`
-  subscription MerchantPaymentReceived($merchantId: ID!) {
-    merchantPaymentReceived(merchantId: $merchantId) { id }
+  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {
+    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }
   }
 `);
 
@@ -56,14 +56,27 @@ export interface MerchantPaymentRow {
 /**
  * Follows the payments a merchant receives (merchantPaymentReceived); `onPayment` runs on each, and
  * after the socket comes back (a payment may have arrived while it was away).
+ *
+ * Nothing falls between the list's read and the subscription: it starts once the list is read,
+ * with catchUp from the newest payment in it (`newestPaymentId`: null for an empty list, undefined
+ * while not read yet), so the server first sends any payment committed since, and the list is read
+ * again. The starting point is kept for the subscription's life (a new one would restart it).
  */
-export function useMerchantPaymentsLive(merchantId: string | undefined, onPayment: () => void): void {
+export function useMerchantPaymentsLive(
+  merchantId: string | undefined,
+  newestPaymentId: string | null | undefined,
+  onPayment: () => void,
+): void {
   const latest = useRef(onPayment);
   latest.current = onPayment;
   useEffect(() => onReconnect(() => latest.current()), []);
+  const [from, setFrom] = useState<{ merchantId: string; after: string | null } | null>(null);
+  useEffect(() => {
+    if (merchantId && newestPaymentId !== undefined && from?.merchantId !== merchantId) setFrom({ merchantId, after: newestPaymentId });
+  }, [merchantId, newestPaymentId, from]);
   useSubscription(PaymentReceived, {
-    variables: { merchantId: merchantId ?? '' },
-    skip: !merchantId,
+    variables: { merchantId: from?.merchantId ?? '', after: from?.after ?? null },
+    skip: !from || from.merchantId !== merchantId,
     onData: () => latest.current(),
   });
 }

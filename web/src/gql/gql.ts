@@ -26,7 +26,7 @@ type Documents = {
     "\n  mutation ContactVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": typeof types.ContactVerifyPhoneDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": typeof types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": typeof types.MerchantPaymentsListDocument,
-    "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": typeof types.MerchantPaymentReceivedDocument,
+    "\n  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {\n    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }\n  }\n": typeof types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": typeof types.RefundPaymentDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n": typeof types.RequestPasswordResetDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": typeof types.HistoryWalletsDocument,
@@ -85,7 +85,7 @@ const documents: Documents = {
     "\n  mutation ContactVerifyPhone($input: VerifyContactInput!) {\n    verifyPhone(input: $input) { user { id phoneVerified } userErrors { code message field } }\n  }\n": types.ContactVerifyPhoneDocument,
     "\n  subscription LiveWalletUpdated($walletId: ID!, $afterSequence: BigInt) {\n    walletUpdated(walletId: $walletId, afterSequence: $afterSequence) {\n      sequence\n      transaction { id }\n      wallet {\n        id\n        sequence\n        status\n        balance { available { amount currency } posted { amount currency } held { amount currency } }\n      }\n    }\n  }\n": types.LiveWalletUpdatedDocument,
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": types.MerchantPaymentsListDocument,
-    "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n": types.MerchantPaymentReceivedDocument,
+    "\n  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {\n    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }\n  }\n": types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": types.RefundPaymentDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n": types.RequestPasswordResetDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": types.HistoryWalletsDocument,
@@ -197,7 +197,7 @@ export function graphql(source: "\n  query MerchantPaymentsList($merchantId: ID!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n"): (typeof documents)["\n  subscription MerchantPaymentReceived($merchantId: ID!) {\n    merchantPaymentReceived(merchantId: $merchantId) { id }\n  }\n"];
+export function graphql(source: "\n  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {\n    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }\n  }\n"): (typeof documents)["\n  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {\n    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -162,8 +162,9 @@ export default function Merchant() {
     skip: !merchant,
     fetchPolicy: 'cache-and-network',
   });
-  // Each payment to any of the merchant's requests: the list and the balance are read again.
-  useMerchantPaymentsLive(merchant?.id, () => {
+  // Each payment to any of the merchant's requests (and any since the list was read): the list and the balance are read again.
+  const newest = payments.data ? (payments.data.merchantPayments.edges[0]?.node.id ?? null) : undefined;
+  useMerchantPaymentsLive(merchant?.id, newest, () => {
     void payments.refetch();
     void merchants.refetch();
   });
