@@ -27,7 +27,7 @@ const WORDS: Partial<Record<string, (error: UserErrorLike) => string>> = {
   // resetPassword names its field: "newPassword must be at least 10 characters".
   WEAK_PASSWORD: (e) => e.message.replace(/^newPassword\b/, 'the password'),
   // resetPassword for an account with two-step sign-in, without a code yet.
-  MFA_REQUIRED: () => 'Your account has two-step sign-in: enter a code from your authenticator app, or a recovery code.',
+  MFA_REQUIRED: () => 'Your account has two-step sign-in: enter a code from your authenticator app too.',
   PHONE_NOT_VERIFIED: () => 'Confirm your phone number on your profile first.',
   // "Over your daily send limit (DAILY_SEND): … See myLimits." → without the API's names.
   LIMIT_EXCEEDED: (e) =>

@@ -120,7 +120,7 @@ export default function ResetPassword() {
             autoFocus
             value={code}
             onChange={(e) => setCode(e.target.value)}
-            hint="Your account has two-step sign-in. Or enter one of your recovery codes."
+            hint="From the app you set up for two-step sign-in, or one of your recovery codes."
             error={errors.byField.mfaCode}
           />
         )}
