@@ -1,9 +1,11 @@
 // The wallet app's pure helpers (web/src/app/): amounts checked against their currency's exponent,
 // the app's table of exponents against the server's currencies, userErrors in people's words, and
-// the step-up link sending a refused mutation again, unchanged, once the person has stepped up.
+// the step-up link sending a refused mutation again, unchanged, once the person has stepped up, and
+// the server's throttling of sent codes in words.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApolloLink } from '@apollo/client';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { of } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../../src/projectRoot.js';
@@ -11,6 +13,7 @@ import { currencyExponent } from '../../src/services/money/money.js';
 import { CURRENCY_EXPONENTS, checkAmount, exponentOf } from '../../web/src/app/money.js';
 import { needsStepUp, settleStepUp, stepUpLink, stepUpPrompt } from '../../web/src/app/stepUp.js';
 import { describeUserError, splitUserErrors } from '../../web/src/app/userErrors.js';
+import { sendRefusal, waitInWords } from '../../web/src/app/waits.js';
 
 describe('checkAmount', () => {
   it.each([
@@ -158,5 +161,36 @@ describe('step-up (web/src/app/stepUp.ts)', () => {
     expect(first.received).toEqual([refused]);
     expect(second.received).toEqual([refused]);
     expect(first.sent).toHaveLength(1);
+  });
+});
+
+describe('the throttling of sent codes in words (web/src/app/waits.ts)', () => {
+  it('says a wait as a person would', () => {
+    expect([1, 45, 60, 61, 599, 600, 3599, 3600, 3601, 7200].map(waitInWords)).toEqual([
+      '1 second',
+      '45 seconds',
+      'a minute',
+      '2 minutes',
+      '10 minutes',
+      '10 minutes',
+      'an hour',
+      'an hour',
+      '2 hours',
+      '2 hours',
+    ]);
+  });
+  it("reads RATE_LIMITED's retryAfterSeconds; other errors keep their words; no answer is the caller's", () => {
+    const limited = new CombinedGraphQLErrors({
+      errors: [
+        { message: 'Too many codes asked for. Try again in 754 seconds.', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 754 } },
+      ],
+    });
+    expect(sendRefusal(limited, 'offline')).toEqual({
+      message: 'You have asked for several codes in a short time. You can ask for a new one in 13 minutes.',
+      retryAfterSeconds: 754,
+    });
+    const other = new CombinedGraphQLErrors({ errors: [{ message: 'Sign in required.', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(sendRefusal(other, 'offline')).toEqual({ message: 'Sign in required.', retryAfterSeconds: null });
+    expect(sendRefusal(new TypeError('Failed to fetch'), 'offline')).toEqual({ message: 'offline', retryAfterSeconds: null });
   });
 });

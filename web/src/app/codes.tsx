@@ -9,10 +9,10 @@
 //   per address and per IP (CODE_SENDS_PER_ADDRESS …): its RATE_LIMITED answer says how long to
 //   wait, shown in words ("You can ask for a new one in 12 minutes.") with the button off until then.
 // - A wrong code is shown beside the field and read out (role="alert": the field keeps focus).
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Form, FormProblems, NETWORK_PROBLEM, NO_ERRORS, SubmitButton, TextField, useSubmitOnce } from './forms';
 import { describeUserError, type SplitErrors, type UserErrorLike } from './userErrors';
+import { sendRefusal } from './waits';
 
 /** What the mutations that send a code answer (CodeSentPayload). */
 export interface CodeSentAnswer {
@@ -27,33 +27,6 @@ export interface CodeSent {
   expiresAt: string | null;
   /** How many codes this screen has sent: the second one is "a new code". */
   count: number;
-}
-
-/** A wait in words: "45 seconds", "a minute", "12 minutes", "an hour", "2 hours". */
-export function waitInWords(seconds: number): string {
-  const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(s / 60);
-  if (minutes < 60) return minutes === 1 ? 'a minute' : `${minutes} minutes`;
-  const hours = Math.ceil(minutes / 60);
-  return hours === 1 ? 'an hour' : `${hours} hours`;
-}
-
-/** The server's refusal to send (thrown: RATE_LIMITED with retryAfterSeconds), in words; anything else is a network problem. */
-export function sendRefusal(err: unknown): { message: string; retryAfterSeconds: number | null } {
-  if (CombinedGraphQLErrors.is(err)) {
-    const limited = err.errors.find((e) => e.extensions?.code === 'RATE_LIMITED');
-    if (limited) {
-      const wait = Number(limited.extensions?.retryAfterSeconds);
-      const seconds = Number.isFinite(wait) && wait > 0 ? wait : 60;
-      return {
-        message: `You have asked for several codes in a short time. You can ask for a new one in ${waitInWords(seconds)}.`,
-        retryAfterSeconds: seconds,
-      };
-    }
-    return { message: err.errors.map((e) => e.message).join(' '), retryAfterSeconds: null };
-  }
-  return { message: NETWORK_PROBLEM, retryAfterSeconds: null };
 }
 
 /** "We sent a code to a•••@example.com. It works once, for the next 10 minutes." */
@@ -92,7 +65,7 @@ export function useCodeSender(request: () => Promise<CodeSentAnswer | undefined>
         setSent((before) => ({ sentTo, expiresAt: expiresAt ?? null, count: (before?.count ?? 0) + 1 }));
       } else setProblem((answer?.userErrors ?? []).map(describeUserError).join(' ') || NETWORK_PROBLEM);
     } catch (err) {
-      const refusal = sendRefusal(err);
+      const refusal = sendRefusal(err, NETWORK_PROBLEM);
       setProblem(refusal.message);
       if (refusal.retryAfterSeconds) setWaitUntil(Date.now() + refusal.retryAfterSeconds * 1000);
     }

@@ -6,9 +6,9 @@ import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { graphql } from '../../gql';
-import { sendRefusal } from '../codes';
-import { Form, FormProblems, NO_ERRORS, problem, SubmitButton, TextField, useSubmitOnce } from '../forms';
+import { Form, FormProblems, NETWORK_PROBLEM, NO_ERRORS, problem, SubmitButton, TextField, useSubmitOnce } from '../forms';
 import { type SplitErrors, splitUserErrors } from '../userErrors';
+import { sendRefusal } from '../waits';
 
 const RequestPasswordReset = graphql(`
   mutation RequestPasswordReset($input: RequestPasswordResetInput!) {
@@ -37,7 +37,9 @@ export default function ForgotPassword() {
       setErrors(NO_ERRORS);
       setSentTo(email.trim());
     } catch (err) {
-      setErrors(problem(sendRefusal(err).message.replace('several codes', 'several links').replace('a new one', 'another')));
+      setErrors(
+        problem(sendRefusal(err, NETWORK_PROBLEM).message.replace('several codes', 'several links').replace('a new one', 'another')),
+      );
     }
   });
 
