@@ -143,6 +143,22 @@ const schema = z
       .string()
       .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "*/15 * * * * *", or "off"')
       .default('*/15 * * * * *'),
+    /**
+     * When the monthly statements job runs (cron, UTC; "off" to disable). Months end at a different
+     * UTC hour in each time zone, so it runs hourly; a run with nothing due reads one row per wallet.
+     */
+    STATEMENT_SCHEDULE: z
+      .string()
+      .refine((v) => v === 'off' || isCron(v), 'must be a cron expression like "17 * * * *", or "off"')
+      .default('17 * * * *'),
+    /** A month's statement (and its kept insights) is made this long after the month ends: entries still in flight land first. */
+    STATEMENT_DELAY_MINUTES: int(1, 7 * 24 * 60).default(60),
+    /** The most past months one run makes for a wallet (its first statements, or after downtime). */
+    STATEMENT_CATCH_UP_MONTHS: int(1, 120).default(12),
+    /** The longest date range a statement may be asked for, in days. */
+    STATEMENT_MAX_DAYS: int(1, 3660).default(366),
+    /** How long a statement's download link works. */
+    STATEMENT_LINK_SECONDS: int(10, 3600).default(300),
     /** Entries are sealed once this old (seconds): longer than any transaction that writes them lasts. */
     LEDGER_SEAL_AFTER_SECONDS: int(5, 86_400).default(60),
     /** Operations pending longer than this are looked up at the processor by reconciliation. */

@@ -20,6 +20,7 @@ import './schema/risk.js';
 import './schema/merchants.js';
 import './schema/partners.js';
 import './schema/merchantWebhooks.js';
+import './schema/statements.js';
 import './resolvers/auth.js';
 import './resolvers/verification.js';
 import './resolvers/viewer.js';
@@ -38,6 +39,7 @@ import './resolvers/risk.js';
 import './resolvers/merchants.js';
 import './resolvers/partners.js';
 import './resolvers/merchantWebhooks.js';
+import './resolvers/statements.js';
 import './resolvers/subscriptions.js';
 import { builder } from './schema/builder.js';
 

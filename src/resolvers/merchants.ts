@@ -25,6 +25,7 @@ import {
   RefundPaymentPayload,
   RegisterMerchantInput,
   RegisterMerchantPayload,
+  SetMerchantCategoryCodePayload,
   SettlementLineRef,
 } from '../schema/merchants.js';
 import { badUserInput, notFound } from '../services/errors.js';
@@ -166,6 +167,22 @@ builder.mutationField('registerMerchant', (t) =>
       payload(await ctx.services.merchants.register(ctx.viewer!.userId, input), (v) => ({
         merchant: { ...v.merchant, role: 'OWNER' as const },
         webhookSecret: v.webhookSecret,
+      })),
+  }),
+);
+
+builder.mutationField('setMerchantCategoryCode', (t) =>
+  t.field({
+    type: SetMerchantCategoryCodePayload,
+    description: "OWNER only: the merchant's ISO 18245 category code, which files its payments in payers' spending insights.",
+    authScopes: { authenticated: true },
+    args: {
+      merchantId: t.arg.globalID({ required: true, for: MerchantRef }),
+      categoryCode: t.arg.string({ required: true, description: 'Four digits, e.g. "5411" (grocery stores).' }),
+    },
+    resolve: async (_root, args, ctx) =>
+      payload(await ctx.services.merchants.setCategoryCode(ctx.viewer!.userId, args.merchantId.id, args.categoryCode), (merchant) => ({
+        merchant,
       })),
   }),
 );

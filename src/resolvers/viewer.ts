@@ -58,6 +58,10 @@ builder.objectFields(UserRef, (t) => ({
     resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).phone,
   }),
   roles: t.field({ type: [RoleEnum], resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).roles }),
+  timeZone: t.string({
+    description: 'IANA time zone your statements and insights count days and months in (updateProfile sets it).',
+    resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).timeZone,
+  }),
   createdAt: t.field({ type: 'DateTime', resolve: async (u, _args, ctx) => (await recordOf(u, ctx)).createdAt }),
   emailVerified: t.boolean({
     description:

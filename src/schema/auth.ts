@@ -157,6 +157,10 @@ export const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
   fields: (t) => ({
     displayName: t.string({ required: false }),
     phone: t.string({ required: false, description: 'E.164 phone; null removes it.' }),
+    timeZone: t.string({
+      required: false,
+      description: 'IANA time zone name ("Europe/Paris"): the days and months of your statements and insights. UTC until set.',
+    }),
   }),
 });
 

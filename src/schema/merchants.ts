@@ -12,6 +12,7 @@ import type { PaymentRequestRecord } from '../services/merchants/paymentRequests
 import type { TransactionView } from '../services/history/history.js';
 import { builder } from './builder.js';
 import { MoneyInput, MoneyRef } from './money.js';
+import { SpendingCategoryEnum } from './statements.js';
 import { replayedField, resultPayload, userErrorsField } from './userErrors.js';
 import { TransactionRef } from './wallet.js';
 
@@ -99,6 +100,12 @@ builder.node(MerchantRef, {
   fields: (t) => ({
     name: t.exposeString('name'),
     category: t.exposeString('category'),
+    categoryCode: t.exposeString('mcc', { nullable: true, description: 'ISO 18245 merchant category code (MCC), e.g. "5812".' }),
+    spendingCategory: t.field({
+      type: SpendingCategoryEnum,
+      description: "Where payers' spending insights file its payments: from the category code (OTHER without one).",
+      resolve: (m) => m.spendingCategory,
+    }),
     settlementCurrency: t.field({ type: 'CurrencyCode', resolve: (m) => m.settlementCurrency }),
     myRole: t.field({ type: MerchantRoleEnum, resolve: (m) => m.role }),
     webhookUrl: t.string({
@@ -156,6 +163,10 @@ export const RegisterMerchantInput = builder.inputType('RegisterMerchantInput', 
   fields: (t) => ({
     name: t.string({ required: true, description: '2 to 100 characters, shown to payers.' }),
     category: t.string({ required: true, description: 'What the business sells, e.g. "coffee shop".' }),
+    categoryCode: t.string({
+      required: false,
+      description: 'ISO 18245 merchant category code (MCC, four digits, e.g. "5812" for restaurants): decides the spendingCategory.',
+    }),
     settlementCurrency: t.field({ type: 'CurrencyCode', required: true, description: 'The currency it is paid in.' }),
     webhookUrl: t.string({ required: false, description: 'Where payment events are POSTed (https; http only for localhost).' }),
   }),
@@ -210,6 +221,8 @@ export const MerchantPaymentFilterInput = builder.inputType('MerchantPaymentFilt
     code: t.string({ required: false, description: 'Payments of one payment request.' }),
   }),
 });
+
+export const SetMerchantCategoryCodePayload = resultPayload('SetMerchantCategoryCodePayload', 'merchant', MerchantRef);
 
 export const RegisterMerchantPayload = builder
   .objectRef<{ merchant?: MerchantView | null; webhookSecret?: string | null; userErrors: UserError[] }>('RegisterMerchantPayload')

@@ -230,6 +230,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     services.passwordReset.setPublicOrigin(`${scheme}://${host}:${port}`);
     services.privacy.setPublicOrigin(`${scheme}://${host}:${port}`);
   }
+  // Statement download links likewise.
+  if (!config.PUBLIC_URL) services.statements.setPublicOrigin(`${scheme}://${host}:${port}`);
   log.info({ url, database: db.kind, pubsub: pubsub.kind }, 'server listening');
 
   let stopping: Promise<void> | undefined;

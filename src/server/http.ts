@@ -20,6 +20,7 @@ import type { Tracing } from './tracing.js';
 import { PAY_PATH, servePayPage } from './payPage.js';
 import { checkRateLimit, resolveTrustedDocument } from './requestGate.js';
 import { receiveWebhook } from './providerWebhooks.js';
+import { createStatementDownloads, STATEMENT_PATH } from './statementDownloads.js';
 import { APP_PATH, createWebAssets, prefersHtml, WEB_ASSET_PATH } from './webAssets.js';
 import { applySecurityHeaders, CORS_ALLOWED_HEADERS } from './securityHeaders.js';
 import { DATA_EXPORT_PATH } from '../services/privacy/privacy.js';
@@ -143,6 +144,7 @@ function routeKind(pathname: string): RouteKind {
   if (pathname === '/metrics') return 'metrics';
   if (PAY_PATH.test(pathname)) return 'pay';
   if (WEBHOOK_PATH.test(pathname)) return 'webhook';
+  if (pathname === STATEMENT_PATH) return 'statement';
   return 'other';
 }
 
@@ -177,6 +179,7 @@ export function createMetricsRequestListener(deps: Pick<HttpDeps, 'config' | 'me
 export function createRequestListener(deps: HttpDeps) {
   const { apollo, services, config, log } = deps;
   const web = createWebAssets();
+  const serveStatementDownload = createStatementDownloads(services);
   // The GraphQL IDE (GraphiQL, from dist/web/) for browsers opening /graphql; never in production.
   const serveIde = config.NODE_ENV !== 'production';
 
@@ -331,6 +334,14 @@ export function createRequestListener(deps: HttpDeps) {
         }
         const [, code, format] = PAY_PATH.exec(url.pathname)!;
         await servePayPage(services, res, code!, format);
+      } else if (url.pathname === STATEMENT_PATH) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('allow', 'GET, HEAD');
+          throw new HttpProblem(405, 'Statements are downloaded with GET.', 'METHOD_NOT_ALLOWED');
+        }
+        const problem = await serveStatementDownload(req, res, url, reqLog);
+        if (problem?.retryAfterSeconds) res.setHeader('retry-after', String(problem.retryAfterSeconds));
+        if (problem) throw new HttpProblem(problem.status, problem.message, problem.code);
       } else if (APP_PATH.test(url.pathname)) {
         // The wallet app (every environment): one page for all its routes, which the browser resolves.
         if (req.method !== 'GET' && req.method !== 'HEAD') {

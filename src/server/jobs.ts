@@ -1,8 +1,9 @@
 // Scheduled work inside the server process (croner): reconciliation, the AML monitor, the
-// expiry of payment requests, retention and the sealing of ledger entries (one process at a time: a lock). All are idempotent (reconciliation: lookups, resubmissions under
+// expiry of payment requests, retention, monthly statements and the sealing of ledger entries (one process at a time: a lock). All are idempotent (reconciliation: lookups, resubmissions under
 // the same reference, results applied under fixed event ids; the monitor: one open case per user
-// and pattern; expiry: rows locked with SKIP LOCKED), so several server processes running them at
-// the same moment is harmless, only redundant.
+// and pattern; expiry: rows locked with SKIP LOCKED; statements: one per wallet and month, stored
+// with ON CONFLICT DO NOTHING), so several server processes running them at the same moment is
+// harmless, only redundant.
 import { Cron } from 'croner';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -45,6 +46,9 @@ export function startJobs(deps: { services: Services; config: Config; log: Logge
   every(config.RETENTION_SCHEDULE, 'retention', async () => {
     const deleted = await services.retention.run();
     if (Object.keys(deleted).length) log.info({ deleted }, 'retention: deleted what had reached its end');
+  });
+  every(config.STATEMENT_SCHEDULE, 'monthly statements', async () => {
+    await services.statements.generateMonthly();
   });
   every(config.LEDGER_SEAL_SCHEDULE, 'ledger sealing', async () => {
     const sealed = await services.ledgerSeals.seal({ olderThanSeconds: config.LEDGER_SEAL_AFTER_SECONDS });

@@ -21,7 +21,7 @@ export interface MetricsSources {
 }
 
 /** What an HTTP request was for: a label with a handful of values, never the raw path. */
-export type RouteKind = 'graphql' | 'health' | 'metrics' | 'pay' | 'webhook' | 'other';
+export type RouteKind = 'graphql' | 'health' | 'metrics' | 'pay' | 'webhook' | 'statement' | 'other';
 
 export interface Metrics {
   registry: Registry;

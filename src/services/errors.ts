@@ -70,6 +70,8 @@ export const USER_ERROR_CODES = [
   'ALREADY_VERIFIED',
   'CONTACT_VERIFICATION_REQUIRED',
   'PHONE_NOT_VERIFIED',
+  'INVALID_TIME_ZONE',
+  'INVALID_PERIOD',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

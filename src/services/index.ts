@@ -24,6 +24,7 @@ import type { OutboxPublisher } from './events/outbox.js';
 import type { PubSub } from './events/pubsub.js';
 import type { FundingService } from './funding/funding.js';
 import type { HistoryService } from './history/history.js';
+import type { InsightsService } from './insights/insights.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { MerchantPaymentService } from './merchants/merchantPayments.js';
 import type { MerchantService } from './merchants/merchants.js';
@@ -36,6 +37,7 @@ import type { PaymentMethodService } from './paymentMethods/paymentMethods.js';
 import type { ProcessShares } from './ratelimit/processShares.js';
 import type { TokenBucket } from './ratelimit/tokenBucket.js';
 import type { RiskReviewService } from './risk/riskReviews.js';
+import type { StatementService } from './statements/statements.js';
 import { noServiceMetrics, type ServiceMetrics } from './telemetry.js';
 import type { TransferService } from './transfers/transfers.js';
 import type { VaultKeys } from './vault/vault.js';
@@ -51,6 +53,7 @@ import { notificationSettings, wireNotifications } from './wiring/notifications.
 import { partnerSettings, wirePartners } from './wiring/partners.js';
 import { paymentSettings, wirePayments } from './wiring/payments.js';
 import { riskSettings, wireRisk } from './wiring/risk.js';
+import { statementSettings, wireStatements } from './wiring/statements.js';
 import type { SharedDeps } from './wiring/shared.js';
 import type { PrivacyService } from './privacy/privacy.js';
 import type { Retention } from './privacy/retention.js';
@@ -112,6 +115,10 @@ export interface Services {
   privacy: PrivacyService;
   /** Deletes what is kept only for a while (RETENTION_SCHEDULE). */
   retention: Retention;
+  /** Statements for any period, monthly ones made by a job, and their CSV/PDF downloads. */
+  statements: StatementService;
+  /** Monthly spending insights by category and counterparty. */
+  insights: InsightsService;
 }
 
 export interface ServiceDeps extends Omit<SharedDeps, 'metrics'> {
@@ -154,6 +161,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     kyc: compliance.kyc,
     sandboxInbox,
   });
+  // The notifier's "statement ready" hook goes in needs.onStatementReady (docs/statements.md).
+  const statements = wireStatements(shared, statementSettings(config), { jwtSecret });
   return {
     ...accounts,
     notifier,
@@ -180,5 +189,6 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     ledgerSeals: createLedgerSeals({ prisma, fingerprintKey: vaultKeys.fingerprintKey }),
     debts: createDebtService({ prisma }),
     demoAccounts: createDemoAccounts({ prisma, accounts: accounts.accounts, ledger, currencies, currency: config.DEFAULT_CURRENCY }),
+    ...statements,
   };
 }

@@ -2,6 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from '../auth/passwords.js';
+import { canonicalTimeZone } from '../time/timeZones.js';
 
 export const EMAIL_MAX_LENGTH = 254;
 export const DISPLAY_NAME_MAX_LENGTH = 80;
@@ -55,3 +56,20 @@ export const displayNameField = z
 
 /** Bounds only; the strength policy is checked separately so its message can name the email. */
 export const passwordField = z.string().max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+
+/** An IANA time zone name ("Europe/Paris", "UTC"), stored in its canonical spelling. */
+export const timeZoneField = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .transform((raw, ctx) => {
+    const zone = canonicalTimeZone(raw);
+    if (!zone) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an IANA time zone name such as "Europe/Paris", "America/New_York" or "UTC"',
+        params: { code: 'INVALID_TIME_ZONE' },
+      });
+      return z.NEVER;
+    }
+    return zone;
+  });

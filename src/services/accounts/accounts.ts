@@ -18,7 +18,7 @@ import { topics, type ProfileChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import { tryConsume, type LimiterFactory } from '../ratelimit/limiters.js';
 import type { ServiceMetrics } from '../telemetry.js';
-import { displayNameField, emailField, normaliseEmail, passwordField, phoneField } from './accountInput.js';
+import { displayNameField, emailField, normaliseEmail, passwordField, phoneField, timeZoneField } from './accountInput.js';
 
 export interface UserRecord {
   id: string;
@@ -26,6 +26,8 @@ export interface UserRecord {
   displayName: string;
   phone: string | null;
   roles: Role[];
+  /** IANA zone the user's statements and insights count days and months in. */
+  timeZone: string;
   createdAt: Date;
   /** When the current email was verified (verifyEmail); null while it is not. */
   emailVerifiedAt: Date | null;
@@ -39,6 +41,7 @@ export const userSelect = {
   displayName: true,
   phone: true,
   roles: true,
+  timeZone: true,
   createdAt: true,
   emailVerifiedAt: true,
   phoneVerifiedAt: true,
@@ -75,7 +78,7 @@ export interface AccountService {
    */
   updateProfile(
     viewer: { userId: string; sessionId: string },
-    input: { displayName?: string | null; phone?: string | null },
+    input: { displayName?: string | null; phone?: string | null; timeZone?: string | null },
   ): Promise<Outcome<UserRecord>>;
   /** Checks the current password, sets the new one and signs out every other session. */
   changePassword(
@@ -128,6 +131,7 @@ const signUpSchema = z.object({
 const profileSchema = z.object({
   displayName: displayNameField.nullish(),
   phone: phoneField.nullish(),
+  timeZone: timeZoneField.nullish(),
 });
 
 /** Maps a unique-constraint violation to the field it is about. */
@@ -259,7 +263,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const { userId } = viewer;
       const parsed = parseInput(profileSchema, input);
       if (!parsed.ok) return parsed;
-      const { displayName, phone } = parsed.value;
+      const { displayName, phone, timeZone } = parsed.value;
       if (phone !== undefined) {
         const current = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { phone: true } });
         const refusal = phone === current.phone ? null : await deps.mfa.stepUpRefusal(viewer, 'CONTACT_CHANGE');
@@ -270,6 +274,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           where: { id: userId },
           data: {
             ...(displayName ? { displayName } : {}),
+            ...(timeZone ? { timeZone } : {}),
             // null clears the phone; undefined leaves it as it is
             ...(phone !== undefined ? { phone } : {}),
           },
@@ -334,14 +339,15 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           display_name: string;
           phone: string | null;
           roles: Role[];
+          time_zone: string;
           created_at: Date;
           email_verified_at: Date | null;
           phone_verified_at: Date | null;
         }>(
-          `SELECT id::text, email, display_name, phone, roles::text[] AS roles, created_at, email_verified_at, phone_verified_at
+          `SELECT id::text, email, display_name, phone, roles::text[] AS roles, time_zone, created_at, email_verified_at, phone_verified_at
            FROM users WHERE id = ANY($1::uuid[])`,
           [ids],
-          'users_by_id_v2',
+          'users_by_id_v3',
         )
       ).map((r) => ({
         id: r.id,
@@ -349,6 +355,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         displayName: r.display_name,
         phone: r.phone,
         roles: r.roles,
+        timeZone: r.time_zone,
         createdAt: r.created_at,
         emailVerifiedAt: r.email_verified_at,
         phoneVerifiedAt: r.phone_verified_at,

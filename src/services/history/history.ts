@@ -122,7 +122,7 @@ const SYSTEM_NAMES: Record<string, string> = {
 };
 
 /** What a user sees as the other side: a user's display name, or what a system wallet is for. */
-function counterpartyName(kind: 'USER' | 'SYSTEM' | 'MERCHANT', name: string | null): string {
+export function counterpartyName(kind: 'USER' | 'SYSTEM' | 'MERCHANT', name: string | null): string {
   return kind === 'SYSTEM' ? (SYSTEM_NAMES[name ?? ''] ?? 'Wallet') : (name ?? 'Unknown');
 }
 

@@ -12,6 +12,7 @@ import type { Currencies } from '../money/currencies.js';
 import { newPaymentCode } from './paymentCodes.js';
 import { webhookUrlProblem } from './webhookUrls.js';
 import { isUuid } from '../ids.js';
+import { categoryOfMcc, isMcc, type MerchantCategory } from '../insights/categories.js';
 
 export type MerchantRole = 'OWNER' | 'STAFF';
 
@@ -19,6 +20,10 @@ export interface MerchantRecord {
   id: string;
   name: string;
   category: string;
+  /** ISO 18245 merchant category code, when the merchant gave one. */
+  mcc: string | null;
+  /** The spending category its MCC falls in (OTHER without one): how payers' insights file its payments. */
+  spendingCategory: MerchantCategory;
   settlementCurrency: string;
   webhookUrl: string | null;
   createdAt: Date;
@@ -52,8 +57,10 @@ export interface MerchantService {
   /** The new merchant and its first webhook signing secret (shown this once). */
   register(
     userId: string,
-    input: { name: string; category: string; settlementCurrency: string; webhookUrl?: string | null },
+    input: { name: string; category: string; categoryCode?: string | null; settlementCurrency: string; webhookUrl?: string | null },
   ): Promise<Outcome<{ merchant: MerchantRecord; webhookSecret: string }>>;
+  /** OWNER only: sets the merchant's category code (and so its spending category); userErrors name the `categoryCode` argument. */
+  setCategoryCode(ownerId: string, merchantId: string, mcc: string): Promise<Outcome<MerchantRecord & { role: MerchantRole }>>;
   /** The merchants the user is a member of, with their role. */
   listForUser(userId: string): Promise<(MerchantRecord & { role: MerchantRole })[]>;
   /** The merchant if the user is a member with one of `roles`; null otherwise (indistinguishable from missing). */
@@ -70,9 +77,12 @@ export interface MerchantService {
   balances(merchantId: string): Promise<{ currency: string; posted: bigint; held: bigint }[]>;
 }
 
+const mccField = z.string().trim().refine(isMcc, 'must be a four-digit ISO 18245 merchant category code, e.g. "5812"');
+
 const registerSchema = z.object({
   name: z.string().trim().min(2).max(100),
   category: z.string().trim().min(2).max(50),
+  categoryCode: mccField.nullish(),
   settlementCurrency: z.string(),
   webhookUrl: z.string().nullish(),
 });
@@ -87,7 +97,18 @@ export function createMerchantService(deps: {
   log: Logger;
 }): MerchantService {
   const { prisma, log } = deps;
-  const select = { id: true, name: true, category: true, settlementCurrency: true, webhookUrl: true, createdAt: true } as const;
+  const select = {
+    id: true,
+    name: true,
+    category: true,
+    mcc: true,
+    spendingCategory: true,
+    settlementCurrency: true,
+    webhookUrl: true,
+    createdAt: true,
+  } as const;
+  // spending_category is a text column CHECKed against MERCHANT_CATEGORIES.
+  const toRecord = <M extends { spendingCategory: string }>(m: M) => ({ ...m, spendingCategory: m.spendingCategory as MerchantCategory });
 
   const service: MerchantService = {
     async register(userId, input) {
@@ -101,6 +122,7 @@ export function createMerchantService(deps: {
         return { ok: false, errors };
       }
       const { name, category, settlementCurrency } = parsed.value;
+      const mcc = parsed.value.categoryCode ?? null;
       if (!deps.currencies.get(settlementCurrency))
         return failure('UNSUPPORTED_CURRENCY', `${settlementCurrency} is not a supported currency.`, 'settlementCurrency');
       // The merchant, its owner, its wallet, its static QR code and its webhook secret exist
@@ -108,7 +130,15 @@ export function createMerchantService(deps: {
       const { secret, vaultToken } = await deps.newWebhookSecret();
       const merchant = await prisma.$transaction(async (tx) => {
         const m = await tx.merchant.create({
-          data: { name, category, settlementCurrency, webhookUrl: parsed.value.webhookUrl ?? null, createdBy: userId },
+          data: {
+            name,
+            category,
+            mcc,
+            spendingCategory: mcc ? categoryOfMcc(mcc) : 'OTHER',
+            settlementCurrency,
+            webhookUrl: parsed.value.webhookUrl ?? null,
+            createdBy: userId,
+          },
           select,
         });
         await tx.merchantMember.create({ data: { merchantId: m.id, userId, role: 'OWNER' } });
@@ -127,7 +157,7 @@ export function createMerchantService(deps: {
         return m;
       });
       log.info({ merchantId: merchant.id, userId }, 'merchant registered');
-      return success({ merchant, webhookSecret: secret });
+      return success({ merchant: toRecord(merchant), webhookSecret: secret });
     },
 
     async listForUser(userId) {
@@ -136,7 +166,7 @@ export function createMerchantService(deps: {
         include: { merchant: { select } },
         orderBy: { createdAt: 'asc' },
       });
-      return rows.map((r) => ({ ...r.merchant, role: r.role }));
+      return rows.map((r) => ({ ...toRecord(r.merchant), role: r.role }));
     },
 
     async forMember(userId, merchantId, roles = ['OWNER', 'STAFF']) {
@@ -145,14 +175,32 @@ export function createMerchantService(deps: {
         where: { merchantId_userId: { merchantId, userId } },
         include: { merchant: { select } },
       });
-      return row && roles.includes(row.role) ? { ...row.merchant, role: row.role } : null;
+      return row && roles.includes(row.role) ? { ...toRecord(row.merchant), role: row.role } : null;
     },
 
     async forActor(actor, merchantId, roles = ['OWNER', 'STAFF']) {
       if (actor.kind === 'user') return service.forMember(actor.userId, merchantId, roles);
       if (actor.merchantId !== merchantId || !roles.includes('STAFF')) return null;
       const merchant = await prisma.merchant.findUnique({ where: { id: merchantId }, select });
-      return merchant ? { ...merchant, role: 'STAFF' as const } : null;
+      return merchant ? { ...toRecord(merchant), role: 'STAFF' as const } : null;
+    },
+
+    async setCategoryCode(ownerId, merchantId, mcc) {
+      const parsed = parseInput(z.object({ mcc: mccField }), { mcc });
+      if (!parsed.ok)
+        return {
+          ok: false,
+          errors: parsed.errors.map((e) => ({ ...e, field: ['categoryCode'], message: `categoryCode ${e.message.replace(/^mcc: /, '')}` })),
+        };
+      const merchant = await service.forMember(ownerId, merchantId, ['OWNER']);
+      if (!merchant) return failure('NOT_FOUND', 'No merchant of yours has that id.', { argument: 'merchantId' });
+      const code = parsed.value.mcc;
+      const updated = await prisma.merchant.update({
+        where: { id: merchant.id },
+        data: { mcc: code, spendingCategory: categoryOfMcc(code) },
+        select,
+      });
+      return success({ ...toRecord(updated), role: merchant.role });
     },
 
     async addMember(ownerId, input) {

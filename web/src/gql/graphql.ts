@@ -331,6 +331,8 @@ export type UpdateProfileInput = {
   displayName?: string | null | undefined;
   /** E.164 phone; null removes it. */
   phone?: string | null | undefined;
+  /** IANA time zone name ("Europe/Paris"): the days and months of your statements and insights. UTC until set. */
+  timeZone?: string | null | undefined;
 };
 
 /** Why a mutation did not do what was asked. */
@@ -351,8 +353,10 @@ export type UserErrorCode =
   | 'INVALID_EMAIL'
   | 'INVALID_INPUT'
   | 'INVALID_MFA_CODE'
+  | 'INVALID_PERIOD'
   | 'INVALID_PHONE'
   | 'INVALID_REFRESH_TOKEN'
+  | 'INVALID_TIME_ZONE'
   | 'LIMIT_EXCEEDED'
   | 'MFA_ALREADY_ENABLED'
   | 'MFA_ENROLMENT_REQUIRED'
@@ -771,6 +775,7 @@ export type TransactionDetailQuery = { node:
     | { __typename: 'Merchant' }
     | { __typename: 'MerchantPayment' }
     | { __typename: 'MerchantRefund' }
+    | { __typename: 'MonthlyStatement' }
     | { __typename: 'PaymentMethod' }
     | { __typename: 'PaymentReceipt' }
     | { __typename: 'RiskReview' }
