@@ -132,6 +132,16 @@ const GiDecideKyc = graphql(`
     decideKyc(input: $input) { kycCase { id user { id } decisions { decidedBy { id } } } userErrors { code message } }
   }
 `);
+const GiStatements = graphql(`
+  query GiStatements($walletId: ID!, $period: StatementPeriodInput!, $month: String!) {
+    statements(walletId: $walletId, first: 5) { edges { node { id statement { wallet { id } } } } }
+    statement(walletId: $walletId, period: $period) {
+      statement { wallet { id } lines(first: 5) { edges { node { transaction { id } } } } }
+      userErrors { code message }
+    }
+    insights(walletId: $walletId, month: $month) { insights { wallet { id } largestTransactions { id } } userErrors { code message } }
+  }
+`);
 const GiFunding = graphql(`query GiFunding { fundingOperations(first: 10) { edges { node { id status } } } }`);
 const GiNode = graphql(`query GiNode($id: ID!) { node(id: $id) { __typename id } }`);
 const GiTransaction = graphql(`
@@ -311,6 +321,12 @@ beforeAll(async () => {
   // What each user reads of their own.
   await run(alice, GiUser, { walletId: alice.user.walletId });
   await run(bob, GiUser, { walletId: bob.user.walletId });
+
+  // Statements (this month's monthly one, as the job makes it once the month is over) and insights.
+  const now = new Date();
+  await t.server.services.statements.generateMonthly({ now: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 12)) });
+  const today = now.toISOString().slice(0, 10);
+  await run(alice, GiStatements, { walletId: alice.user.walletId, period: { from: today, to: today }, month: today.slice(0, 7) });
 }, 120_000);
 
 afterAll(async () => {
@@ -391,7 +407,7 @@ describe('node() answers only those allowed to see the object', () => {
     expect(answered).toEqual([]);
   });
 
-  it("lets an admin load what admin queries return (a user, their wallets, transactions, top-ups, KYC cases), and nothing else of a user's", async () => {
+  it("lets an admin load what admin queries return (a user, their wallets, transactions, top-ups, KYC cases, statements), and nothing else of a user's", async () => {
     const usersIds = seen.filter((s) => s.viewer !== admin && s.field === 'id');
     const byType = new Map<string, string>();
     for (const s of usersIds) if (!byType.has(s.type)) byType.set(s.type, s.id);
@@ -404,6 +420,8 @@ describe('node() answers only those allowed to see the object', () => {
       // (reviews, AML cases, a wallet's history), top-ups (adminRefundDeposit), KYC cases (kycReviewQueue).
       FundingOperation: 'FundingOperation',
       KycCase: 'KycCase',
+      // Statements of a user wallet, as for the wallet itself.
+      MonthlyStatement: 'MonthlyStatement',
       Transaction: 'Transaction',
       User: 'User',
       Wallet: 'Wallet',

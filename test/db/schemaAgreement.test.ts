@@ -110,6 +110,16 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'MerchantRefund.reason': (n) => `reason ${n}`,
   // notification_messages: kind ~ '^[a-z][a-z0-9_]{0,63}$' (a template name).
   'NotificationMessage.kind': (n) => `kind_${n}`,
+  // merchants: mcc four digits, spending_category from its list.
+  'Merchant.mcc': (n) => String(5000 + (n % 1000)),
+  'Merchant.spendingCategory': () => 'GROCERIES',
+  // statements: line_count = closing_sequence - opening_sequence, and opening + in - out - fees = closing
+  // (the sequences and balances are sampled first, in the model's order); total_in small, so the
+  // check's own arithmetic stays within bigint.
+  'Statement.totalIn': (n) => BigInt(n),
+  'Statement.lineCount': (_n, row) => Number((row.closingSequence as bigint) - (row.openingSequence as bigint)),
+  'Statement.totalFees': (_n, row) =>
+    (row.openingBalance as bigint) + (row.totalIn as bigint) - (row.totalOut as bigint) - (row.closingBalance as bigint),
 };
 
 /**

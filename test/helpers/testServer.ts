@@ -84,6 +84,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     ADMIN_MFA_REQUIRED: 'false',
     // Tests seal when they need to (ledgerSeals.test.ts).
     LEDGER_SEAL_SCHEDULE: 'off',
+    // Monthly statements are made when a test asks (services.statements.generateMonthly()).
+    STATEMENT_SCHEDULE: 'off',
     REDIS_URL: process.env.REDIS_URL,
     REDIS_PREFIX: `t${randomBytes(4).toString('hex')}:`,
     SIGNUP_MAX_PER_IP: '1000000',

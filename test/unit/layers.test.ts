@@ -25,6 +25,7 @@ const ALLOWED_VALUE_IMPORTS: Record<string, string[]> = {
   'money/money.ts': ['formatAmount', 'isCurrencyCode'],
   'compliance/limits.ts': ['LIMIT_KINDS'],
   'paymentMethods/paymentMethods.ts': ['MAX_VERIFICATION_ATTEMPTS'],
+  'insights/categories.ts': ['SPENDING_CATEGORIES'],
 };
 
 /** What the context holds that calls services: `services`, and the DataLoaders built over them. */
