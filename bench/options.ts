@@ -11,6 +11,7 @@ export const SCENARIO_NAMES = [
   'hot-wallet-out',
   'reads',
   'deep-history',
+  'statement',
   'subscriptions',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];

@@ -87,7 +87,7 @@ async function runScenario(
       progress.say(`  starting the server (node --import tsx src/main.ts${settings.profile ? ' --cpu-prof' : ''})…`);
       server = await startServer({
         repoRoot,
-        env: { ...target.serverEnv, ...settings.serverEnv },
+        env: { ...target.serverEnv, ...scenario.serverEnv, ...settings.serverEnv },
         profileDir: settings.profile ? profileDir : undefined,
         onLine: (line) => progress.say(`  ${line}`),
       });

@@ -6,6 +6,7 @@ import { hotWalletIn, hotWalletOut } from './hotWallet.js';
 import { p2pUniform } from './p2pUniform.js';
 import { pgbench } from './pgbench.js';
 import { reads } from './reads.js';
+import { statement } from './statement.js';
 import { subscriptions } from './subscriptions.js';
 import type { HttpScenario, Scenario } from './types.js';
 
@@ -16,6 +17,7 @@ export const scenarios: Record<ScenarioName, Scenario<unknown>> = {
   'hot-wallet-out': hotWalletOut,
   reads: reads,
   'deep-history': deepHistory,
+  statement: statement,
   subscriptions: subscriptions,
 };
 

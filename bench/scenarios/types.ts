@@ -42,6 +42,8 @@ export interface Scenario<Plan = unknown> {
   auditLedger: boolean;
   /** Runs against the wallet server (pgbench does not). */
   needsServer: boolean;
+  /** Server settings this scenario needs besides the benchmark's (--server-env still wins). */
+  serverEnv?: Record<string, string>;
   prepare(ctx: PrepareContext): Promise<Plan>;
   measure(ctx: MeasureContext, plan: Plan): Promise<PhaseResult[]>;
 }
