@@ -124,10 +124,10 @@ export function averageAmount(amounts: bigint[]): bigint {
 
 interface DetailsJson {
   categories: { category: SpendingCategory; in: string; out: string; transactions: number }[];
+  /** By wallet id, never by name: kept months must not hold people's names (erasure, renames). */
   counterparties: {
     kind: CounterpartyFigures['kind'];
-    name: string | null;
-    system: string | null;
+    wallet: string;
     category: SpendingCategory;
     in: string;
     out: string;
@@ -141,8 +141,7 @@ interface DetailsJson {
 // would lose precision beyond 2^53.
 const MONTH_SQL = `
   WITH lines AS (
-    SELECT e.amount, e.transaction_id, e.created_at, cw.id AS cp_wallet, cw.kind::text AS cp_kind, cw.system_code,
-           coalesce(cu.display_name, cm.name) AS cp_name,
+    SELECT e.amount, e.transaction_id, e.created_at, cw.id AS cp_wallet, cw.kind::text AS cp_kind,
            CASE WHEN cw.kind = 'MERCHANT' THEN coalesce(cm.spending_category, 'OTHER')
                 WHEN t.type = 'FEE' OR cw.system_code = 'FEES' THEN 'FEES'
                 WHEN cw.kind = 'USER' THEN 'P2P'
@@ -151,7 +150,6 @@ const MONTH_SQL = `
     FROM ledger_entries e
     JOIN ledger_transactions t ON t.id = e.transaction_id
     JOIN wallets cw ON cw.id = CASE WHEN e.amount < 0 THEN t.to_wallet_id ELSE t.from_wallet_id END
-    LEFT JOIN users cu ON cu.id = cw.user_id
     LEFT JOIN merchants cm ON cm.id = cw.merchant_id
     WHERE e.wallet_id = $1::uuid AND e.created_at >= $2 AND e.created_at < $3
   )
@@ -164,18 +162,31 @@ const MONTH_SQL = `
                coalesce(-sum(amount) FILTER (WHERE amount < 0), 0)::text AS out,
                coalesce(-sum(amount) FILTER (WHERE amount < 0), 0) AS out_sort, count(*)::int AS transactions
         FROM lines GROUP BY category) c),
-      'counterparties', (SELECT coalesce(json_agg(p ORDER BY p.volume DESC, p.name), '[]') FROM (
-        SELECT cp_kind AS kind, min(cp_name) AS name, min(system_code) AS system, min(category) AS category,
+      'counterparties', (SELECT coalesce(json_agg(p ORDER BY p.volume DESC, p.wallet), '[]') FROM (
+        SELECT cp_kind AS kind, cp_wallet::text AS wallet, min(category) AS category,
                coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::text AS in,
                coalesce(-sum(amount) FILTER (WHERE amount < 0), 0)::text AS out,
                sum(abs(amount)) AS volume, count(*)::int AS transactions
-        FROM lines GROUP BY cp_wallet, cp_kind ORDER BY sum(abs(amount)) DESC, min(cp_name) LIMIT 5) p),
+        FROM lines GROUP BY cp_wallet, cp_kind ORDER BY sum(abs(amount)) DESC, cp_wallet LIMIT 5) p),
       'largest', (SELECT coalesce(json_agg(l ORDER BY l.size DESC, l."createdAt" DESC), '[]') FROM (
         SELECT transaction_id::text AS "transactionId", amount::text AS amount, created_at AS "createdAt", abs(amount) AS size
         FROM lines ORDER BY abs(amount) DESC, created_at DESC LIMIT 5) l)
     ) AS details`;
 
-function figuresOf(month: string, totalIn: bigint, totalOut: bigint, details: DetailsJson): MonthFigures {
+/** The display names of counterparties' wallets as they are now (a user's name, a merchant's, a system wallet's purpose). */
+async function namesOf(sql: Sql, walletIds: string[]): Promise<Map<string, string>> {
+  if (walletIds.length === 0) return new Map();
+  const rows = await sql.query<{ id: string; kind: 'USER' | 'SYSTEM' | 'MERCHANT'; system_code: string | null; name: string | null }>(
+    `SELECT w.id::text, w.kind::text AS kind, w.system_code, coalesce(u.display_name, m.name) AS name
+     FROM wallets w LEFT JOIN users u ON u.id = w.user_id LEFT JOIN merchants m ON m.id = w.merchant_id
+     WHERE w.id = ANY($1::uuid[])`,
+    [walletIds],
+    'insights_counterparty_names',
+  );
+  return new Map(rows.map((r) => [r.id, counterpartyName(r.kind, r.kind === 'SYSTEM' ? r.system_code : r.name)]));
+}
+
+function figuresOf(month: string, totalIn: bigint, totalOut: bigint, details: DetailsJson, names: Map<string, string>): MonthFigures {
   return {
     month,
     totalIn,
@@ -185,7 +196,7 @@ function figuresOf(month: string, totalIn: bigint, totalOut: bigint, details: De
       .map((c) => ({ category: c.category, in: big(c.in), out: big(c.out), transactions: c.transactions })),
     counterparties: details.counterparties.map((p) => ({
       kind: p.kind,
-      displayName: counterpartyName(p.kind, p.kind === 'SYSTEM' ? p.system : p.name),
+      displayName: names.get(p.wallet) ?? 'Unknown',
       category: p.category,
       in: big(p.in),
       out: big(p.out),
@@ -238,14 +249,15 @@ export function createInsightsService(deps: {
         'insights_kept',
       );
       const keptByMonth = new Map(kept.map((k) => [k.month, k]));
-      const figures = await Promise.all(
-        months.map(async (m): Promise<MonthFigures> => {
+      type Raw = { month: string; totalIn: bigint; totalOut: bigint; details: DetailsJson | null };
+      const raw = await Promise.all(
+        months.map(async (m): Promise<Raw> => {
           const text = formatMonth(m);
           const stored = keptByMonth.get(text);
-          if (stored) return figuresOf(text, big(stored.total_in), big(stored.total_out), stored.details);
+          if (stored) return { month: text, totalIn: big(stored.total_in), totalOut: big(stored.total_out), details: stored.details };
           const { endsAt } = monthBounds(m, timeZone);
           // Before the wallet existed there is nothing to read (or keep).
-          if (endsAt <= wallet.createdAt) return emptyMonth(text);
+          if (endsAt <= wallet.createdAt) return { month: text, totalIn: 0n, totalOut: 0n, details: null };
           const computed = await compute(wallet.id, m, timeZone);
           if (endsAt <= finalBefore) {
             await sql.query(
@@ -255,8 +267,13 @@ export function createInsightsService(deps: {
               'insights_keep',
             );
           }
-          return figuresOf(text, computed.totalIn, computed.totalOut, computed.details);
+          return { month: text, ...computed };
         }),
+      );
+      // Only this month's counterparties are shown: their names are read as they are now.
+      const names = await namesOf(sql, raw[0]!.details?.counterparties.map((p) => p.wallet) ?? []);
+      const figures = raw.map((r, i) =>
+        r.details ? figuresOf(r.month, r.totalIn, r.totalOut, r.details, i === 0 ? names : new Map()) : emptyMonth(r.month),
       );
       const [current, ...before] = figures as [MonthFigures, ...MonthFigures[]];
       const { startsAt, endsAt } = monthBounds(month, timeZone);

@@ -120,6 +120,14 @@ const SECTIONS: Section[] = [
           FROM risk_reviews WHERE user_id = $1::uuid AND id::text > $2 ORDER BY 1 LIMIT $3`,
   },
   {
+    name: 'monthlyStatements',
+    sql: `SELECT id::text AS k, jsonb_build_object('id', id, 'walletId', wallet_id, 'month', to_char(month, 'YYYY-MM'), 'timeZone', time_zone,
+            'startsAt', starts_at, 'endsAt', ends_at, 'openingBalance', opening_balance::text, 'closingBalance', closing_balance::text,
+            'totalIn', total_in::text, 'totalOut', total_out::text, 'totalFees', total_fees::text, 'lines', line_count,
+            'createdAt', created_at) AS row
+          FROM statements WHERE user_id = $1::uuid AND id::text > $2 ORDER BY 1 LIMIT $3`,
+  },
+  {
     name: 'paymentMethodFailures',
     sql: `SELECT lpad(id::text, 20, '0') AS k, jsonb_build_object('kind', kind, 'reason', reason, 'at', created_at) AS row
           FROM payment_method_failures WHERE user_id = $1::uuid AND lpad(id::text, 20, '0') > $2 ORDER BY 1 LIMIT $3`,
@@ -128,7 +136,7 @@ const SECTIONS: Section[] = [
 
 const PROFILE_SQL = `
   SELECT jsonb_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'phone', u.phone, 'roles', u.roles,
-    'kycTier', u.kyc_tier, 'createdAt', u.created_at, 'passwordChangedAt', u.password_changed_at,
+    'kycTier', u.kyc_tier, 'timeZone', u.time_zone, 'createdAt', u.created_at, 'passwordChangedAt', u.password_changed_at,
     'mfa', jsonb_build_object('enabled', m.enabled_at IS NOT NULL, 'enabledAt', m.enabled_at,
       'unusedRecoveryCodes', (SELECT count(*) FROM mfa_recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL))) AS row
   FROM users u LEFT JOIN user_mfa m ON m.user_id = u.id WHERE u.id = $1::uuid`;
