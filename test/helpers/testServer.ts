@@ -102,9 +102,10 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
 
 export async function startTestServer(
   overrides: Record<string, string | undefined> = {},
-  options: { log?: Logger } = {},
+  /** db: a database an earlier (stopped) test server used, to start again on it; this server drops it when it stops. */
+  options: { log?: Logger; db?: TestDatabase } = {},
 ): Promise<TestServer> {
-  const db = await createTestDatabase({ migrated: true });
+  const db = options.db ?? (await createTestDatabase({ migrated: true }));
   const config = loadConfig(testEnv({ ...db.env, ...overrides }));
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
   let server: RunningServer;

@@ -108,14 +108,14 @@ export function createPhones(deps: { prisma: PrismaClient; sql: Sql; sealed: Sea
         const values = rows.map((r) => ({ id: r.id, phone: r.legacy_phone, ...phones.columns(r.id, r.legacy_phone) }));
         // Only rows still holding that number change, and not to a hash another account has; the
         // setting tells the verification trigger this is the same number sealed, not a new one.
-        const [, changed] = await prisma.$transaction([
-          prisma.$queryRaw`SELECT set_config('wallet.sealing_phones', 'on', true)`,
-          prisma.$executeRaw`
+        const changed = await prisma.$transaction(async (tx) => {
+          await tx.$queryRaw`SELECT set_config('wallet.sealing_phones', 'on', true)`;
+          return tx.$executeRaw`
             UPDATE users u SET phone_hash = v.hash, phone_sealed = v.sealed, legacy_phone = NULL
             FROM unnest(${values.map((v) => v.id)}::uuid[], ${values.map((v) => v.phone)}::text[],
                         ${values.map((v) => v.phoneHash)}::text[], ${values.map((v) => v.phoneSealed)}::text[]) AS v (id, phone, hash, sealed)
-            WHERE u.id = v.id AND u.legacy_phone = v.phone AND NOT EXISTS (SELECT 1 FROM users o WHERE o.phone_hash = v.hash)`,
-        ]);
+            WHERE u.id = v.id AND u.legacy_phone = v.phone AND NOT EXISTS (SELECT 1 FROM users o WHERE o.phone_hash = v.hash)`;
+        });
         done += changed;
         skipped += rows.length - changed;
         after = rows[rows.length - 1]!.id;
