@@ -172,6 +172,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     sessions: accounts.sessions,
     kyc: compliance.kyc,
     sandboxInbox,
+    phones,
+    sealed,
   });
   return {
     ...accounts,
