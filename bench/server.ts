@@ -54,6 +54,8 @@ export function serverSettings(port: number, targetEnv: Record<string, string>, 
     WEBHOOK_SECRET_BANK: randomBytes(32).toString('base64url'),
     WEBHOOK_SECRET_KYC: randomBytes(32).toString('base64url'),
     METRICS_TOKEN: randomBytes(24).toString('base64url'),
+    // The only email and SMS providers are the sandbox ones (refused in production unless allowed).
+    NOTIFY_SANDBOX_IN_PRODUCTION: 'true',
     SIGNUP_MAX_PER_IP: '1000000',
     SIGNIN_MAX_FAILURES_PER_IP: '1000000',
     // The request limits are taken on every request; only their size is out of a benchmark's way.

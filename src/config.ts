@@ -394,6 +394,13 @@ const schema = z
      * included. Default: on outside production; refused in production.
      */
     SANDBOX_INBOX: bool.optional(),
+    /**
+     * The email and SMS providers are the sandbox ones (the only ones there are): they deliver
+     * nothing and keep every message, codes and reset links included, in sandbox.messages. So the
+     * server refuses to start with NODE_ENV=production unless this is true (a staging system that
+     * wants exactly that). Ignored outside production.
+     */
+    NOTIFY_SANDBOX_IN_PRODUCTION: bool.default(false),
     SIGNUP_MAX_PER_IP: int(1, 1_000_000).default(20),
     SIGNUP_WINDOW_SECONDS: int(1, 86_400).default(3600),
     /** Requests (HTTP operations, WebSocket subscriptions) per signed-in user and per API key: a token bucket. */
@@ -447,6 +454,16 @@ const schema = z
         code: 'custom',
         path: ['SANDBOX_INBOX'],
         message: 'is refused when NODE_ENV=production: it shows every one-time code and reset link sent',
+      });
+    }
+    if (c.NODE_ENV === 'production' && !c.NOTIFY_SANDBOX_IN_PRODUCTION) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOTIFY_SANDBOX_IN_PRODUCTION'],
+        message:
+          'must be true when NODE_ENV=production: the only email and SMS providers are the sandbox ones, which deliver nothing ' +
+          'and keep every message (one-time codes and reset links included) in the database table sandbox.messages. ' +
+          'Set NOTIFY_SANDBOX_IN_PRODUCTION=true only for a system where that is wanted (staging, a demo)',
       });
     }
     if (c.NODE_ENV === 'production' && c.SEED_DEMO) {

@@ -2,7 +2,10 @@
 -- transfer's currency, or why there is none (problem: NOT_FOUND, USER_NOT_FOUND, NO_WALLET,
 -- CURRENCY_MISMATCH). A party is {"walletId"} (a user wallet only: system and merchant wallets
 -- cannot be named by id), {"system": purpose}, {"merchantId"} (the merchant's wallet), or a user by
--- {"userId"}, {"email"} (trimmed, lower-cased) or {"phone"} (that user's wallet in the currency).
+-- {"userId"}, {"email"} (trimmed, lower-cased) or {"phoneHash"} (that user's wallet in the currency).
+-- A phone is named by its keyed hash (users.phone_hash, computed by the server: the database holds
+-- no key and no number in the clear); while numbers from before sealing are left, the server adds
+-- the number itself ({"phoneHash", "phone"}) and it is looked up in users.legacy_phone too.
 --
 -- Invariant: a transfer's wallets hold its currency (also the composite foreign keys of
 -- ledger_transactions and ledger_entries). Read-only (STABLE); used by wallet_post_transfers and
@@ -34,8 +37,11 @@ BEGIN
     owner := (party->>'userId')::uuid;
   ELSIF party ? 'email' THEN
     SELECT u.id INTO owner FROM users u WHERE u.email = lower(btrim(party->>'email'));
-  ELSIF party ? 'phone' THEN
-    SELECT u.id INTO owner FROM users u WHERE u.phone = party->>'phone';
+  ELSIF party ? 'phoneHash' THEN
+    SELECT u.id INTO owner FROM users u WHERE u.phone_hash = party->>'phoneHash';
+    IF owner IS NULL AND party ? 'phone' THEN
+      SELECT u.id INTO owner FROM users u WHERE u.legacy_phone = party->>'phone';
+    END IF;
   END IF;
   IF owner IS NULL THEN problem := 'USER_NOT_FOUND'; RETURN; END IF;
   SELECT w.id INTO wallet_id FROM wallets w WHERE w.kind = 'USER' AND w.user_id = owner AND w.currency = want_currency;

@@ -149,10 +149,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stopWebhooks = config.MERCHANT_WEBHOOK_POLL_MS > 0 ? services.merchantWebhooks.start() : async () => {};
   // Email and SMS likewise, from notification_messages (docs/security.md, the notifier).
   const stopNotifier = services.notifier.start();
+  // Phone numbers from before they were sealed (decision 63): one indexed read when there are none.
+  const stopPhoneSealing = await services.phones.sealLegacyInBackground();
   const stopRelay = async () => {
     // Reset requests answered before the listener closed are handled before the loop stops.
     await services.passwordReset.settled();
-    await Promise.all([stopOutboxRelay(), stopWebhooks(), stopNotifier()]);
+    await Promise.all([stopOutboxRelay(), stopWebhooks(), stopNotifier(), stopPhoneSealing()]);
   };
   const stopJobs = startJobs({ services, config, log });
   const stopRateLimitShares = await services.rateLimits.shares.start();

@@ -41,6 +41,8 @@ import type { StatementService } from './statements/statements.js';
 import { noServiceMetrics, type ServiceMetrics } from './telemetry.js';
 import type { TransferService } from './transfers/transfers.js';
 import type { VaultKeys } from './vault/vault.js';
+import { createSealedValues } from './vault/sealedValues.js';
+import { createPhones, type Phones } from './accounts/phones.js';
 import type { WalletService } from './wallets/wallets.js';
 import { accountSettings, wireAccounts } from './wiring/accounts.js';
 import { complianceSettings, wireCompliance } from './wiring/compliance.js';
@@ -119,6 +121,8 @@ export interface Services {
   statements: StatementService;
   /** Monthly spending insights by category and counterparty. */
   insights: InsightsService;
+  /** Users' phone numbers sealed at rest and found by keyed hash; seals numbers from before at start. */
+  phones: Phones;
 }
 
 export interface ServiceDeps extends Omit<SharedDeps, 'metrics'> {
@@ -142,16 +146,31 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const compliance = await wireCompliance(deps, complianceSettings(config), { currencies, vault, kycProvider: gateways.kycProvider });
   const { limits, aml } = compliance;
   const { notifier, sandboxInbox } = wireNotifications(shared, notificationSettings(config), { fingerprintKey: vaultKeys.fingerprintKey });
+  // Personal values sealed in their rows (a user's phone, what a sender typed): decision 63.
+  const sealed = createSealedValues(vaultKeys);
+  const phones = createPhones({ prisma, sql, sealed, fingerprintKey: vaultKeys.fingerprintKey, log });
   const accounts = wireAccounts(deps, accountSettings(config), {
     jwtSecret,
     aml,
     vault,
     fingerprintKey: vaultKeys.fingerprintKey,
     notifier,
+    phones,
   });
-  const { ledger, wallets, history } = wireLedger(deps, ledgerSettings(config), { currencies });
+  const { ledger, wallets, history } = wireLedger(deps, ledgerSettings(config), { currencies, sealed });
   const { risk, riskReviews } = wireRisk(deps, riskSettings(config), { fromBase: compliance.limitsFile.fromBase, ledger });
-  const payments = wirePayments(deps, paymentSettings(config), { ledger, currencies, risk, limits, aml, vault, cards, banks });
+  const payments = wirePayments(deps, paymentSettings(config), {
+    ledger,
+    currencies,
+    risk,
+    limits,
+    aml,
+    vault,
+    cards,
+    banks,
+    phones,
+    sealed,
+  });
   const merchants = wireMerchants(deps, merchantSettings(config), { ledger, currencies, risk, vault });
   const partners = await wirePartners(deps, partnerSettings(config), { merchants: merchants.merchants });
   const { privacy, retention } = wirePrivacy(deps, privacySettings(config), {
@@ -160,6 +179,8 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     sessions: accounts.sessions,
     kyc: compliance.kyc,
     sandboxInbox,
+    phones,
+    sealed,
   });
   // The notifier's "statement ready" hook goes in needs.onStatementReady (docs/statements.md).
   const statements = wireStatements(shared, statementSettings(config), { jwtSecret });
@@ -188,6 +209,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     audit,
     ledgerSeals: createLedgerSeals({ prisma, fingerprintKey: vaultKeys.fingerprintKey }),
     debts: createDebtService({ prisma }),
+    phones,
     demoAccounts: createDemoAccounts({ prisma, accounts: accounts.accounts, ledger, currencies, currency: config.DEFAULT_CURRENCY }),
     ...statements,
   };

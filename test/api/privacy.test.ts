@@ -171,9 +171,24 @@ describe('deleteMyAccount', () => {
     ws.subscribe(PrWalletUpdated, { walletId: erin.walletId });
     expect((await send(erin, { walletId: bob.walletId }, '12.00')).sendMoney.userErrors).toEqual([]);
 
-    // The search finds what is there: before, her email is in users and the ledger's metadata.
+    // The search finds what is there: before, her email is in users. Not in the ledger's metadata,
+    // where Bob's typing of it is sealed (decision 63), which the erasure strips all the same (below).
     const before = (await findInDatabase(t, [literally(erin.email)])).found.map((f) => f.column);
-    expect(before).toEqual(expect.arrayContaining(['"public"."users"."email"', '"public"."ledger_transactions"."metadata"']));
+    expect(before).toContain('"public"."users"."email"');
+    expect(before).not.toContain('"public"."ledger_transactions"."metadata"');
+    const typedFor = async () =>
+      withClient(t.server.db.url, async (c) =>
+        Number(
+          (
+            await c.query(
+              `SELECT count(*) AS n FROM ledger_transactions t JOIN wallets w ON w.id IN (t.from_wallet_id, t.to_wallet_id)
+               WHERE w.user_id = $1::uuid AND t.metadata ? 'recipient'`,
+              [erin.userId],
+            )
+          ).rows[0].n,
+        ),
+      );
+    expect(await typedFor()).toBeGreaterThan(0);
 
     const { deleteMyAccount } = await t.query(PrDelete, { input: { password: STRONG_PASSWORD } }, { token: erin.token });
     expect(deleteMyAccount.userErrors).toEqual([]);
@@ -185,6 +200,7 @@ describe('deleteMyAccount', () => {
     const { found, columnsSearched } = await findInDatabase(t, patterns);
     expect(columnsSearched).toBeGreaterThan(20);
     expect(found).toEqual([]);
+    expect(await typedFor()).toBe(0);
 
     // Gone for good: no sign-in, no token.
     const again = await t.query(PrSignIn, { input: { email: erin.email, password: STRONG_PASSWORD } });

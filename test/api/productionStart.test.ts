@@ -139,6 +139,7 @@ describe(`node dist/main.js on ${usingPostgres ? 'PostgreSQL' : 'the embedded da
       WEBHOOK_SECRET_CARD: secret(),
       WEBHOOK_SECRET_BANK: secret(),
       WEBHOOK_SECRET_KYC: secret(),
+      NOTIFY_SANDBOX_IN_PRODUCTION: 'true',
       ...db.env,
     };
     const refused = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, env: production, encoding: 'utf8', timeout: 30_000 });
@@ -146,6 +147,16 @@ describe(`node dist/main.js on ${usingPostgres ? 'PostgreSQL' : 'the embedded da
     expect(refused.stderr.trim()).toBe(
       'Invalid configuration: METRICS_TOKEN is required when NODE_ENV=production, unless METRICS_PORT serves /metrics on a port of its own: ' +
         'set METRICS_TOKEN (16+ random characters, sent by Prometheus as a bearer token) or METRICS_PORT (a port the load balancer does not expose)',
+    );
+
+    // The sandbox email and SMS providers (the only ones) keep every code sent: refused unless allowed.
+    const { NOTIFY_SANDBOX_IN_PRODUCTION: _allowed, ...sandboxed } = { ...production, METRICS_TOKEN: 'production-metrics-token' };
+    const notifier = spawnSync(process.execPath, ['dist/main.js'], { cwd: ROOT, env: sandboxed, encoding: 'utf8', timeout: 30_000 });
+    expect(notifier.status).toBe(78);
+    expect(notifier.stderr.trim()).toBe(
+      'Invalid configuration: NOTIFY_SANDBOX_IN_PRODUCTION must be true when NODE_ENV=production: the only email and SMS providers are ' +
+        'the sandbox ones, which deliver nothing and keep every message (one-time codes and reset links included) in the database table ' +
+        'sandbox.messages. Set NOTIFY_SANDBOX_IN_PRODUCTION=true only for a system where that is wanted (staging, a demo)',
     );
   });
 });

@@ -36,7 +36,10 @@ const letter = (i: number) => String.fromCharCode(65 + i);
  */
 const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'User.email': (n) => `round.trip.${n}@example.com`,
-  'User.phone': (n) => `+1555${String(n).padStart(7, '0')}`,
+  // users_legacy_phone_e164; users_phone_sealed_check: a 64-hex-digit hash and a sealed "sv1." value.
+  'User.legacyPhone': (n) => `+1555${String(n).padStart(7, '0')}`,
+  'User.phoneHash': (n) => String(n).padStart(64, 'a'),
+  'User.phoneSealed': (n) => `sv1.k.${n}`,
   // currencies: code ~ '^[A-Z]{3}$'. Q[M-Z]x: ISO 3166 leaves QM-QZ to private use, so no real
   // (or seeded) currency has such a code.
   'Currency.code': (n) => `Q${letter(12 + (n % 14))}${letter(Math.floor(n / 14) % 26)}`,
@@ -149,6 +152,8 @@ const SHAPE_EXCEPTIONS: Record<string, { unsetInFull?: true; setInMinimal?: true
   'KycCase.identityToken': { setInMinimal: true, check: 'kyc_cases_identity_check' },
   // status <> 'PENDING' OR envelope IS NOT NULL: a pending message (the default) has its sealed content.
   'NotificationMessage.envelope': { setInMinimal: true, check: 'notification_messages_envelope_while_pending' },
+  // phone_hash IS NULL OR legacy_phone IS NULL: a phone is sealed or, from before sealing, in the clear.
+  'User.legacyPhone': { unsetInFull: true, check: 'users_phone_sealed_check' },
 };
 
 /**

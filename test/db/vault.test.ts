@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { createSql, type Sql } from '../../src/db/sql.js';
 import { createVault, VaultError, type VaultKey } from '../../src/services/vault/vault.js';
+import { openRecipient, sealRecipient } from '../../src/services/history/sentRecipients.js';
+import { createSealedValues } from '../../src/services/vault/sealedValues.js';
 import { openScratchDatabase, type ScratchDatabase } from '../helpers/scratchDatabase.js';
 
 const key = (id: string): VaultKey => ({ id, key: randomBytes(32) });
@@ -150,8 +152,52 @@ describe('vault', () => {
        RETURNING id::text`,
       [user!.id],
     );
+    // A phone number and the recipients a sender typed, from before they were sealed (decision 63),
+    // and one recipient sealed under the old key.
+    await sql.query(`UPDATE users SET legacy_phone = '+14155550177' WHERE id = $1::uuid`, [user!.id]);
+    await sql.query(`UPDATE users SET phone_verified_at = now() WHERE id = $1::uuid`, [user!.id]);
+    const [other] = await sql.query<{ id: string }>(
+      `INSERT INTO users (email, password_hash, display_name) VALUES ('other@example.com', 'x', 'Other') RETURNING id::text`,
+      [],
+    );
+    const wallets = await sql.query<{ id: string }>(
+      `INSERT INTO wallets (kind, user_id, currency) VALUES ('USER', $1::uuid, 'USD'), ('USER', $2::uuid, 'USD') RETURNING id::text`,
+      [user!.id, other!.id],
+    );
+    const transaction = async (metadata: unknown) =>
+      (
+        await sql.query<{ id: string }>(
+          `INSERT INTO ledger_transactions (type, status, currency, amount, from_wallet_id, to_wallet_id, initiated_by, metadata)
+           VALUES ('P2P_TRANSFER', 'POSTED', 'USD', 100, $1::uuid, $2::uuid, $3::uuid, $4::jsonb) RETURNING id::text`,
+          [wallets[0]!.id, wallets[1]!.id, user!.id, JSON.stringify(metadata)],
+        )
+      )[0]!.id;
+    const typedPhone = await transaction({ recipient: { phone: '+14155550178' } });
+    const typedEmail = await transaction({ recipient: { email: 'other@example.com' } });
+    const sealedOld = await transaction({
+      recipient: sealRecipient(createSealedValues({ dataKeys: [OLD] }), user!.id, { email: 'sealed.before@example.com' }),
+    });
+
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/vaultRotate.ts'], { env });
     expect(stdout).toContain('sealed 1 KYC identity kept in the clear into the vault.');
+    expect(stdout).toContain('sealed 1 phone number(s) kept in the clear.');
+    expect(stdout).toContain('sealed 2 recipient(s) senders typed, kept in the clear.');
+    expect(stdout).toContain('1 value(s) sealed in rows now under key "new".');
+    const [phoneRow] = await sql.query<Record<string, unknown>>('SELECT * FROM users WHERE id = $1::uuid', [user!.id]);
+    expect(JSON.stringify(phoneRow)).not.toContain('4155550177');
+    expect(phoneRow!.phone_sealed).toMatch(/^sv1\.new\./);
+    expect(phoneRow!.phone_verified_at).not.toBeNull();
+    const latest = createSealedValues({ dataKeys: [NEW] });
+    const typed = await sql.query<{ id: string; metadata: { recipient: string }; text: string }>(
+      'SELECT id::text, metadata, metadata::text AS text FROM ledger_transactions WHERE id = ANY($1::uuid[])',
+      [[typedPhone, typedEmail, sealedOld]],
+    );
+    expect(typed.map((r) => r.text).join()).not.toMatch(/4155550178|other@example\.com|sealed\.before/);
+    expect(Object.fromEntries(typed.map((r) => [r.id, openRecipient(latest, user!.id, r.metadata.recipient)]))).toEqual({
+      [typedPhone]: { phone: '+14155550178' },
+      [typedEmail]: { email: 'other@example.com' },
+      [sealedOld]: { email: 'sealed.before@example.com' },
+    });
     expect(stdout).toContain('re-encrypting under key "new": 1/1');
     expect(stdout).toContain('1 record(s) now under key "new".');
     const [sealed] = await sql.query<Record<string, unknown>>('SELECT * FROM kyc_cases WHERE id = $1::uuid', [legacy!.id]);
@@ -173,5 +219,10 @@ describe('vault', () => {
     const again = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/vaultRotate.ts'], { env });
     expect(again.stdout).toContain('Every record is already under key "new".');
     expect(again.stdout).not.toContain('sealed');
+    const [audit] = await sql.query<{ details: Record<string, unknown> }>(
+      `SELECT details FROM audit_events WHERE kind = 'vault.rotated' ORDER BY id LIMIT 1`,
+      [],
+    );
+    expect(audit!.details).toMatchObject({ phonesSealed: 1, phonesRotated: 0, recipientsSealed: 2, recipientsRotated: 1 });
   });
 });

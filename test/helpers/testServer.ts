@@ -80,6 +80,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     MERCHANT_WEBHOOK_POLL_MS: '100',
     MERCHANT_WEBHOOK_TIMEOUT_MS: '2000',
     RECONCILE_SCHEDULE: 'off',
+    // Test servers started with NODE_ENV=production use the sandbox email and SMS providers like
+    // every other (productionStart.test.ts checks the refusal without this).
+    NOTIFY_SANDBOX_IN_PRODUCTION: 'true',
     // Test admins credit wallets without MFA (mfa.test.ts turns the requirement on).
     ADMIN_MFA_REQUIRED: 'false',
     // Tests seal when they need to (ledgerSeals.test.ts).
@@ -101,9 +104,10 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
 
 export async function startTestServer(
   overrides: Record<string, string | undefined> = {},
-  options: { log?: Logger } = {},
+  /** db: a database an earlier (stopped) test server used, to start again on it; this server drops it when it stops. */
+  options: { log?: Logger; db?: TestDatabase } = {},
 ): Promise<TestServer> {
-  const db = await createTestDatabase({ migrated: true });
+  const db = options.db ?? (await createTestDatabase({ migrated: true }));
   const config = loadConfig(testEnv({ ...db.env, ...overrides }));
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
   let server: RunningServer;

@@ -16,6 +16,7 @@ const VAULT = {
   WEBHOOK_SECRET_BANK: WHSEC,
   WEBHOOK_SECRET_KYC: WHSEC,
   METRICS_TOKEN: 'metrics-token-0123456789',
+  NOTIFY_SANDBOX_IN_PRODUCTION: 'true',
 };
 
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -179,6 +180,18 @@ describe('loadConfig', () => {
     expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, SANDBOX_INBOX: 'true' }).message).toBe(
       'Invalid configuration: SANDBOX_INBOX is refused when NODE_ENV=production: it shows every one-time code and reset link sent (got "true")',
     );
+  });
+
+  it('refuses production with the sandbox email and SMS providers unless NOTIFY_SANDBOX_IN_PRODUCTION allows them', () => {
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, NOTIFY_SANDBOX_IN_PRODUCTION: undefined }).message).toMatch(
+      /^Invalid configuration: NOTIFY_SANDBOX_IN_PRODUCTION must be true when NODE_ENV=production: the only email and SMS providers are the sandbox ones, .* sandbox\.messages\./,
+    );
+    expect(configError({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT, NOTIFY_SANDBOX_IN_PRODUCTION: 'false' }).message).toContain(
+      'NOTIFY_SANDBOX_IN_PRODUCTION must be true',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...VAULT }).NOTIFY_SANDBOX_IN_PRODUCTION).toBe(true);
+    // Outside production the sandbox is what runs, unasked.
+    expect(loadConfig({ NODE_ENV: 'development' }).NOTIFY_SANDBOX_IN_PRODUCTION).toBe(false);
   });
 
   it('refuses production with /metrics unprotected: METRICS_TOKEN or METRICS_PORT', () => {

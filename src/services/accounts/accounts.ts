@@ -1,4 +1,5 @@
 // Accounts: sign-up, sign-in, profile. Returns plain records; never the password hash.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';
 import type { Sql } from '../../db/sql.js';
@@ -19,6 +20,7 @@ import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageReq
 import { tryConsume, type LimiterFactory } from '../ratelimit/limiters.js';
 import type { ServiceMetrics } from '../telemetry.js';
 import { displayNameField, emailField, normaliseEmail, passwordField, phoneField, timeZoneField } from './accountInput.js';
+import type { Phones } from './phones.js';
 
 export interface UserRecord {
   id: string;
@@ -35,11 +37,13 @@ export interface UserRecord {
   phoneVerifiedAt: Date | null;
 }
 
-export const userSelect = {
+/** A user's columns as read; the phone is sealed in them (phones.ts) and opened by `record`. */
+const userSelect = {
   id: true,
   email: true,
   displayName: true,
-  phone: true,
+  phoneSealed: true,
+  legacyPhone: true,
   roles: true,
   timeZone: true,
   createdAt: true,
@@ -119,6 +123,8 @@ export interface AccountServiceDeps {
   screenName: (userId: string, name: string) => Promise<unknown>;
   log: Logger;
   metrics: ServiceMetrics;
+  /** Phone numbers sealed at rest, found by keyed hash. */
+  phones: Phones;
 }
 
 const signUpSchema = z.object({
@@ -137,15 +143,29 @@ const profileSchema = z.object({
 /** Maps a unique-constraint violation to the field it is about. */
 function uniqueViolation(err: unknown): UserError | null {
   if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return null;
-  const text = JSON.stringify(err.meta ?? {}) + err.message;
+  // The constraint or its fields (users_phone_hash_key / phone_hash), not the message: that lists
+  // the query's arguments, phone columns included.
+  const text = JSON.stringify(err.meta ?? {});
   if (text.includes('phone')) {
     return { field: ['input', 'phone'], code: 'PHONE_TAKEN', message: 'This phone number belongs to another account.' };
   }
   return { field: ['input', 'email'], code: 'EMAIL_TAKEN', message: 'An account with this email already exists.' };
 }
 
+type UserRow = Omit<UserRecord, 'phone'> & { phoneSealed: string | null; legacyPhone: string | null };
+
 export function createAccountService(deps: AccountServiceDeps): AccountService {
-  const { prisma, sessions, throttle, log } = deps;
+  const { prisma, sessions, throttle, log, phones } = deps;
+  /** The record of a row read with userSelect: the phone opened from the row itself (no other query). */
+  const record = ({ phoneSealed, legacyPhone, ...rest }: UserRow): UserRecord => ({
+    ...rest,
+    phone: phones.of({ id: rest.id, phoneSealed, legacyPhone }),
+  });
+  const phoneTaken: UserError = {
+    field: ['input', 'phone'],
+    code: 'PHONE_TAKEN',
+    message: 'This phone number belongs to another account.',
+  };
   const signUpLimiter = deps.limiters({ keyPrefix: 'signup-ip', ...deps.signUpLimit });
 
   /** Re-authentication before a credential change, throttled like sign-in (a stolen token cannot guess the password). */
@@ -192,19 +212,25 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       }
 
       const passwordHash = await hashPassword(password);
+      if (phone && (await phones.takenInClear(phone))) return { ok: false, errors: [phoneTaken] };
       let user: UserRecord;
+      // The id is made here: the sealed phone is bound to it.
+      const id = randomUUID();
       try {
-        user = await prisma.user.create({
-          // The user and their first wallet are created together, or neither is.
-          data: {
-            email,
-            passwordHash,
-            displayName,
-            phone: phone ?? null,
-            wallets: { create: { kind: 'USER', currency: deps.defaultCurrency } },
-          },
-          select: userSelect,
-        });
+        user = record(
+          await prisma.user.create({
+            // The user and their first wallet are created together, or neither is.
+            data: {
+              id,
+              email,
+              passwordHash,
+              displayName,
+              ...(phone ? phones.columns(id, phone) : {}),
+              wallets: { create: { kind: 'USER', currency: deps.defaultCurrency } },
+            },
+            select: userSelect,
+          }),
+        );
       } catch (err) {
         const taken = uniqueViolation(err);
         if (taken) return { ok: false, errors: [taken] };
@@ -241,7 +267,8 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       await throttle.recordSuccess(email);
       // The password is right; the sign-in is recorded once the second factor is too (verifyMfa).
       if (row.mfa?.enabledAt) return success({ mfaChallenge: await deps.mfa.issueChallenge(row.id) });
-      const { passwordHash: _hash, mfa: _mfa, ...user } = row;
+      const { passwordHash: _hash, mfa: _mfa, ...columns } = row;
+      const user = record(columns);
       const tokens = await startSession(user, client);
       await deps.audit.record({
         kind: 'auth.sign_in',
@@ -255,7 +282,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     async verifyMfa(input, client) {
       const verified = await deps.mfa.verifyChallenge(input.challenge, input.code, client);
       if (!verified.ok) return verified;
-      const user = await prisma.user.findUniqueOrThrow({ where: { id: verified.value.userId }, select: userSelect });
+      const user = record(await prisma.user.findUniqueOrThrow({ where: { id: verified.value.userId }, select: userSelect }));
       return success({ user, tokens: await startSession(user, client, { secondFactor: true }) });
     },
 
@@ -263,23 +290,31 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const { userId } = viewer;
       const parsed = parseInput(profileSchema, input);
       if (!parsed.ok) return parsed;
-      const { displayName, phone, timeZone } = parsed.value;
+      const { displayName, timeZone } = parsed.value;
+      let { phone } = parsed.value;
       if (phone !== undefined) {
-        const current = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { phone: true } });
-        const refusal = phone === current.phone ? null : await deps.mfa.stepUpRefusal(viewer, 'CONTACT_CHANGE');
+        const current = phones.of(
+          await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, phoneSealed: true, legacyPhone: true } }),
+        );
+        // The same number again changes nothing (and keeps its verification).
+        if (phone === current) phone = undefined;
+        const refusal = phone === undefined ? null : await deps.mfa.stepUpRefusal(viewer, 'CONTACT_CHANGE');
         if (refusal) return { ok: false, errors: [refusal] };
+        if (phone && (await phones.takenInClear(phone, userId))) return { ok: false, errors: [phoneTaken] };
       }
       try {
-        const user = await prisma.user.update({
-          where: { id: userId },
-          data: {
-            ...(displayName ? { displayName } : {}),
-            ...(timeZone ? { timeZone } : {}),
-            // null clears the phone; undefined leaves it as it is
-            ...(phone !== undefined ? { phone } : {}),
-          },
-          select: userSelect,
-        });
+        const user = record(
+          await prisma.user.update({
+            where: { id: userId },
+            data: {
+              ...(displayName ? { displayName } : {}),
+              ...(timeZone ? { timeZone } : {}),
+              // null clears the phone; undefined leaves it as it is. A change clears its verification (a trigger).
+              ...(phone !== undefined ? phones.columns(userId, phone) : {}),
+            },
+            select: userSelect,
+          }),
+        );
         await deps.pubsub.publish(topics.profile(userId), { userId } satisfies ProfileChanged);
         return success(user);
       } catch (err) {
@@ -315,11 +350,13 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const parsed = parseInput(z.object({ newEmail: emailField }), { newEmail: input.newEmail });
       if (!parsed.ok) return parsed;
       try {
-        const user = await prisma.user.update({
-          where: { id: userId },
-          data: { email: parsed.value.newEmail, credentialsChangedAt: new Date() },
-          select: userSelect,
-        });
+        const user = record(
+          await prisma.user.update({
+            where: { id: userId },
+            data: { email: parsed.value.newEmail, credentialsChangedAt: new Date() },
+            select: userSelect,
+          }),
+        );
         await deps.pubsub.publish(topics.profile(userId), { userId } satisfies ProfileChanged);
         log.info({ userId }, 'email changed');
         await deps.audit.record({ kind: 'auth.email_changed', actorId: userId, ip: client.ip });
@@ -337,23 +374,25 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
           id: string;
           email: string;
           display_name: string;
-          phone: string | null;
+          phone_sealed: string | null;
+          legacy_phone: string | null;
           roles: Role[];
           time_zone: string;
           created_at: Date;
           email_verified_at: Date | null;
           phone_verified_at: Date | null;
         }>(
-          `SELECT id::text, email, display_name, phone, roles::text[] AS roles, time_zone, created_at, email_verified_at, phone_verified_at
+          `SELECT id::text, email, display_name, phone_sealed, legacy_phone, roles::text[] AS roles, time_zone, created_at, email_verified_at,
+             phone_verified_at
            FROM users WHERE id = ANY($1::uuid[])`,
           [ids],
-          'users_by_id_v3',
+          'users_by_id_v4',
         )
       ).map((r) => ({
         id: r.id,
         email: r.email,
         displayName: r.display_name,
-        phone: r.phone,
+        phone: phones.of({ id: r.id, phoneSealed: r.phone_sealed, legacyPhone: r.legacy_phone }),
         roles: r.roles,
         timeZone: r.time_zone,
         createdAt: r.created_at,
@@ -372,7 +411,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         take: page.limit + 1,
         select: userSelect,
       });
-      return toPage(rows, page, (u) => encodeCursor({ at: u.createdAt, id: u.id }));
+      return toPage(rows.map(record), page, (u) => encodeCursor({ at: u.createdAt, id: u.id }));
     },
 
     async setRoles(adminId, userId, roles) {
@@ -391,7 +430,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
             await deps.audit.append(tx, [
               { kind: 'admin.roles_set', actorId: adminId, subjectId: userId, details: { roles: wanted.join(',') } },
             ]);
-            return { user: updated[0]!, afterCommit: await sessions.usersChanged(tx, [userId]) };
+            return { user: record(updated[0]!), afterCommit: await sessions.usersChanged(tx, [userId]) };
           })
         : null;
       if (!changed) return failure('NOT_FOUND', 'No user with that id.', 'userId');
@@ -404,29 +443,33 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       const email = emailField.parse(rawEmail);
       const existing = await prisma.user.findUnique({ where: { email }, select: userSelect });
       if (existing) {
-        if (existing.roles.includes('ADMIN')) return existing;
-        return prisma.user.update({
-          where: { id: existing.id },
-          data: { roles: { set: [...new Set<Role>([...existing.roles, 'ADMIN'])] } },
-          select: userSelect,
-        });
+        if (existing.roles.includes('ADMIN')) return record(existing);
+        return record(
+          await prisma.user.update({
+            where: { id: existing.id },
+            data: { roles: { set: [...new Set<Role>([...existing.roles, 'ADMIN'])] } },
+            select: userSelect,
+          }),
+        );
       }
       const weakness = passwordWeakness(password, email);
       if (weakness) throw new Error(`BOOTSTRAP_ADMIN_PASSWORD ${weakness}`);
       try {
-        return await prisma.user.create({
-          data: {
-            email,
-            passwordHash: await hashPassword(password),
-            displayName: 'Administrator',
-            roles: ['USER', 'ADMIN'],
-            wallets: { create: { kind: 'USER', currency: deps.defaultCurrency } },
-          },
-          select: userSelect,
-        });
+        return record(
+          await prisma.user.create({
+            data: {
+              email,
+              passwordHash: await hashPassword(password),
+              displayName: 'Administrator',
+              roles: ['USER', 'ADMIN'],
+              wallets: { create: { kind: 'USER', currency: deps.defaultCurrency } },
+            },
+            select: userSelect,
+          }),
+        );
       } catch (err) {
         // Another process created it at the same moment.
-        if (uniqueViolation(err)) return await prisma.user.findUniqueOrThrow({ where: { email }, select: userSelect });
+        if (uniqueViolation(err)) return record(await prisma.user.findUniqueOrThrow({ where: { email }, select: userSelect }));
         throw err;
       }
     },

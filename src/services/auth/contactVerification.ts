@@ -14,6 +14,7 @@ import type { PubSub } from '../events/pubsub.js';
 import { topics, type ProfileChanged } from '../events/topics.js';
 import type { Channel } from '../notifications/model.js';
 import { verificationCode } from '../notifications/templates.js';
+import { phoneSelect, type Phones } from '../accounts/phones.js';
 import { maskAddress, type CodeChallenges } from './codeChallenges.js';
 import type { ClientInfo } from './sessions.js';
 
@@ -34,6 +35,7 @@ export function createContactVerification(deps: {
   audit: AuditLog;
   pubsub: PubSub;
   codeTtlSeconds: number;
+  phones: Pick<Phones, 'of' | 'digest'>;
 }): ContactVerificationService {
   const { prisma, challenges, audit } = deps;
 
@@ -41,10 +43,12 @@ export function createContactVerification(deps: {
   async function contact(userId: string, channel: Channel) {
     const user = await prisma.user.findUniqueOrThrow({
       where: { id: userId },
-      select: { email: true, phone: true, emailVerifiedAt: true, phoneVerifiedAt: true },
+      select: { email: true, ...phoneSelect, emailVerifiedAt: true, phoneVerifiedAt: true },
     });
     if (channel === 'EMAIL') return { address: user.email, verified: user.emailVerifiedAt !== null };
-    return user.phone ? { address: user.phone, verified: user.phoneVerifiedAt !== null } : null;
+    const phone = deps.phones.of(user);
+    // inClear: a number not sealed yet (phones.ts), matched as it is stored.
+    return phone ? { address: phone, verified: user.phoneVerifiedAt !== null, inClear: user.legacyPhone !== null } : null;
   }
 
   const noPhone = () => failure('INVALID_INPUT', 'Add a phone number to your profile first (updateProfile), then verify it.');
@@ -79,7 +83,8 @@ export function createContactVerification(deps: {
           const verified =
             channel === 'EMAIL'
               ? await tx.$executeRaw`UPDATE users SET email_verified_at = now(), updated_at = now() WHERE id = ${userId}::uuid AND email = ${to.address}`
-              : await tx.$executeRaw`UPDATE users SET phone_verified_at = now(), updated_at = now() WHERE id = ${userId}::uuid AND phone = ${to.address}`;
+              : await tx.$executeRaw`UPDATE users SET phone_verified_at = now(), updated_at = now()
+                  WHERE id = ${userId}::uuid AND (phone_hash = ${deps.phones.digest(to.address)} OR legacy_phone = ${'inClear' in to && to.inClear ? to.address : null})`;
           if (verified !== 1)
             refuse(
               'INVALID_CODE',

@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit/auditLog.js';
 import { failure, success, type Outcome } from '../errors.js';
 import type { Channel } from '../notifications/model.js';
 import { stepUpCode } from '../notifications/templates.js';
+import { phoneSelect, type Phones } from '../accounts/phones.js';
 import { maskAddress, type CodeChallenges } from './codeChallenges.js';
 import type { ClientInfo } from './sessions.js';
 
@@ -33,20 +34,21 @@ export function createStepUpCodes(deps: {
   audit: AuditLog;
   codeTtlSeconds: number;
   stepUpMinutes: number;
+  phones: Pick<Phones, 'of'>;
 }): StepUpCodeService {
   const { prisma, challenges, audit } = deps;
   return {
     async request(viewer, channel, client) {
       const user = await prisma.user.findUniqueOrThrow({
         where: { id: viewer.userId },
-        select: { email: true, phone: true, emailVerifiedAt: true, phoneVerifiedAt: true, mfa: { select: { enabledAt: true } } },
+        select: { email: true, ...phoneSelect, emailVerifiedAt: true, phoneVerifiedAt: true, mfa: { select: { enabledAt: true } } },
       });
       if (user.mfa?.enabledAt) {
         return failure('INVALID_INPUT', 'Your account has MFA: step up with a code from your authenticator app (stepUp).');
       }
       const verified: Partial<Record<Channel, string>> = {
         ...(user.emailVerifiedAt ? { EMAIL: user.email } : {}),
-        ...(user.phone && user.phoneVerifiedAt ? { SMS: user.phone } : {}),
+        ...(user.phoneVerifiedAt ? { SMS: deps.phones.of(user) ?? undefined } : {}),
       };
       const chosen: Channel | undefined = channel ?? (verified.EMAIL ? 'EMAIL' : verified.SMS ? 'SMS' : undefined);
       const to = chosen && verified[chosen];

@@ -126,13 +126,15 @@ export function createKycService(deps: {
       const input = parsed.value;
       const user = await prisma.user.findUniqueOrThrow({
         where: { id: userId },
-        select: { kycTier: true, phone: true, phoneVerifiedAt: true },
+        // Whether there is a phone: its hash, or a number not sealed yet (accounts/phones.ts).
+        select: { kycTier: true, phoneHash: true, legacyPhone: true, phoneVerifiedAt: true },
       });
       if (TIER_ORDER[user.kycTier] >= TIER_ORDER[input.level])
         return failure('INVALID_INPUT', `You are already at ${user.kycTier}.`, 'level');
       if (ageOn(input.dateOfBirth) < 18) return failure('INVALID_INPUT', 'You must be 18 or older to verify your identity.', 'dateOfBirth');
       if (ageOn(input.dateOfBirth) > 130) return failure('INVALID_INPUT', 'dateOfBirth is not a plausible date of birth.', 'dateOfBirth');
-      if (!user.phone) return failure('INVALID_INPUT', 'Add your phone number first (updateProfile): verification needs it.', 'level');
+      if (!user.phoneHash && !user.legacyPhone)
+        return failure('INVALID_INPUT', 'Add your phone number first (updateProfile): verification needs it.', 'level');
       // TIER_1 means the phone is verified (and TIER_2 includes TIER_1): a texted code, not the KYC provider.
       if (!user.phoneVerifiedAt) {
         return failure(

@@ -7,7 +7,8 @@ export type Party =
   | { walletId: string }
   | { userId: string }
   | { email: string }
-  | { phone: string }
+  /** A user by phone: the number's keyed hash (accounts/phones.ts), and the number itself only while some are not sealed. */
+  | { phoneHash: string; phone?: string }
   | { merchantId: string }
   | { system: SystemWallet };
 

@@ -21,6 +21,7 @@ import type { Logger } from '../../logger.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import { failure, success, type Outcome } from '../errors.js';
 import type { OutboxPublisher } from '../events/outbox.js';
+import type { Phones } from '../accounts/phones.js';
 import { forgetPersonalDetails } from '../ledger/personalDetails.js';
 import { changeWalletStatus } from '../wallets/wallets.js';
 
@@ -42,6 +43,8 @@ export interface AccountErasureDeps {
   /** Asks the message providers to forget what they keep for these addresses. */
   forgetAddresses(addresses: string[]): Promise<void>;
   kycRetentionDays: number;
+  /** Opens the user's phone (sealed in the row, decision 63), to take it out of stored answers and providers. */
+  phones: Pick<Phones, 'of'>;
 }
 
 interface Blockers {
@@ -86,9 +89,11 @@ export function createAccountErasure(deps: AccountErasureDeps): AccountErasure {
   return {
     async erase(userId) {
       const result = await prisma.$transaction(async (tx) => {
-        const [user] = await tx.$queryRaw<{ email: string; display_name: string; phone: string | null; erased_at: Date | null }[]>`
-          SELECT email, display_name, phone, erased_at FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-        if (!user || user.erased_at) return failure('NOT_FOUND', 'This account no longer exists.');
+        const [row] = await tx.$queryRaw<
+          { email: string; display_name: string; phone_sealed: string | null; legacy_phone: string | null; erased_at: Date | null }[]
+        >`SELECT email, display_name, phone_sealed, legacy_phone, erased_at FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+        if (!row || row.erased_at) return failure('NOT_FOUND', 'This account no longer exists.');
+        const user = { ...row, phone: deps.phones.of({ id: userId, phoneSealed: row.phone_sealed, legacyPhone: row.legacy_phone }) };
         // Under the user row's lock: nothing new of theirs can start (every money movement of a
         // user reads their row first), so what is checked here is what is erased.
         const [blockers] = await tx.$queryRawUnsafe<Blockers[]>(BLOCKERS_SQL, userId);
@@ -109,7 +114,8 @@ export function createAccountErasure(deps: AccountErasureDeps): AccountErasure {
         const sessions = await deps.revokeAllIn(tx, userId, 'account erased');
         await tx.$executeRaw`UPDATE sessions SET ip = NULL, user_agent = NULL, device_id = NULL, device_key = NULL WHERE user_id = ${userId}::uuid`;
         await tx.$executeRaw`
-          UPDATE users SET email = ${erasedEmail(userId)}, display_name = ${ERASED_NAME}, phone = NULL, password_hash = '!',
+          UPDATE users SET email = ${erasedEmail(userId)}, display_name = ${ERASED_NAME}, phone_hash = NULL, phone_sealed = NULL,
+            legacy_phone = NULL, password_hash = '!',
             roles = '{USER}', erased_at = ${erasedAt}, updated_at = ${erasedAt}
           WHERE id = ${userId}::uuid`;
         await tx.$executeRaw`DELETE FROM mfa_recovery_codes WHERE user_id = ${userId}::uuid`;

@@ -9,6 +9,8 @@
 // working), and other people's data (a counterparty is named as the user saw it, no more).
 import type { Sql } from '../../db/sql.js';
 import type { KycIdentity } from '../compliance/kycIdentity.js';
+import type { PhoneRow } from '../accounts/phones.js';
+import type { SentRecipient } from '../history/sentRecipients.js';
 
 export const EXPORT_FORMAT = 'wallet-data-export/1';
 const PAGE = 1000;
@@ -19,7 +21,7 @@ interface Section {
   /** $1 the user id, $2 the last key of the previous page ('' first), $3 the page size. */
   sql: string;
   /** Completes a page's rows (KYC identities are opened from the vault, one query per page). */
-  complete?: (deps: DataExportDeps, rows: Record<string, unknown>[]) => Promise<Record<string, unknown>[]>;
+  complete?: (deps: DataExportDeps, rows: Record<string, unknown>[], userId: string) => Promise<Record<string, unknown>[]>;
 }
 
 const WALLETS_OF = `SELECT id FROM wallets WHERE user_id = $1::uuid`;
@@ -36,7 +38,7 @@ const SECTIONS: Section[] = [
     sql: `SELECT e.wallet_id::text || ':' || lpad(e.sequence::text, 20, '0') AS k,
             jsonb_build_object('walletId', e.wallet_id, 'sequence', e.sequence, 'transactionId', t.id, 'type', t.type, 'status', t.status,
               'amount', e.amount::text, 'currency', e.currency, 'balanceAfter', e.balance_after::text, 'note', t.note,
-              'recipientAsEntered', CASE WHEN t.from_wallet_id = e.wallet_id THEN t.metadata->'recipient' END,
+              'recipientAsEntered', CASE WHEN t.from_wallet_id = e.wallet_id AND t.initiated_by = $1::uuid THEN t.metadata->'recipient' END,
               'counterparty', (SELECT coalesce(u.display_name, m.name, w.system_code) FROM wallets w
                                  LEFT JOIN users u ON u.id = w.user_id LEFT JOIN merchants m ON m.id = w.merchant_id
                                  WHERE w.id = CASE WHEN t.from_wallet_id = e.wallet_id THEN t.to_wallet_id ELSE t.from_wallet_id END),
@@ -44,6 +46,13 @@ const SECTIONS: Section[] = [
           FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
           WHERE e.wallet_id IN (${WALLETS_OF}) AND e.wallet_id::text || ':' || lpad(e.sequence::text, 20, '0') > $2
           ORDER BY 1 LIMIT $3`,
+    // What the user typed is sealed in the row, bound to them (decision 63): opened here.
+    complete: async (deps, rows, userId) =>
+      rows.map((row) =>
+        row.recipientAsEntered == null
+          ? row
+          : { ...row, recipientAsEntered: deps.sealedInRows.recipientOf(userId, row.recipientAsEntered) },
+      ),
   },
   {
     name: 'holds',
@@ -135,7 +144,8 @@ const SECTIONS: Section[] = [
 ];
 
 const PROFILE_SQL = `
-  SELECT jsonb_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'phone', u.phone, 'roles', u.roles,
+  SELECT jsonb_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'phoneSealed', u.phone_sealed,
+    'legacyPhone', u.legacy_phone, 'roles', u.roles,
     'kycTier', u.kyc_tier, 'timeZone', u.time_zone, 'createdAt', u.created_at, 'passwordChangedAt', u.password_changed_at,
     'mfa', jsonb_build_object('enabled', m.enabled_at IS NOT NULL, 'enabledAt', m.enabled_at,
       'unusedRecoveryCodes', (SELECT count(*) FROM mfa_recovery_codes r WHERE r.user_id = u.id AND r.used_at IS NULL))) AS row
@@ -152,6 +162,11 @@ export interface DataExportDeps {
   sql: Sql;
   /** Opens sealed KYC identities (the KYC service's). */
   openIdentities: (tokens: string[]) => Promise<Map<string, KycIdentity>>;
+  /** Opens what is sealed in rows (decision 63): the user's phone, the recipients they typed. */
+  sealedInRows: {
+    phoneOf(row: PhoneRow): string | null;
+    recipientOf(senderId: string, stored: unknown): SentRecipient | null;
+  };
 }
 
 /**
@@ -164,10 +179,16 @@ export async function writeDataExport(
   write: (chunk: string) => Promise<void>,
   now = new Date(),
 ): Promise<boolean> {
-  const [profile] = await deps.sql.query<{ row: unknown }>(PROFILE_SQL, [userId]);
+  const [profile] = await deps.sql.query<{ row: Record<string, unknown> }>(PROFILE_SQL, [userId]);
   if (!profile) return false;
+  const { phoneSealed, legacyPhone, ...rest } = profile.row;
+  const phone = deps.sealedInRows.phoneOf({
+    id: userId,
+    phoneSealed: (phoneSealed as string | null) ?? null,
+    legacyPhone: (legacyPhone as string | null) ?? null,
+  });
   await write(
-    `{"format":${JSON.stringify(EXPORT_FORMAT)},"exportedAt":${JSON.stringify(now.toISOString())},"profile":${JSON.stringify(profile.row)}`,
+    `{"format":${JSON.stringify(EXPORT_FORMAT)},"exportedAt":${JSON.stringify(now.toISOString())},"profile":${JSON.stringify({ ...rest, phone })}`,
   );
   for (const section of SECTIONS) {
     await write(`,${JSON.stringify(section.name)}:[`);
@@ -179,6 +200,7 @@ export async function writeDataExport(
         ? await section.complete(
             deps,
             page.map((p) => p.row),
+            userId,
           )
         : page.map((p) => p.row);
       for (const row of rows) {

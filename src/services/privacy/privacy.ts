@@ -8,7 +8,7 @@ import type { KycIdentity } from '../compliance/kycIdentity.js';
 import type { DownloadGrant, DownloadLinks } from '../downloads/downloadLinks.js';
 import { failure, success, type Outcome } from '../errors.js';
 import type { AccountErasure } from './accountErasure.js';
-import { writeDataExport } from './dataExport.js';
+import { writeDataExport, type DataExportDeps } from './dataExport.js';
 
 export const DATA_EXPORT_PATH = '/downloads/my-data';
 
@@ -32,6 +32,7 @@ export function createPrivacyService(deps: {
   links: DownloadLinks<Record<string, never>>;
   publicUrl: string | null;
   openIdentities: (tokens: string[]) => Promise<Map<string, KycIdentity>>;
+  sealedInRows: DataExportDeps['sealedInRows'];
   confirmPassword: (userId: string, password: string, client: ClientInfo) => Promise<boolean>;
   erasure: AccountErasure;
 }): PrivacyService {
@@ -49,7 +50,8 @@ export function createPrivacyService(deps: {
 
     verifyExportLink: (token) => deps.links.verify(token),
 
-    writeExport: (userId, write) => writeDataExport({ sql: deps.sql, openIdentities: deps.openIdentities }, userId, write),
+    writeExport: (userId, write) =>
+      writeDataExport({ sql: deps.sql, openIdentities: deps.openIdentities, sealedInRows: deps.sealedInRows }, userId, write),
 
     async deleteMyAccount(userId, password, client) {
       if (!(await deps.confirmPassword(userId, password, client)))

@@ -14,6 +14,9 @@ import type { Currencies } from '../money/currencies.js';
 import type { RiskDecision } from '../risk/riskRule.js';
 import type { RiskEngine } from '../risk/riskEngine.js';
 import type { WalletRecord } from '../wallets/wallets.js';
+import type { Phones } from '../accounts/phones.js';
+import { sealRecipient, type SentRecipient } from '../history/sentRecipients.js';
+import type { SealedValues } from '../vault/sealedValues.js';
 import { idempotencyKeyProblem, parseNote, parsePositiveAmount, requestHash, type MoneyInput } from './transferInput.js';
 
 export interface SendMoneyInput {
@@ -74,8 +77,8 @@ const recipientSchema = z
     message: 'give exactly one of email, phone or walletId',
   });
 
-/** Who a user can send to: someone's email or phone, or a wallet id. */
-type SendParty = { email: string } | { phone: string } | { walletId: string };
+/** Who a user can send to: someone's email, or phone (by its keyed hash: phones.ts), or a wallet id. */
+type SendParty = { email: string } | { phoneHash: string; phone?: string } | { walletId: string };
 
 const SEND_LIMITS = new Set(['PER_TRANSACTION', 'DAILY_SEND', 'MONTHLY_SEND']);
 
@@ -85,6 +88,8 @@ export function createTransferService(deps: {
   risk: RiskEngine;
   limits: LimitsService;
   audit: AuditLog;
+  phones: Pick<Phones, 'party'>;
+  sealed: SealedValues;
 }): TransferService {
   const { ledger, currencies, risk } = deps;
 
@@ -115,7 +120,7 @@ export function createTransferService(deps: {
   function parseSend(
     input: Omit<SendMoneyInput, 'idempotencyKey'>,
     idempotencyKey: string | null,
-  ): Outcome<{ to: SendParty; currency: string; amount: bigint; note: string | null }> {
+  ): Outcome<{ to: SendParty; typed: SentRecipient | null; currency: string; amount: bigint; note: string | null }> {
     const recipient = parseInput(recipientSchema, input.recipient);
     if (!recipient.ok) {
       return { ok: false, errors: recipient.errors.map((e) => ({ ...e, field: ['input', 'recipient', ...(e.field?.slice(1) ?? [])] })) };
@@ -129,15 +134,18 @@ export function createTransferService(deps: {
     );
     if (refused || !amount.ok || !note.ok) return refused!;
     const r = recipient.value;
-    const to: SendParty = r.email ? { email: normaliseEmail(r.email) } : r.phone ? { phone: r.phone } : { walletId: r.walletId! };
-    return { ok: true, value: { to, currency: amount.currency, amount: amount.amount, note: note.note } };
+    const typed: SentRecipient | null = r.email ? { email: normaliseEmail(r.email) } : r.phone ? { phone: r.phone } : null;
+    const to: SendParty = typed ? ('email' in typed ? typed : deps.phones.party(typed.phone)) : { walletId: r.walletId! };
+    return { ok: true, value: { to, typed, currency: amount.currency, amount: amount.amount, note: note.note } };
   }
 
   return {
     async sendMoney(userId, input, origin = {}) {
       const parsed = parseSend(input, input.idempotencyKey);
       if (!parsed.ok) return parsed;
-      const { to, note, currency, amount } = parsed.value;
+      const { to, typed, note, currency, amount } = parsed.value;
+      // The request's fingerprint names a phone by its hash alone (stored with the key: no number in it).
+      const named = 'phoneHash' in to ? { phoneHash: to.phoneHash } : to;
       const request = {
         userId,
         key: input.idempotencyKey,
@@ -153,21 +161,21 @@ export function createTransferService(deps: {
             userId,
             key: input.idempotencyKey,
             operation: 'sendMoney',
-            hash: requestHash(['sendMoney', to, currency, amount, note]),
+            hash: requestHash(['sendMoney', named, currency, amount, note]),
             type: 'P2P_TRANSFER',
             currency,
             amount,
             from: { userId },
             to,
             note,
-            // Kept so the sender (only) sees the identifier they typed.
-            metadata: { recipient: to },
+            // Kept so the sender (only) sees the identifier they typed, sealed (sentRecipients.ts).
+            ...(typed ? { metadata: { recipient: sealRecipient(deps.sealed, userId, typed) } } : {}),
             initiatedBy: userId,
             limits: true,
             risk: assessment,
           },
         ]);
-        return finish(result!, 'sendMoney', 'from', 'walletId' in to ? undefined : to);
+        return finish(result!, 'sendMoney', 'from', typed ?? undefined);
       });
     },
 

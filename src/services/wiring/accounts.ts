@@ -18,6 +18,7 @@ import { newDeviceSignIn } from '../notifications/templates.js';
 import type { AmlService } from '../compliance/aml.js';
 import { createLimiterFactory } from '../ratelimit/limiters.js';
 import type { Vault } from '../vault/vault.js';
+import type { Phones } from '../accounts/phones.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const accountSettings = (config: Config) => ({
@@ -45,7 +46,7 @@ export const accountSettings = (config: Config) => ({
 export function wireAccounts(
   { prisma, sql, pubsub, redis, outbox, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof accountSettings>,
-  needs: { jwtSecret: string; aml: AmlService; vault: Vault; fingerprintKey: Buffer; notifier: Notifier },
+  needs: { jwtSecret: string; aml: AmlService; vault: Vault; fingerprintKey: Buffer; notifier: Notifier; phones: Phones },
 ) {
   const { notifier } = needs;
   const limiters = createLimiterFactory(redis, settings.redisPrefix);
@@ -75,13 +76,21 @@ export function wireAccounts(
     guesses: codeGuesses,
     metrics,
   });
-  const contactVerification = createContactVerification({ prisma, challenges, audit, pubsub, codeTtlSeconds: settings.codeTtlSeconds });
+  const contactVerification = createContactVerification({
+    prisma,
+    challenges,
+    audit,
+    pubsub,
+    codeTtlSeconds: settings.codeTtlSeconds,
+    phones: needs.phones,
+  });
   const stepUpCodes = createStepUpCodes({
     prisma,
     challenges,
     audit,
     codeTtlSeconds: settings.codeTtlSeconds,
     stepUpMinutes: settings.stepUpMinutes,
+    phones: needs.phones,
   });
   const mfa = createMfaService({
     prisma,
@@ -121,6 +130,7 @@ export function wireAccounts(
     screenName: (userId, name) => needs.aml.screen(userId, name, 'SIGN_UP'),
     log,
     metrics,
+    phones: needs.phones,
   });
   const passwordReset = createPasswordReset({
     prisma,

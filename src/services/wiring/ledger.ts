@@ -6,6 +6,7 @@ import { createLedger, type Ledger } from '../ledger/ledger.js';
 import type { Currencies } from '../money/currencies.js';
 import { createWalletCache } from '../wallets/walletCache.js';
 import { createWalletService } from '../wallets/wallets.js';
+import type { SealedValues } from '../vault/sealedValues.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const ledgerSettings = (config: Config) => ({
@@ -17,13 +18,13 @@ export const ledgerSettings = (config: Config) => ({
 export function wireLedger(
   { prisma, sql, outbox, pubsub, audit, log, metrics }: SharedWithOutbox,
   settings: ReturnType<typeof ledgerSettings>,
-  needs: { currencies: Currencies },
+  needs: { currencies: Currencies; sealed: SealedValues },
 ) {
   const directLedger = createLedger({ prisma, outbox, log, idempotencyTtlHours: settings.idempotencyTtlHours });
   const ledger: Ledger = settings.batch.maxBatch > 1 ? createBatchingLedger(directLedger, settings.batch, log, metrics) : directLedger;
   const cache = createWalletCache({ pubsub, cacheSeconds: settings.walletCacheSeconds, log });
   outbox.observe(cache);
   const wallets = createWalletService({ prisma, audit, sql, currencies: needs.currencies, outbox, cache });
-  const history = createHistoryService({ sql });
+  const history = createHistoryService({ sql, sealed: needs.sealed });
   return { ledger, wallets, history };
 }

@@ -11,6 +11,8 @@ import { createPaymentMethodService } from '../paymentMethods/paymentMethods.js'
 import type { RiskEngine } from '../risk/riskEngine.js';
 import { createTransferService } from '../transfers/transfers.js';
 import type { Vault } from '../vault/vault.js';
+import type { Phones } from '../accounts/phones.js';
+import type { SealedValues } from '../vault/sealedValues.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const paymentSettings = (config: Config) => ({
@@ -30,10 +32,20 @@ export function wirePayments(
     vault: Vault;
     cards: CardGateway;
     banks: BankGateway;
+    phones: Phones;
+    sealed: SealedValues;
   },
 ) {
   const { currencies, vault, cards, banks } = needs;
-  const transfers = createTransferService({ ledger: needs.ledger, currencies, risk: needs.risk, limits: needs.limits, audit });
+  const transfers = createTransferService({
+    ledger: needs.ledger,
+    currencies,
+    risk: needs.risk,
+    limits: needs.limits,
+    audit,
+    phones: needs.phones,
+    sealed: needs.sealed,
+  });
   const paymentMethods = createPaymentMethodService({
     prisma,
     vault: { store: vault.store, fingerprint: vault.fingerprint, discard: vault.discard },

@@ -8,6 +8,9 @@ import type { SandboxInbox } from '../notifications/sandboxProviders.js';
 import { createAccountErasure } from '../privacy/accountErasure.js';
 import { createPrivacyService } from '../privacy/privacy.js';
 import { createRetention } from '../privacy/retention.js';
+import type { Phones } from '../accounts/phones.js';
+import { openRecipient } from '../history/sentRecipients.js';
+import type { SealedValues } from '../vault/sealedValues.js';
 import type { SharedWithOutbox } from './shared.js';
 
 export const privacySettings = (config: Config) => ({
@@ -25,7 +28,15 @@ export const privacySettings = (config: Config) => ({
 export function wirePrivacy(
   { prisma, sql, audit, outbox, log }: SharedWithOutbox,
   settings: ReturnType<typeof privacySettings>,
-  needs: { jwtSecret: string; accounts: AccountService; sessions: SessionService; kyc: KycService; sandboxInbox: SandboxInbox },
+  needs: {
+    jwtSecret: string;
+    accounts: AccountService;
+    sessions: SessionService;
+    kyc: KycService;
+    sandboxInbox: SandboxInbox;
+    phones: Phones;
+    sealed: SealedValues;
+  },
 ) {
   const erasure = createAccountErasure({
     prisma,
@@ -35,6 +46,7 @@ export function wirePrivacy(
     revokeAllIn: needs.sessions.revokeAllIn,
     forgetAddresses: needs.sandboxInbox.forget,
     kycRetentionDays: settings.kycRetentionDays,
+    phones: needs.phones,
   });
   const privacy = createPrivacyService({
     sql,
@@ -49,6 +61,10 @@ export function wirePrivacy(
     }),
     publicUrl: settings.publicUrl,
     openIdentities: needs.kyc.openIdentities,
+    sealedInRows: {
+      phoneOf: (row) => needs.phones.of(row),
+      recipientOf: (senderId, stored) => openRecipient(needs.sealed, senderId, stored),
+    },
     confirmPassword: needs.accounts.confirmPassword,
     erasure,
   });
