@@ -2,7 +2,9 @@
 // queue and decisions.
 import { builder } from '../schema/builder.js';
 import {
+  AddressRef,
   DecideKycInput,
+  DocumentRef,
   DecideKycPayload,
   KycCaseDecisionRef,
   KycCaseRef,
@@ -20,6 +22,21 @@ import { stepUpRequired } from './stepUp.js';
 loadNodeWith(KycCaseRef, (id, ctx) =>
   ctx.viewer ? ctx.services.kyc.get({ userId: ctx.viewer.userId, admin: ctx.viewer.roles.includes('ADMIN') }, id) : null,
 );
+
+// The identity is sealed in the vault: opened (one query per operation, for every case shown) only when asked for.
+builder.objectFields(KycCaseRef, (t) => ({
+  legalName: t.string({ resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).legalName }),
+  dateOfBirth: t.string({
+    description: 'YYYY-MM-DD.',
+    resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).dateOfBirth,
+  }),
+  address: t.field({ type: AddressRef, resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).address }),
+  document: t.field({
+    type: DocumentRef,
+    nullable: true,
+    resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).document,
+  }),
+}));
 
 builder.objectField(KycCaseRef, 'decisions', (t) =>
   t.field({

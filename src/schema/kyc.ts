@@ -20,7 +20,7 @@ export const KycCaseStatusEnum = builder.enumType('KycCaseStatus', {
 const DocumentTypeEnum = builder.enumType('KycDocumentType', { values: ['PASSPORT', 'ID_CARD', 'DRIVING_LICENCE'] as const });
 const KycDecisionEnum = builder.enumType('KycDecision', { values: ['APPROVE', 'REJECT'] as const });
 
-const AddressRef = builder.objectRef<KycAddress>('KycAddress').implement({
+export const AddressRef = builder.objectRef<KycAddress>('KycAddress').implement({
   fields: (t) => ({
     line1: t.exposeString('line1'),
     line2: t.string({ nullable: true, resolve: (a) => a.line2 ?? null }),
@@ -30,7 +30,7 @@ const AddressRef = builder.objectRef<KycAddress>('KycAddress').implement({
   }),
 });
 
-const DocumentRef = builder.objectRef<NonNullable<KycIdentity['document']>>('KycDocument').implement({
+export const DocumentRef = builder.objectRef<NonNullable<KycIdentity['document']>>('KycDocument').implement({
   fields: (t) => ({
     type: t.field({ type: DocumentTypeEnum, resolve: (d) => d.type as 'PASSPORT' | 'ID_CARD' | 'DRIVING_LICENCE' }),
     country: t.exposeString('country'),
@@ -63,18 +63,6 @@ builder.node(KycCaseRef, {
     user: t.field({ type: UserRef, description: 'Whose case it is.', resolve: (c) => ({ id: c.userId }) }),
     level: t.field({ type: KycTierEnum, resolve: (c) => c.level as KycTier }),
     status: t.field({ type: KycCaseStatusEnum, resolve: (c) => c.status }),
-    // The identity is sealed in the vault: opened (in one query per operation) only when asked for.
-    legalName: t.string({ resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).legalName }),
-    dateOfBirth: t.string({
-      description: 'YYYY-MM-DD.',
-      resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).dateOfBirth,
-    }),
-    address: t.field({ type: AddressRef, resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).address }),
-    document: t.field({
-      type: DocumentRef,
-      nullable: true,
-      resolve: async (c, _args, ctx) => (await ctx.loaders.kycIdentity.load(c)).document,
-    }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it was rejected or referred.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
