@@ -64,6 +64,13 @@ const MfFreeze = graphql(`
 const MfRoles = graphql(`
   mutation MfRoles($input: AdminSetUserRolesInput!) { adminSetUserRoles(input: $input) { user { roles } userErrors { code } } }
 `);
+const MfDecisions = graphql(`
+  mutation MfDecisions($kyc: DecideKycInput!, $aml: DecideAmlCaseInput!, $risk: DecideRiskReviewInput!) {
+    decideKyc(input: $kyc) { userErrors { code } }
+    decideAmlCase(input: $aml) { userErrors { code } }
+    decideRiskReview(input: $risk) { userErrors { code } }
+  }
+`);
 const MfAdjust = graphql(`
   mutation MfAdjust($input: AdminAdjustBalanceInput!) { adminAdjustBalance(input: $input) { transaction { id } userErrors { code } } }
 `);
@@ -410,6 +417,21 @@ describe('admin money actions', () => {
     expect((await adjust()).userErrors[0]?.code).toBe('MFA_ENROLMENT_REQUIRED');
     expect((await freeze()).userErrors[0]?.code).toBe('MFA_ENROLMENT_REQUIRED');
     expect((await promote()).userErrors[0]?.code).toBe('MFA_ENROLMENT_REQUIRED');
+    // The decisions too: refused before the case is even looked for.
+    const decided = await t.query(
+      MfDecisions,
+      {
+        kyc: { caseId: encodeId('KycCase', randomUUID()), decision: 'APPROVE', reason: 'step-up test' },
+        aml: { caseId: encodeId('AmlCase', randomUUID()), decision: 'CLEAR', reason: 'step-up test' },
+        risk: { reviewId: encodeId('RiskReview', randomUUID()), decision: 'APPROVE', reason: 'step-up test' },
+      },
+      { token: admin },
+    );
+    expect([decided.decideKyc, decided.decideAmlCase, decided.decideRiskReview].map((d) => d.userErrors[0]?.code)).toEqual([
+      'MFA_ENROLMENT_REQUIRED',
+      'MFA_ENROLMENT_REQUIRED',
+      'MFA_ENROLMENT_REQUIRED',
+    ]);
     expect(await balance()).toBe(0n);
     const wallet = () => t.server.db.prisma.wallet.findFirstOrThrow({ where: { userId: user.userId } });
     const roles = async () => (await t.server.db.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })).roles;

@@ -129,6 +129,13 @@ describe('exportMyData', () => {
     expect(archive.sessions.length).toBeGreaterThanOrEqual(1);
     const kinds = (archive.auditEvents as { kind: string }[]).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['auth.sign_up', 'auth.contact_verified', 'account.data_exported']));
+    // Her verification codes went by email and SMS: the messages are listed, their codes are not.
+    expect(archive.notifications).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'EMAIL', kind: 'email_verification', status: 'SENT' }),
+        expect.objectContaining({ channel: 'SMS', kind: 'phone_verification', status: 'SENT' }),
+      ]),
+    );
     for (const section of ['holds', 'fundingOperations', 'debts', 'devices', 'merchantMemberships', 'merchantPayments', 'riskReviews'])
       expect(Array.isArray(archive[section]), section).toBe(true);
     expect(archive.notIncluded.length).toBeGreaterThan(0);
@@ -154,7 +161,10 @@ describe('exportMyData', () => {
 });
 
 describe('deleteMyAccount', () => {
-  it('is refused with the wrong password or money left, changing nothing', async () => {
+  it('is refused without a recent second factor, with the wrong password or with money left, changing nothing', async () => {
+    const fresh = (await t.query(PrSignIn, { input: { email: erin.email, password: STRONG_PASSWORD } })).signIn.tokens!.accessToken;
+    const unproven = await t.query(PrDelete, { input: { password: STRONG_PASSWORD } }, { token: fresh });
+    expect(unproven.deleteMyAccount.userErrors[0]?.code).toBe('STEP_UP_REQUIRED');
     const wrong = await t.query(PrDelete, { input: { password: 'not-the-password-1' } }, { token: erin.token });
     expect(wrong.deleteMyAccount.userErrors).toEqual([
       expect.objectContaining({ code: 'INVALID_CREDENTIALS', field: ['input', 'password'] }),

@@ -141,6 +141,14 @@ const SECTIONS: Section[] = [
     sql: `SELECT lpad(id::text, 20, '0') AS k, jsonb_build_object('kind', kind, 'reason', reason, 'at', created_at) AS row
           FROM payment_method_failures WHERE user_id = $1::uuid AND lpad(id::text, 20, '0') > $2 ORDER BY 1 LIMIT $3`,
   },
+  {
+    // What was sent to the user by email or SMS: which message, when, and whether it arrived. The
+    // text itself is not kept once sent (it carried a code or a link).
+    name: 'notifications',
+    sql: `SELECT id::text AS k, jsonb_build_object('kind', kind, 'channel', channel, 'status', status, 'createdAt', created_at,
+            'sentAt', sent_at) AS row
+          FROM notification_messages WHERE user_id = $1::uuid AND id::text > $2 ORDER BY 1 LIMIT $3`,
+  },
 ];
 
 const PROFILE_SQL = `
