@@ -186,14 +186,15 @@ export function createMerchantService(deps: {
     },
 
     async setCategoryCode(ownerId, merchantId, mcc) {
+      // Whose merchant first: a stranger learns nothing about it, not even that the code was wrong.
+      const merchant = await service.forMember(ownerId, merchantId, ['OWNER']);
+      if (!merchant) return failure('NOT_FOUND', 'No merchant of yours has that id.', { argument: 'merchantId' });
       const parsed = parseInput(z.object({ mcc: mccField }), { mcc });
       if (!parsed.ok)
         return {
           ok: false,
           errors: parsed.errors.map((e) => ({ ...e, field: ['categoryCode'], message: `categoryCode ${e.message.replace(/^mcc: /, '')}` })),
         };
-      const merchant = await service.forMember(ownerId, merchantId, ['OWNER']);
-      if (!merchant) return failure('NOT_FOUND', 'No merchant of yours has that id.', { argument: 'merchantId' });
       const code = parsed.value.mcc;
       const updated = await prisma.merchant.update({
         where: { id: merchant.id },
