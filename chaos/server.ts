@@ -54,6 +54,8 @@ export function serverSettings(input: ServerSettingsInput): Record<string, strin
     RATE_LIMIT_API_KEY: '100000/100000',
     // The workload's admin credits users without MFA (docs/security.md, step-up).
     ADMIN_MFA_REQUIRED: 'false',
+    // The rig sends no email or SMS that matters: the sandbox providers are allowed in production here.
+    NOTIFY_SANDBOX_IN_PRODUCTION: 'true',
     // The longest the config allows (1 h): longer than any run, so tokens only need renewing when
     // the server says so (the workload and subscribers renew them then).
     ACCESS_TOKEN_TTL_SECONDS: '3600',
