@@ -1,6 +1,6 @@
 // Statements, spending insights and "Your data" in the wallet app (one Chromium for the file): this
 // month's statement shows the closing balance the ledger has, and its CSV link (asked for on the
-// click) answers the CSV; insights file the month's money under a category; deleting an account
+// click) answers the CSV, and a longer one pages its lines; insights file the month's money under a category; deleting an account
 // with money left is refused in words and changes nothing. Each new screen is checked at phone and
 // desktop widths (fits, axe-core WCAG 2 A/AA; pictures with UPDATE_SCREENSHOTS=1).
 import type { Browser } from 'playwright-core';
@@ -93,6 +93,19 @@ describe.runIf(haveChromium)('statements, insights and your data in the wallet a
       const after = (await t.query(StMoney, {}, { token: user.token })).me;
       expect(after.displayName).toBe('Stella Statement');
       expect(after.wallets[0]!.balance.posted.amount).toBe('37.50');
+
+      // A longer statement: 30 lines, then "More lines" adds the rest below them.
+      const admin = await signInAdmin(t, ADMIN);
+      for (let i = 0; i < 29; i++) await credit(t, admin, user.walletId, '0.01');
+      await page.getByRole('link', { name: 'History' }).first().click();
+      await page.getByRole('link', { name: 'Statements' }).click();
+      await waitForText(page, '[data-testid=closing-balance]', '$37.79');
+      const rows = page.locator('table.statement-lines tbody tr');
+      await expect.poll(() => rows.count()).toBe(30);
+      await page.getByRole('button', { name: 'More lines' }).click();
+      await expect.poll(() => rows.count()).toBe(31);
+      expect(await rows.nth(0).locator('td').nth(2).textContent()).toBe('$25.00');
+      expect(await rows.nth(30).locator('td').nth(3).textContent()).toBe('$37.79');
       await expectClean(app);
     } finally {
       await app.close();

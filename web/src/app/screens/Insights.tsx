@@ -70,7 +70,7 @@ function change(now: MoneyValue, before: MoneyValue): string {
 }
 
 function InsightsView({ walletId, month }: { walletId: string; month: string }) {
-  const { data, error } = useQuery(InsightsQuery, { variables: { walletId, month } });
+  const { data, error } = useQuery(InsightsQuery, { variables: { walletId, month }, fetchPolicy: 'cache-and-network' });
   if (error) return <p role="alert">The insights could not be loaded. Reload the page to try again.</p>;
   if (!data) return <p role="status">Loading insights…</p>;
   const { insights, userErrors } = data.insights;

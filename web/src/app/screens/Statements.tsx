@@ -116,7 +116,7 @@ function Download({ walletId, period, format }: { walletId: string; period: Stat
 }
 
 function StatementView({ walletId, period }: { walletId: string; period: StatementPeriodInput }) {
-  const { data, error } = useQuery(StatementQuery, { variables: { walletId, period } });
+  const { data, error } = useQuery(StatementQuery, { variables: { walletId, period }, fetchPolicy: 'cache-and-network' });
   if (error) return <p role="alert">The statement could not be loaded. Reload the page to try again.</p>;
   if (!data) return <p role="status">Loading the statement…</p>;
   const { statement, userErrors } = data.statement;
@@ -164,6 +164,8 @@ function StatementView({ walletId, period }: { walletId: string; period: Stateme
 function StatementLines({ walletId, period, currency }: { walletId: string; period: StatementPeriodInput; currency: string }) {
   const { data, error, loading, fetchMore } = useQuery(StatementLinesQuery, {
     variables: { walletId, period },
+    // A period that includes today gains lines: read again on every visit.
+    fetchPolicy: 'cache-and-network',
     notifyOnNetworkStatusChange: true,
   });
   if (error) return <p role="alert">The lines could not be loaded. Reload the page to try again.</p>;
