@@ -69,6 +69,9 @@ function change(now: MoneyValue, before: MoneyValue): string {
   return `${formatMoney({ amount, currency: now.currency })} ${difference > 0n ? 'more' : 'less'}`;
 }
 
+/** "$4.00 more than" / "the same as", before a month's name. */
+const against = (difference: string) => (difference === 'same' ? 'the same as' : `${difference} than`);
+
 function InsightsView({ walletId, month }: { walletId: string; month: string }) {
   const { data, error } = useQuery(InsightsQuery, { variables: { walletId, month }, fetchPolicy: 'cache-and-network' });
   if (error) return <p role="alert">The insights could not be loaded. Reload the page to try again.</p>;
@@ -99,7 +102,7 @@ function InsightsView({ walletId, month }: { walletId: string; month: string }) 
           </div>
         </dl>
         <p className="muted">
-          Money out {change(insights.moneyOut, insights.previousMonth.moneyOut)} than{' '}
+          Money out {against(change(insights.moneyOut, insights.previousMonth.moneyOut))}{' '}
           {monthName(insights.previousMonth.month ?? insights.month)}; average of the three months before:{' '}
           {formatMoney(insights.threeMonthAverage.moneyOut)} out, {formatMoney(insights.threeMonthAverage.moneyIn)} in.
         </p>
