@@ -69,6 +69,10 @@ export const client = new ApolloClient({
       WalletBalance: { merge: true },
       // A payment request is known by its code: paymentRequestUpdated lands on the screens showing it.
       PaymentRequest: { keyFields: ['code'] },
+      // A statement has no id: its totals and its lines (two queries, for the cost limit) are one
+      // object under statement(walletId, period), and "More lines" appends to its lines.
+      StatementPayload: { merge: true },
+      Statement: { merge: true, fields: { lines: relayStylePagination([]) } },
     },
   }),
 });

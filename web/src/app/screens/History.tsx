@@ -3,7 +3,7 @@
 // direction, type, dates and counterparty (TransactionFilter). A transaction opens its detail.
 import { useQuery } from '@apollo/client/react';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { useSearch } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import { graphql } from '../../gql';
 import type { Direction, TransactionFilter, TransactionType } from '../../gql/graphql';
 import { TransactionRow, TYPE_WORDS } from '../activity';
@@ -122,6 +122,14 @@ export default function History() {
   return (
     <>
       <h1>History</h1>
+      <p className="card-actions">
+        <Link href={`/history/statements${wallet ? `?wallet=${encodeURIComponent(wallet.id)}` : ''}`} className="button">
+          Statements
+        </Link>
+        <Link href={`/history/insights${wallet ? `?wallet=${encodeURIComponent(wallet.id)}` : ''}`} className="button">
+          Spending insights
+        </Link>
+      </p>
       <section className="card">
         <form onSubmit={apply} aria-label="Filters">
           <div className="filters">

@@ -9,6 +9,8 @@
 //
 // Opened from the verification screen as /profile?next=/verify: once the phone is saved, a link
 // leads back there (which confirms it too).
+//
+// "Your data": download a copy, or delete the account (yourData.tsx).
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { Link, useSearch } from 'wouter';
@@ -17,6 +19,7 @@ import type { ProfileQuery } from '../../gql/graphql';
 import { ConfirmContact } from '../contacts';
 import { Form, FormProblems, NETWORK_PROBLEM, NO_ERRORS, problem, Section, SubmitButton, TextField, useSubmitOnce } from '../forms';
 import { type SplitErrors, splitUserErrors } from '../userErrors';
+import { YourData } from '../yourData';
 
 const ProfileQueryDoc = graphql(`
   query Profile { me { id email displayName phone mfaEnabled emailVerified phoneVerified } }
@@ -149,6 +152,9 @@ export default function Profile() {
               Signed-in devices
             </Link>
           </p>
+        </Section>
+        <Section title="Your data">
+          <YourData />
         </Section>
       </div>
     </>

@@ -1,0 +1,114 @@
+// Statements, spending insights and "Your data" in the wallet app (one Chromium for the file): this
+// month's statement shows the closing balance the ledger has, and its CSV link (asked for on the
+// click) answers the CSV, and a longer one pages its lines; insights file the month's money under a category; deleting an account
+// with money left is refused in words and changes nothing. Each new screen is checked at phone and
+// desktop widths (fits, axe-core WCAG 2 A/AA; pictures with UPDATE_SCREENSHOTS=1).
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { capture, expectClean, openApp, requireWebBuild, signInHere, waitForText } from '../helpers/appPage.js';
+import { haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
+import { credit, sandboxCode, signInAdmin, signUpUser } from '../helpers/people.js';
+import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+
+const ADMIN = { email: 'statements.admin@example.com', password: 'Statements-Admin-2026!' };
+
+const StMoney = graphql(`
+  query StMoney { me { id displayName wallets { id balance { posted { amount } available { amount } } } } }
+`);
+
+let t: TestServer;
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium) return;
+  requireWebBuild();
+  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe.runIf(haveChromium)('statements, insights and your data in the wallet app', () => {
+  it("shows this month's statement with its CSV, the month's insights, and refuses to erase an account with money", async () => {
+    const user = await signUpUser(t, { label: 'st.user', displayName: 'Stella Statement', steppedUp: true });
+    await credit(t, await signInAdmin(t, ADMIN), user.walletId, '25.00');
+    await credit(t, await signInAdmin(t, ADMIN), user.walletId, '12.50');
+    const app = await openApp(browser, t, '/app/history', PHONE);
+    const { page } = app;
+    try {
+      await signInHere(page, { email: user.email, password: STRONG_PASSWORD });
+      await page.getByRole('heading', { name: 'History' }).waitFor();
+
+      // Statements: this month by default, opening 0, in 37.50, closing 37.50 as the ledger has it.
+      await page.getByRole('link', { name: 'Statements' }).click();
+      await page.getByRole('heading', { name: 'Statements', level: 1 }).waitFor();
+      await waitForText(page, '[data-testid=closing-balance]', '$37.50');
+      expect(await page.getByTestId('opening-balance').textContent()).toBe('$0.00');
+      expect(await page.getByTestId('total-in').textContent()).toBe('$37.50');
+      await page.getByRole('heading', { name: '2 transactions' }).waitFor();
+      await waitForText(page, 'table.statement-lines td', '$25.00');
+      await page.getByText('No monthly statements yet').waitFor();
+      const closing = (await t.query(StMoney, {}, { token: user.token })).me.wallets[0]!.balance.posted.amount;
+      expect(closing).toBe('37.50');
+
+      // The CSV link is asked for on the click and offered as a plain link, which answers the CSV.
+      await page.getByRole('button', { name: 'Get CSV' }).click();
+      const link = page.getByTestId('download-CSV');
+      await link.waitFor();
+      const href = (await link.getAttribute('href'))!;
+      expect(href).toMatch(/\/statements\/download\?token=/);
+      const csv = await fetch(new URL(href, t.origin));
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      const text = await csv.text();
+      expect(text).toMatch(/^date,type,counterparty/);
+      expect(text).toMatch(/CLOSING_BALANCE[^\r\n]*37\.50/);
+      await capture(page, 'statements');
+
+      // Insights: the credits are filed under Adjustments.
+      await page.getByRole('link', { name: 'History' }).first().click();
+      await page.getByRole('link', { name: 'Spending insights' }).click();
+      await page.getByRole('heading', { name: 'Spending insights', level: 1 }).waitFor();
+      await waitForText(page, '[data-testid=insights-in]', '$37.50');
+      await waitForText(page, 'table.statement-lines th[scope=row]', 'Adjustments');
+      await capture(page, 'insights');
+
+      // Your data: deleting the account with money left is refused in words, and nothing changes.
+      await page.getByRole('link', { name: 'Profile' }).click();
+      await page.getByRole('heading', { name: 'Your data', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Delete my account', exact: true }).click();
+      await page.getByLabel('Your password').fill(STRONG_PASSWORD);
+      await page.getByRole('button', { name: 'Delete my account for good' }).click();
+      // This browser session has not proved a second factor: a code goes to the confirmed email.
+      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+      await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
+      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, user.email));
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await expect.poll(() => dialog.count()).toBe(0);
+      await waitForText(page, '[role=alert]', /Your account cannot be deleted yet: .+ Nothing was changed\./);
+      expect(new URL(page.url()).pathname).toBe('/app/profile');
+      await capture(page, 'profile-your-data-refused');
+      const after = (await t.query(StMoney, {}, { token: user.token })).me;
+      expect(after.displayName).toBe('Stella Statement');
+      expect(after.wallets[0]!.balance.posted.amount).toBe('37.50');
+
+      // A longer statement: 30 lines, then "More lines" adds the rest below them.
+      const admin = await signInAdmin(t, ADMIN);
+      for (let i = 0; i < 29; i++) await credit(t, admin, user.walletId, '0.01');
+      await page.getByRole('link', { name: 'History' }).first().click();
+      await page.getByRole('link', { name: 'Statements' }).click();
+      await waitForText(page, '[data-testid=closing-balance]', '$37.79');
+      const rows = page.locator('table.statement-lines tbody tr');
+      await expect.poll(() => rows.count()).toBe(30);
+      await page.getByRole('button', { name: 'More lines' }).click();
+      await expect.poll(() => rows.count()).toBe(31);
+      expect(await rows.nth(0).locator('td').nth(2).textContent()).toBe('$25.00');
+      expect(await rows.nth(30).locator('td').nth(3).textContent()).toBe('$37.79');
+      await expectClean(app);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+});
