@@ -21,6 +21,7 @@ import './schema/merchants.js';
 import './schema/partners.js';
 import './schema/merchantWebhooks.js';
 import './schema/statements.js';
+import './schema/notifications.js';
 import './resolvers/auth.js';
 import './resolvers/verification.js';
 import './resolvers/viewer.js';
@@ -40,6 +41,7 @@ import './resolvers/merchants.js';
 import './resolvers/partners.js';
 import './resolvers/merchantWebhooks.js';
 import './resolvers/statements.js';
+import './resolvers/notifications.js';
 import './resolvers/subscriptions.js';
 import { builder } from './schema/builder.js';
 

@@ -149,12 +149,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stopWebhooks = config.MERCHANT_WEBHOOK_POLL_MS > 0 ? services.merchantWebhooks.start() : async () => {};
   // Email and SMS likewise, from notification_messages (docs/security.md, the notifier).
   const stopNotifier = services.notifier.start();
+  // In-app notifications fan out to those channels after commit (woken by the outbox; a timer catches up).
+  const stopDispatcher = services.notifications.dispatcher.start();
   // Phone numbers from before they were sealed (decision 63): one indexed read when there are none.
   const stopPhoneSealing = await services.phones.sealLegacyInBackground();
   const stopRelay = async () => {
     // Reset requests answered before the listener closed are handled before the loop stops.
     await services.passwordReset.settled();
-    await Promise.all([stopOutboxRelay(), stopWebhooks(), stopNotifier(), stopPhoneSealing()]);
+    await Promise.all([stopOutboxRelay(), stopWebhooks(), stopDispatcher(), stopNotifier(), stopPhoneSealing()]);
   };
   const stopJobs = startJobs({ services, config, log });
   const stopRateLimitShares = await services.rateLimits.shares.start();

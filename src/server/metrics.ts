@@ -235,13 +235,13 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   });
   const notificationDeliveries = new Counter({
     name: 'wallet_notification_deliveries_total',
-    help: 'Email and SMS delivery attempts (the notifier) by channel, outcome (sent; failed: will be retried; gave_up: past its give-up time, or refused for good) and attempt (first, retry).',
+    help: 'Email, SMS and push delivery attempts (the notifier) by channel, outcome (sent; failed: will be retried; gave_up: past its give-up time, or refused for good) and attempt (first, retry).',
     labelNames: ['channel', 'outcome', 'attempt'],
     registers,
   });
   const notificationDuration = new Histogram({
     name: 'wallet_notification_delivery_duration_seconds',
-    help: 'Email and SMS delivery attempts: how long the provider took to accept (or refuse) a message, by channel.',
+    help: 'Email, SMS and push delivery attempts: how long the provider took to accept (or refuse) a message, by channel.',
     labelNames: ['channel'],
     buckets: LATENCY_BUCKETS,
     registers,

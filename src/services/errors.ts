@@ -72,6 +72,7 @@ export const USER_ERROR_CODES = [
   'PHONE_NOT_VERIFIED',
   'INVALID_TIME_ZONE',
   'INVALID_PERIOD',
+  'NOTIFICATION_LOCKED',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

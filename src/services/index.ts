@@ -11,6 +11,7 @@ import type { PasswordResetService } from './auth/passwordReset.js';
 import type { StepUpCodeService } from './auth/stepUpCodes.js';
 import type { Notifier } from './notifications/notifier.js';
 import type { SandboxInbox } from './notifications/sandboxProviders.js';
+import type { NotificationService } from './notifications/notifications.js';
 import type { SessionService } from './auth/sessions.js';
 import type { AmlService } from './compliance/aml.js';
 import type { AmlMonitor } from './compliance/amlMonitor.js';
@@ -121,6 +122,8 @@ export interface Services {
   statements: StatementService;
   /** Monthly spending insights by category and counterparty. */
   insights: InsightsService;
+  /** In-app notifications, their preferences and push devices, fanned out to email, SMS and push. */
+  notifications: NotificationService;
   /** Users' phone numbers sealed at rest and found by keyed hash; seals numbers from before at start. */
   phones: Phones;
 }
@@ -145,10 +148,14 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   const { vault, cards, banks, sandbox } = gateways;
   const compliance = await wireCompliance(deps, complianceSettings(config), { currencies, vault, kycProvider: gateways.kycProvider });
   const { limits, aml } = compliance;
-  const { notifier, sandboxInbox } = wireNotifications(shared, notificationSettings(config), { fingerprintKey: vaultKeys.fingerprintKey });
   // Personal values sealed in their rows (a user's phone, what a sender typed): decision 63.
   const sealed = createSealedValues(vaultKeys);
   const phones = createPhones({ prisma, sql, sealed, fingerprintKey: vaultKeys.fingerprintKey, log });
+  const { notifier, notifications, sandboxInbox } = wireNotifications(shared, notificationSettings(config), {
+    fingerprintKey: vaultKeys.fingerprintKey,
+    outbox,
+    phoneOf: (row) => phones.of(row),
+  });
   const accounts = wireAccounts(deps, accountSettings(config), {
     jwtSecret,
     aml,
@@ -187,6 +194,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
   return {
     ...accounts,
     notifier,
+    notifications,
     sandboxInbox,
     privacy,
     retention,

@@ -20,7 +20,7 @@ export interface ServiceMetrics {
   /** One delivery attempt of a merchant webhook: its outcome, whether it was a retry, and how long it took. */
   webhookDelivery(outcome: WebhookOutcome, retry: boolean, seconds: number): void;
   /** One delivery attempt of an email or SMS (the notifier): its outcome, whether it was a retry, and how long the provider took. */
-  notificationDelivery(channel: 'EMAIL' | 'SMS', outcome: NotificationOutcome, retry: boolean, seconds: number): void;
+  notificationDelivery(channel: 'EMAIL' | 'SMS' | 'PUSH', outcome: NotificationOutcome, retry: boolean, seconds: number): void;
   /** A request refused by a rate limiter (user, api_key, sign_in, sign_up). */
   rateLimited(limiter: string): void;
 }

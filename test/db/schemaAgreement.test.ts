@@ -113,6 +113,12 @@ const SAMPLES: Record<string, (n: number, row: Row) => unknown> = {
   'MerchantRefund.reason': (n) => `reason ${n}`,
   // notification_messages: kind ~ '^[a-z][a-z0-9_]{0,63}$' (a template name).
   'NotificationMessage.kind': (n) => `kind_${n}`,
+  // push_devices: a platform from its list, a token of 8+ characters; notification_preferences:
+  // quiet hours both set (or neither) within a day's minutes.
+  'PushDevice.platform': () => 'IOS',
+  'PushDevice.token': (n) => `push-token-${n}`,
+  'NotificationPreferences.quietStart': (n) => n % 1440,
+  'NotificationPreferences.quietEnd': (n) => (n + 60) % 1440,
   // merchants: mcc four digits, spending_category from its list.
   'Merchant.mcc': (n) => String(5000 + (n % 1000)),
   'Merchant.spendingCategory': () => 'GROCERIES',

@@ -12,7 +12,7 @@ import type { AuditLog } from '../audit/auditLog.js';
 import { failure, refuse, success, type Outcome } from '../errors.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type ProfileChanged } from '../events/topics.js';
-import type { Channel } from '../notifications/model.js';
+import type { ContactChannel as Channel } from '../notifications/model.js';
 import { verificationCode } from '../notifications/templates.js';
 import { phoneSelect, type Phones } from '../accounts/phones.js';
 import { maskAddress, type CodeChallenges } from './codeChallenges.js';

@@ -8,7 +8,7 @@
 import type { PrismaClient } from '../../db/database.js';
 import type { AuditLog } from '../audit/auditLog.js';
 import { failure, success, type Outcome } from '../errors.js';
-import type { Channel } from '../notifications/model.js';
+import type { ContactChannel as Channel } from '../notifications/model.js';
 import { stepUpCode } from '../notifications/templates.js';
 import { phoneSelect, type Phones } from '../accounts/phones.js';
 import { maskAddress, type CodeChallenges } from './codeChallenges.js';

@@ -5,6 +5,7 @@
 // `merchant.paid` row, which becomes the request's event and the merchant's.
 import {
   type MerchantPaymentReceived,
+  type NotificationAdded,
   type PaymentRequestChanged,
   type PublishedPayment,
   topics,
@@ -21,6 +22,18 @@ export const LEDGER_POSTED = 'ledger.posted';
  * write of its own, only one more message when it is published.
  */
 export const MERCHANT_PAID = 'merchant.paid';
+
+/**
+ * Outbox kind of notifications written outside the posting function (notifications/inbox.ts); the
+ * function lists its own in its `ledger.posted` row. Payload: { notices: NoticeRef[] }.
+ */
+export const NOTIFICATIONS_ADDED = 'notifications.added';
+
+/** A notification written, as its outbox row names it. */
+export interface NoticeRef {
+  id: string;
+  userId: string;
+}
 
 export interface MerchantPaid {
   request: PaymentRequestChanged;
@@ -43,10 +56,15 @@ export interface Message {
 /** The messages one outbox row stands for; rows of any other kind are published as they are. */
 export function messagesOf(kind: string, payload: unknown): Message[] {
   if (kind === MERCHANT_PAID) return merchantPaidMessages(payload as MerchantPaid);
+  if (kind === NOTIFICATIONS_ADDED) return noticeMessages((payload as { notices: NoticeRef[] }).notices);
   if (kind !== LEDGER_POSTED) return [{ topic: kind, payload }];
   // A call's row lists its transfers; a row written before that (one per transfer) is one of them.
-  const batch = payload as { transfers?: LedgerPosted[] };
-  return (batch.transfers ?? [payload as LedgerPosted]).flatMap(transferMessages);
+  const batch = payload as { transfers?: LedgerPosted[]; notices?: NoticeRef[] };
+  return [...(batch.transfers ?? [payload as LedgerPosted]).flatMap(transferMessages), ...noticeMessages(batch.notices ?? [])];
+}
+
+function noticeMessages(notices: NoticeRef[]): Message[] {
+  return notices.map((n) => ({ topic: topics.notifications(n.userId), payload: { notificationId: n.id } satisfies NotificationAdded }));
 }
 
 function transferMessages(event: LedgerPosted): Message[] {

@@ -29,7 +29,13 @@ export const topics = {
   merchantPayments: (merchantId: string) => `merchant.${merchantId}.payments`,
   /** One of the user's KYC cases changed status. Payload: KycChanged. */
   kyc: (userId: string) => `user.${userId}.kyc`,
+  /** A notification for the user was written. Payload: NotificationAdded. */
+  notifications: (userId: string) => `user.${userId}.notifications`,
 };
+
+export interface NotificationAdded {
+  notificationId: string;
+}
 
 export interface PaymentRequestChanged {
   requestId: string;

@@ -2,7 +2,10 @@
 // the notifier, its providers and whoever asks for a message (verification, step-up, password
 // reset, new-device notices; issue 19's notification service).
 
-export type Channel = 'EMAIL' | 'SMS';
+/** Where a one-time code can go: a contact the user verifies. */
+export type ContactChannel = 'EMAIL' | 'SMS';
+/** PUSH goes to a device's push token (push_devices). */
+export type Channel = ContactChannel | 'PUSH';
 
 /** What a message says. `code` is the one-time code (or link token) it exists to carry, if any: also in its text. */
 export interface MessageContent {
@@ -22,6 +25,8 @@ export interface NotificationRequest {
   /** The template that wrote it (email_verification, password_reset, ...): kept in the clear. */
   kind: string;
   content: MessageContent;
+  /** Not sent before then (quiet hours). Default: at once. */
+  notBefore?: Date;
   /** Not delivered by then: given up. Default: NOTIFY_RETRY_FOR_HOURS after now. A code's message gives up when the code expires. */
   giveUpAt?: Date;
 }

@@ -41,6 +41,7 @@ export interface PreparedMessage {
   channel: Channel;
   kind: string;
   envelope: Buffer;
+  notBefore: Date | null;
   giveUpAt: Date;
 }
 
@@ -98,7 +99,8 @@ export function createNotifier(deps: {
       channel: request.channel,
       kind: request.kind,
       envelope: envelopes.seal(id, sealed),
-      giveUpAt: request.giveUpAt ?? new Date(Date.now() + settings.retryForMs),
+      notBefore: request.notBefore ?? null,
+      giveUpAt: request.giveUpAt ?? new Date((request.notBefore?.getTime() ?? Date.now()) + settings.retryForMs),
     };
   }
 
@@ -175,10 +177,10 @@ export function createNotifier(deps: {
       if (!requests.length) return [];
       const rows = requests.map(prepare);
       await tx.$executeRaw`
-        INSERT INTO notification_messages (id, user_id, channel, kind, envelope, give_up_at)
-        SELECT r.id, r."userId", r.channel::"NotificationChannel", r.kind, decode(r.envelope, 'base64'), r."giveUpAt"
+        INSERT INTO notification_messages (id, user_id, channel, kind, envelope, next_attempt_at, give_up_at)
+        SELECT r.id, r."userId", r.channel::"NotificationChannel", r.kind, decode(r.envelope, 'base64'), coalesce(r."notBefore", now()), r."giveUpAt"
         FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ ...r, envelope: r.envelope.toString('base64') })))}::jsonb)
-          AS r(id UUID, "userId" UUID, channel TEXT, kind TEXT, envelope TEXT, "giveUpAt" TIMESTAMPTZ)`;
+          AS r(id UUID, "userId" UUID, channel TEXT, kind TEXT, envelope TEXT, "notBefore" TIMESTAMPTZ, "giveUpAt" TIMESTAMPTZ)`;
       return rows.map((r) => r.id);
     },
     wake: loop.wake,

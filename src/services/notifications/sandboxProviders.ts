@@ -24,6 +24,12 @@ export function sandboxOutcome(channel: Channel, to: string): Outcome {
     if (local.endsWith('+bounce')) return 'bounce';
     return 'accept';
   }
+  if (channel === 'PUSH') {
+    if (to.endsWith('-fail')) return 'fail';
+    if (to.endsWith('-retry')) return 'fail_once';
+    if (to.endsWith('-bounce')) return 'bounce';
+    return 'accept';
+  }
   if (to.endsWith('0002')) return 'fail';
   if (to.endsWith('0003')) return 'fail_once';
   if (to.endsWith('0005')) return 'bounce';

@@ -405,6 +405,7 @@ export type UserErrorCode =
   | 'MFA_ENROLMENT_REQUIRED'
   | 'MFA_NOT_ENABLED'
   | 'MFA_REQUIRED'
+  | 'NOTIFICATION_LOCKED'
   | 'NOT_FOUND'
   | 'NO_WALLET_IN_CURRENCY'
   | 'PAYMENT_METHOD_UNUSABLE'
@@ -870,6 +871,7 @@ export type TransactionDetailQuery = { node:
     | { __typename: 'MerchantPayment' }
     | { __typename: 'MerchantRefund' }
     | { __typename: 'MonthlyStatement' }
+    | { __typename: 'Notification' }
     | { __typename: 'PaymentMethod' }
     | { __typename: 'PaymentReceipt' }
     | { __typename: 'RiskReview' }
