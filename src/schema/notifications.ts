@@ -2,9 +2,9 @@
 // subscription: src/resolvers/notifications.ts.
 import type { UserError } from '../services/errors.js';
 import type { Notification } from '../services/notifications/inbox.js';
-import { KINDS, NOTIFICATION_KINDS, OUTBOUND_CHANNELS } from '../services/notifications/notices.js';
-import { type KindPreference, type NotificationPreferences, timeOfDay } from '../services/notifications/preferences.js';
-import { PUSH_PLATFORMS, type PushDevice } from '../services/notifications/pushDevices.js';
+import { KINDS, NOTIFICATION_KINDS, OUTBOUND_CHANNELS, PUSH_PLATFORMS } from '../services/notifications/notices.js';
+import type { KindPreference, NotificationPreferences } from '../services/notifications/preferences.js';
+import type { PushDevice } from '../services/notifications/pushDevices.js';
 import { builder } from './builder.js';
 import { resultPayload, userErrorsField } from './userErrors.js';
 
@@ -59,11 +59,11 @@ export const NotificationKindPreferenceRef = builder.objectRef<KindPreference>('
   }),
 });
 
-export const QuietHoursRef = builder.objectRef<{ start: number; end: number; timeZone: string }>('QuietHours').implement({
+export const QuietHoursRef = builder.objectRef<NonNullable<NotificationPreferences['quietHours']>>('QuietHours').implement({
   description: 'Pushes that are not urgent wait until quiet hours end. Times are "HH:MM" in timeZone; start after end spans midnight.',
   fields: (t) => ({
-    start: t.string({ resolve: (q) => timeOfDay(q.start) }),
-    end: t.string({ resolve: (q) => timeOfDay(q.end) }),
+    start: t.exposeString('start'),
+    end: t.exposeString('end'),
     timeZone: t.exposeString('timeZone', { description: "Your profile's time zone (User.timeZone)." }),
   }),
 });
@@ -71,11 +71,7 @@ export const QuietHoursRef = builder.objectRef<{ start: number; end: number; tim
 export const NotificationPreferencesRef = builder.objectRef<NotificationPreferences>('NotificationPreferences').implement({
   fields: (t) => ({
     kinds: t.field({ type: [NotificationKindPreferenceRef], resolve: (p) => p.kinds }),
-    quietHours: t.field({
-      type: QuietHoursRef,
-      nullable: true,
-      resolve: (p) => (p.quietHours ? { ...p.quietHours, timeZone: p.timeZone } : null),
-    }),
+    quietHours: t.field({ type: QuietHoursRef, nullable: true, resolve: (p) => p.quietHours }),
   }),
 });
 

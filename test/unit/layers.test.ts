@@ -26,6 +26,7 @@ const ALLOWED_VALUE_IMPORTS: Record<string, string[]> = {
   'compliance/limits.ts': ['LIMIT_KINDS'],
   'paymentMethods/paymentMethods.ts': ['MAX_VERIFICATION_ATTEMPTS'],
   'insights/categories.ts': ['SPENDING_CATEGORIES'],
+  'notifications/notices.ts': ['KINDS', 'NOTIFICATION_KINDS', 'OUTBOUND_CHANNELS', 'PUSH_PLATFORMS'],
 };
 
 /** What the context holds that calls services: `services`, and the DataLoaders built over them. */

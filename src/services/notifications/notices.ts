@@ -29,6 +29,10 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const OUTBOUND_CHANNELS = ['EMAIL', 'SMS', 'PUSH'] as const satisfies readonly Channel[];
 export type OutboundChannel = (typeof OUTBOUND_CHANNELS)[number];
 
+/** The platforms a push device can be on. */
+export const PUSH_PLATFORMS = ['IOS', 'ANDROID', 'WEB'] as const;
+export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
+
 /** Facts a notification keeps (amounts in minor units, as strings). Each kind uses some. */
 export interface NoticeData {
   transactionId?: string;

@@ -31,8 +31,8 @@ export interface KindPreference {
 
 export interface NotificationPreferences {
   kinds: KindPreference[];
-  quietHours: QuietHours | null;
-  timeZone: string;
+  /** As "HH:MM" in `timeZone`. */
+  quietHours: { start: string; end: string; timeZone: string } | null;
 }
 
 export interface PreferenceChanges {
@@ -70,8 +70,7 @@ export function describePreferences(overrides: ChannelOverrides, quietHours: Qui
         locked: lockedOn(kind, channel),
       })),
     })),
-    quietHours,
-    timeZone,
+    quietHours: quietHours && { start: timeOfDay(quietHours.start), end: timeOfDay(quietHours.end), timeZone },
   };
 }
 

@@ -4,9 +4,7 @@
 import { z } from 'zod';
 import type { Sql } from '../../db/sql.js';
 import { parseInput, success, type Outcome } from '../errors.js';
-
-export const PUSH_PLATFORMS = ['IOS', 'ANDROID', 'WEB'] as const;
-export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
+import { PUSH_PLATFORMS, type PushPlatform } from './notices.js';
 
 export interface PushDevice {
   id: string;
