@@ -86,6 +86,11 @@ DECLARE
   s_wallet UUID[] := '{}'; s_amt BIGINT[] := '{}';
   -- The posted transfers that touch a user wallet, for the call's one `ledger.posted` outbox row.
   posted JSONB[] := '{}';
+  -- Notifications to write (src/services/notifications/notices.ts): money received, a send held for
+  -- review, a sending limit nearly reached; listed in the call's one `notifications.added` row.
+  n_user UUID[] := '{}'; n_kind TEXT[] := '{}'; n_data JSONB[] := '{}';
+  notices JSONB;
+  near JSONB;
   events JSONB;
   src RECORD;
   dst RECORD;
@@ -223,6 +228,13 @@ BEGIN
       w_status[a], w_kind[a], w_bal[a] - w_held[a], w_tier[a], lims -> (w_tier[a] || ':' || r_cur[i]), w_sent_day[a], w_sent_month[a],
       w_status[b], w_kind[b], w_bal[b], w_tier[b], lims -> (w_tier[b] || ':' || r_cur[i]));
     CONTINUE WHEN results[i] IS NOT NULL;
+    -- A limited send that takes the sender across 80 % of a send limit tells them (once per limit).
+    IF r_limited[i] THEN
+      FOR near IN SELECT jsonb_array_elements(wallet_limit_notices(lims -> (w_tier[a] || ':' || r_cur[i]), w_sent_day[a], w_sent_month[a], amt)) LOOP
+        n_user := n_user || w_user[a]; n_kind := n_kind || 'LIMIT_NEARLY_REACHED'::text;
+        n_data := n_data || (near || jsonb_build_object('walletId', w_id[a], 'currency', r_cur[i]));
+      END LOOP;
+    END IF;
     IF r_decision[i] = 'REVIEW' THEN
       -- Held for review: the money is reserved on the sender's wallet (available drops), a
       -- transaction IN_REVIEW without entries records what was asked, and nothing is posted
@@ -241,6 +253,9 @@ BEGIN
       h_tx := h_tx || tx; h_wallet := h_wallet || w_id[a]; h_amt := h_amt || amt; h_user := h_user || r_user[i]; h_eval := h_eval || eval_ids[i];
       o_topic := o_topic || format('user.%s.transactions', w_user[a]);
       o_payload := o_payload || jsonb_build_object('transactionId', tx, 'walletId', w_id[a], 'status', 'IN_REVIEW');
+      n_user := n_user || w_user[a]; n_kind := n_kind || 'SEND_HELD_FOR_REVIEW'::text;
+      n_data := n_data || jsonb_build_object('transactionId', tx, 'walletId', w_id[a], 'amount', amt::text, 'currency', r_cur[i],
+        'counterparty', w_name[b]);
       results[i] := jsonb_build_object(
         'ok', true, 'status', 'IN_REVIEW', 'transactionId', tx, 'type', r_type[i], 'currency', r_cur[i], 'amount', amt::text,
         'note', r_note[i], 'createdAt', at,
@@ -269,6 +284,12 @@ BEGIN
       e_at := e_at || ARRAY[at, at];
       IF w_kind[a] = 'USER' AND r_type[i] IN ('P2P_TRANSFER', 'PAYMENT') THEN
         s_wallet := s_wallet || w_id[a]; s_amt := s_amt || amt;
+      END IF;
+      -- Money from another user: the recipient is told (a move between one's own wallets is not news).
+      IF r_type[i] = 'P2P_TRANSFER' AND w_kind[b] = 'USER' AND w_user[b] IS DISTINCT FROM w_user[a] THEN
+        n_user := n_user || w_user[b]; n_kind := n_kind || 'MONEY_RECEIVED'::text;
+        n_data := n_data || jsonb_build_object('transactionId', tx, 'walletId', w_id[b], 'amount', amt::text, 'currency', r_cur[i],
+          'counterparty', w_name[a], 'note', r_note[i]);
       END IF;
       -- Each transfer names its user sides; the server fans the call's event out to the wallet and
       -- user topics (src/services/events/ledgerEvents.ts). System wallets have no subscribers.
@@ -347,6 +368,18 @@ BEGIN
   IF cardinality(posted) > 0 THEN
     o_topic := o_topic || 'ledger.posted'::text;
     o_payload := o_payload || jsonb_build_object('transfers', to_jsonb(posted));
+  END IF;
+
+  -- The call's notifications, and one row naming them all for the live feed (notificationAdded)
+  -- and the dispatcher that fans them out after commit.
+  IF cardinality(n_user) > 0 THEN
+    WITH written AS (
+      INSERT INTO notifications (user_id, kind, data)
+      SELECT x.u, x.k::"NotificationKind", x.d FROM unnest(n_user, n_kind, n_data) AS x (u, k, d)
+      RETURNING id, user_id)
+    SELECT jsonb_agg(jsonb_build_object('id', w.id, 'userId', w.user_id)) INTO notices FROM written w;
+    o_topic := o_topic || 'notifications.added'::text;
+    o_payload := o_payload || jsonb_build_object('notices', notices);
   END IF;
 
   WITH written AS (

@@ -43,16 +43,16 @@ export interface TestUser {
 }
 
 export interface SandboxMessage {
-  channel: 'EMAIL' | 'SMS';
+  channel: 'EMAIL' | 'SMS' | 'PUSH';
   to: string;
   subject: string | null;
   text: string;
   code: string | null;
 }
 
-/** The messages the sandbox providers delivered to `to`, newest first, once what is due has been delivered. */
+/** The messages the sandbox providers delivered to `to`, newest first, once pending notifications are fanned out and what is due delivered. */
 export async function sandboxMessages(t: TestServer, to: string): Promise<SandboxMessage[]> {
-  await t.server.services.notifier.flush();
+  await t.server.services.notifications.flush();
   const res = await fetch(`${t.origin}/sandbox/messages?to=${encodeURIComponent(to)}`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { messages: SandboxMessage[] }).messages;

@@ -24,8 +24,8 @@ export const LEDGER_POSTED = 'ledger.posted';
 export const MERCHANT_PAID = 'merchant.paid';
 
 /**
- * Outbox kind of notifications written outside the posting function (notifications/inbox.ts); the
- * function lists its own in its `ledger.posted` row. Payload: { notices: NoticeRef[] }.
+ * Outbox kind of notifications written (notifications/inbox.ts, and the posting function's one row
+ * per call for its own). Payload: { notices: NoticeRef[] }.
  */
 export const NOTIFICATIONS_ADDED = 'notifications.added';
 
@@ -59,8 +59,8 @@ export function messagesOf(kind: string, payload: unknown): Message[] {
   if (kind === NOTIFICATIONS_ADDED) return noticeMessages((payload as { notices: NoticeRef[] }).notices);
   if (kind !== LEDGER_POSTED) return [{ topic: kind, payload }];
   // A call's row lists its transfers; a row written before that (one per transfer) is one of them.
-  const batch = payload as { transfers?: LedgerPosted[]; notices?: NoticeRef[] };
-  return [...(batch.transfers ?? [payload as LedgerPosted]).flatMap(transferMessages), ...noticeMessages(batch.notices ?? [])];
+  const batch = payload as { transfers?: LedgerPosted[] };
+  return (batch.transfers ?? [payload as LedgerPosted]).flatMap(transferMessages);
 }
 
 function noticeMessages(notices: NoticeRef[]): Message[] {

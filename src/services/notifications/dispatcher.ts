@@ -9,7 +9,7 @@ import type { PrismaClient } from '../../db/database.js';
 import type { Logger } from '../../logger.js';
 import type { PhoneRow } from '../accounts/phones.js';
 import { createDeliveryLoop } from '../delivery/deliveryLoop.js';
-import { LEDGER_POSTED, NOTIFICATIONS_ADDED } from '../events/ledgerEvents.js';
+import { NOTIFICATIONS_ADDED } from '../events/ledgerEvents.js';
 import type { CommitObserver } from '../events/outbox.js';
 import { wallClock } from '../time/timeZones.js';
 import type { NotificationRequest } from './model.js';
@@ -129,16 +129,13 @@ export function createDispatcher(deps: {
   // messages it queues are delivered by the notifier, so there is nothing to do per item here.
   const loop = createDeliveryLoop<string>({ name: 'notification fan-out', batch: BATCH, log, claim: fanOut, deliver: async () => {} });
 
-  const carriesNotices = (topic: string, payload: unknown) =>
-    topic === NOTIFICATIONS_ADDED || (topic === LEDGER_POSTED && Boolean((payload as { notices?: unknown[] }).notices?.length));
-
   return {
     wake: loop.wake,
     flush: loop.flush,
     start: () => loop.start(deps.pollMs),
     observer: {
       committed(events) {
-        if (events.some((e) => carriesNotices(e.topic, e.payload))) loop.wake();
+        if (events.some((e) => e.topic === NOTIFICATIONS_ADDED)) loop.wake();
       },
       othersMustSee: () => false,
     },
