@@ -45,7 +45,8 @@ module.exports = {
         path: '^src/services/',
         // The modules test/unit/layers.test.ts ALLOWED_VALUE_IMPORTS lets src/schema/ take values from
         // (the test checks the exact names; this rule only checks the module).
-        pathNot: '^src/services/(errors|ids|money/money|compliance/limits|paymentMethods/paymentMethods|insights/categories|notifications/notices)\\.ts$',
+        pathNot:
+          '^src/services/(errors|ids|money/money|compliance/limits|paymentMethods/paymentMethods|insights/categories|notifications/notices)\\.ts$',
         // `import type {…}`, `import {type A, type B}` and `import('…').T` do not load the module at run time.
         dependencyTypesNot: ['type-only', 'type-import'],
       },
