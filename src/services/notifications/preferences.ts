@@ -151,7 +151,7 @@ export function createPreferenceService(sql: Sql): PreferenceService {
       if (problems.length) return { ok: false, errors: problems };
 
       const overrides: ChannelOverrides = {};
-      for (const c of channelChanges) (overrides[c.kind] ??= {})[c.channel] = c.enabled;
+      for (const c of channelChanges) overrides[c.kind] = { ...overrides[c.kind], [c.channel]: c.enabled };
       // One statement: the overrides merged per kind into what is stored, quiet hours set, cleared or kept.
       const [row] = await sql.query<PreferenceRow>(
         `WITH saved AS (
