@@ -218,6 +218,8 @@ const schema = z
     SESSION_RETENTION_DAYS: int(1, 36_500).default(400),
     /** Sent or abandoned email and SMS messages (and the sandbox providers' copies) are deleted after this many days. */
     MESSAGE_RETENTION_DAYS: int(1, 36_500).default(90),
+    /** In-app notifications (and their read state) are deleted after this many days. */
+    NOTIFICATION_RETENTION_DAYS: int(7, 36_500).default(400),
     /** Receipts of processors' webhooks (kept to recognise a redelivery) are deleted after this many days. */
     WEBHOOK_EVENT_RETENTION_DAYS: int(7, 36_500).default(400),
     /** Failed payment-method additions (a fraud signal the risk rules count) are deleted after this many days. */

@@ -130,13 +130,28 @@ describe('exportMyData', () => {
     const kinds = (archive.auditEvents as { kind: string }[]).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['auth.sign_up', 'auth.contact_verified', 'account.data_exported']));
     // Her verification codes went by email and SMS: the messages are listed, their codes are not.
-    expect(archive.notifications).toEqual(
+    expect(archive.messagesSent).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ channel: 'EMAIL', kind: 'email_verification', status: 'SENT' }),
         expect.objectContaining({ channel: 'SMS', kind: 'phone_verification', status: 'SENT' }),
       ]),
     );
-    for (const section of ['holds', 'fundingOperations', 'debts', 'devices', 'merchantMemberships', 'merchantPayments', 'riskReviews'])
+    // Her in-app notifications, with the facts they reported.
+    expect(archive.notifications).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'MONEY_RECEIVED', facts: expect.objectContaining({ amount: '1000', counterparty: BOB_NAME }) }),
+      ]),
+    );
+    for (const section of [
+      'holds',
+      'fundingOperations',
+      'debts',
+      'devices',
+      'merchantMemberships',
+      'merchantPayments',
+      'riskReviews',
+      'pushDevices',
+    ])
       expect(Array.isArray(archive[section]), section).toBe(true);
     expect(archive.notIncluded.length).toBeGreaterThan(0);
 

@@ -123,6 +123,20 @@ export function createAccountErasure(deps: AccountErasureDeps): AccountErasure {
         await tx.$executeRaw`DELETE FROM merchant_members WHERE user_id = ${userId}::uuid`;
         await tx.$executeRaw`DELETE FROM one_time_codes WHERE user_id = ${userId}::uuid`;
         await tx.$executeRaw`DELETE FROM notification_messages WHERE user_id = ${userId}::uuid`;
+        await tx.$executeRaw`DELETE FROM notifications WHERE user_id = ${userId}::uuid`;
+        await tx.$executeRaw`DELETE FROM notification_preferences WHERE user_id = ${userId}::uuid`;
+        await tx.$executeRaw`DELETE FROM push_devices WHERE user_id = ${userId}::uuid`;
+        // Others' notifications name this user as who paid them or whom they paid: those people are
+        // found through the ledger (indexed by wallet), their notifications by user.
+        await tx.$executeRaw`
+          UPDATE notifications n SET data = n.data || jsonb_build_object('counterparty', ${ERASED_NAME}::text)
+          WHERE n.data->>'counterparty' = ${user.display_name}
+            AND n.user_id IN (
+              SELECT w.user_id FROM ledger_transactions t JOIN wallets w ON w.id = t.to_wallet_id
+              WHERE t.from_wallet_id = ANY (${wallets.walletIds}::uuid[]) AND w.user_id IS NOT NULL
+              UNION
+              SELECT w.user_id FROM ledger_transactions t JOIN wallets w ON w.id = t.from_wallet_id
+              WHERE t.to_wallet_id = ANY (${wallets.walletIds}::uuid[]) AND w.user_id IS NOT NULL)`;
         await tx.$executeRaw`
           UPDATE payment_methods SET holder_name = ${ERASED_NAME}, status = 'REMOVED', removed_at = coalesce(removed_at, ${erasedAt}),
             is_default = false, updated_at = ${erasedAt}

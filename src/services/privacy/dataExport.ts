@@ -142,9 +142,20 @@ const SECTIONS: Section[] = [
           FROM payment_method_failures WHERE user_id = $1::uuid AND lpad(id::text, 20, '0') > $2 ORDER BY 1 LIMIT $3`,
   },
   {
-    // What was sent to the user by email or SMS: which message, when, and whether it arrived. The
-    // text itself is not kept once sent (it carried a code or a link).
+    // The in-app notifications: what each reported (its facts) and when it was read.
     name: 'notifications',
+    sql: `SELECT id::text AS k, jsonb_build_object('id', id, 'kind', kind, 'facts', data, 'createdAt', created_at, 'readAt', read_at) AS row
+          FROM notifications WHERE user_id = $1::uuid AND id::text > $2 ORDER BY 1 LIMIT $3`,
+  },
+  {
+    name: 'pushDevices',
+    sql: `SELECT id::text AS k, jsonb_build_object('id', id, 'platform', platform, 'tokenEnding', right(token, 6), 'createdAt', created_at) AS row
+          FROM push_devices WHERE user_id = $1::uuid AND id::text > $2 ORDER BY 1 LIMIT $3`,
+  },
+  {
+    // What was sent to the user by email, SMS or push: which message, when, and whether it arrived.
+    // The text itself is not kept once sent (it could carry a code or a link).
+    name: 'messagesSent',
     sql: `SELECT id::text AS k, jsonb_build_object('kind', kind, 'channel', channel, 'status', status, 'createdAt', created_at,
             'sentAt', sent_at) AS row
           FROM notification_messages WHERE user_id = $1::uuid AND id::text > $2 ORDER BY 1 LIMIT $3`,

@@ -14,6 +14,8 @@ export interface RetentionSettings {
   sessionDays: number;
   /** Sent or abandoned messages, and the sandbox providers' copies. */
   messageDays: number;
+  /** In-app notifications. */
+  notificationDays: number;
   /** Processors' webhook receipts (kept to recognise a redelivery). */
   webhookEventDays: number;
   /** Failed payment-method additions (a fraud signal). */
@@ -60,6 +62,12 @@ const RULES: Rule[] = [
     name: 'sent or abandoned messages',
     days: (s) => s.messageDays,
     sql: deleteOldest('notification_messages', 'id', `status <> 'PENDING' AND created_at < ${OLDER_THAN_SETTING}`, 'created_at'),
+  },
+  {
+    // Fanned out already: one still pending is left to the dispatcher, however old.
+    name: 'in-app notifications',
+    days: (s) => s.notificationDays,
+    sql: deleteOldest('notifications', 'id', `created_at < ${OLDER_THAN_SETTING} AND NOT fanout_pending`, 'created_at'),
   },
   {
     name: "the sandbox providers' messages",

@@ -20,6 +20,7 @@ export const privacySettings = (config: Config) => ({
   retention: {
     sessionDays: config.SESSION_RETENTION_DAYS,
     messageDays: config.MESSAGE_RETENTION_DAYS,
+    notificationDays: config.NOTIFICATION_RETENTION_DAYS,
     webhookEventDays: config.WEBHOOK_EVENT_RETENTION_DAYS,
     fraudSignalDays: config.FRAUD_SIGNAL_RETENTION_DAYS,
   },
