@@ -55,6 +55,11 @@ export const COST_VARIANTS: CostVariant[] = [
     ...skipWrites('risk_evaluations', 'INSERT'),
   },
   {
+    feature: 'notifications',
+    work: "the money-received row of each P2P transfer (one INSERT per posting call), its outbox row, and the dispatcher's fan-out of it after commit",
+    ...skipWrites('notifications', 'INSERT'),
+  },
+  {
     feature: 'outbox row and publish',
     work: "the call's ledger.posted row, its publish to Redis and its deletion",
     ...skipWrites('outbox_events', 'INSERT'),
