@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { expectLedgerConsistent } from '../helpers/ledger.js';
 import { credit, sandboxMessages, signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
+import { createDispatcher } from '../../src/services/notifications/dispatcher.js';
+import { captureLog } from '../helpers/logCapture.js';
 import { asOwner, startTestServer, type TestServer } from '../helpers/testServer.js';
 import { connectWs } from '../helpers/wsClient.js';
 
@@ -333,5 +335,42 @@ describe('preferences, push devices and the fan-out', () => {
     });
     expect((await t.query(NtRemovePush, { input: { deviceId: sues[0]!.id } }, { token: sue.token })).removePushDevice.removed).toBe(true);
     expect((await t.query(NtPushDevices, {}, { token: sue.token })).pushDevices).toEqual([]);
+  });
+});
+
+describe('the dispatcher', () => {
+  it('fans out what committed while no process ran, once, even with two processes passing at the same moment', async () => {
+    const tom = await person('nt-tom');
+    const token = `sandbox-push-${randomUUID()}`;
+    await t.query(NtRegisterPush, { input: { platform: 'IOS', token } }, { token: tom.token });
+    // Committed, never woken for: as if the process died right after the commit.
+    await asOwner(
+      t,
+      `INSERT INTO notifications (user_id, kind, data)
+       SELECT '${tom.userId}', 'MONEY_RECEIVED', jsonb_build_object('amount', (100 * n)::text, 'currency', 'USD', 'counterparty', 'Crash Test')
+       FROM generate_series(1, 90) AS n`,
+    );
+    // A second process's dispatcher over the same database, racing this one's.
+    const other = createDispatcher({
+      prisma: t.server.db.prisma,
+      notifier: t.server.services.notifier,
+      phoneOf: (row) => t.server.services.phones.of(row),
+      pollMs: 0,
+      log: captureLog().logger,
+    });
+    const [a, b] = await Promise.all([other.flush(), t.server.services.notifications.dispatcher.flush()]);
+    expect(a + b).toBeGreaterThanOrEqual(90);
+    await t.server.services.notifications.flush();
+    const res = await fetch(`${t.origin}/sandbox/messages?to=${encodeURIComponent(token)}&limit=100`);
+    const pushes = ((await res.json()) as { messages: { subject: string }[] }).messages;
+    expect(pushes).toHaveLength(90);
+    expect(new Set(pushes.map((m) => m.subject)).size).toBe(90);
+    const pending = (await asOwner(
+      t,
+      `SELECT count(*)::int AS n FROM notifications WHERE user_id = '${tom.userId}' AND fanout_pending`,
+    )) as {
+      rows: { n: number }[];
+    };
+    expect(pending.rows[0]!.n).toBe(0);
   });
 });
