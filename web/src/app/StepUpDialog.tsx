@@ -10,13 +10,15 @@
 // A sent code is reused while it is valid (remembered below for this page), so cancelling and
 // trying again does not send another message or spend the server's send allowance; "Send a new
 // code" asks for one. The code's field, the sending and the server's throttling in words are
-// codes.tsx's, as on the profile. Its own requests skip the step-up link (context `skipStepUp`).
+// codes.tsx's, as on the profile; the mutations that confirm the email are the profile's (contacts.tsx).
+// Its own requests skip the step-up link (context `skipStepUp`).
 // Loaded only when first needed, like a screen.
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { graphql } from '../gql';
 import type { ContactChannel } from '../gql/graphql';
 import { type CodeSent, CodeEntry, useCodeSender } from './codes';
+import { RequestEmailCode, VerifyEmail } from './contacts';
 import { NETWORK_PROBLEM } from './forms';
 import { settleStepUp } from './stepUp';
 import { splitUserErrors } from './userErrors';
@@ -28,14 +30,6 @@ const StepUp = graphql(`
 const RequestStepUpCode = graphql(`
   mutation RequestStepUpCode($input: RequestStepUpCodeInput) {
     requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }
-  }
-`);
-const RequestEmailCode = graphql(`
-  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }
-`);
-const VerifyEmailCode = graphql(`
-  mutation VerifyEmailCode($input: VerifyContactInput!) {
-    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }
   }
 `);
 
@@ -51,7 +45,7 @@ function SentCode({ userId, mode, channel }: { userId: string; mode: 'sent-code'
   const [requestCode] = useMutation(RequestStepUpCode, own);
   const [requestEmailCode] = useMutation(RequestEmailCode, own);
   const [stepUp] = useMutation(StepUp, own);
-  const [verifyEmail] = useMutation(VerifyEmailCode, own);
+  const [verifyEmail] = useMutation(VerifyEmail, own);
   const key = `${userId}:${mode}:${channel}`;
   const sender = useCodeSender(async () => {
     const answer =

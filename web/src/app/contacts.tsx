@@ -11,13 +11,14 @@ import { CodeEntry, useCodeSender } from './codes';
 import { NETWORK_PROBLEM } from './forms';
 import { splitUserErrors } from './userErrors';
 
-const RequestEmailCode = graphql(`
+/** Also the step-up dialog's, for an account with no confirmed contact yet (confirming the email proves the same). */
+export const RequestEmailCode = graphql(`
   mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }
 `);
 const RequestPhoneCode = graphql(`
   mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }
 `);
-const VerifyEmail = graphql(`
+export const VerifyEmail = graphql(`
   mutation ContactVerifyEmail($input: VerifyContactInput!) {
     verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }
   }

@@ -18,8 +18,6 @@ type Documents = {
     "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }": typeof types.StepUpStateDocument,
     "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": typeof types.StepUpDocument,
     "\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n": typeof types.RequestStepUpCodeDocument,
-    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": typeof types.RequestEmailCodeDocument,
-    "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.VerifyEmailCodeDocument,
     "\n  mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": typeof types.ContactRequestEmailCodeDocument,
     "\n  mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }\n": typeof types.ContactRequestPhoneCodeDocument,
     "\n  mutation ContactVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": typeof types.ContactVerifyEmailDocument,
@@ -86,8 +84,6 @@ const documents: Documents = {
     "query StepUpState { me { id mfaEnabled emailVerified phoneVerified } }": types.StepUpStateDocument,
     "\n  mutation StepUp($input: StepUpInput!) { stepUp(input: $input) { validUntil userErrors { code message field } } }\n": types.StepUpDocument,
     "\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n": types.RequestStepUpCodeDocument,
-    "\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": types.RequestEmailCodeDocument,
-    "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.VerifyEmailCodeDocument,
     "\n  mutation ContactRequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n": types.ContactRequestEmailCodeDocument,
     "\n  mutation ContactRequestPhoneCode { requestPhoneVerification { sentTo expiresAt channel userErrors { code message field } } }\n": types.ContactRequestPhoneCodeDocument,
     "\n  mutation ContactVerifyEmail($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n": types.ContactVerifyEmailDocument,
@@ -180,14 +176,6 @@ export function graphql(source: "\n  mutation StepUp($input: StepUpInput!) { ste
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation RequestStepUpCode($input: RequestStepUpCodeInput) {\n    requestStepUpCode(input: $input) { sentTo expiresAt channel userErrors { code message field } }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n"): (typeof documents)["\n  mutation RequestEmailCode { requestEmailVerification { sentTo expiresAt channel userErrors { code message field } } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation VerifyEmailCode($input: VerifyContactInput!) {\n    verifyEmail(input: $input) { user { id emailVerified } userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
