@@ -3,7 +3,7 @@
 // once sent), a top-up with the test card whose balance rises live, a bank account confirmed with
 // its two micro-deposits, and a withdrawal held then paid out. Money checked through the API.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import {
   capture,
@@ -11,14 +11,15 @@ import {
   expectFieldError,
   markNotReloaded,
   openApp,
-  requireWebBuild,
   signInHere,
+  stepUpWithEmailedCode,
   waitForText,
   wasNotReloaded,
 } from '../helpers/appPage.js';
-import { haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
-import { addVerifiedPhone, sandboxCode, signUpUser } from '../helpers/people.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { haveChromium, PHONE } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
+import { addVerifiedPhone, signUpUser } from '../helpers/people.js';
+import { STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const FuMoney = graphql(`
   query FuMoney { me { wallets { balance { available { amount } posted { amount } held { amount } } } } }
@@ -28,16 +29,7 @@ const FuTier = graphql(`query FuTier { kycStatus { tier } }`);
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({}, (suite) => ({ t, browser } = suite));
 
 const balanceOf = async (token: string) => (await t.query(FuMoney, {}, { token })).me.wallets[0]!.balance;
 const dollars = (amount: string) => `$${amount}`;
@@ -62,11 +54,7 @@ describe.runIf(haveChromium)('adding money and withdrawing in the wallet app', (
       await page.getByLabel('Name on the card').fill('Finn Funding');
       await page.getByRole('button', { name: 'Add card' }).click();
       // This session has not proved a second factor: the app sends a code to the confirmed email.
-      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
-      await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
-      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, user.email));
-      await dialog.getByRole('button', { name: 'Confirm' }).click();
-      await expect.poll(() => dialog.count()).toBe(0);
+      await stepUpWithEmailedCode(page, t, user.email);
       await waitForText(page, '.field-error, [role=alert]', /./);
       expect(await number.inputValue()).toBe('');
       expect(await page.getByLabel('CVC').inputValue()).toBe('');

@@ -7,26 +7,17 @@
 // and subscriptions (graphql-ws connection params), the docs explorer shows the schema
 // (introspection passes the default limits), and a token in a signIn answer can be taken over.
 import type { Browser, Page, Response } from 'playwright-core';
-import { requireWebBuild } from '../helpers/appPage.js';
-import { DESKTOP, haveChromium, type IsolatedPage, isolatedPage, launchChromium } from '../helpers/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP, haveChromium, type IsolatedPage, isolatedPage } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
+import { describe, expect, it } from 'vitest';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'graphiql.admin@example.com', password: 'GraphiQL-Admin-2026!' };
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({ admin: ADMIN }, (suite) => ({ t, browser } = suite));
 
 interface Ide extends IsolatedPage {
   /** The answers to GraphiQL's introspection query. */

@@ -6,7 +6,7 @@
 // provider's decision arriving live (kycUpdated) so the tier and limits change without a reload.
 // The sandbox approves any name not ending in a test value.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import {
   capture,
@@ -14,32 +14,26 @@ import {
   expectFieldError,
   markNotReloaded,
   openApp,
-  requireWebBuild,
   signInHere,
   waitForText,
   wasNotReloaded,
 } from '../helpers/appPage.js';
-import { DESKTOP, haveChromium, launchChromium } from '../helpers/browser.js';
+import { DESKTOP, haveChromium } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
 import { sandboxCode, signUpUser } from '../helpers/people.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const KyTier = graphql(`query KyTier { kycStatus { tier } myLimits { limits { kind remaining { amount } } } }`);
 const KyMe = graphql(`query KyMe { me { displayName phone } }`);
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  // The real tiers' limits (test servers are otherwise unlimited): the screen shows them rise.
-  // Two codes per address in ten minutes: the third "Send a new code" is refused, and says so.
-  t = await startTestServer({ KYC_LIMITS_FILE: 'config/kyc-limits.json', CODE_SENDS_PER_ADDRESS: '2', CODE_SEND_WINDOW_SECONDS: '600' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+// The real tiers' limits (test servers are otherwise unlimited): the screen shows them rise.
+// Two codes per address in ten minutes: the third "Send a new code" is refused, and says so.
+browserSuite(
+  { env: { KYC_LIMITS_FILE: 'config/kyc-limits.json', CODE_SENDS_PER_ADDRESS: '2', CODE_SEND_WINDOW_SECONDS: '600' } },
+  (suite) => ({ t, browser } = suite),
+);
 
 describe.runIf(haveChromium)('verification in the wallet app', () => {
   it('asks for a phone on the profile first, then shows the tier and limits, submits tier 1 and shows the new tier live', async () => {

@@ -5,7 +5,7 @@
 // turning to success without a reload) is in the second describe. Money checked through the API.
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import {
   capture,
@@ -13,14 +13,14 @@ import {
   expectFieldError,
   markNotReloaded,
   openApp,
-  requireWebBuild,
   signInHere,
   waitForText,
   wasNotReloaded,
 } from '../helpers/appPage.js';
-import { DESKTOP, haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
+import { DESKTOP, haveChromium, PHONE } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
 import { credit, signInAdmin, signUpUser, type TestUser } from '../helpers/people.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'payflow.admin@example.com', password: 'Pay-Flow-Admin-2026!' };
 
@@ -46,16 +46,7 @@ const PfMoney = graphql(`query PfMoney { me { wallets { balance { available { am
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({ admin: ADMIN }, (suite) => ({ t, browser } = suite));
 
 interface Merchant {
   id: string;

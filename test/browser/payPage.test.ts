@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { expectAccessible } from '../helpers/appPage.js';
-import { haveChromium, launchChromium } from '../helpers/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
-import { startTestServer, type TestServer } from '../helpers/testServer.js';
+import type { TestServer } from '../helpers/testServer.js';
 
 const PpRegister = graphql(`mutation PpRegister($input: RegisterMerchantInput!) { registerMerchant(input: $input) { merchant { id } } }`);
 const PpCreate = graphql(`
@@ -24,15 +25,7 @@ const ADMIN = { email: 'paypage.admin@example.com', password: 'Pay-Page-Admin-20
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({ admin: ADMIN, web: false }, (suite) => ({ t, browser } = suite));
 
 const signUp = (displayName: string) => signUpUser(t, { label: 'pp', displayName });
 

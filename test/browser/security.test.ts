@@ -13,21 +13,13 @@
 // resetPassword, the other signed-in page signed out, and signing in with the new password.
 import { Secret, TOTP, URI } from 'otpauth';
 import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { DESKTOP, haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
-import {
-  capture,
-  expectAccessible,
-  expectClean,
-  expectFieldError,
-  openApp,
-  requireWebBuild,
-  signInHere,
-  waitForText,
-} from '../helpers/appPage.js';
+import { DESKTOP, haveChromium, PHONE } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
+import { capture, expectAccessible, expectClean, expectFieldError, openApp, signInHere, waitForText } from '../helpers/appPage.js';
 import { sandboxCode, sandboxMessages, signUpUser, uniquePhone, verifyEmail } from '../helpers/people.js';
-import { asOwner, startTestServer, STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
+import { asOwner, STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const MsEnrol = graphql(`mutation MsEnrol { enrolMfa { enrolment { otpauthUri } userErrors { code } } }`);
 const MsConfirm = graphql(
@@ -60,16 +52,7 @@ async function addTestCard(page: Page) {
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({}, (suite) => ({ t, browser } = suite));
 
 describe.runIf(haveChromium)('two-step sign-in in the wallet app', () => {
   it('asks for the code after the password; a wrong code is refused beside the field, the right one signs in', async () => {

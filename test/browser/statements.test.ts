@@ -5,13 +5,14 @@
 // deleting an account with money left is refused in words and changes nothing, and an empty one is
 // erased: signed out, its password signs in no more. Each new screen is checked at phone and
 // desktop widths (fits, axe-core WCAG 2 A/AA; pictures with UPDATE_SCREENSHOTS=1).
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { capture, expectClean, openApp, requireWebBuild, signInHere, waitForText } from '../helpers/appPage.js';
-import { haveChromium, launchChromium, PHONE } from '../helpers/browser.js';
-import { credit, sandboxCode, signInAdmin, signUpUser } from '../helpers/people.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { capture, expectClean, openApp, signInHere, stepUpWithEmailedCode, waitForText } from '../helpers/appPage.js';
+import { haveChromium, PHONE } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
+import { STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'statements.admin@example.com', password: 'Statements-Admin-2026!' };
 
@@ -22,21 +23,24 @@ const StSignIn = graphql(`
   mutation StSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } userErrors { code } } }
 `);
 
+/**
+ * Profile → Your data → "Delete my account", with the password and then the step-up: this browser
+ * session has not proved a second factor, so the app emails a code to the confirmed address.
+ */
+async function deleteMyAccount(page: Page, email: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Your data', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Delete my account', exact: true }).click();
+  await page.getByLabel('Your password').fill(STRONG_PASSWORD);
+  await page.getByRole('button', { name: 'Delete my account for good' }).click();
+  await stepUpWithEmailedCode(page, t, email);
+}
+
 /** The UTC day `offset` days from today, as YYYY-MM-DD (a date field's value). */
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({ admin: ADMIN }, (suite) => ({ t, browser } = suite));
 
 describe.runIf(haveChromium)('statements, insights and your data in the wallet app', () => {
   it("shows this month's statement with its CSV, the month's insights, and refuses to erase an account with money", async () => {
@@ -85,16 +89,7 @@ describe.runIf(haveChromium)('statements, insights and your data in the wallet a
 
       // Your data: deleting the account with money left is refused in words, and nothing changes.
       await page.getByRole('link', { name: 'Profile' }).click();
-      await page.getByRole('heading', { name: 'Your data', exact: true }).waitFor();
-      await page.getByRole('button', { name: 'Delete my account', exact: true }).click();
-      await page.getByLabel('Your password').fill(STRONG_PASSWORD);
-      await page.getByRole('button', { name: 'Delete my account for good' }).click();
-      // This browser session has not proved a second factor: a code goes to the confirmed email.
-      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
-      await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
-      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, user.email));
-      await dialog.getByRole('button', { name: 'Confirm' }).click();
-      await expect.poll(() => dialog.count()).toBe(0);
+      await deleteMyAccount(page, user.email);
       await waitForText(page, '[role=alert]', /Your account cannot be deleted yet: .+ Nothing was changed\./);
       expect(new URL(page.url()).pathname).toBe('/app/profile');
       await capture(page, 'profile-your-data-refused');
@@ -174,16 +169,7 @@ describe.runIf(haveChromium)('statements, insights and your data in the wallet a
     const { page } = app;
     try {
       await signInHere(page, { email: user.email, password: STRONG_PASSWORD });
-      await page.getByRole('heading', { name: 'Your data', exact: true }).waitFor();
-      await page.getByRole('button', { name: 'Delete my account', exact: true }).click();
-      await page.getByLabel('Your password').fill(STRONG_PASSWORD);
-      await page.getByRole('button', { name: 'Delete my account for good' }).click();
-      // This browser session has not proved a second factor: a code goes to the confirmed email.
-      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
-      await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
-      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, user.email));
-      await dialog.getByRole('button', { name: 'Confirm' }).click();
-
+      await deleteMyAccount(page, user.email);
       await page.getByRole('heading', { name: 'Your account is erased' }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/app/account-erased');
       await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);

@@ -15,13 +15,14 @@ import {
   expectFieldError,
   markNotReloaded,
   openApp,
-  requireWebBuild,
   signInHere as signIn,
+  stepUpWithEmailedCode,
   waitForText,
   wasNotReloaded,
 } from '../helpers/appPage.js';
-import { DESKTOP, haveChromium, type IsolatedPage, isolatedPage, launchChromium, PHONE } from '../helpers/browser.js';
-import { credit, sandboxCode, signInAdmin, signUpUser } from '../helpers/people.js';
+import { DESKTOP, haveChromium, type IsolatedPage, isolatedPage, PHONE } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
+import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
 import { STRONG_PASSWORD, startTestServer, type TestServer, uniqueEmail } from '../helpers/testServer.js';
 
 const DEMO = { email: 'alice@demo.wallet', password: 'demo-Wallet-2026!' };
@@ -87,16 +88,7 @@ async function fillSend(page: Page, to: string, amount: string, note?: string) {
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer({ SEED_DEMO: 'true', BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({ admin: ADMIN, env: { SEED_DEMO: 'true' } }, (suite) => ({ t, browser } = suite));
 
 const open = (path = '/app', viewport = PHONE): Promise<IsolatedPage> => openApp(browser, t, path, viewport);
 
@@ -219,12 +211,8 @@ describe.runIf(haveChromium)('the wallet app at /app', () => {
       await page.getByRole('button', { name: 'Add card' }).click();
       // A card needs a second factor; Sam has none yet, so the app confirms his email with a code
       // (read here from the sandbox's inbox), which proves it, and adds the card.
-      const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
-      await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
-      await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, email));
-      await dialog.getByRole('button', { name: 'Confirm' }).click();
+      await stepUpWithEmailedCode(page, t, email);
       await waitForText(page, '.success', /Added Visa •+ ?4242/);
-      expect(await dialog.count()).toBe(0);
       await page.getByRole('link', { name: 'Back to add money and withdraw' }).click();
       await markNotReloaded(page);
       await page.getByLabel('From').selectOption({ label: 'Visa •••• 4242' });

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { webBuildState } from '../../scripts/buildWeb.js';
 import { DESKTOP, type IsolatedPage, isolatedPage, PHONE, screenshot } from './browser.js';
+import { sandboxCode } from './people.js';
 import type { TestServer } from './testServer.js';
 
 /** Fails the suite with what to run when dist/web/ is missing or older than web/. */
@@ -41,6 +42,18 @@ export async function signInHere(page: Page, who: { email: string; password: str
 /** Waits until an element matching `selector` contains `text`. */
 export async function waitForText(page: Page, selector: string, text: string | RegExp): Promise<void> {
   await page.locator(selector, { hasText: text }).first().waitFor();
+}
+
+/**
+ * Answers the step-up dialog ("Confirm it is you") of a person without an authenticator app: the
+ * code the app had emailed to `email`, read from the sandbox's inbox. Returns once the dialog is gone.
+ */
+export async function stepUpWithEmailedCode(page: Page, t: TestServer, email: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+  await waitForText(page, 'dialog', /We sent a code to .+@example\.com/);
+  await dialog.getByLabel('Code from the email').fill(await sandboxCode(t, email));
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect.poll(() => dialog.count()).toBe(0);
 }
 
 /** Waits until the field labelled `label` is marked invalid, and checks the error it is described by. */
