@@ -270,7 +270,9 @@ describe('database unavailable', () => {
     // it arrive first (under load it could land after the read below, and that read's copy be lost).
     await t.server.services.outbox.drain();
     await t.server.services.pubsub.sync();
-    // Alice's session is now known (and cached) by the server.
+    // Alice's session is now known (and cached) by the server; her wallets too, once the cache has
+    // started (over Redis, a moment after this new process announced itself).
+    await t.server.services.wallets.whenCaching();
     expect((await t.query(MyBalances, {}, { token: alice.token })).me.wallets[0]!.balance.available.amount).toBe('100.00');
 
     await cutDatabase();

@@ -85,7 +85,7 @@ describe('in one process', () => {
   it('answers balances from the cache: a change made behind the ledger is not seen until the entry is dropped', async () => {
     // A process starts caching a moment after its announcement over Redis was delivered (the
     // others must have heard of it, walletCache.ts HEARD_AFTER_MS): this test may run right after start.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.server.services.wallets.whenCaching();
     const alice = await signUpUser(t, { label: 'wc-cached' });
     await credit(t, admin, alice.walletId, '10.00');
     // The credit's event also comes back over Redis and drops the cached copy once more: let it

@@ -1,6 +1,6 @@
 // The wallet cache's bookkeeping, driven directly: what it keeps, what a change drops, and that a
 // fill racing a change keeps nothing (the fill may have read the row before the change committed).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryPubSub } from '../../src/services/events/pubsub.js';
 import { topics } from '../../src/services/events/topics.js';
 import { createWalletCache, type WalletCache } from '../../src/services/wallets/walletCache.js';
@@ -116,6 +116,34 @@ describe('wallet cache', () => {
     }
   });
 
+  it('over Redis, starts caching a moment after its announcement, which whenCaching waits for', async () => {
+    // The clock stands still until the test moves it: "a moment" is then exactly the test's.
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    // The memory pub/sub in Redis' clothes: the cache then waits until the others have heard it.
+    const redis = { ...createMemoryPubSub(), kind: 'redis' as const };
+    const fresh = createWalletCache({ pubsub: redis, cacheSeconds: 60, log: createLogger({ level: 'silent' }) });
+    let started = false;
+    void fresh.whenCaching().then(() => (started = true));
+    const stopFresh = await fresh.listen();
+    try {
+      const db = table();
+      db.rows.set('u1', [wallet('w1', 'u1', 100n)]);
+      await fresh.walletsOf(['u1'], db.load);
+      await fresh.walletsOf(['u1'], db.load);
+      expect(db.asked).toEqual(['u1', 'u1']);
+      expect(started).toBe(false);
+      await vi.advanceTimersByTimeAsync(150);
+      expect(started).toBe(true);
+      await fresh.walletsOf(['u1'], db.load);
+      await fresh.walletsOf(['u1'], db.load);
+      expect(db.asked).toEqual(['u1', 'u1', 'u1']);
+      await expect(fresh.whenCaching()).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+      await stopFresh();
+    }
+  });
+
   it('caches nothing when switched off', async () => {
     const off = createWalletCache({ pubsub: createMemoryPubSub(), cacheSeconds: 0, log: createLogger({ level: 'silent' }) });
     const stopOff = await off.listen();
@@ -124,6 +152,7 @@ describe('wallet cache', () => {
     await off.walletsOf(['u1'], db.load);
     expect(db.asked).toEqual(['u1', 'u1']);
     expect(await off.wallet('w1')).toBeUndefined();
+    await expect(off.whenCaching()).rejects.toThrow(/switched off/);
     await stopOff();
   });
 });

@@ -14,7 +14,7 @@
 //   that wrote through one process and reads through another sees its write.
 // While the pub/sub is down nothing is cached (a change elsewhere could not reach us); when it is
 // back the cache starts empty. A newly started process caches nothing until the others have had
-// time to hear it announce itself.
+// time to hear it announce itself (whenCaching says when that is over).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger.js';
 import type { CommitObserver, OutboxEvent } from '../events/outbox.js';
@@ -42,6 +42,12 @@ export interface WalletCache extends CommitObserver {
   wallet(walletId: string): Promise<WalletRecord | undefined>;
   /** Hears other processes' changes and announces this one; returns a stop function. */
   listen(): Promise<() => Promise<void>>;
+  /**
+   * Resolves once reads are served from the cache: after listen(), and over Redis a moment after
+   * this process's announcement was delivered (or after the pub/sub is back from an outage). For
+   * tests that need a cached read; rejects at once when the cache is switched off.
+   */
+  whenCaching(): Promise<void>;
   /** Entries held, hits and misses since start (for metrics and tests). */
   stats(): { users: number; hits: number; misses: number };
 }
@@ -58,6 +64,8 @@ export function createWalletCache(deps: { pubsub: PubSub; cacheSeconds: number; 
   /** Other processes and when each last announced itself. */
   const peers = new Map<string, number>();
   let listening = false;
+  /** Callers of whenCaching waiting for caching() to turn true. */
+  const waiting: (() => void)[] = [];
   let hits = 0;
   let misses = 0;
 
@@ -83,6 +91,18 @@ export function createWalletCache(deps: { pubsub: PubSub; cacheSeconds: number; 
     listening &&
     pubsub.isUp() &&
     (pubsub.kind === 'memory' || (announcedAt > 0 && Date.now() - announcedAt > HEARD_AFTER_MS));
+
+  /** Resolves whenCaching's callers once caching; while only the time since the announcement is missing, checks again then. */
+  function wakeWhenCaching() {
+    if (!waiting.length) return;
+    if (caching()) {
+      for (const resolve of waiting.splice(0)) resolve();
+      return;
+    }
+    if (listening && pubsub.isUp() && announcedAt > 0) {
+      setTimeout(wakeWhenCaching, Math.max(1, announcedAt + HEARD_AFTER_MS + 1 - Date.now())).unref();
+    }
+  }
 
   function drop(userId: string) {
     const entry = lists.get(userId);
@@ -207,6 +227,7 @@ export function createWalletCache(deps: { pubsub: PubSub; cacheSeconds: number; 
         try {
           await pubsub.publish(topics.walletsChanged, { hello: self } satisfies ProcessHello);
           announcedAt ||= Date.now();
+          wakeWhenCaching();
         } catch {
           // Down again: the state change says so, and the next announcement follows.
         }
@@ -222,6 +243,7 @@ export function createWalletCache(deps: { pubsub: PubSub; cacheSeconds: number; 
         if (up) void hello();
       });
       listening = true;
+      wakeWhenCaching();
       return async () => {
         listening = false;
         clearInterval(timer);
@@ -229,6 +251,13 @@ export function createWalletCache(deps: { pubsub: PubSub; cacheSeconds: number; 
         await changes.return?.();
         await done;
       };
+    },
+
+    whenCaching() {
+      if (deps.cacheSeconds <= 0) return Promise.reject(new Error('The wallet cache is switched off (WALLET_CACHE_SECONDS=0).'));
+      const started = new Promise<void>((resolve) => waiting.push(resolve));
+      wakeWhenCaching();
+      return started;
     },
 
     stats: () => ({ users: lists.size, hits, misses }),

@@ -46,6 +46,8 @@ export interface WalletService {
   setStatus(adminId: string, walletId: string, status: WalletStatus): Promise<WalletRecord | null>;
   /** Keeps the wallet cache current with other processes' changes; returns a stop function. */
   listen(): Promise<() => Promise<void>>;
+  /** Resolves once balances are read from the wallet cache (WalletCache.whenCaching; for tests). */
+  whenCaching(): Promise<void>;
 }
 
 /**
@@ -187,5 +189,6 @@ export function createWalletService(deps: {
     },
 
     listen: () => cache.listen(),
+    whenCaching: () => cache.whenCaching(),
   };
 }
