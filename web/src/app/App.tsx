@@ -12,6 +12,8 @@ import { useSession } from './useSession';
 
 // Loaded the first time a risky action asks for a second factor.
 const StepUpDialog = lazy(() => import('./StepUpDialog'));
+// Loaded after the first screen (with its query and subscription hooks), off the first load.
+const NotificationBell = lazy(() => import('./notificationBell').then((m) => ({ default: m.NotificationBell })));
 
 const SignOut = graphql(`mutation SignOut { signOut { revokedSessionCount } }`);
 
@@ -93,6 +95,9 @@ function Navigation() {
           ))}
         </ul>
       </nav>
+      <Suspense fallback={<span className="bell" />}>
+        <NotificationBell />
+      </Suspense>
       <button type="button" className="link-button" onClick={leave} disabled={loading}>
         Sign out
       </button>

@@ -64,7 +64,14 @@ export const client = new ApolloClient({
   cache: new InMemoryCache({
     typePolicies: {
       // History pages are one list per wallet and filter, grown by fetchMore (keyset cursors).
-      Query: { fields: { transactions: relayStylePagination(['walletId', 'filter']) } },
+      // Notifications: one list (and the bell's unread-only count), grown by "Load more"; the bell
+      // puts live ones at its top (notificationBell.tsx).
+      Query: {
+        fields: {
+          transactions: relayStylePagination(['walletId', 'filter']),
+          notifications: relayStylePagination(['unreadOnly']),
+        },
+      },
       // Balances and money have no id of their own: they belong to their wallet or transaction.
       WalletBalance: { merge: true },
       // A payment request is known by its code: paymentRequestUpdated lands on the screens showing it.

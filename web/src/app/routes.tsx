@@ -42,4 +42,7 @@ export const SCREENS: Screen[] = [
   { path: '/verify', component: screen(() => import('./screens/Kyc')), nav: 'Limits' },
   { path: '/profile', component: screen(() => import('./screens/Profile')), nav: 'Profile' },
   { path: '/profile/security', component: screen(() => import('./screens/Security')), under: '/profile' },
+  { path: '/profile/notifications', component: screen(() => import('./screens/NotificationSettings')), under: '/profile' },
+  // Opened from the bell in the header (notificationBell.tsx), not from the navigation.
+  { path: '/notifications', component: screen(() => import('./screens/Notifications')) },
 ];

@@ -26,6 +26,9 @@ type Documents = {
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": typeof types.MerchantPaymentsListDocument,
     "\n  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {\n    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }\n  }\n": typeof types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": typeof types.RefundPaymentDocument,
+    "\n  fragment NotificationItem on Notification {\n    id kind title body security createdAt read readAt\n    transaction { id }\n    wallet { id }\n    statement { id month }\n  }\n": typeof types.NotificationItemFragmentDoc,
+    "\n  query NotificationBell { notifications(first: 1, unreadOnly: true) { unreadCount } }\n": typeof types.NotificationBellDocument,
+    "\n  subscription NotificationAdded { notificationAdded { ...NotificationItem } }\n": typeof types.NotificationAddedDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n": typeof types.RequestPasswordResetDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": typeof types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.HistoryPageDocument,
@@ -46,6 +49,10 @@ type Documents = {
     "\n  subscription MoneyFundingUpdated {\n    fundingUpdated { id status failureMessage updatedAt }\n  }\n": typeof types.MoneyFundingUpdatedDocument,
     "\n  mutation AddFunds($input: AddFundsInput!) {\n    addFunds(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": typeof types.AddFundsDocument,
     "\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": typeof types.WithdrawDocument,
+    "\n  query NotificationPreferencesView {\n    me { id timeZone }\n    notificationPreferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n  }\n": typeof types.NotificationPreferencesViewDocument,
+    "\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      preferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n      userErrors { code message field }\n    }\n  }\n": typeof types.UpdateNotificationPreferencesDocument,
+    "\n  query NotificationsPage($first: Int!, $after: String) {\n    notifications(first: $first, after: $after) {\n      edges { cursor node { ...NotificationItem } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.NotificationsPageDocument,
+    "\n  mutation MarkNotificationsRead($input: MarkNotificationsReadInput) {\n    markNotificationsRead(input: $input) { unreadCount userErrors { code message field } }\n  }\n": typeof types.MarkNotificationsReadDocument,
     "\n  query PayRequest($code: String!) {\n    paymentRequest(code: $code) { code merchantName description amount { amount currency } currency status expiresAt }\n    me { id wallets { id currency balance { available { amount currency } } } }\n  }\n": typeof types.PayRequestDocument,
     "\n  subscription PayRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n": typeof types.PayRequestUpdatedDocument,
     "\n  mutation PayPaymentRequest($input: PayPaymentRequestInput!) {\n    payPaymentRequest(input: $input) {\n      payment { id amount { amount currency } merchantName createdAt requestCode }\n      transaction { id }\n      userErrors { code message field }\n    }\n  }\n": typeof types.PayPaymentRequestDocument,
@@ -92,6 +99,9 @@ const documents: Documents = {
     "\n  query MerchantPaymentsList($merchantId: ID!, $filter: MerchantPaymentFilter) {\n    merchantPayments(merchantId: $merchantId, first: 20, filter: $filter) {\n      edges {\n        node { id amount { amount currency } net { amount currency } refunded { amount currency } payerName status createdAt requestCode }\n      }\n    }\n  }\n": types.MerchantPaymentsListDocument,
     "\n  subscription MerchantPaymentReceived($merchantId: ID!, $after: ID) {\n    merchantPaymentReceived(merchantId: $merchantId, catchUp: true, after: $after) { id }\n  }\n": types.MerchantPaymentReceivedDocument,
     "\n  mutation RefundPayment($input: RefundPaymentInput!) {\n    refundPayment(input: $input) {\n      refund { id amount { amount currency } }\n      payment { id refunded { amount currency } status }\n      userErrors { code message field }\n    }\n  }\n": types.RefundPaymentDocument,
+    "\n  fragment NotificationItem on Notification {\n    id kind title body security createdAt read readAt\n    transaction { id }\n    wallet { id }\n    statement { id month }\n  }\n": types.NotificationItemFragmentDoc,
+    "\n  query NotificationBell { notifications(first: 1, unreadOnly: true) { unreadCount } }\n": types.NotificationBellDocument,
+    "\n  subscription NotificationAdded { notificationAdded { ...NotificationItem } }\n": types.NotificationAddedDocument,
     "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n": types.RequestPasswordResetDocument,
     "query HistoryWallets { me { id wallets { id currency } } }": types.HistoryWalletsDocument,
     "\n  query HistoryPage($walletId: ID!, $first: Int!, $after: String, $filter: TransactionFilter) {\n    transactions(walletId: $walletId, first: $first, after: $after, filter: $filter) {\n      edges {\n        cursor\n        node { id amount { amount currency } direction status type note createdAt counterparty { displayName } }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.HistoryPageDocument,
@@ -112,6 +122,10 @@ const documents: Documents = {
     "\n  subscription MoneyFundingUpdated {\n    fundingUpdated { id status failureMessage updatedAt }\n  }\n": types.MoneyFundingUpdatedDocument,
     "\n  mutation AddFunds($input: AddFundsInput!) {\n    addFunds(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": types.AddFundsDocument,
     "\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n": types.WithdrawDocument,
+    "\n  query NotificationPreferencesView {\n    me { id timeZone }\n    notificationPreferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n  }\n": types.NotificationPreferencesViewDocument,
+    "\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      preferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n      userErrors { code message field }\n    }\n  }\n": types.UpdateNotificationPreferencesDocument,
+    "\n  query NotificationsPage($first: Int!, $after: String) {\n    notifications(first: $first, after: $after) {\n      edges { cursor node { ...NotificationItem } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.NotificationsPageDocument,
+    "\n  mutation MarkNotificationsRead($input: MarkNotificationsReadInput) {\n    markNotificationsRead(input: $input) { unreadCount userErrors { code message field } }\n  }\n": types.MarkNotificationsReadDocument,
     "\n  query PayRequest($code: String!) {\n    paymentRequest(code: $code) { code merchantName description amount { amount currency } currency status expiresAt }\n    me { id wallets { id currency balance { available { amount currency } } } }\n  }\n": types.PayRequestDocument,
     "\n  subscription PayRequestUpdated($code: String!) {\n    paymentRequestUpdated(code: $code) { code status paidCount expiresAt }\n  }\n": types.PayRequestUpdatedDocument,
     "\n  mutation PayPaymentRequest($input: PayPaymentRequestInput!) {\n    payPaymentRequest(input: $input) {\n      payment { id amount { amount currency } merchantName createdAt requestCode }\n      transaction { id }\n      userErrors { code message field }\n    }\n  }\n": types.PayPaymentRequestDocument,
@@ -211,6 +225,18 @@ export function graphql(source: "\n  mutation RefundPayment($input: RefundPaymen
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment NotificationItem on Notification {\n    id kind title body security createdAt read readAt\n    transaction { id }\n    wallet { id }\n    statement { id month }\n  }\n"): (typeof documents)["\n  fragment NotificationItem on Notification {\n    id kind title body security createdAt read readAt\n    transaction { id }\n    wallet { id }\n    statement { id month }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationBell { notifications(first: 1, unreadOnly: true) { unreadCount } }\n"): (typeof documents)["\n  query NotificationBell { notifications(first: 1, unreadOnly: true) { unreadCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotificationAdded { notificationAdded { ...NotificationItem } }\n"): (typeof documents)["\n  subscription NotificationAdded { notificationAdded { ...NotificationItem } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($input: RequestPasswordResetInput!) {\n    requestPasswordReset(input: $input) { message userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -288,6 +314,22 @@ export function graphql(source: "\n  mutation AddFunds($input: AddFundsInput!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation Withdraw($input: WithdrawInput!) {\n    withdraw(input: $input) { funding { id status } userErrors { code message field } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationPreferencesView {\n    me { id timeZone }\n    notificationPreferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n  }\n"): (typeof documents)["\n  query NotificationPreferencesView {\n    me { id timeZone }\n    notificationPreferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      preferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n      userErrors { code message field }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateNotificationPreferences($input: UpdateNotificationPreferencesInput!) {\n    updateNotificationPreferences(input: $input) {\n      preferences { kinds { kind label security channels { channel enabled locked } } quietHours { start end timeZone } }\n      userErrors { code message field }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationsPage($first: Int!, $after: String) {\n    notifications(first: $first, after: $after) {\n      edges { cursor node { ...NotificationItem } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query NotificationsPage($first: Int!, $after: String) {\n    notifications(first: $first, after: $after) {\n      edges { cursor node { ...NotificationItem } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($input: MarkNotificationsReadInput) {\n    markNotificationsRead(input: $input) { unreadCount userErrors { code message field } }\n  }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($input: MarkNotificationsReadInput) {\n    markNotificationsRead(input: $input) { unreadCount userErrors { code message field } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

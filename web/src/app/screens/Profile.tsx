@@ -153,6 +153,14 @@ export default function Profile() {
             </Link>
           </p>
         </Section>
+        <Section title="Notifications">
+          <p>Choose where each kind of notification goes (email, SMS, push) and your quiet hours.</p>
+          <p className="card-actions">
+            <Link href="/profile/notifications" className="button">
+              Notification settings
+            </Link>
+          </p>
+        </Section>
         <Section title="Your data">
           <YourData />
         </Section>

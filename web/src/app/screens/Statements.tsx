@@ -250,7 +250,11 @@ export default function Statements() {
   const [month, setMonth] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [period, setPeriod] = useState<StatementPeriodInput | null>(null);
+  // ?month=YYYY-MM opens that month (a "statement ready" notification links here).
+  const [period, setPeriod] = useState<StatementPeriodInput | null>(() => {
+    const month = search.get('month');
+    return month && /^\d{4}-\d{2}$/.test(month) ? { month } : null;
+  });
   const [formError, setFormError] = useState<string[]>([]);
 
   if (wallets.error) return <p role="alert">Your wallets could not be loaded. Reload the page to try again.</p>;
