@@ -88,7 +88,7 @@ function ChannelTable({
 }) {
   const id = useId();
   return (
-    // Scrolls inside its card on a narrow phone, never the page; focusable so keyboards can scroll it.
+    // Fits a 390 px phone; a narrower window scrolls it inside its card, never the page.
     <div className="table-scroll">
       <table className="preferences">
         <caption className="visually-hidden">Where each kind of notification goes</caption>
