@@ -33,12 +33,12 @@ import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/te
 
 const ADMIN = { email: 'notifications.admin@example.com', password: 'Notifications-Admin-2026!' };
 
-const NtSend = graphql(`
-  mutation NtSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code message } } }
+const NbSend = graphql(`
+  mutation NbSend($input: SendMoneyInput!) { sendMoney(input: $input) { transfer { id } userErrors { code message } } }
 `);
-const NtMarkAllRead = graphql(`mutation NtMarkAllRead { markNotificationsRead { unreadCount userErrors { code } } }`);
-const NtPreferences = graphql(`
-  query NtPreferences {
+const NbMarkAllRead = graphql(`mutation NbMarkAllRead { markNotificationsRead { unreadCount userErrors { code } } }`);
+const NbPreferences = graphql(`
+  query NbPreferences {
     notifications(first: 1) { unreadCount }
     notificationPreferences { kinds { kind channels { channel enabled locked } } quietHours { start end } }
   }
@@ -82,7 +82,7 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       ]);
     }
     await writeNotifications([{ userId: a.userId, kind: 'NEW_DEVICE_SIGN_IN', data: { device: 'Firefox on Linux', ip: '203.0.113.7' } }]);
-    expect((await t.query(NtMarkAllRead, {}, { token: a.token })).markNotificationsRead.unreadCount).toBe(0);
+    expect((await t.query(NbMarkAllRead, {}, { token: a.token })).markNotificationsRead.unreadCount).toBe(0);
 
     const app = await openApp(browser, t, '/app', DESKTOP);
     const { page } = app;
@@ -95,7 +95,7 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
 
       // B sends A money through the API: A's bell counts it without a reload, and says it.
       const sent = await t.query(
-        NtSend,
+        NbSend,
         {
           input: {
             recipient: { email: a.email },
@@ -107,21 +107,6 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
         { token: b.token },
       );
       expect(sent.sendMoney.userErrors).toEqual([]);
-      // TEMPORARY-MONEY-RECEIVED: until the posting function writes MONEY_RECEIVED (on main soon).
-      await writeNotifications([
-        {
-          userId: a.userId,
-          kind: 'MONEY_RECEIVED',
-          data: {
-            transactionId: decodeId(sent.sendMoney.transfer!.id),
-            walletId: wallet,
-            amount: '1250',
-            currency: 'USD',
-            counterparty: 'Bo Sender',
-            note: 'Lunch',
-          },
-        },
-      ]);
       await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
       expect(await page.getByTestId('bell-count').textContent()).toBe('1');
       await waitForText(page, '[role=status]', 'New notification: You received 12.50 USD');
@@ -152,7 +137,7 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications');
       expect(await page.getByTestId('bell-count').count()).toBe(0);
       expect(await page.getByText('Unread', { exact: true }).count()).toBe(0);
-      expect((await t.query(NtPreferences, {}, { token: a.token })).notifications.unreadCount).toBe(0);
+      expect((await t.query(NbPreferences, {}, { token: a.token })).notifications.unreadCount).toBe(0);
 
       // The payment's notification leads to its transaction.
       await newest.getByRole('link', { name: /See the transaction/ }).click();
@@ -175,7 +160,7 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       await page.getByLabel('Quiet until').fill('22:00');
       await page.getByRole('button', { name: 'Save' }).click();
       await expectFieldError(page, 'Quiet until', 'Start and end must differ.');
-      const unsaved = (await t.query(NtPreferences, {}, { token: a.token })).notificationPreferences;
+      const unsaved = (await t.query(NbPreferences, {}, { token: a.token })).notificationPreferences;
       expect(unsaved.quietHours).toBeNull();
 
       await page.getByLabel('Quiet until').fill('07:00');
@@ -190,7 +175,7 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       expect(await page.getByLabel('Quiet until').inputValue()).toBe('07:00');
       expect(await page.getByRole('checkbox', { name: 'Money received: Push' }).isChecked()).toBe(false);
       expect(await page.getByRole('checkbox', { name: 'Money received: Email' }).isChecked()).toBe(true);
-      const saved = (await t.query(NtPreferences, {}, { token: a.token })).notificationPreferences;
+      const saved = (await t.query(NbPreferences, {}, { token: a.token })).notificationPreferences;
       expect(saved.quietHours).toEqual({ start: '22:00', end: '07:00' });
       const money = saved.kinds.find((k) => k.kind === 'MONEY_RECEIVED')!.channels;
       expect(money.find((c) => c.channel === 'PUSH')!.enabled).toBe(false);
@@ -207,14 +192,14 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       expect(await locked.isChecked()).toBe(true);
       await page.getByRole('button', { name: 'Save' }).click();
       await waitForText(page, '[role=status]', 'Saved.');
-      const still = (await t.query(NtPreferences, {}, { token: a.token })).notificationPreferences;
+      const still = (await t.query(NbPreferences, {}, { token: a.token })).notificationPreferences;
       const device = still.kinds.find((k) => k.kind === 'NEW_DEVICE_SIGN_IN')!.channels.find((c) => c.channel === 'EMAIL')!;
       expect(device).toEqual({ channel: 'EMAIL', enabled: true, locked: true });
 
       // Clearing quiet hours.
       await page.getByRole('button', { name: 'Clear quiet hours' }).click();
       await waitForText(page, '[role=status]', 'Quiet hours cleared.');
-      expect((await t.query(NtPreferences, {}, { token: a.token })).notificationPreferences.quietHours).toBeNull();
+      expect((await t.query(NbPreferences, {}, { token: a.token })).notificationPreferences.quietHours).toBeNull();
       await expectClean(app);
     } finally {
       await app.close();
