@@ -155,13 +155,17 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       await moneyByPush.uncheck();
       await moneyByEmail.check();
 
-      // A start equal to the end is refused beside the field, and nothing is saved.
+      // A missing end, then a start equal to the end, are refused beside the field; nothing is saved.
       await page.getByLabel('Quiet from').fill('22:00');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expectFieldError(page, 'Quiet until', 'Give a time as HH:MM (24-hour), e.g. 22:00.');
       await page.getByLabel('Quiet until').fill('22:00');
       await page.getByRole('button', { name: 'Save' }).click();
       await expectFieldError(page, 'Quiet until', 'Start and end must differ.');
       const unsaved = (await t.query(NbPreferences, {}, { token: a.token })).notificationPreferences;
       expect(unsaved.quietHours).toBeNull();
+      const pushStill = unsaved.kinds.find((k) => k.kind === 'MONEY_RECEIVED')!.channels.find((c) => c.channel === 'PUSH')!;
+      expect(pushStill.enabled).toBe(true);
 
       await page.getByLabel('Quiet until').fill('07:00');
       await page.getByRole('button', { name: 'Save' }).click();

@@ -4,7 +4,7 @@
 // the reason in the row ("Security notice: …always on"). Quiet hours (start and end, in the
 // profile's time zone) hold pushes that are not urgent. Save sends only what changed; each userError
 // is shown beside its field (a channel's beside its row, a time beside its input). "Clear quiet
-// hours" removes them at once.
+// hours" removes them at once (as does saving with both times emptied).
 import { useMutation, useQuery } from '@apollo/client/react';
 import { useId, useState } from 'react';
 import { Link } from 'wouter';
@@ -180,11 +180,11 @@ function PreferencesForm({ preferences: initial, timeZone }: { preferences: Pref
         return { kind, channel, enabled };
       });
     const quietBefore = preferences.quietHours;
-    const quietChanged = (start || end) && (start !== (quietBefore?.start ?? '') || end !== (quietBefore?.end ?? ''));
+    const quietChanged = start !== (quietBefore?.start ?? '') || end !== (quietBefore?.end ?? '');
+    // Both times emptied: no quiet hours. One left empty: the server says so beside it.
+    const quiet = !quietChanged ? {} : start || end ? { quietHours: { start, end } } : { clearQuietHours: true };
     try {
-      const { data } = await update({
-        variables: { input: { channels, ...(quietChanged ? { quietHours: { start, end } } : {}) } },
-      });
+      const { data } = await update({ variables: { input: { channels, ...quiet } } });
       const answer = data!.updateNotificationPreferences;
       if (!answer.preferences) return setErrors(placeErrors(answer.userErrors, channels));
       setErrors(NONE);
