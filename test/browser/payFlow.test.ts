@@ -255,8 +255,9 @@ describe.runIf(haveChromium)("the merchant's side of a checkout", () => {
       await till.getByRole('link', { name: 'New payment request' }).click();
       await till.getByRole('heading', { name: 'Latest payments' }).waitFor();
       await waitForText(till, '[data-testid=merchant-payment]', 'Pat Payer');
-      // One live feed for the whole merchant (merchantPaymentReceived), and nothing else.
-      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(1);
+      // One live feed for the whole merchant (merchantPaymentReceived), and nothing else but the
+      // header's bell (notificationAdded).
+      await expect.poll(() => t.server.pubsub.subscriptionCount()).toBe(2);
       const staticCode = (await t.query(PfStatic, {}, { token: shop.owner.token })).myMerchants[0]!.staticPaymentRequest.code;
       const elsewhere = await paymentRequest(shop, { amount: '1.25', description: 'Made on another till' });
       for (const [code, amount] of [

@@ -382,7 +382,8 @@ describe.runIf(haveChromium)('the wallet app when its access token expires', () 
       });
       await page.goto(`${short.origin}/app`);
       await signIn(page, { email: user.email, password: STRONG_PASSWORD });
-      await expect.poll(() => sent.some((f) => f.payload.includes('LiveWalletUpdated'))).toBe(true);
+      // Home's chunk, its query, then the subscription (the header's bell loads alongside): not within poll's 1 s on a busy box.
+      await expect.poll(() => sent.some((f) => f.payload.includes('LiveWalletUpdated')), { timeout: 10_000 }).toBe(true);
       await fund('3.00');
       await waitForText(page, '[data-testid=available-USD]', '$3.00');
       const token = (await short.query(WaSignIn, { input: { email: user.email, password: STRONG_PASSWORD } })).signIn.tokens!.accessToken;
