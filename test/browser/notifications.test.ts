@@ -11,7 +11,7 @@
 // and published before A opens the app, so only B's send arrives live.
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeNotices } from '../../src/services/notifications/inbox.js';
 import type { Notice } from '../../src/services/notifications/notices.js';
 import { graphql } from '../gql/index.js';
@@ -21,15 +21,15 @@ import {
   expectFieldError,
   markNotReloaded,
   openApp,
-  requireWebBuild,
   signInHere,
   waitForText,
   wasNotReloaded,
 } from '../helpers/appPage.js';
-import { DESKTOP, haveChromium, launchChromium } from '../helpers/browser.js';
+import { DESKTOP, haveChromium } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browserSuite.js';
 import { decodeId } from '../helpers/globalIds.js';
 import { credit, signInAdmin, signUpUser } from '../helpers/people.js';
-import { STRONG_PASSWORD, startTestServer, type TestServer } from '../helpers/testServer.js';
+import { STRONG_PASSWORD, type TestServer } from '../helpers/testServer.js';
 
 const ADMIN = { email: 'notifications.admin@example.com', password: 'Notifications-Admin-2026!' };
 
@@ -46,16 +46,7 @@ const NbPreferences = graphql(`
 
 let t: TestServer;
 let browser: Browser;
-beforeAll(async () => {
-  if (!haveChromium) return;
-  requireWebBuild();
-  t = await startTestServer({ BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.stop();
-});
+browserSuite({ admin: ADMIN }, (suite) => ({ t, browser } = suite));
 
 /** Writes notifications as a service does, and publishes them at once (nobody is listening yet). */
 async function writeNotifications(notices: Notice[]): Promise<void> {
@@ -161,6 +152,8 @@ describe.runIf(haveChromium)('notifications in the wallet app', () => {
       await expectFieldError(page, 'Quiet until', 'Give a time as HH:MM (24-hour), e.g. 22:00.');
       await page.getByLabel('Quiet until').fill('22:00');
       await page.getByRole('button', { name: 'Save' }).click();
+      // The field is still invalid from the last answer: wait for this one's words.
+      await waitForText(page, '.field-error', 'Start and end must differ.');
       await expectFieldError(page, 'Quiet until', 'Start and end must differ.');
       const unsaved = (await t.query(NbPreferences, {}, { token: a.token })).notificationPreferences;
       expect(unsaved.quietHours).toBeNull();
