@@ -189,8 +189,7 @@ export async function createServices({ config, jwtSecret, vaultKeys, webhookSecr
     phones,
     sealed,
   });
-  // The notifier's "statement ready" hook goes in needs.onStatementReady (docs/statements.md).
-  const statements = wireStatements(shared, statementSettings(config), { jwtSecret });
+  const statements = wireStatements(deps, statementSettings(config), { jwtSecret });
   return {
     ...accounts,
     notifier,

@@ -11,7 +11,6 @@ import type { AuditLog } from '../audit/auditLog.js';
 import type { ClientInfo, SessionService, SessionTokens } from '../auth/sessions.js';
 import type { MfaChallenge, MfaService } from '../auth/mfa.js';
 import type { SignInThrottle } from '../auth/signInThrottle.js';
-import type { PreparedMessage } from '../notifications/notifier.js';
 import { failure, parseInput, rateLimited, success, type Outcome, type UserError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import type { PubSub } from '../events/pubsub.js';
@@ -117,8 +116,6 @@ export interface AccountServiceDeps {
   pubsub: PubSub;
   /** Every new account gets a wallet in this currency. */
   defaultCurrency: string;
-  /** The email a sign-in from a new device sends (written with the session: sessions.start), and waking its delivery. */
-  newDeviceNotice: { prepare(user: { id: string; email: string }, client: ClientInfo): PreparedMessage; sent(): void };
   /** Sanctions screening of the new user's name (a hit freezes their wallet for review). */
   screenName: (userId: string, name: string) => Promise<unknown>;
   log: Logger;
@@ -179,14 +176,12 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   }
 
   /**
-   * A signed-in session; from a device the user has never used, the new-device notice is written
-   * in the same statement (no extra round trip) and audited.
+   * A signed-in session; from a device the user has never used, the new-device notification is
+   * written in the same statement (no extra round trip) and audited.
    */
   async function startSession(user: UserRecord, client: ClientInfo, options: { secondFactor?: boolean } = {}) {
-    const notice = deps.newDeviceNotice.prepare(user, client);
-    const tokens = await sessions.start(user, client, { ...options, newDeviceNotice: notice });
+    const tokens = await sessions.start(user, client, { ...options, notifyNewDevice: true });
     if (tokens.newDevice) {
-      deps.newDeviceNotice.sent();
       await deps.audit.record({
         kind: 'auth.new_device',
         actorId: user.id,

@@ -16,13 +16,15 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { Sql } from '../../db/sql.js';
 import type { Logger } from '../../logger.js';
 import { failure, success, type Outcome } from '../errors.js';
-import { writeOutbox, type OutboxPublisher } from '../events/outbox.js';
+import { writeOutbox, type OutboxEvent, type OutboxPublisher } from '../events/outbox.js';
+import { NOTIFICATIONS_ADDED } from '../events/ledgerEvents.js';
 import type { PubSub } from '../events/pubsub.js';
 import { topics, type SessionsRevoked, type UsersChanged } from '../events/topics.js';
 import { encodeCursor, keysetOrder, keysetWhere, toPage, type Page, type PageRequest } from '../pagination.js';
 import type { AccessTokens, Role } from './accessTokens.js';
-import type { PreparedMessage } from '../notifications/notifier.js';
-import type { DeviceKeys } from './devices.js';
+import type { NoticeData } from '../notifications/notices.js';
+import { redactAccountNumbers } from '../notifications/templates.js';
+import { describeDevice, type DeviceKeys } from './devices.js';
 import { createPrincipalCache, type PrincipalChange, type SessionPrincipal } from './principalCache.js';
 
 export type { PrincipalChange, SessionPrincipal } from './principalCache.js';
@@ -56,15 +58,15 @@ export interface ClientInfo {
 export interface SessionService {
   /**
    * Starts a session. `secondFactor`: the user just proved MFA, so the session may do step-up
-   * actions for a while. `newDeviceNotice`: a message written in the same statement as the session
-   * when the user signs in from a device they have never used (devices.ts) — and not on their first
-   * keyed session (sign-up, or the first sign-in since devices were recorded); `newDevice` says
-   * whether it was.
+   * actions for a while. `notifyNewDevice`: a NEW_DEVICE_SIGN_IN notification (and its outbox row,
+   * published at once) is written in the same statement as the session when the user signs in from
+   * a device they have never used (devices.ts) — and not on their first keyed session (sign-up, or
+   * the first sign-in since devices were recorded); `newDevice` says whether it was.
    */
   start(
     user: { id: string; roles: Role[] },
     client: ClientInfo,
-    options?: { secondFactor?: boolean; newDeviceNotice?: PreparedMessage | null },
+    options?: { secondFactor?: boolean; notifyNewDevice?: boolean },
   ): Promise<SessionTokens & { newDevice: boolean }>;
   refresh(refreshToken: string, client: ClientInfo): Promise<Outcome<{ userId: string; tokens: SessionTokens }>>;
   /** Revokes one session of the user; false if it is not theirs or already revoked. */
@@ -178,10 +180,18 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async start(user, client, options = {}) {
       const refreshToken = newRefreshToken();
       const expiresAt = new Date(Date.now() + refreshTtlSeconds * 1000);
-      const notice = options.newDeviceNotice ?? null;
-      // One statement: the session, its first refresh token, and the new-device notice when this
-      // device is new to a user with a device history (read before this session is added).
-      const [row] = await deps.sql.query<{ id: string; new_device: boolean }>(
+      // What the client says of itself, so kept clear of anything like a card number.
+      const notice: NoticeData | null = options.notifyNewDevice
+        ? {
+            device: redactAccountNumbers(describeDevice(client)),
+            ip: redactAccountNumbers(client.ip.slice(0, 64)),
+            at: new Date().toISOString(),
+          }
+        : null;
+      // One statement: the session, its first refresh token, and the new-device notification with
+      // its outbox row when this device is new to a user with a device history (read before this
+      // session is added).
+      const [row] = await deps.sql.query<{ id: string; new_device: boolean; event: OutboxEvent | null }>(
         `WITH seen AS (
            SELECT EXISTS (SELECT 1 FROM sessions WHERE user_id = $1::uuid AND device_key IS NOT NULL) AS history,
                   EXISTS (SELECT 1 FROM sessions WHERE user_id = $1::uuid AND device_key = $5) AS known
@@ -192,12 +202,16 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
          ), t AS (
            INSERT INTO refresh_tokens (session_id, token_hash, expires_at) SELECT id, $8, $7::timestamptz FROM s
          ), n AS (
-           INSERT INTO notification_messages (id, user_id, channel, kind, envelope, give_up_at)
-           SELECT $9::uuid, $1::uuid, $10::"NotificationChannel", $11, $12::bytea, $13::timestamptz FROM seen
-           WHERE $9::uuid IS NOT NULL AND seen.history AND NOT seen.known
-           RETURNING id
+           INSERT INTO notifications (user_id, kind, data)
+           SELECT $1::uuid, 'NEW_DEVICE_SIGN_IN', $9::jsonb FROM seen
+           WHERE $9::jsonb IS NOT NULL AND seen.history AND NOT seen.known
+           RETURNING id, user_id
+         ), o AS (
+           INSERT INTO outbox_events (topic, payload)
+           SELECT $10, jsonb_build_object('notices', jsonb_build_array(jsonb_build_object('id', n.id, 'userId', n.user_id))) FROM n
+           RETURNING id::text AS id, topic, payload
          )
-         SELECT (SELECT id::text FROM s) AS id, EXISTS (SELECT 1 FROM n) AS new_device`,
+         SELECT (SELECT id::text FROM s) AS id, EXISTS (SELECT 1 FROM n) AS new_device, (SELECT to_jsonb(o) FROM o) AS event`,
         [
           user.id,
           clip(client.userAgent, 256),
@@ -207,14 +221,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
           Boolean(options.secondFactor),
           expiresAt,
           hashToken(refreshToken),
-          notice?.id ?? null,
-          notice?.channel ?? null,
-          notice?.kind ?? null,
-          notice?.envelope ?? null,
-          notice?.giveUpAt ?? null,
+          notice && JSON.stringify(notice),
+          NOTIFICATIONS_ADDED,
         ],
         'session_start',
       );
+      // Live in the bell, and fanned out to email (the dispatcher is woken by the publisher).
+      if (row!.event) void deps.outbox.publishCommitted([row!.event]);
       const sessionId = row!.id;
       remember(sessionId, { userId: user.id, roles: user.roles, active: true });
       return { ...(await issueTokens(sessionId, user, refreshToken, expiresAt)), newDevice: row!.new_device };

@@ -9,7 +9,10 @@ import type { PrismaClient } from '../../db/database.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Logger } from '../../logger.js';
 import { failure, parseInput, reasonProblem, success, type Outcome } from '../errors.js';
+import type { OutboxEvent, OutboxPublisher } from '../events/outbox.js';
 import type { PubSub } from '../events/pubsub.js';
+import { writeNotices } from '../notifications/inbox.js';
+import { redactAccountNumbers } from '../notifications/templates.js';
 import { topics, type KycChanged } from '../events/topics.js';
 import type { KycProvider, KycWebhookEvent } from '../gateways/gateways.js';
 import { QUEUE_ORDER, queueWhere, toQueuePage, type Page, type PageRequest } from '../pagination.js';
@@ -94,6 +97,8 @@ export function createKycService(deps: {
   /** Sanctions screening of the legal name (a hit freezes the user's wallets for review). */
   screenName: (userId: string, name: string) => Promise<unknown>;
   pubsub: PubSub;
+  /** Publishes the user's notification of a decision after it commits. */
+  outbox: Pick<OutboxPublisher, 'publishCommitted'>;
   log: Logger;
 }): KycService {
   const { prisma, log } = deps;
@@ -104,19 +109,44 @@ export function createKycService(deps: {
       .catch((err) => log.warn({ err: (err as Error).message }, 'publishing a KYC update failed'));
   }
 
-  /** Records a decision and applies it: an approval raises the tier (never lowers it). */
+  /**
+   * Records a decision and applies it: an approval raises the tier (never lowers it). A final
+   * decision is the user's notification too, written with it; publish `events` after commit.
+   */
   async function settle(
     tx: Prisma.TransactionClient,
     c: KycCaseRecord,
     decision: 'APPROVED' | 'REJECTED' | 'MANUAL_REVIEW',
     reason: string | null,
     by: string | null,
-  ) {
+  ): Promise<{ updated: KycCaseRecord; events: OutboxEvent[] }> {
     await tx.kycDecision.create({ data: { caseId: c.id, decision, decidedBy: by, reason } });
     if (decision === 'APPROVED') {
       await tx.$executeRaw`UPDATE users SET kyc_tier = ${c.level}::"KycTier", updated_at = now() WHERE id = ${c.userId}::uuid AND kyc_tier < ${c.level}::"KycTier"`;
     }
-    return tx.kycCase.update({ where: { id: c.id }, data: { status: decision, reason, updatedAt: new Date() } });
+    const events =
+      decision === 'MANUAL_REVIEW'
+        ? []
+        : await writeNotices(tx, [
+            {
+              userId: c.userId,
+              kind: 'KYC_DECIDED',
+              data: {
+                caseId: c.id,
+                decision,
+                reason: reason && redactAccountNumbers(reason),
+                ...(decision === 'APPROVED' ? { tier: c.level } : {}),
+              },
+            },
+          ]);
+    const updated = await tx.kycCase.update({ where: { id: c.id }, data: { status: decision, reason, updatedAt: new Date() } });
+    return { updated, events };
+  }
+
+  /** After a decision commits: the case's subscribers, and the notification's. */
+  async function decided(settled: { updated: KycCaseRecord; events: OutboxEvent[] }) {
+    notify(settled.updated);
+    if (settled.events.length) await deps.outbox.publishCommitted(settled.events);
   }
 
   return {
@@ -234,13 +264,14 @@ export function createKycService(deps: {
         ]);
         return success(await settle(tx, c, decision === 'APPROVE' ? 'APPROVED' : 'REJECTED', why, adminId));
       });
-      if (result.ok) notify(result.value);
-      return result;
+      if (!result.ok) return result;
+      await decided(result.value);
+      return success(result.value.updated);
     },
 
     async handleWebhook(event) {
       const result = await prisma.$transaction(async (tx) => {
-        if (!(await claimWebhookEvent(tx, 'kyc', event))) return { outcome: 'DUPLICATE' as const, updated: null };
+        if (!(await claimWebhookEvent(tx, 'kyc', event))) return { outcome: 'DUPLICATE' as const, settled: null };
         const reference = event.data.reference;
         const [locked] = isUuid(reference)
           ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM kyc_cases WHERE id = ${reference}::uuid FOR UPDATE`
@@ -253,11 +284,11 @@ export function createKycService(deps: {
           | undefined;
         // Only a PENDING case takes the provider's word; referred and decided cases are the admins'.
         const outcome = !c ? 'UNMATCHED' : c.status === 'PENDING' && decision ? 'APPLIED' : 'IGNORED';
-        const updated = c && outcome === 'APPLIED' ? await settle(tx, c, decision!, event.data.reason ?? null, null) : null;
+        const settled = c && outcome === 'APPLIED' ? await settle(tx, c, decision!, event.data.reason ?? null, null) : null;
         await recordWebhookOutcome(tx, 'kyc', event.id, outcome, { kycCaseId: c?.id ?? null });
-        return { outcome, updated } as const;
+        return { outcome, settled } as const;
       });
-      if (result.updated) notify(result.updated);
+      if (result.settled) await decided(result.settled);
       return result.outcome;
     },
   };

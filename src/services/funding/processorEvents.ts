@@ -11,6 +11,7 @@ import type { FundingContext } from './fundingContext.js';
 import type { FundingRecord, Provider, WebhookOutcome } from './fundingModel.js';
 import { createFundingPostings } from './fundingPostings.js';
 import { stepFor, type Step } from './fundingStates.js';
+import { fundingNotice } from './fundingNotices.js';
 
 export function createProcessorEvents(ctx: FundingContext) {
   const { log } = ctx;
@@ -47,6 +48,8 @@ export function createProcessorEvents(ctx: FundingContext) {
         failureMessage: event.data.failureMessage ?? 'The processor refused the payment.',
       });
     }
+    const notice = fundingNotice(op, step, event, transactionId);
+    if (notice) await ledger.notify([notice]);
     return tx.fundingOperation.update({ where: { id: op.id }, data });
   }
 

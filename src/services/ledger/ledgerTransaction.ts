@@ -6,6 +6,7 @@
 // Ledger.transaction after that commit (ledger.ts).
 import type { Prisma } from '../../generated/prisma/client.js';
 import { writeOutbox, type OutboxEvent } from '../events/outbox.js';
+import { type NoticeToWrite, writeNotices } from '../notifications/inbox.js';
 import { topics, type TransactionChanged, type WalletsChanged } from '../events/topics.js';
 import { callPostingFunction, type TransferRequest, type TransferResult } from './postingFunction.js';
 import { refusalFromSql, type LedgerRefusal, type SqlRefusal } from './refusals.js';
@@ -42,8 +43,8 @@ export interface LedgerTransaction {
    * which is marked REVERSED. History is never edited otherwise.
    */
   reverse(transactionId: string, requests: TransferRequest[]): Promise<TransferResult[]>;
-  /** A transaction held IN_REVIEW is declined: nothing moved; its sender is told. */
-  decline(transaction: { id: string; userId: string; walletId: string }): Promise<void>;
+  /** A transaction held IN_REVIEW is declined: nothing moved; its sender is told (with `notices`, in the same statement as the event). */
+  decline(transaction: { id: string; userId: string; walletId: string }, notices?: NoticeToWrite[]): Promise<void>;
   /** Takes `amount` off the wallet's send usage of the day and month it was counted on (`countedAt`). */
   giveBackSendUsage(walletId: string, amount: bigint, countedAt: Date): Promise<void>;
   /**
@@ -55,6 +56,11 @@ export interface LedgerTransaction {
   lockAvailable(walletId: string): Promise<bigint>;
   /** Writes events to the outbox with this transaction; they are published after it commits. */
   emit(events: { topic: string; payload: unknown }[]): Promise<void>;
+  /**
+   * Writes notifications with this transaction (with any `events` to emit, in the same statement):
+   * they exist only if it commits, and are live (notificationAdded) and fanned out after it does.
+   */
+  notify(notices: NoticeToWrite[], events?: { topic: string; payload: unknown }[]): Promise<void>;
 }
 
 /** The ledger inside `tx`; what it writes to the outbox is collected in `events`. */
@@ -132,11 +138,11 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
       return results;
     },
 
-    async decline({ id, userId, walletId }) {
+    async decline({ id, userId, walletId }, notices = []) {
       const declined = await tx.$executeRaw`
         UPDATE ledger_transactions SET status = 'DECLINED', updated_at = now() WHERE id = ${id}::uuid AND status = 'IN_REVIEW'`;
       if (declined === 0) throw new Error(`transaction ${id} is not in review`);
-      await ledger.emit([
+      await ledger.notify(notices, [
         { topic: topics.transactions(userId), payload: { transactionId: id, walletId, status: 'DECLINED' } satisfies TransactionChanged },
       ]);
     },
@@ -164,6 +170,10 @@ export function ledgerWithin(tx: Prisma.TransactionClient, settings: { idempoten
 
     async emit(inputs) {
       events.push(...(await writeOutbox(tx, inputs)));
+    },
+
+    async notify(notices, inputs = []) {
+      events.push(...(await writeNotices(tx, notices, inputs)));
     },
   };
   return { ledger, events };

@@ -144,8 +144,22 @@ export function payPaymentRequest(deps: PayDeps) {
             data: { paidCount: { increment: 1 }, ...(request.singleUse ? { status: 'PAID' } : {}), updatedAt: new Date() },
           });
           const payment = toPaymentRecord(row);
-          // One row for the request's checkout screens and the merchant's feed (MERCHANT_PAID).
-          await ledger.emit([paidEvent(updated, payment)]);
+          // One row for the request's checkout screens and the merchant's feed (MERCHANT_PAID), written
+          // by the statement that tells the merchant's members they were paid.
+          const notice = {
+            membersOf: request.merchantId,
+            kind: 'PAYMENT_REQUEST_PAID' as const,
+            data: {
+              merchantId: request.merchantId,
+              requestId: request.id,
+              paymentId: payment.id,
+              amount: amount.toString(),
+              currency: request.currency,
+              counterparty: request.merchantName,
+              note: request.description ?? null,
+            },
+          };
+          await ledger.notify([notice], [paidEvent(updated, payment)]);
           await deps.webhooks.paid(tx, payment);
           return { payment, paid, replayed: false };
         });

@@ -21,21 +21,49 @@ export interface Notification extends NoticeWords {
 }
 
 /**
- * Writes notifications through `tx`, with the outbox row that publishes them after commit (pass the
- * returned events to the outbox publisher, or to the ledger transaction that collects them).
+ * A notice as a service writes it: to a user, or to every member of a merchant (`membersOf`),
+ * resolved in the statement that writes it. `methodOf` names a payment method whose description
+ * ("Visa ending 4242", "bank account ending 6789": never more of its number) the statement puts
+ * in `data.method`, so a caller needs no read of its own for it.
  */
-export async function writeNotices(tx: Pick<Prisma.TransactionClient, '$queryRaw'>, notices: Notice[]): Promise<OutboxEvent[]> {
-  if (!notices.length) return [];
+export type NoticeToWrite = (Notice | (Omit<Notice, 'userId'> & { membersOf: string })) & { methodOf?: string };
+
+/**
+ * Writes notifications through `tx`, with the outbox row that publishes them after commit, and any
+ * other outbox events of the caller (`events`), in one statement. Pass the returned events to the
+ * outbox publisher after commit, or to the ledger transaction that collects them.
+ */
+export async function writeNotices(
+  tx: Pick<Prisma.TransactionClient, '$queryRaw'>,
+  notices: NoticeToWrite[],
+  events: { topic: string; payload: unknown }[] = [],
+): Promise<OutboxEvent[]> {
+  if (!notices.length && !events.length) return [];
   return tx.$queryRaw<OutboxEvent[]>`
     WITH n AS (
       INSERT INTO notifications (user_id, kind, data)
-      SELECT (x->>'userId')::uuid, (x->>'kind')::"NotificationKind", x->'data'
+      SELECT coalesce((x->>'userId')::uuid, m.user_id), (x->>'kind')::"NotificationKind",
+             x->'data' || CASE WHEN pm.id IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('method',
+               CASE WHEN pm.kind = 'CARD'
+                 THEN coalesce(CASE pm.brand WHEN 'AMEX' THEN 'American Express' ELSE initcap(pm.brand) END, 'Card')
+                 ELSE 'bank account' END || ' ending ' || right(pm.last4, 4)) END
       FROM jsonb_array_elements(${JSON.stringify(notices)}::jsonb) AS x
-      RETURNING id, user_id)
-    INSERT INTO outbox_events (topic, payload)
-    SELECT ${NOTIFICATIONS_ADDED}, jsonb_build_object('notices', jsonb_agg(jsonb_build_object('id', n.id, 'userId', n.user_id)))
-    FROM n HAVING count(*) > 0
-    RETURNING id::text AS id, topic, payload`;
+        LEFT JOIN merchant_members m ON m.merchant_id = (x->>'membersOf')::uuid
+        LEFT JOIN payment_methods pm ON pm.id = (x->>'methodOf')::uuid
+      WHERE x ? 'userId' OR m.user_id IS NOT NULL
+      RETURNING id, user_id
+    ), added AS (
+      INSERT INTO outbox_events (topic, payload)
+      SELECT ${NOTIFICATIONS_ADDED}, jsonb_build_object('notices', jsonb_agg(jsonb_build_object('id', n.id, 'userId', n.user_id)))
+      FROM n HAVING count(*) > 0
+      RETURNING id, topic, payload
+    ), others AS (
+      INSERT INTO outbox_events (topic, payload)
+      SELECT e->>'topic', e->'payload' FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) AS e
+      RETURNING id, topic, payload
+    )
+    SELECT id::text AS id, topic, payload FROM others
+    UNION ALL SELECT id::text AS id, topic, payload FROM added`;
 }
 
 interface NotificationRow {

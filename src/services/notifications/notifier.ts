@@ -1,7 +1,6 @@
 // The notifier: email and SMS that are never lost and never sent for something that rolled back.
-// A message is a row of notification_messages written through the caller's transaction (`enqueue`,
-// or `prepare` for a caller that writes the row in a statement of its own, like the sign-in's
-// session insert), so it exists exactly when what it reports committed. After commit the caller
+// A message is a row of notification_messages written through the caller's transaction (`enqueue`),
+// so it exists exactly when what it reports committed. After commit the caller
 // wakes the delivery loop (../delivery/deliveryLoop.ts, shared with merchant webhooks), which hands
 // each due message to its channel's provider with a timeout, and records the outcome: sent, or
 // retried with exponential backoff until its give-up time (a code's expiry; NOTIFY_RETRY_FOR_HOURS
@@ -34,8 +33,8 @@ export interface NotifierSettings {
   pollMs: number;
 }
 
-/** A message as a row, for a statement that inserts it itself: the columns of notification_messages. */
-export interface PreparedMessage {
+/** A message as a row: the columns of notification_messages. */
+interface PreparedMessage {
   id: string;
   userId: string | null;
   channel: Channel;
@@ -46,9 +45,10 @@ export interface PreparedMessage {
 }
 
 export interface Notifier {
-  /** Seals a message as a row to insert (checked: no account numbers in it). */
-  prepare(request: NotificationRequest): PreparedMessage;
-  /** Writes messages through `tx`: sent once it commits (call `wake` then), never if it rolls back. Returns their ids. */
+  /**
+   * Writes messages through `tx`: sent once it commits (call `wake` then), never if it rolls back.
+   * Returns their ids. Throws, writing nothing, if a message would carry an account number.
+   */
   enqueue(tx: Pick<Prisma.TransactionClient, '$executeRaw'>, requests: NotificationRequest[]): Promise<string[]>;
   /** Delivers what is due soon: call after the transaction that enqueued commits. */
   wake(): void;
@@ -172,7 +172,6 @@ export function createNotifier(deps: {
   });
 
   return {
-    prepare,
     async enqueue(tx, requests) {
       if (!requests.length) return [];
       const rows = requests.map(prepare);

@@ -90,15 +90,3 @@ export function passwordWasReset(at: Date): MessageContent {
       'If that was not you, reset it again now and contact support.',
   };
 }
-
-/** A sign-in from a device the account has not used before. */
-export function newDeviceSignIn(sign: { at: Date; device: string; ip: string }): MessageContent {
-  return {
-    subject: `${PRODUCT}: new sign-in to your account`,
-    text:
-      `Your ${PRODUCT} account was signed in to from a new device on ${formatWhen(sign.at)}:\n` +
-      // What the client said about itself, so never trusted to be free of digits.
-      `${redactAccountNumbers(sign.device.slice(0, 160))}\nIP address ${redactAccountNumbers(sign.ip.slice(0, 64))}\n\n` +
-      'If this was you, there is nothing to do. If not, reset your password now: that signs out every device.',
-  };
-}

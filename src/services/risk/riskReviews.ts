@@ -22,6 +22,11 @@ export interface RiskReviewService {
 }
 
 const include = { evaluation: true, transaction: true } as const;
+/** What deciding reads: the review, and whom the held send is to (named in the sender's notification). */
+const includeRecipient = {
+  evaluation: true,
+  transaction: { include: { toWallet: { select: { user: { select: { displayName: true } }, merchant: { select: { name: true } } } } } },
+} as const;
 
 export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Ledger; audit: AuditLog; log: Logger }): RiskReviewService {
   const { prisma, log } = deps;
@@ -52,8 +57,19 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
           >`SELECT status::text FROM risk_reviews WHERE id = ${reviewId}::uuid FOR UPDATE`;
           if (!locked) return null;
           if (locked.status !== 'PENDING') refuse('INVALID_INPUT', `This review was already ${locked.status.toLowerCase()}.`, 'reviewId');
-          const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include });
+          const review = await tx.riskReview.findUniqueOrThrow({ where: { id: reviewId }, include: includeRecipient });
           const t = review.transaction;
+          const notice = {
+            userId: review.userId,
+            kind: decision === 'APPROVE' ? ('SEND_REVIEW_APPROVED' as const) : ('SEND_REVIEW_DECLINED' as const),
+            data: {
+              transactionId: t.id,
+              walletId: t.fromWalletId,
+              amount: t.amount.toString(),
+              currency: t.currency,
+              counterparty: t.toWallet.user?.displayName ?? t.toWallet.merchant?.name ?? 'the recipient',
+            },
+          };
           const hold = { id: review.holdId, walletId: t.fromWalletId, amount: t.amount, transactionId: t.id };
           // The sender's usage for the day it was counted is given back either way; an approval
           // counts it again on today's (posting with limits).
@@ -76,9 +92,10 @@ export function createRiskReviewService(deps: { prisma: PrismaClient; ledger: Le
               transactionId: t.id,
             });
             if (!result.ok) refuseWith(result, 'approveRiskReview');
+            await ledger.notify([notice]);
           } else {
             await ledger.releaseHold(hold);
-            await ledger.decline({ id: t.id, userId: review.userId, walletId: t.fromWalletId });
+            await ledger.decline({ id: t.id, userId: review.userId, walletId: t.fromWalletId }, [notice]);
           }
           await deps.audit.append(tx, [
             {

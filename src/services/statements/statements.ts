@@ -49,9 +49,10 @@ export interface StatementWallet {
 /**
  * Called inside the transaction that stores a new monthly statement, once per statement (never for
  * one another process stored first): where "your statement is ready" is written, so the
- * notification commits with the statement or not at all.
+ * notification commits with the statement or not at all. What it returns is called once that
+ * transaction has committed (to publish what it wrote).
  */
-export type StatementReadyHook = (tx: Prisma.TransactionClient, statement: Statement) => Promise<void>;
+export type StatementReadyHook = (tx: Prisma.TransactionClient, statement: Statement) => Promise<void | (() => unknown)>;
 
 export interface StatementSettings {
   /** The longest range a statement may cover, in days (STATEMENT_MAX_DAYS). */
@@ -179,7 +180,7 @@ export function createStatementService(deps: {
 
   /** Stores a monthly statement once; true when this call stored it (and ran the hook with it). */
   async function store(statement: Statement): Promise<boolean> {
-    return prisma.$transaction(async (tx) => {
+    const stored = await prisma.$transaction(async (tx) => {
       const inserted = await tx.$queryRaw<{ id: string; created_at: Date }[]>`
         INSERT INTO statements (wallet_id, user_id, currency, month, time_zone, starts_at, ends_at, opening_sequence,
           closing_sequence, opening_balance, closing_balance, total_in, total_out, total_fees, line_count)
@@ -190,10 +191,11 @@ export function createStatementService(deps: {
         ON CONFLICT (wallet_id, month) DO NOTHING
         RETURNING id::text AS id, created_at`;
       const row = inserted[0];
-      if (!row) return false;
-      await deps.onStatementReady?.(tx, { ...statement, id: row.id, createdAt: row.created_at });
-      return true;
+      if (!row) return null;
+      return { afterCommit: await deps.onStatementReady?.(tx, { ...statement, id: row.id, createdAt: row.created_at }) };
     });
+    if (stored?.afterCommit) await stored.afterCommit();
+    return stored !== null;
   }
 
   const service: StatementService = {

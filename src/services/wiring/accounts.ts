@@ -8,13 +8,12 @@ import { createSessionService } from '../auth/sessions.js';
 import { createMfaService } from '../auth/mfa.js';
 import { createCodeChallenges } from '../auth/codeChallenges.js';
 import { createContactVerification } from '../auth/contactVerification.js';
-import { createDeviceKeys, describeDevice } from '../auth/devices.js';
+import { createDeviceKeys } from '../auth/devices.js';
 import { createOneTimeCodes } from '../auth/oneTimeCodes.js';
 import { createPasswordReset } from '../auth/passwordReset.js';
 import { createSignInThrottle, MFA_CODE_GUESSES, ONE_TIME_CODE_GUESSES } from '../auth/signInThrottle.js';
 import { createStepUpCodes } from '../auth/stepUpCodes.js';
 import type { Notifier } from '../notifications/notifier.js';
-import { newDeviceSignIn } from '../notifications/templates.js';
 import type { AmlService } from '../compliance/aml.js';
 import { createLimiterFactory } from '../ratelimit/limiters.js';
 import type { Vault } from '../vault/vault.js';
@@ -116,17 +115,6 @@ export function wireAccounts(
     signUpLimit: settings.signUpLimit,
     pubsub,
     defaultCurrency: settings.defaultCurrency,
-    newDeviceNotice: {
-      prepare: (user, client) =>
-        notifier.prepare({
-          userId: user.id,
-          channel: 'EMAIL',
-          to: user.email,
-          kind: 'new_device_sign_in',
-          content: newDeviceSignIn({ at: new Date(), device: describeDevice(client), ip: client.ip }),
-        }),
-      sent: () => notifier.wake(),
-    },
     screenName: (userId, name) => needs.aml.screen(userId, name, 'SIGN_UP'),
     log,
     metrics,

@@ -44,6 +44,7 @@ export async function wireCompliance(
     provider: needs.kycProvider,
     screenName: (userId, name) => aml.screen(userId, name, 'KYC'),
     pubsub,
+    outbox,
     log,
   });
   return { limitsFile, limits, aml, amlMonitor, kyc };

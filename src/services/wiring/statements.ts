@@ -1,10 +1,12 @@
 // Statements and spending insights wiring: both read the ledger and keep what a closed month
-// produced. `onStatementReady` is where the notifier tells a user their monthly statement is ready
-// (written in the statement's own transaction); nothing is told until one is given here.
+// produced. `onStatementReady` tells the holder their monthly statement is ready: the notification
+// is written in the statement's own transaction and published once it commits.
 import type { Config } from '../../config.js';
+import type { OutboxPublisher } from '../events/outbox.js';
 import { createInsightsService } from '../insights/insights.js';
+import { writeNotices } from '../notifications/inbox.js';
 import { createStatementService, type StatementReadyHook } from '../statements/statements.js';
-import type { SharedDeps } from './shared.js';
+import type { SharedWithOutbox } from './shared.js';
 
 export const statementSettings = (config: Config) => ({
   maxDays: config.STATEMENT_MAX_DAYS,
@@ -14,17 +16,32 @@ export const statementSettings = (config: Config) => ({
   publicOrigin: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
 });
 
+/** The "statement ready" notification, in the statement's transaction; published after it commits. */
+export function statementReadyNotice(outbox: Pick<OutboxPublisher, 'publishCommitted'>): StatementReadyHook {
+  return async (tx, statement) => {
+    if (!statement.id || !statement.period.month) return;
+    const events = await writeNotices(tx, [
+      {
+        userId: statement.userId,
+        kind: 'STATEMENT_READY',
+        data: { statementId: statement.id, walletId: statement.walletId, month: statement.period.month },
+      },
+    ]);
+    return () => outbox.publishCommitted(events);
+  };
+}
+
 export function wireStatements(
-  { prisma, sql, log }: SharedDeps,
+  { prisma, sql, outbox, log }: SharedWithOutbox,
   settings: ReturnType<typeof statementSettings>,
-  needs: { jwtSecret: string; onStatementReady?: StatementReadyHook },
+  needs: { jwtSecret: string },
 ) {
   const statements = createStatementService({
     prisma,
     sql,
     jwtSecret: needs.jwtSecret,
     settings,
-    onStatementReady: needs.onStatementReady,
+    onStatementReady: statementReadyNotice(outbox),
     log,
   });
   const insights = createInsightsService({ sql, delayMinutes: settings.delayMinutes });
