@@ -52,7 +52,10 @@ export interface StatementWallet {
  * notification commits with the statement or not at all. What it returns is called once that
  * transaction has committed (to publish what it wrote).
  */
-export type StatementReadyHook = (tx: Prisma.TransactionClient, statement: Statement) => Promise<void | (() => unknown)>;
+export type StatementReadyHook = (
+  tx: Prisma.TransactionClient,
+  statement: Statement,
+) => Promise<(() => unknown) | undefined> | Promise<void>;
 
 export interface StatementSettings {
   /** The longest range a statement may cover, in days (STATEMENT_MAX_DAYS). */
