@@ -2,7 +2,8 @@
 // asynchronously by signed webhook (approve, reject, or refer to an admin), and admins decide the
 // referred cases. An approval raises users.kyc_tier, which is what the limits read. Document
 // numbers go to the vault; a case keeps only their last four characters. Every decision, the
-// provider's and the admins', is kept with who and why (kyc_decisions).
+// provider's and the admins', is kept with who and why (kyc_decisions); a final one is the user's
+// KYC_DECIDED notification, written with it.
 import type { AuditLog } from '../audit/auditLog.js';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db/database.js';

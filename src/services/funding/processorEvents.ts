@@ -1,7 +1,7 @@
 // Applying a processor's webhook event to its operation. The event is claimed, the operation
 // locked, the step chosen by the state machine (fundingStates.ts) and the money posted
-// (fundingPostings.ts), all in one database transaction: a replayed or concurrent event finds the
-// claim taken and changes nothing.
+// (fundingPostings.ts), with the user's notification of a final state (fundingNotices.ts), all in
+// one database transaction: a replayed or concurrent event finds the claim taken and changes nothing.
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { WebhookEvent } from '../gateways/gateways.js';
 import { isUuid } from '../ids.js';

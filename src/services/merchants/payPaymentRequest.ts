@@ -1,8 +1,8 @@
 // Paying a payment request. A payment is one database transaction: the request is locked (so a
 // single-use request is paid once, however many payers race), the payment (payer to merchant,
 // with the payer's limits and the risk rules, like sendMoney) and the merchant's fee (merchant to
-// FEES) are posted by the one posting function, and the payment, the request's new state and
-// their events are written with them.
+// FEES) are posted by the one posting function, and the payment, the request's new state, their
+// events and the merchant's members' PAYMENT_REQUEST_PAID notifications are written with them.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../logger.js';
 import { failure, refusable, refuse, success, type Outcome } from '../errors.js';

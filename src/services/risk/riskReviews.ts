@@ -2,7 +2,8 @@
 // on hold and the transaction IN_REVIEW; here an admin approves (the hold ends and that same
 // transaction is posted, with the sender's limits checked again on today's usage) or declines (the
 // hold is released, the send no longer counts against the limits, the transaction is DECLINED).
-// Each decision is one database transaction with its outbox event; deciding twice is refused.
+// Each decision is one database transaction with its outbox event and the sender's notification
+// (SEND_REVIEW_APPROVED / SEND_REVIEW_DECLINED); deciding twice is refused.
 import type { AuditLog } from '../audit/auditLog.js';
 import type { PrismaClient } from '../../db/database.js';
 import type { Prisma } from '../../generated/prisma/client.js';
