@@ -69,6 +69,9 @@ const NeCreateRequest = graphql(`
 const NePay = graphql(`
   mutation NePay($input: PayPaymentRequestInput!) { payPaymentRequest(input: $input) { payment { id } userErrors { code message } } }
 `);
+const NeDelete = graphql(`
+  mutation NeDelete($input: DeleteMyAccountInput!) { deleteMyAccount(input: $input) { erasedAt userErrors { code } } }
+`);
 const NeSignIn = graphql(`
   mutation NeSignIn($input: SignInInput!) { signIn(input: $input) { tokens { accessToken } userErrors { code } } }
 `);
@@ -510,6 +513,15 @@ describe('new-device sign-in', () => {
     await signIn(user, 'Evil 4242424242424242');
     const [, evil] = await ofKind(user.userId, 'NEW_DEVICE_SIGN_IN');
     expect(evil!.data.device).toBe('Evil [hidden]');
+  });
+
+  it("erasing the account removes its notifications (a new-device one keeps the sign-in's IP and user agent)", async () => {
+    const user = await signUpUser(t, { label: 'ne-erase', headers: { 'user-agent': 'NoticeTest/1 (laptop)' }, steppedUp: true });
+    expect((await signIn(user, 'EraseMe/1')).userErrors).toEqual([]);
+    expect(await ofKind(user.userId, 'NEW_DEVICE_SIGN_IN')).toHaveLength(1);
+    const erased = (await t.query(NeDelete, { input: { password: STRONG_PASSWORD } }, { token: user.token })).deleteMyAccount;
+    expect(erased.userErrors).toEqual([]);
+    expect(await stored(user.userId)).toEqual([]);
   });
 
   it('the first session of an account (sign-up) writes none', async () => {
