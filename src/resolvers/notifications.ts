@@ -28,6 +28,7 @@ import { payload } from './payload.js';
 const MAX_MARKED = 100;
 
 loadNodeWith(NotificationRef, (id, ctx) => (ctx.viewer ? ctx.services.notifications.inbox.get(ctx.viewer.userId, id) : null));
+loadNodeWith(PushDeviceRef, (id, ctx) => (ctx.viewer ? ctx.services.notifications.pushDevices.get(ctx.viewer.userId, id) : null));
 
 builder.objectFields(NotificationRef, (t) => ({
   wallet: t.field({
@@ -165,8 +166,7 @@ builder.mutationField('removePushDevice', (t) =>
     authScopes: { authenticated: true },
     args: { input: t.arg({ type: RemovePushDeviceInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const valid = /^[0-9a-f-]{36}$/i.test(input.deviceId);
-      const removed = valid && (await ctx.services.notifications.pushDevices.remove(ctx.viewer!.userId, input.deviceId));
+      const removed = await ctx.services.notifications.pushDevices.remove(ctx.viewer!.userId, input.deviceId.id);
       return removed
         ? { removed, userErrors: [] }
         : { removed: false, ...payload(failure('NOT_FOUND', 'No such device of yours.', 'deviceId'), () => ({})) };

@@ -75,9 +75,11 @@ export const NotificationPreferencesRef = builder.objectRef<NotificationPreferen
   }),
 });
 
-export const PushDeviceRef = builder.objectRef<PushDevice>('PushDevice').implement({
+export const PushDeviceRef = builder.objectRef<PushDevice>('PushDevice');
+builder.node(PushDeviceRef, {
+  description: 'A device your pushes go to.',
+  id: { resolve: (d) => d.id },
   fields: (t) => ({
-    id: t.exposeID('id'),
     platform: t.field({ type: PushPlatformEnum, resolve: (d) => d.platform }),
     tokenHint: t.exposeString('tokenHint', { description: "The token's last characters, to tell devices apart." }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -138,7 +140,7 @@ export const RegisterPushDeviceInput = builder.inputType('RegisterPushDeviceInpu
 export const RegisterPushDevicePayload = resultPayload('RegisterPushDevicePayload', 'device', PushDeviceRef);
 
 export const RemovePushDeviceInput = builder.inputType('RemovePushDeviceInput', {
-  fields: (t) => ({ deviceId: t.id({ required: true, description: 'PushDevice.id.' }) }),
+  fields: (t) => ({ deviceId: t.globalID({ required: true, for: PushDeviceRef }) }),
 });
 
 export const RemovePushDevicePayload = builder

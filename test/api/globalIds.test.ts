@@ -142,6 +142,15 @@ const GiStatements = graphql(`
     insights(walletId: $walletId, month: $month) { insights { wallet { id } largestTransactions { id } } userErrors { code message } }
   }
 `);
+const GiRegisterPush = graphql(`
+  mutation GiRegisterPush($input: RegisterPushDeviceInput!) { registerPushDevice(input: $input) { device { id } userErrors { code message } } }
+`);
+const GiNotifications = graphql(`
+  query GiNotifications {
+    notifications(first: 20) { edges { node { id wallet { id } transaction { id } statement { id } } } }
+    pushDevices { id }
+  }
+`);
 const GiFunding = graphql(`query GiFunding { fundingOperations(first: 10) { edges { node { id status } } } }`);
 const GiNode = graphql(`query GiNode($id: ID!) { node(id: $id) { __typename id } }`);
 const GiTransaction = graphql(`
@@ -321,6 +330,9 @@ beforeAll(async () => {
   // What each user reads of their own.
   await run(alice, GiUser, { walletId: alice.user.walletId });
   await run(bob, GiUser, { walletId: bob.user.walletId });
+  // Bob was paid (notifications) and has a phone for pushes.
+  await run(bob, GiRegisterPush, { input: { platform: 'ANDROID', token: `ids-test-${randomUUID()}` } });
+  await run(bob, GiNotifications, {});
 
   // Statements (this month's monthly one, as the job makes it once the month is over) and insights.
   const now = new Date();
@@ -430,8 +442,10 @@ describe('node() answers only those allowed to see the object', () => {
       Merchant: null,
       MerchantPayment: null,
       MerchantRefund: null,
+      Notification: null,
       PaymentMethod: null,
       PaymentReceipt: null,
+      PushDevice: null,
       Session: null,
       WebhookEvent: null,
     });

@@ -29,6 +29,8 @@ const registration = z.object({
 
 export interface PushDeviceService {
   list(userId: string): Promise<PushDevice[]>;
+  /** One of the user's devices (null when it is not theirs). */
+  get(userId: string, deviceId: string): Promise<PushDevice | null>;
   register(userId: string, input: { platform: string; token: string }): Promise<Outcome<PushDevice>>;
   /** Removes one of the user's devices; false when it is not theirs. */
   remove(userId: string, deviceId: string): Promise<boolean>;
@@ -51,6 +53,14 @@ export function createPushDevices(sql: Sql): PushDeviceService {
         [userId],
       );
       return rows.map(toDevice);
+    },
+
+    async get(userId, deviceId) {
+      const [row] = await sql.query<Row>(
+        'SELECT id::text, platform, token, created_at FROM push_devices WHERE id = $1::uuid AND user_id = $2::uuid',
+        [deviceId, userId],
+      );
+      return row ? toDevice(row) : null;
     },
 
     async register(userId, input) {

@@ -963,6 +963,7 @@ export type TransactionDetailQuery = { node:
     | { __typename: 'Notification' }
     | { __typename: 'PaymentMethod' }
     | { __typename: 'PaymentReceipt' }
+    | { __typename: 'PushDevice' }
     | { __typename: 'RiskReview' }
     | { __typename: 'Session' }
     | { __typename: 'Transaction', id: string, direction: Direction, status: TransactionStatus, type: TransactionType, note: string | null, createdAt: string, sequence: string | null, amount: { amount: string, currency: string }, balanceAfter: { amount: string, currency: string } | null, counterparty: { displayName: string, email: string | null, phone: string | null, isMerchant: boolean }, wallet: { id: string, currency: string } }
