@@ -119,7 +119,12 @@ describe.runIf(haveChromium)('the GraphQL IDE (GraphiQL) at /graphql', () => {
       await page.getByLabel('Access token').fill(user.token);
       await page.getByRole('button', { name: 'Use token' }).click();
       const socket = page.waitForEvent('websocket');
-      await setOperation(page, `subscription { walletUpdated(walletId: "${user.walletId}") { balanceAfter { amount currency } } }`);
+      // afterSequence: 0 replays from the wallet's start, so the credit arrives whether the server
+      // registered the subscription before it or after (the ack only says the socket is accepted).
+      await setOperation(
+        page,
+        `subscription { walletUpdated(walletId: "${user.walletId}", afterSequence: "0") { balanceAfter { amount currency } } }`,
+      );
       await run(page);
       const ws = await socket;
       expect(ws.url()).toBe(t.wsUrl);

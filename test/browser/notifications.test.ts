@@ -56,7 +56,12 @@ async function writeNotifications(notices: Notice[]): Promise<void> {
 
 describe.runIf(haveChromium)('notifications in the wallet app', () => {
   it('counts a received payment live on the bell, lists it, marks all read, and keeps changed settings', async () => {
-    const a = await signUpUser(t, { label: 'nt.alice', displayName: 'Ada Notified' });
+    // A signs up from this browser (its user agent, this network), so signing in there later is not
+    // a new device: the bell starts at zero.
+    const probe = await browser.newPage();
+    const userAgent = (await probe.evaluate('navigator.userAgent')) as string;
+    await probe.close();
+    const a = await signUpUser(t, { label: 'nt.alice', displayName: 'Ada Notified', headers: { 'user-agent': userAgent } });
     const b = await signUpUser(t, { label: 'nt.bob', displayName: 'Bo Sender' });
     await credit(t, await signInAdmin(t, ADMIN), b.walletId, '40.00');
 

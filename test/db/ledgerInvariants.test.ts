@@ -390,8 +390,19 @@ describe('wallet_post_transfers', () => {
           ],
         },
       ],
+      // And one naming the call's notifications: each recipient was paid by someone else.
+      ['notifications.added', { notices: [b.id, c.id, c.id].map((userId) => ({ id: expect.any(String), userId })) }],
     ]);
-    expect(await counts()).toEqual({ transactions: before.transactions + 3, entries: before.entries + 6, outbox: before.outbox + 1 });
+    expect(await counts()).toEqual({ transactions: before.transactions + 3, entries: before.entries + 6, outbox: before.outbox + 2 });
+    const notices = await sql<{ user_id: string; kind: string; data: Record<string, string> }>(
+      `SELECT user_id::text, kind::text, data FROM notifications WHERE data->>'transactionId' = ANY($1::text[]) ORDER BY created_at`,
+      [posted],
+    );
+    expect(notices.map((n) => [n.user_id, n.kind, n.data.transactionId, n.data.amount])).toEqual([
+      [b.id, 'MONEY_RECEIVED', posted[0], '3000'],
+      [c.id, 'MONEY_RECEIVED', posted[1], '2000'],
+      [c.id, 'MONEY_RECEIVED', posted[2], '3000'],
+    ]);
 
     const entries = await sql<{ transaction_id: string; wallet_id: string; amount: string; balance_after: string; sequence: string }>(
       'SELECT transaction_id::text, wallet_id::text, amount, balance_after, sequence FROM ledger_entries WHERE transaction_id = ANY($1::uuid[]) ORDER BY id',
