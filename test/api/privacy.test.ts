@@ -267,6 +267,12 @@ describe('retention', () => {
     // Bob's messages (his verification code) sent 100 days ago (MESSAGE_RETENTION_DAYS is 90).
     await owner(`UPDATE notification_messages SET created_at = now() - interval '100 days' WHERE user_id = $1::uuid`, [bob.userId]);
     await owner(`UPDATE sandbox.messages SET received_at = now() - interval '100 days' WHERE recipient = $1`, [bob.email]);
+    // Bob's oldest notification (a payment from Erin) made 500 days ago (NOTIFICATION_RETENTION_DAYS is 400).
+    const bobsNotifications = (
+      await owner('SELECT id::text FROM notifications WHERE user_id = $1::uuid ORDER BY created_at', [bob.userId])
+    ).map((r) => r.id as string);
+    expect(bobsNotifications.length).toBeGreaterThanOrEqual(2);
+    await owner(`UPDATE notifications SET created_at = now() - interval '500 days' WHERE id = $1::uuid`, [bobsNotifications[0]]);
     // Erin's KYC identity, kept sealed after her erasure, reaches its end.
     await owner(`UPDATE vault.secrets SET destroy_after = now() - interval '1 second' WHERE owner_id = $1::uuid`, [erin.userId]);
 
@@ -276,7 +282,12 @@ describe('retention', () => {
       'personal data kept after erasure': 1,
       'sent or abandoned messages': expect.any(Number),
       "the sandbox providers' messages": expect.any(Number),
+      'in-app notifications': 1,
     });
+    const notificationsLeft = (
+      await owner('SELECT id::text FROM notifications WHERE user_id = $1::uuid ORDER BY created_at', [bob.userId])
+    ).map((r) => r.id as string);
+    expect(notificationsLeft).toEqual(bobsNotifications.slice(1));
     const sessions = (await owner('SELECT id::text FROM sessions WHERE id = ANY($1::uuid[])', [[old.id, recent.id]])).map((r) => r.id);
     expect(sessions).toEqual([recent.id]);
     expect(await owner('SELECT 1 FROM notification_messages WHERE user_id = $1::uuid', [bob.userId])).toEqual([]);
